@@ -1,0 +1,74 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Role is what a working-group member or token may do.
+type Role string
+
+// The roles: an admin does everything; an analyst reads responses, analysis
+// and exports but changes nothing.
+const (
+	RoleAdmin   Role = "admin"
+	RoleAnalyst Role = "analyst"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleAnalyst }
+
+// Allows reports whether a holder of role r may act with role need.
+func (r Role) Allows(need Role) bool {
+	return r == RoleAdmin || (r == need && r.Valid())
+}
+
+// APIToken is a bearer token for the working-group API. Only the hash of the
+// secret is kept; the secret itself is shown once, when it is created.
+type APIToken struct {
+	ID         string
+	Name       string
+	Role       Role
+	Hash       string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// tokenPrefix marks Canvass tokens, so secret scanners and people recognise them.
+const tokenPrefix = "cvs_"
+
+// NewTokenSecret returns a fresh token secret (256 random bits) and its hash.
+func NewTokenSecret() (secret, hash string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	secret = tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashToken(secret)
+}
+
+// HashToken returns the stored form of a token secret. The secret has 256
+// random bits, so a plain SHA-256 is enough: there is nothing to brute-force.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(secret)))
+	return hex.EncodeToString(sum[:])
+}
+
+// TokenStore keeps API tokens.
+type TokenStore interface {
+	// CreateToken stores t, filling in its ID.
+	CreateToken(ctx context.Context, t *APIToken) error
+	// FindTokenByHash returns ENOTFOUND when no token has that hash; a
+	// revoked token is returned with RevokedAt set.
+	FindTokenByHash(ctx context.Context, hash string) (*APIToken, error)
+	// ListTokens returns every token, newest first.
+	ListTokens(ctx context.Context) ([]*APIToken, error)
+	// RevokeToken marks a token revoked. Returns ENOTFOUND if there is none with that id.
+	RevokeToken(ctx context.Context, id string) error
+	// TouchToken records that a token was just used.
+	TouchToken(ctx context.Context, id string, at time.Time) error
+}
