@@ -74,7 +74,7 @@ func cleanText(raw any) (string, *message) {
 // emailKind is one email address, stored without a display name.
 type emailKind struct{}
 
-func (emailKind) fields() []string                           { return nil }
+func (emailKind) fields() []string                              { return nil }
 func (emailKind) checkDefinition(*validator, string, *Question) {}
 
 func (emailKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
@@ -94,7 +94,7 @@ func (emailKind) columns(q *Question) []Column { return singleColumn(q) }
 // urlKind is a web address; "www.example.org" is taken as https://www.example.org.
 type urlKind struct{}
 
-func (urlKind) fields() []string                           { return nil }
+func (urlKind) fields() []string                              { return nil }
 func (urlKind) checkDefinition(*validator, string, *Question) {}
 
 func (urlKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
@@ -117,7 +117,7 @@ func (urlKind) columns(q *Question) []Column { return singleColumn(q) }
 // dateKind is a calendar date written YYYY-MM-DD.
 type dateKind struct{}
 
-func (dateKind) fields() []string                           { return nil }
+func (dateKind) fields() []string                              { return nil }
 func (dateKind) checkDefinition(*validator, string, *Question) {}
 
 func (dateKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
@@ -136,7 +136,7 @@ func (dateKind) columns(q *Question) []Column { return singleColumn(q) }
 // countryKind is an ISO 3166-1 alpha-2 country code.
 type countryKind struct{}
 
-func (countryKind) fields() []string                           { return nil }
+func (countryKind) fields() []string                              { return nil }
 func (countryKind) checkDefinition(*validator, string, *Question) {}
 
 func (countryKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {

@@ -153,14 +153,14 @@ func (v *validator) question(path string, q *Question) {
 
 // Field names a question setting, for the "does not apply" check.
 const (
-	fieldOptions     = "options"
-	fieldRows        = "rows"
-	fieldScale       = "scale"
-	fieldMinMax      = "min/max"
-	fieldInteger     = "integer"
-	fieldSelected    = "min_selected/max_selected"
-	fieldPattern     = "pattern"
-	fieldMaxLength   = "max_length"
+	fieldOptions   = "options"
+	fieldRows      = "rows"
+	fieldScale     = "scale"
+	fieldMinMax    = "min/max"
+	fieldInteger   = "integer"
+	fieldSelected  = "min_selected/max_selected"
+	fieldPattern   = "pattern"
+	fieldMaxLength = "max_length"
 )
 
 // applicable reports settings that the question's type does not use, so a

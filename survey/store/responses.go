@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// responseDoc is a response as stored.
+type responseDoc struct {
+	ID            bson.ObjectID `bson:"_id"`
+	Survey        string        `bson:"survey"`
+	SurveyVersion int           `bson:"survey_version"`
+	SubmissionID  string        `bson:"submission_id"`
+	LibraryID     string        `bson:"library_id,omitempty"`
+	InvitationID  string        `bson:"invitation_id,omitempty"`
+	Language      string        `bson:"language"`
+	Status        string        `bson:"status"`
+	Answers       bson.D        `bson:"answers"`
+	Source        string        `bson:"source,omitempty"`
+	CreatedAt     time.Time     `bson:"created_at"`
+	UpdatedAt     time.Time     `bson:"updated_at"`
+	SubmittedAt   *time.Time    `bson:"submitted_at,omitempty"`
+}
+
+func newResponseDoc(r *survey.Response) *responseDoc {
+	answers := make(bson.D, 0, len(r.Answers))
+	for k, v := range r.Answers {
+		answers = append(answers, bson.E{Key: k, Value: v})
+	}
+	return &responseDoc{
+		ID: bson.NewObjectID(), Survey: r.SurveySlug, SurveyVersion: r.SurveyVersion,
+		SubmissionID: r.SubmissionID, LibraryID: r.LibraryID, InvitationID: r.InvitationID,
+		Language: r.Language, Status: string(r.Status), Answers: answers, Source: r.Source,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt,
+	}
+}
+
+func (d *responseDoc) response() *survey.Response {
+	return &survey.Response{
+		ID: d.ID.Hex(), SurveySlug: d.Survey, SurveyVersion: d.SurveyVersion,
+		SubmissionID: d.SubmissionID, LibraryID: d.LibraryID, InvitationID: d.InvitationID,
+		Language: d.Language, Status: survey.ResponseStatus(d.Status), Answers: answersFromBSON(d.Answers),
+		Source: d.Source, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), SubmittedAt: utc(d.SubmittedAt),
+	}
+}
+
+// answersFromBSON restores the canonical Go types of survey.Answers.
+func answersFromBSON(d bson.D) survey.Answers {
+	out := make(survey.Answers, len(d))
+	for _, e := range d {
+		switch v := e.Value.(type) {
+		case string:
+			out[e.Key] = v
+		case float64:
+			out[e.Key] = v
+		case int32:
+			out[e.Key] = float64(v)
+		case int64:
+			out[e.Key] = float64(v)
+		case bson.A:
+			list := make([]string, 0, len(v))
+			for _, item := range v {
+				if s, ok := item.(string); ok {
+					list = append(list, s)
+				}
+			}
+			out[e.Key] = list
+		case bson.D:
+			rows := make(map[string]string, len(v))
+			for _, row := range v {
+				if s, ok := row.Value.(string); ok {
+					rows[row.Key] = s
+				}
+			}
+			out[e.Key] = rows
+		}
+	}
+	return out
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// CreateResponse stores r, filling in its ID. If the survey already has a
+// response with r's SubmissionID, nothing is written and the stored response
+// is returned with created false. The unique (survey, submission_id) index
+// makes this hold under concurrent retries, too.
+func (st *Store) CreateResponse(ctx context.Context, r *survey.Response) (*survey.Response, bool, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	doc := newResponseDoc(r)
+	col := st.db.Collection(colResponses)
+	_, err := col.InsertOne(ctx, doc)
+	if err == nil {
+		stored := *r
+		stored.ID = doc.ID.Hex()
+		return &stored, true, nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return nil, false, wrap(err, "insert response")
+	}
+	var existing responseDoc
+	err = col.FindOne(ctx, bson.D{{Key: "survey", Value: r.SurveySlug}, {Key: "submission_id", Value: r.SubmissionID}}).Decode(&existing)
+	if err != nil {
+		return nil, false, wrap(err, "find duplicate response")
+	}
+	return existing.response(), false, nil
+}
+
+// FindResponse returns ENOTFOUND if there is no response with that id.
+func (st *Store) FindResponse(ctx context.Context, id string) (*survey.Response, error) {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return nil, survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id)
+	}
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	var doc responseDoc
+	if err := st.db.Collection(colResponses).FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&doc); err != nil {
+		if err = wrap(err, "find response"); survey.ErrorCode(err) == survey.ENOTFOUND {
+			return nil, survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id)
+		}
+		return nil, err
+	}
+	return doc.response(), nil
+}
+
+// ListResponses returns a page of responses, oldest first, and the total
+// number matching the filter.
+func (st *Store) ListResponses(ctx context.Context, f survey.ResponseFilter) ([]*survey.Response, int, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	filter := bson.D{{Key: "survey", Value: f.SurveySlug}}
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	col := st.db.Collection(colResponses)
+	total, err := col.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, wrap(err, "count responses")
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}).SetSkip(int64(f.Offset))
+	if f.Limit > 0 {
+		opts.SetLimit(int64(f.Limit))
+	}
+	cur, err := col.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, 0, wrap(err, "list responses")
+	}
+	var docs []responseDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, 0, wrap(err, "list responses")
+	}
+	out := make([]*survey.Response, len(docs))
+	for i := range docs {
+		out[i] = docs[i].response()
+	}
+	return out, int(total), nil
+}
+
+// CountResponses returns the number of submitted responses to a survey.
+func (st *Store) CountResponses(ctx context.Context, slug string) (int, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	n, err := st.db.Collection(colResponses).CountDocuments(ctx, bson.D{{Key: "survey", Value: slug}, {Key: "status", Value: string(survey.ResponseSubmitted)}})
+	return int(n), wrap(err, "count responses")
+}

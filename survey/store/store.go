@@ -1,0 +1,162 @@
+// Package store keeps Canvass's data in MongoDB through the official driver
+// (go.mongodb.org/mongo-driver/v2). The same code serves a production MongoDB
+// and the embedded MongoDB-wire server (see Embedded). It uses plain CRUD,
+// indexes and simple filters only, which both support.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// DefaultTimeout bounds every store call whose context has no earlier deadline.
+const DefaultTimeout = 10 * time.Second
+
+// Collection names.
+const (
+	colSurveys        = "surveys"
+	colSurveyVersions = "survey_versions"
+	colResponses      = "responses"
+	colTokens         = "api_tokens"
+	colSettings       = "settings"
+)
+
+// Store is a connection to one Canvass database.
+type Store struct {
+	client  *mongo.Client
+	db      *mongo.Database
+	timeout time.Duration
+}
+
+// Compile-time checks that Store implements the domain's store interfaces.
+var (
+	_ survey.SurveyStore   = (*Store)(nil)
+	_ survey.ResponseStore = (*Store)(nil)
+	_ survey.TokenStore    = (*Store)(nil)
+)
+
+// Open connects to the MongoDB at uri, uses database dbName, checks the
+// server answers, and creates the indexes Canvass needs (idempotently, so
+// several instances may start at once).
+func Open(ctx context.Context, uri, dbName string) (*Store, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(5 * time.Second).
+		SetConnectTimeout(5 * time.Second).
+		SetAppName("canvass")
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to MongoDB: %w", err)
+	}
+	s := &Store{client: client, db: client.Database(dbName), timeout: DefaultTimeout}
+	if err := s.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("reach MongoDB: %w", err)
+	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("create indexes: %w", err)
+	}
+	return s, nil
+}
+
+// Close disconnects from the server.
+func (s *Store) Close(ctx context.Context) error {
+	return s.client.Disconnect(ctx)
+}
+
+// Ping checks that the server answers. Returns EUNAVAILABLE if it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	return wrap(s.db.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(), "ping")
+}
+
+// Drop deletes the whole database. Tests use it to clean up.
+func (s *Store) Drop(ctx context.Context) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	return wrap(s.db.Drop(ctx), "drop database")
+}
+
+// Database returns the underlying database handle, for benchmarks that
+// compare the service with raw driver calls.
+func (s *Store) Database() *mongo.Database { return s.db }
+
+func (s *Store) ensureIndexes(ctx context.Context) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	indexes := map[string][]mongo.IndexModel{
+		colResponses: {
+			// A retried submission can never make a second response.
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "submission_id", Value: 1}}, Options: options.Index().SetUnique(true).SetName("survey_submission_unique")},
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("survey_created")},
+		},
+		colTokens: {
+			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
+		},
+		colSurveyVersions: {
+			{Keys: bson.D{{Key: "slug", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("slug_version_unique")},
+		},
+	}
+	for col, models := range indexes {
+		if _, err := s.db.Collection(col).Indexes().CreateMany(ctx, models); err != nil {
+			return wrap(err, "create indexes on "+col)
+		}
+	}
+	return nil
+}
+
+// op gives a store call its deadline.
+func (s *Store) op(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// Secret returns a random 32-byte secret stored under name, creating it the
+// first time. Every instance sharing the database gets the same secret.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	fresh := make([]byte, 32)
+	_, _ = rand.Read(fresh)
+	col := s.db.Collection(colSettings)
+	_, err := col.InsertOne(ctx, bson.D{{Key: "_id", Value: "secret:" + name}, {Key: "value", Value: fresh}})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return nil, wrap(err, "create secret")
+	}
+	var doc struct {
+		Value []byte `bson:"value"`
+	}
+	if err := col.FindOne(ctx, bson.D{{Key: "_id", Value: "secret:" + name}}).Decode(&doc); err != nil {
+		return nil, wrap(err, "read secret")
+	}
+	return doc.Value, nil
+}
+
+// wrap turns driver errors into the domain's: not found, conflict, and
+// unavailable (the store cannot be reached, so the caller may retry).
+func wrap(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return &survey.Error{Code: survey.ENOTFOUND, Message: "Not found.", Err: err}
+	case mongo.IsDuplicateKeyError(err):
+		return &survey.Error{Code: survey.ECONFLICT, Message: "It already exists.", Err: err}
+	case errors.Is(err, context.Canceled):
+		return err
+	case mongo.IsTimeout(err), mongo.IsNetworkError(err), errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, new(topology.ServerSelectionError)), errors.Is(err, mongo.ErrClientDisconnected):
+		return &survey.Error{Code: survey.EUNAVAILABLE, Message: "The database cannot be reached; please try again shortly.", Err: fmt.Errorf("%s: %w", what, err)}
+	}
+	return &survey.Error{Code: survey.EINTERNAL, Message: "An internal error occurred.", Err: fmt.Errorf("%s: %w", what, err)}
+}

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// surveyDoc is a survey's current version. The definition is kept as its
+// JSON text, exactly as validated; the fields Canvass queries on are copied
+// beside it.
+type surveyDoc struct {
+	Slug       string     `bson:"_id"`
+	Version    int        `bson:"version"`
+	Status     string     `bson:"status"`
+	OpensAt    *time.Time `bson:"opens_at,omitempty"`
+	ClosesAt   *time.Time `bson:"closes_at,omitempty"`
+	Title      string     `bson:"title"`
+	Definition string     `bson:"definition"`
+	CreatedAt  time.Time  `bson:"created_at"`
+	UpdatedAt  time.Time  `bson:"updated_at"`
+}
+
+// surveyVersionDoc keeps every version a response may have answered.
+type surveyVersionDoc struct {
+	ID         string    `bson:"_id"` // slug@version
+	Slug       string    `bson:"slug"`
+	Version    int       `bson:"version"`
+	Definition string    `bson:"definition"`
+	CreatedAt  time.Time `bson:"created_at"`
+}
+
+func newSurveyDoc(s *survey.Survey, now time.Time) (*surveyDoc, error) {
+	def, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encode survey %s: %w", s.Slug, err)
+	}
+	return &surveyDoc{
+		Slug: s.Slug, Version: s.Version, Status: string(s.Status),
+		OpensAt: s.OpensAt, ClosesAt: s.ClosesAt,
+		Title: s.Title.In(s.DefaultLanguage, "en"), Definition: string(def),
+		CreatedAt: now, UpdatedAt: now,
+	}, nil
+}
+
+func (d *surveyDoc) survey() (*survey.Survey, error) {
+	var s survey.Survey
+	if err := json.Unmarshal([]byte(d.Definition), &s); err != nil {
+		return nil, fmt.Errorf("decode stored survey %s: %w", d.Slug, err)
+	}
+	s.Status, s.Version = survey.Status(d.Status), d.Version
+	s.OpensAt, s.ClosesAt = d.OpensAt, d.ClosesAt
+	if err := s.Validate(); err != nil { // compiles patterns; a stored survey was valid
+		return nil, fmt.Errorf("stored survey %s no longer validates: %w", d.Slug, err)
+	}
+	return &s, nil
+}
+
+// CreateSurvey stores a new survey. Returns ECONFLICT if the slug is taken.
+func (st *Store) CreateSurvey(ctx context.Context, s *survey.Survey) error {
+	created, err := st.insertSurvey(ctx, s)
+	if err != nil {
+		return err
+	}
+	if !created {
+		return survey.Errorf(survey.ECONFLICT, "A survey with slug %q already exists.", s.Slug)
+	}
+	return nil
+}
+
+// InstallSurvey stores s unless a survey with its slug exists, and reports
+// whether it did. The unique _id makes concurrent installs store it once.
+func (st *Store) InstallSurvey(ctx context.Context, s *survey.Survey) (bool, error) {
+	return st.insertSurvey(ctx, s)
+}
+
+func (st *Store) insertSurvey(ctx context.Context, s *survey.Survey) (bool, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	if s.Status == "" {
+		s.Status = survey.StatusDraft
+	}
+	doc, err := newSurveyDoc(s, time.Now().UTC())
+	if err != nil {
+		return false, err
+	}
+	// The version first: a survey is never visible without the definition
+	// its responses will point to.
+	version := surveyVersionDoc{ID: fmt.Sprintf("%s@%d", s.Slug, s.Version), Slug: s.Slug, Version: s.Version, Definition: doc.Definition, CreatedAt: doc.CreatedAt}
+	if _, err := st.db.Collection(colSurveyVersions).InsertOne(ctx, version); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return false, wrap(err, "insert survey version")
+	}
+	if _, err := st.db.Collection(colSurveys).InsertOne(ctx, doc); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return false, nil
+		}
+		return false, wrap(err, "insert survey")
+	}
+	return true, nil
+}
+
+// FindSurvey returns the current version of a survey.
+// Returns ENOTFOUND if there is no survey with that slug.
+func (st *Store) FindSurvey(ctx context.Context, slug string) (*survey.Survey, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	var doc surveyDoc
+	err := st.db.Collection(colSurveys).FindOne(ctx, bson.D{{Key: "_id", Value: slug}}).Decode(&doc)
+	if err != nil {
+		if err = wrap(err, "find survey"); survey.ErrorCode(err) == survey.ENOTFOUND {
+			return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+		}
+		return nil, err
+	}
+	return doc.survey()
+}
+
+// ListSurveys returns every survey, sorted by slug.
+func (st *Store) ListSurveys(ctx context.Context) ([]*survey.Survey, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	cur, err := st.db.Collection(colSurveys).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, wrap(err, "list surveys")
+	}
+	var docs []surveyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, wrap(err, "list surveys")
+	}
+	out := make([]*survey.Survey, 0, len(docs))
+	for i := range docs {
+		s, err := docs[i].survey()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// SetSurveyStatus opens, closes or returns a survey to draft.
+// Returns ENOTFOUND if there is no survey with that slug.
+func (st *Store) SetSurveyStatus(ctx context.Context, slug string, status survey.Status) error {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	res, err := st.db.Collection(colSurveys).UpdateOne(ctx, bson.D{{Key: "_id", Value: slug}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(status)}, {Key: "updated_at", Value: time.Now().UTC()}}}})
+	if err != nil {
+		return wrap(err, "set survey status")
+	}
+	if res.MatchedCount == 0 {
+		return survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+	}
+	return nil
+}
