@@ -108,9 +108,14 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "slug", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("slug_version_unique")},
 		},
 	}
+	// One index per createIndexes command: the embedded server (FerretDB
+	// 1.24) panics when one command names several indexes that all exist
+	// already, which is every start but the first.
 	for col, models := range indexes {
-		if _, err := s.db.Collection(col).Indexes().CreateMany(ctx, models); err != nil {
-			return wrap(err, "create indexes on "+col)
+		for _, model := range models {
+			if _, err := s.db.Collection(col).Indexes().CreateOne(ctx, model); err != nil {
+				return wrap(err, "create indexes on "+col)
+			}
 		}
 	}
 	return nil

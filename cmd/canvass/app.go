@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/builtin"
+	"github.com/metlib/canvass/survey/store"
+	"github.com/metlib/canvass/survey/web"
+)
+
+// Main is the running service: store, HTTP server and, by default, the
+// embedded database. Tests start it on :0 with a temporary data directory.
+type Main struct {
+	Config *Config
+	Logger *slog.Logger
+
+	// URL is where the server listens, e.g. http://127.0.0.1:8080, once Run returns.
+	URL string
+
+	embedded *store.Embedded
+	store    *store.Store
+	http     *http.Server
+	served   chan error
+}
+
+// Run opens the store, installs the built-in surveys, and starts serving
+// HTTP in the background. Call Close to stop, even when Run fails.
+func (m *Main) Run(ctx context.Context) error {
+	st, e, err := openStore(ctx, m.Config, m.Logger, true)
+	if err != nil {
+		return err
+	}
+	m.store, m.embedded = st, e
+	if err := installBuiltins(ctx, st, m.Logger); err != nil {
+		return err
+	}
+	secret, err := st.Secret(ctx, "csrf")
+	if err != nil {
+		return fmt.Errorf("read CSRF secret: %w", err)
+	}
+	srv, err := web.New(web.Config{
+		Surveys: st, Responses: st, Tokens: st, Store: st, Logger: m.Logger,
+		CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies, Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("CANVASS_ADDR: cannot listen on %s: %w", m.Config.Addr, err)
+	}
+	m.URL = "http://" + ln.Addr().String()
+	m.http = &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.http.Serve(ln) }()
+	where := "MongoDB at CANVASS_MONGODB_URI"
+	if m.embedded != nil {
+		where = "embedded database in " + m.Config.DataDir
+	}
+	m.Logger.Info("canvass is ready", "url", m.URL, "store", where, "version", version)
+	return nil
+}
+
+// Close stops accepting requests, lets in-flight ones finish within the
+// grace period, then closes the store and the embedded database, in that
+// order (the database waits for its clients to leave).
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownGrace)
+		if err := m.http.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shut down HTTP: %w", err))
+		}
+		cancel()
+		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		m.http = nil
+	}
+	if m.store != nil {
+		if err := m.store.Close(context.Background()); err != nil {
+			errs = append(errs, err)
+		}
+		m.store = nil
+	}
+	if m.embedded != nil {
+		if err := m.embedded.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		m.embedded = nil
+	}
+	return errors.Join(errs...)
+}
+
+// openStore connects to CANVASS_MONGODB_URI, or to the embedded database in
+// the data directory: started here when the directory is free; when another
+// canvass process owns it, serve refuses (owner) and other commands connect
+// to that process's server.
+func openStore(ctx context.Context, cfg *Config, logger *slog.Logger, owner bool) (*store.Store, *store.Embedded, error) {
+	if cfg.MongoURI != "" {
+		st, err := store.Open(ctx, cfg.MongoURI, cfg.DB)
+		if err != nil {
+			return nil, nil, fmt.Errorf("CANVASS_MONGODB_URI: %w", err)
+		}
+		return st, nil, nil
+	}
+	e, err := store.StartEmbedded(cfg.DataDir, logger)
+	switch {
+	case errors.Is(err, store.ErrDataDirInUse) && owner:
+		return nil, nil, fmt.Errorf("%w; stop that process or set CANVASS_DATA_DIR to another directory", err)
+	case errors.Is(err, store.ErrDataDirInUse):
+		uri, err := store.RunningURI(cfg.DataDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		st, err := store.Open(ctx, uri, cfg.DB)
+		if err != nil {
+			return nil, nil, fmt.Errorf("connect to the database of the running canvass: %w", err)
+		}
+		return st, nil, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, e.URI, cfg.DB)
+	if err != nil {
+		_ = e.Close()
+		return nil, nil, fmt.Errorf("embedded database: %w", err)
+	}
+	return st, e, nil
+}
+
+// installBuiltins stores the built-in surveys, open, unless surveys with
+// their slugs exist already (so edits and closures are never undone).
+func installBuiltins(ctx context.Context, st *store.Store, logger *slog.Logger) error {
+	surveys, err := builtin.Surveys()
+	if err != nil {
+		return err
+	}
+	for _, s := range surveys {
+		s.Status = survey.StatusOpen
+		installed, err := st.InstallSurvey(ctx, s)
+		if err != nil {
+			return fmt.Errorf("install built-in survey %s: %w", s.Slug, err)
+		}
+		if installed {
+			logger.Info("installed built-in survey", "slug", s.Slug)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/store"
+)
+
+// flagHelp is returned when -h was asked for; the usage is already printed.
+var flagHelp = flag.ErrHelp
+
+// withStore runs fn with a store opened as the data flags say, and closes it.
+func withStore(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*store.Store) error) error {
+	if cfg.DB == "" {
+		return errors.New("CANVASS_DB: must not be empty")
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, e, err := openStore(ctx, cfg, logger, false)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		_ = st.Close(context.Background())
+		if e != nil {
+			_ = e.Close()
+		}
+	}()
+	return fn(st)
+}
+
+func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		return usageError{"token needs a subcommand: create, list or revoke"}
+	}
+	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := dataFlags(fs, getenv)
+	switch args[0] {
+	case "create":
+		name := fs.String("name", "", "what the token is for, e.g. \"reporting script\" (required)")
+		role := fs.String("role", "", "admin or analyst (required)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return helpOrUsage(err)
+		}
+		if strings.TrimSpace(*name) == "" {
+			return usageError{"token create: --name is required"}
+		}
+		if !survey.Role(*role).Valid() {
+			return usageError{fmt.Sprintf("token create: --role must be admin or analyst, got %q", *role)}
+		}
+		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+			secret, hash := survey.NewTokenSecret()
+			t := &survey.APIToken{Name: strings.TrimSpace(*name), Role: survey.Role(*role), Hash: hash, CreatedAt: time.Now().UTC()}
+			if err := st.CreateToken(ctx, t); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "Created %s token %q (id %s). Copy it now: it is shown only once.\n", t.Role, t.Name, t.ID)
+			fmt.Fprintln(stdout, secret)
+			return nil
+		})
+	case "list":
+		if err := fs.Parse(args[1:]); err != nil {
+			return helpOrUsage(err)
+		}
+		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+			tokens, err := st.ListTokens(ctx)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tNAME\tROLE\tCREATED\tLAST USED\tREVOKED")
+			for _, t := range tokens {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.CreatedAt.Format(time.DateTime), timeOrDash(t.LastUsedAt), timeOrDash(t.RevokedAt))
+			}
+			return w.Flush()
+		})
+	case "revoke":
+		if err := fs.Parse(args[1:]); err != nil {
+			return helpOrUsage(err)
+		}
+		if fs.NArg() != 1 {
+			return usageError{"token revoke needs one token ID (see canvass token list)"}
+		}
+		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+			if err := st.RevokeToken(ctx, fs.Arg(0)); err != nil {
+				return errors.New(survey.ErrorMessage(err))
+			}
+			fmt.Fprintf(stderr, "Revoked token %s.\n", fs.Arg(0))
+			return nil
+		})
+	}
+	return usageError{fmt.Sprintf("unknown token subcommand %q", args[0])}
+}
+
+func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		return usageError{"survey needs a subcommand: validate or list"}
+	}
+	fs := flag.NewFlagSet("survey "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	switch args[0] {
+	case "validate":
+		if err := fs.Parse(args[1:]); err != nil {
+			return helpOrUsage(err)
+		}
+		if fs.NArg() != 1 {
+			return usageError{"survey validate needs one file"}
+		}
+		data, err := os.ReadFile(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		format := ""
+		switch strings.ToLower(filepath.Ext(fs.Arg(0))) {
+		case ".json":
+			format = "json"
+		case ".yaml", ".yml":
+			format = "yaml"
+		}
+		s, err := survey.ParseDefinition(data, format)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", fs.Arg(0), survey.ErrorMessage(err))
+			for _, f := range survey.ErrorFields(err) {
+				fmt.Fprintf(stderr, "  %s: %s\n", f.Path, f.Message)
+			}
+			return errors.New("the definition is not valid")
+		}
+		fmt.Fprintf(stdout, "%s: valid survey %q, version %d, %d questions in %d sections, languages %s\n",
+			fs.Arg(0), s.Slug, s.Version, len(s.Questions()), len(s.Sections), strings.Join(s.Languages, ", "))
+		return nil
+	case "list":
+		cfg := dataFlags(fs, getenv)
+		if err := fs.Parse(args[1:]); err != nil {
+			return helpOrUsage(err)
+		}
+		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+			surveys, err := st.ListSurveys(ctx)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "SLUG\tVERSION\tSTATUS\tRESPONSES\tTITLE")
+			for _, s := range surveys {
+				n, err := st.CountResponses(ctx, s.Slug)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\n", s.Slug, s.Version, s.Status, n, s.Title.In(s.DefaultLanguage, "en"))
+			}
+			return w.Flush()
+		})
+	}
+	return usageError{fmt.Sprintf("unknown survey subcommand %q", args[0])}
+}
+
+func helpOrUsage(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return usageError{err.Error()}
+}
+
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.DateTime)
+}

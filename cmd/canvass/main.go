@@ -1,0 +1,120 @@
+// Command canvass runs the Canvass survey service and its maintenance tasks.
+//
+// Usage:
+//
+//	canvass serve                                 run the web service
+//	canvass token create --name N --role R        create an API token (printed once)
+//	canvass token list | revoke ID                list or revoke API tokens
+//	canvass survey validate FILE                  check a YAML or JSON definition
+//	canvass survey list                           list surveys and response counts
+//	canvass version                               print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+const usage = `Canvass: survey collection and impact analysis for library associations.
+
+Usage:
+  canvass serve [flags]                           run the web service (see canvass serve -h)
+  canvass token create --name NAME --role ROLE    create an API token; ROLE is admin or analyst
+  canvass token list                              list API tokens
+  canvass token revoke ID                         revoke an API token
+  canvass survey validate FILE                    check a survey definition (YAML or JSON)
+  canvass survey list                             list surveys with their status and responses
+  canvass version                                 print the version
+
+Data commands use the same CANVASS_MONGODB_URI, CANVASS_DATA_DIR and CANVASS_DB as
+serve (or the flags --mongodb-uri, --data-dir, --db). They work whether or not
+"canvass serve" is running on the same data directory.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsageShown) {
+			fmt.Fprintln(os.Stderr, "canvass:", strings.ReplaceAll(err.Error(), "\n", "\ncanvass: "))
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// errUsageShown means the help text was printed already.
+var errUsageShown = errors.New("usage shown")
+
+// exitCode is 2 for wrong usage, 1 for any other failure.
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, errUsageShown) {
+		return 2
+	}
+	return 1
+}
+
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg + "\n(run canvass help for usage)" }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsageShown
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr, getenv)
+	case "token":
+		return tokenCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "survey":
+		return surveyCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "canvass", version)
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+	cfg, err := parseConfig(args, getenv)
+	if errors.Is(err, flagHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Logger: newLogger(stderr, cfg.LogFormat, cfg.LogLevel)}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.Logger.Info("shutting down", "grace", cfg.ShutdownGrace.String())
+	return m.Close()
+}
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/language"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// uiLanguages are the languages the pages' own text is written in.
+var uiLanguages = []string{"en", "fr", "es"}
+
+// negotiateLanguage picks the page language: ?lang= (or the form's lang
+// field) when the survey offers it, else the best match for Accept-Language,
+// else the survey's default. With no survey, the UI languages are offered.
+func negotiateLanguage(c *gin.Context, s *survey.Survey) string {
+	offered, fallback := uiLanguages, "en"
+	if s != nil {
+		offered, fallback = s.Languages, s.DefaultLanguage
+	}
+	for _, asked := range []string{c.Query("lang"), c.PostForm("lang")} {
+		for _, l := range offered {
+			if asked != "" && asked == l {
+				return l
+			}
+		}
+	}
+	if accept := c.GetHeader("Accept-Language"); accept != "" {
+		tags := make([]language.Tag, 0, len(offered)+1)
+		tags = append(tags, language.Make(fallback)) // the first tag is the matcher's default
+		for _, l := range offered {
+			tags = append(tags, language.Make(l))
+		}
+		desired, _, err := language.ParseAcceptLanguage(accept)
+		if err == nil && len(desired) > 0 {
+			_, index, conf := language.NewMatcher(tags).Match(desired...)
+			if conf != language.No {
+				if index == 0 {
+					return fallback
+				}
+				return offered[index-1]
+			}
+		}
+	}
+	return fallback
+}
+
+// languageNames names each language in itself, for the language switcher.
+var languageNames = map[string]string{
+	"ar": "العربية", "de": "Deutsch", "en": "English", "es": "Español", "fr": "Français",
+	"pt": "Português", "ru": "Русский", "zh": "中文", "it": "Italiano", "nl": "Nederlands",
+}
+
+func languageName(code string) string {
+	if n, ok := languageNames[code]; ok {
+		return n
+	}
+	return code
+}
+
+// uiText holds the pages' own words in each UI language.
+var uiText = map[string]map[string]string{
+	"en": {
+		"required":       "required",
+		"submit":         "Submit",
+		"other_specify":  "Please specify",
+		"choose":         "Choose…",
+		"rank":           "Rank",
+		"no_rank":        "—",
+		"rank_help":      "Give 1 to the most important. Leave the others blank.",
+		"errors_title":   "Some answers need attention",
+		"language":       "Language",
+		"thanks_title":   "Thank you",
+		"thanks_default": "Your response has been recorded.",
+		"closed_title":   "This survey is closed",
+		"closed_text":    "This survey is not accepting responses at the moment.",
+		"error_title":    "Something went wrong",
+		"conflict_text":  "This form was already submitted with different answers. Reload the survey to answer again.",
+		"csrf_text":      "Your session expired before you submitted. Your answers are still here: please submit again.",
+		"unavailable":    "We could not save your answers just now. They are still here: please try again in a few seconds.",
+		"surveys_title":  "Surveys",
+		"surveys_none":   "No survey is open at the moment.",
+		"required_note":  "Questions marked * are required.",
+		"home":           "All surveys",
+	},
+	"fr": {
+		"required":       "obligatoire",
+		"submit":         "Envoyer",
+		"other_specify":  "Veuillez préciser",
+		"choose":         "Choisir…",
+		"rank":           "Rang",
+		"no_rank":        "—",
+		"rank_help":      "Donnez 1 au plus important. Laissez les autres vides.",
+		"errors_title":   "Certaines réponses sont à revoir",
+		"language":       "Langue",
+		"thanks_title":   "Merci",
+		"thanks_default": "Votre réponse a été enregistrée.",
+		"closed_title":   "Cette enquête est fermée",
+		"closed_text":    "Cette enquête n'accepte pas de réponses pour le moment.",
+		"error_title":    "Une erreur s'est produite",
+		"conflict_text":  "Ce formulaire a déjà été envoyé avec d'autres réponses. Rechargez l'enquête pour répondre à nouveau.",
+		"csrf_text":      "Votre session a expiré avant l'envoi. Vos réponses sont conservées : veuillez les envoyer à nouveau.",
+		"unavailable":    "Nous n'avons pas pu enregistrer vos réponses pour l'instant. Elles sont conservées : réessayez dans quelques secondes.",
+		"surveys_title":  "Enquêtes",
+		"surveys_none":   "Aucune enquête n'est ouverte pour le moment.",
+		"required_note":  "Les questions marquées d'un * sont obligatoires.",
+		"home":           "Toutes les enquêtes",
+	},
+	"es": {
+		"required":       "obligatoria",
+		"submit":         "Enviar",
+		"other_specify":  "Especifique",
+		"choose":         "Elegir…",
+		"rank":           "Puesto",
+		"no_rank":        "—",
+		"rank_help":      "Dé el 1 a la más importante. Deje las demás en blanco.",
+		"errors_title":   "Algunas respuestas necesitan revisión",
+		"language":       "Idioma",
+		"thanks_title":   "Gracias",
+		"thanks_default": "Su respuesta ha quedado registrada.",
+		"closed_title":   "Esta encuesta está cerrada",
+		"closed_text":    "Esta encuesta no acepta respuestas en este momento.",
+		"error_title":    "Se ha producido un error",
+		"conflict_text":  "Este formulario ya se envió con otras respuestas. Vuelva a cargar la encuesta para responder de nuevo.",
+		"csrf_text":      "Su sesión caducó antes del envío. Sus respuestas siguen aquí: envíelas de nuevo.",
+		"unavailable":    "No hemos podido guardar sus respuestas ahora. Siguen aquí: inténtelo de nuevo en unos segundos.",
+		"surveys_title":  "Encuestas",
+		"surveys_none":   "No hay ninguna encuesta abierta en este momento.",
+		"required_note":  "Las preguntas marcadas con * son obligatorias.",
+		"home":           "Todas las encuestas",
+	},
+}
+
+// ui returns a UI string in lang, falling back to English.
+func ui(lang, key string) string {
+	if t, ok := uiText[lang][key]; ok {
+		return t
+	}
+	return uiText["en"][key]
+}

@@ -1,0 +1,99 @@
+// Canvass respondent form: progressive enhancement only. The server applies
+// show_if and checks every answer itself; without JavaScript the form works
+// the same, showing every question.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.survey");
+  if (!form) return;
+
+  // The answer to question id, in the shapes the server's conditions test:
+  // a string, a list of strings, or "" when unanswered.
+  function answer(id) {
+    var fields = form.querySelectorAll('[name="' + id + '"]');
+    var values = [];
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.disabled) continue;
+      if (f.type === "checkbox") { if (f.checked) values.push(f.value); }
+      else if (f.type === "radio") { if (f.checked) return f.value; }
+      else return f.value.trim();
+    }
+    return values;
+  }
+
+  function matches(value, code) {
+    if (Array.isArray(value)) return value.indexOf(code) >= 0;
+    if (value === "") return false;
+    if (value === code) return true;
+    var a = parseFloat(value), b = parseFloat(code);
+    return !isNaN(a) && !isNaN(b) && a === b && /^-?[\d.]+$/.test(value);
+  }
+
+  function holds(c) {
+    if (!c) return true;
+    if (c.all) return c.all.every(holds);
+    if (c.any) return c.any.some(holds);
+    if (c.not) return !holds(c.not);
+    var want = c.any_of || [c.equals];
+    var value = answer(c.question);
+    return want.some(function (w) { return matches(value, String(w)); });
+  }
+
+  // Apply every show_if in document order: conditions only look at earlier
+  // questions, so one pass settles them. Hidden inputs are disabled, so they
+  // are neither posted nor tested by later conditions, as on the server.
+  function apply() {
+    var nodes = form.querySelectorAll("[data-show-if]");
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i];
+      var parentHidden = node.parentElement.closest("[data-hidden-by-rule]");
+      var show = !parentHidden && holds(JSON.parse(node.getAttribute("data-show-if")));
+      node.hidden = !show;
+      if (show) node.removeAttribute("data-hidden-by-rule"); else node.setAttribute("data-hidden-by-rule", "");
+      var inputs = node.querySelectorAll("input, select, textarea");
+      for (var j = 0; j < inputs.length; j++) {
+        var hiddenAbove = inputs[j].closest("[data-hidden-by-rule]");
+        inputs[j].disabled = !!hiddenAbove;
+      }
+    }
+  }
+
+  // Suggest the IFLA region from the country, unless one is already chosen.
+  function suggestRegion(select) {
+    var opt = select.options[select.selectedIndex];
+    var region = opt && opt.getAttribute("data-region");
+    if (!region) return;
+    var radios = form.querySelectorAll('input[type=radio][name="region"]');
+    for (var i = 0; i < radios.length; i++) if (radios[i].checked) return;
+    for (var k = 0; k < radios.length; k++) if (radios[k].value === region) radios[k].checked = true;
+  }
+
+  // An exclusive option ("none") clears the others, and the others clear it.
+  function exclusive(box) {
+    if (!box.checked) return;
+    var group = form.querySelectorAll('input[type=checkbox][name="' + box.name + '"]');
+    var isExclusive = box.hasAttribute("data-exclusive");
+    for (var i = 0; i < group.length; i++) {
+      if (group[i] !== box && (isExclusive || group[i].hasAttribute("data-exclusive"))) group[i].checked = false;
+    }
+  }
+
+  form.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.matches("select[data-country]")) suggestRegion(t);
+    if (t.type === "checkbox") exclusive(t);
+    apply();
+  });
+  form.addEventListener("input", function (e) {
+    if (e.target.matches("input[type=text], textarea")) apply();
+  });
+  // One click, one post; the submission id makes a second post harmless anyway.
+  form.addEventListener("submit", function () {
+    var b = form.querySelector("button[type=submit]");
+    if (b) setTimeout(function () { b.disabled = true; }, 0);
+  });
+
+  apply();
+  var summary = document.getElementById("error-summary") || document.getElementById("notice");
+  if (summary) summary.focus();
+})();
