@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testConfig(dir string) *Config {
+	return &Config{Addr: "127.0.0.1:0", DataDir: dir, DB: "canvass", LogFormat: "text", LogLevel: "warn", ShutdownGrace: 5 * time.Second}
+}
+
+func startMain(t *testing.T, cfg *Config) *Main {
+	t.Helper()
+	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	return m
+}
+
+var (
+	csrfRe       = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	submissionRe = regexp.MustCompile(`name="submission_id" value="([^"]+)"`)
+)
+
+// TestServeEndToEnd runs the real program on :0 with a temporary data
+// directory: a respondent answers in the browser's way and a client through
+// the API, a CLI command works beside the running server, and everything is
+// still there after a restart.
+func TestServeEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	m := startMain(t, testConfig(dir))
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+
+	res, err := client.Get(m.URL + "/s/impact-methods?lang=es")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := readBody(t, res)
+	if res.StatusCode != 200 || !strings.Contains(page, "Encuesta sobre métodos de medición del impacto") {
+		t.Fatalf("form: %d", res.StatusCode)
+	}
+	csrf, submissionID := html.UnescapeString(csrfRe.FindStringSubmatch(page)[1]), submissionRe.FindStringSubmatch(page)[1]
+
+	// Invalid: the form comes back with Spanish messages and the typed answers.
+	form := url.Values{"csrf_token": {csrf}, "submission_id": {submissionID}, "lang": {"es"},
+		"library_name": {"Biblioteca de Santiago"}, "contact_email": {"no-es-un-correo"}}
+	res, err = client.PostForm(m.URL+"/s/impact-methods?lang=es", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = readBody(t, res)
+	if res.StatusCode != 422 || !strings.Contains(page, "Introduzca una dirección de correo electrónico") || !strings.Contains(page, `value="Biblioteca de Santiago"`) {
+		t.Fatalf("invalid post: %d", res.StatusCode)
+	}
+	// Valid, then replayed: one response, and the thank-you page both times.
+	form.Set("contact_email", "biblioteca@example.cl")
+	form.Set("country", "CL")
+	form.Set("measurement_status", "not_measuring")
+	form.Set("share_data", "anonymised")
+	for i := 0; i < 2; i++ {
+		res, err = client.PostForm(m.URL+"/s/impact-methods?lang=es", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page := readBody(t, res); res.StatusCode != 200 || !strings.Contains(page, "Gracias") {
+			t.Fatalf("valid post %d: %d", i, res.StatusCode)
+		}
+	}
+	// Through the API, also replayed.
+	body := `{"submission_id": "e2e-api-0001", "language": "en", "answers": {"library_name": "Toronto Public Library",
+	  "contact_email": "x@example.ca", "country": "CA", "measurement_status": "systematic",
+	  "methods_used": ["output_statistics", "sroi"], "results_change_decisions": 4, "share_data": "named"}}`
+	for _, want := range []int{201, 200} {
+		res, err := http.Post(m.URL+"/api/v1/surveys/impact-methods/responses", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readBody(t, res); res.StatusCode != want {
+			t.Fatalf("API post: %d %s, want %d", res.StatusCode, got, want)
+		}
+	}
+
+	// A CLI command while serve runs uses serve's database, through its socket.
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"token", "create", "--name", "e2e", "--role", "analyst", "--data-dir", dir}, &out, &errOut, noEnv); err != nil {
+		t.Fatalf("token create beside serve: %v (%s)", err, errOut.String())
+	}
+	token := strings.TrimSpace(out.String())
+
+	// A second serve on the same data directory refuses, clearly.
+	second := &Main{Config: testConfig(dir), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	err = second.Run(context.Background())
+	second.Close()
+	if err == nil || !strings.Contains(err.Error(), "is used by another canvass process") || !strings.Contains(err.Error(), "CANVASS_DATA_DIR") {
+		t.Errorf("second serve: %v", err)
+	}
+
+	before := listSubmissionIDs(t, m.URL, token)
+	if len(before) != 2 || before[0] != submissionID || before[1] != "e2e-api-0001" {
+		t.Fatalf("stored submissions %v", before)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Restart on the same directory: every response is still there, once.
+	m = startMain(t, testConfig(dir))
+	defer m.Close()
+	if after := listSubmissionIDs(t, m.URL, token); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("after restart %v, want %v", after, before)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"survey", "list", "--data-dir", dir}, &out, io.Discard, noEnv); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`impact-methods\s+1\s+open\s+2\s`).MatchString(out.String()) || len(regexp.MustCompile(`(?m)^landscape `).FindAllString(out.String(), -1)) != 1 {
+		t.Errorf("survey list:\n%s", out.String())
+	}
+	if info, err := os.Stat(filepath.Join(dir, "db")); err != nil || !info.IsDir() {
+		t.Errorf("no database files under the data dir: %v", err)
+	}
+}
+
+func listSubmissionIDs(t *testing.T, base, token string) []string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/surveys/impact-methods/responses", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Responses []struct {
+			SubmissionID string `json:"submission_id"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal([]byte(readBody(t, res)), &list); err != nil || res.StatusCode != 200 {
+		t.Fatalf("list: %d %v", res.StatusCode, err)
+	}
+	var ids []string
+	for _, r := range list.Responses {
+		ids = append(ids, r.SubmissionID)
+	}
+	return ids
+}
+
+func readBody(t *testing.T, res *http.Response) string {
+	t.Helper()
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func noEnv(string) string { return "" }
+
+func TestConfigValidationNamesEachVariable(t *testing.T) {
+	env := map[string]string{
+		"CANVASS_ADDR": "nonsense", "CANVASS_MONGODB_URI": "postgres://x", "CANVASS_DB": "a.b",
+		"CANVASS_BASE_URL": "ftp://x", "CANVASS_TRUSTED_PROXIES": "10.0.0.1, not-an-ip", "CANVASS_LOG_FORMAT": "xml",
+	}
+	_, err := parseConfig(nil, func(k string) string { return env[k] })
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, v := range []string{"CANVASS_ADDR", "CANVASS_MONGODB_URI", "CANVASS_DB", "CANVASS_BASE_URL", "CANVASS_TRUSTED_PROXIES", "CANVASS_LOG_FORMAT"} {
+		found := false
+		for _, l := range lines {
+			found = found || strings.HasPrefix(l, v+": ")
+		}
+		if !found {
+			t.Errorf("no line for %s in:\n%s", v, err)
+		}
+	}
+	if len(lines) != 6 {
+		t.Errorf("%d lines, want 6:\n%s", len(lines), err)
+	}
+	// Flags override the environment.
+	cfg, err := parseConfig([]string{"--addr", ":9999"}, func(k string) string { return map[string]string{"CANVASS_ADDR": ":1234"}[k] })
+	if err != nil || cfg.Addr != ":9999" || cfg.DataDir != "./data" || cfg.DB != "canvass" {
+		t.Errorf("config %+v, %v", cfg, err)
+	}
+}
+
+func TestSurveyValidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	_ = os.WriteFile(bad, []byte("slug: x\ndefault_language: en\ntitle: {en: X}\nsections:\n  - id: s\n    questions:\n      - {id: q, type: slider, label: {en: Q}}\n"), 0o600)
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"survey", "validate", bad}, &out, &errOut, noEnv)
+	if err == nil || !strings.Contains(errOut.String(), `sections[0].questions[0].type: unknown question type "slider"`) {
+		t.Errorf("validate bad: %v\n%s", err, errOut.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"survey", "validate", "../../survey/builtin/impact-methods.yaml"}, &out, &errOut, noEnv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `valid survey "impact-methods"`) {
+		t.Errorf("validate good: %s", out.String())
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard, noEnv); exitCode(err) != 2 {
+		t.Errorf("unknown command exit code %d", exitCode(err))
+	}
+}
