@@ -27,13 +27,13 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // app is a real server on a database of its own: the built-in surveys, the
 // every-type fixture (open), and a closed survey.
 type app struct {
-	t       *testing.T
+	t       testing.TB
 	store   *store.Store
 	server  *web.Server
 	handler http.Handler
 }
 
-func newApp(t *testing.T) *app {
+func newApp(t testing.TB) *app {
 	t.Helper()
 	st := storetest.New(t)
 	ctx := context.Background()
@@ -145,7 +145,7 @@ func (a *app) postForm(path string, fs formSession, values url.Values) *httptest
 	return a.do(request{method: http.MethodPost, path: path, body: values.Encode(), contentType: "application/x-www-form-urlencoded", cookies: fs.cookies})
 }
 
-func match(t *testing.T, re *regexp.Regexp, body string) string {
+func match(t testing.TB, re *regexp.Regexp, body string) string {
 	t.Helper()
 	m := re.FindStringSubmatch(body)
 	if m == nil {

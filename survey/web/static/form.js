@@ -58,6 +58,24 @@
     }
   }
 
+  // A matrix whose rows are all hidden is hidden itself; a "please specify"
+  // box shows only while its option is chosen.
+  function tidy() {
+    var matrices = form.querySelectorAll(".q-matrix");
+    for (var i = 0; i < matrices.length; i++) {
+      var rows = matrices[i].querySelectorAll("tr[data-row]");
+      var shown = 0;
+      for (var r = 0; r < rows.length; r++) if (!rows[r].hidden) shown++;
+      if (!matrices[i].hasAttribute("data-hidden-by-rule")) matrices[i].hidden = shown === 0;
+    }
+    var others = form.querySelectorAll(".other");
+    for (var k = 0; k < others.length; k++) {
+      var choice = others[k].parentElement.querySelector("input[type=radio], input[type=checkbox]");
+      var text = others[k].querySelector("input");
+      others[k].hidden = !(choice && choice.checked) && !(text && text.value);
+    }
+  }
+
   // Suggest the IFLA region from the country, unless one is already chosen.
   function suggestRegion(select) {
     var opt = select.options[select.selectedIndex];
@@ -83,6 +101,7 @@
     if (t.matches("select[data-country]")) suggestRegion(t);
     if (t.type === "checkbox") exclusive(t);
     apply();
+    tidy();
   });
   form.addEventListener("input", function (e) {
     if (e.target.matches("input[type=text], textarea")) apply();
@@ -94,6 +113,7 @@
   });
 
   apply();
+  tidy();
   var summary = document.getElementById("error-summary") || document.getElementById("notice");
   if (summary) summary.focus();
 })();

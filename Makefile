@@ -1,0 +1,35 @@
+# Canvass. `make run` starts the service on the embedded database; `make test`
+# runs every test. See README.md.
+
+GO          ?= go
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -s -w -X main.version=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: run test lint bench build clean
+
+## run: start the service on :8080 with the embedded database in ./data
+run:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/canvass serve
+
+## test: every test, with the race detector
+test:
+	$(GO) test -race -count=1 ./...
+
+## lint: go vet, gofmt and staticcheck
+lint:
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) run $(STATICCHECK) ./...
+
+## bench: the benchmarks the issues ask for (submissions vs raw inserts)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 10000x ./survey/web/
+
+## build: a static binary in bin/, version stamped
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/canvass ./cmd/canvass
+
+clean:
+	rm -rf bin
