@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/metlib/canvass/survey"
@@ -72,6 +73,13 @@ func (m *Main) Run(ctx context.Context) error {
 		where = "embedded database in " + m.Config.DataDir
 	}
 	m.Logger.Info("canvass is ready", "url", m.URL, "store", where, "version", version)
+	if surveys, err := st.ListSurveys(ctx); err == nil {
+		for _, s := range surveys {
+			if s.AcceptingAt(time.Now()) {
+				m.Logger.Info("survey open", "slug", s.Slug, "url", publicURL(m.Config.BaseURL, m.URL)+"/s/"+s.Slug)
+			}
+		}
+	}
 	return nil
 }
 
@@ -161,4 +169,13 @@ func installBuiltins(ctx context.Context, st *store.Store, logger *slog.Logger) 
 		}
 	}
 	return nil
+}
+
+// publicURL is the base of the links Canvass prints: CANVASS_BASE_URL, else
+// the listening address with a wildcard host shown as localhost.
+func publicURL(base, listening string) string {
+	if base != "" {
+		return strings.TrimSuffix(base, "/")
+	}
+	return strings.Replace(strings.Replace(listening, "http://[::]", "http://localhost", 1), "http://0.0.0.0", "http://localhost", 1)
 }
