@@ -26,8 +26,12 @@ type Response struct {
 	LibraryID    string
 	InvitationID string
 	Language     string
-	Status       ResponseStatus
-	Answers      Answers
+	// Country and Region locate the respondent (see Survey.Locate), so
+	// responses can be filtered and grouped by them.
+	Country string
+	Region  Region
+	Status  ResponseStatus
+	Answers Answers
 	// Source says how the response arrived: "web" (the HTML form) or "api".
 	Source      string
 	CreatedAt   time.Time
@@ -36,11 +40,33 @@ type Response struct {
 }
 
 // ResponseFilter selects responses of one survey, a page at a time.
+// Empty fields match everything.
 type ResponseFilter struct {
 	SurveySlug string
-	Status     ResponseStatus // "" for any
+	Status     ResponseStatus
+	Region     Region
+	Language   string
+	From, To   *time.Time // created at, From inclusive, To exclusive
 	Offset     int
 	Limit      int
+}
+
+// Locate returns the respondent's country (the first country question's
+// answer) and IFLA region: the answer to a question with id "region" when it
+// names a region, else the country's.
+func (s *Survey) Locate(a Answers) (string, Region) {
+	var country string
+	for _, q := range s.Questions() {
+		if q.Type == Country && a.String(q.ID) != "" {
+			country = a.String(q.ID)
+			break
+		}
+	}
+	if r := Region(a.String("region")); RegionLabels[r] != nil {
+		return country, r
+	}
+	r, _ := RegionOf(country)
+	return country, r
 }
 
 // SurveyStore keeps survey definitions and their publication state.
@@ -58,6 +84,17 @@ type SurveyStore interface {
 	// SetSurveyStatus opens, closes or returns a survey to draft.
 	// Returns ENOTFOUND if there is no survey with that slug.
 	SetSurveyStatus(ctx context.Context, slug string, status Status) error
+	// SetSurveyDates sets (or, with nil, clears) when a survey opens and closes.
+	// Returns ENOTFOUND if there is no survey with that slug.
+	SetSurveyDates(ctx context.Context, slug string, opens, closes *time.Time) error
+	// UpdateSurvey replaces a survey's definition with a new version (the
+	// current version + 1, set on s), keeping status and dates, and keeps
+	// the earlier version for the responses that answered it.
+	// Returns ENOTFOUND if there is no survey with that slug.
+	UpdateSurvey(ctx context.Context, s *Survey) error
+	// FindSurveyVersion returns one version of a survey's definition.
+	// Returns ENOTFOUND if there is no such version.
+	FindSurveyVersion(ctx context.Context, slug string, version int) (*Survey, error)
 }
 
 // ResponseStore keeps responses.
@@ -73,4 +110,6 @@ type ResponseStore interface {
 	ListResponses(ctx context.Context, f ResponseFilter) ([]*Response, int, error)
 	// CountResponses returns the number of submitted responses to a survey.
 	CountResponses(ctx context.Context, slug string) (int, error)
+	// DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
+	DeleteResponse(ctx context.Context, id string) error
 }

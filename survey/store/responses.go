@@ -20,6 +20,8 @@ type responseDoc struct {
 	LibraryID     string        `bson:"library_id,omitempty"`
 	InvitationID  string        `bson:"invitation_id,omitempty"`
 	Language      string        `bson:"language"`
+	Country       string        `bson:"country,omitempty"`
+	Region        string        `bson:"region,omitempty"`
 	Status        string        `bson:"status"`
 	Answers       bson.D        `bson:"answers"`
 	Source        string        `bson:"source,omitempty"`
@@ -36,7 +38,7 @@ func newResponseDoc(r *survey.Response) *responseDoc {
 	return &responseDoc{
 		ID: bson.NewObjectID(), Survey: r.SurveySlug, SurveyVersion: r.SurveyVersion,
 		SubmissionID: r.SubmissionID, LibraryID: r.LibraryID, InvitationID: r.InvitationID,
-		Language: r.Language, Status: string(r.Status), Answers: answers, Source: r.Source,
+		Language: r.Language, Country: r.Country, Region: string(r.Region), Status: string(r.Status), Answers: answers, Source: r.Source,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt,
 	}
 }
@@ -45,7 +47,7 @@ func (d *responseDoc) response() *survey.Response {
 	return &survey.Response{
 		ID: d.ID.Hex(), SurveySlug: d.Survey, SurveyVersion: d.SurveyVersion,
 		SubmissionID: d.SubmissionID, LibraryID: d.LibraryID, InvitationID: d.InvitationID,
-		Language: d.Language, Status: survey.ResponseStatus(d.Status), Answers: answersFromBSON(d.Answers),
+		Language: d.Language, Country: d.Country, Region: survey.Region(d.Region), Status: survey.ResponseStatus(d.Status), Answers: answersFromBSON(d.Answers),
 		Source: d.Source, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), SubmittedAt: utc(d.SubmittedAt),
 	}
 }
@@ -141,10 +143,7 @@ func (st *Store) FindResponse(ctx context.Context, id string) (*survey.Response,
 func (st *Store) ListResponses(ctx context.Context, f survey.ResponseFilter) ([]*survey.Response, int, error) {
 	ctx, cancel := st.op(ctx)
 	defer cancel()
-	filter := bson.D{{Key: "survey", Value: f.SurveySlug}}
-	if f.Status != "" {
-		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
-	}
+	filter := responseFilter(f)
 	col := st.db.Collection(colResponses)
 	total, err := col.CountDocuments(ctx, filter)
 	if err != nil {
@@ -175,4 +174,46 @@ func (st *Store) CountResponses(ctx context.Context, slug string) (int, error) {
 	defer cancel()
 	n, err := st.db.Collection(colResponses).CountDocuments(ctx, bson.D{{Key: "survey", Value: slug}, {Key: "status", Value: string(survey.ResponseSubmitted)}})
 	return int(n), wrap(err, "count responses")
+}
+
+func responseFilter(f survey.ResponseFilter) bson.D {
+	filter := bson.D{{Key: "survey", Value: f.SurveySlug}}
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
+	}
+	if f.Region != "" {
+		filter = append(filter, bson.E{Key: "region", Value: string(f.Region)})
+	}
+	if f.Language != "" {
+		filter = append(filter, bson.E{Key: "language", Value: f.Language})
+	}
+	if f.From != nil || f.To != nil {
+		created := bson.D{}
+		if f.From != nil {
+			created = append(created, bson.E{Key: "$gte", Value: f.From.UTC()})
+		}
+		if f.To != nil {
+			created = append(created, bson.E{Key: "$lt", Value: f.To.UTC()})
+		}
+		filter = append(filter, bson.E{Key: "created_at", Value: created})
+	}
+	return filter
+}
+
+// DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
+func (st *Store) DeleteResponse(ctx context.Context, id string) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id)
+	}
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	res, err := st.db.Collection(colResponses).DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}})
+	if err != nil {
+		return wrap(err, "delete response")
+	}
+	if res.DeletedCount == 0 {
+		return survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id)
+	}
+	return nil
 }

@@ -107,6 +107,18 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colSurveyVersions: {
 			{Keys: bson.D{{Key: "slug", Value: 1}, {Key: "version", Value: 1}}, Options: options.Index().SetUnique(true).SetName("slug_version_unique")},
 		},
+		colUsers: {
+			{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},
+		},
+		colSessions: {
+			{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user")},
+		},
+		colPasswordTokens: {
+			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
+		},
+		colAudit: {
+			{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")},
+		},
 	}
 	// One index per createIndexes command: the embedded server (FerretDB
 	// 1.24) panics when one command names several indexes that all exist

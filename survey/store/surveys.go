@@ -160,3 +160,76 @@ func (st *Store) SetSurveyStatus(ctx context.Context, slug string, status survey
 	}
 	return nil
 }
+
+// SetSurveyDates sets (or clears) when a survey opens and closes.
+func (st *Store) SetSurveyDates(ctx context.Context, slug string, opens, closes *time.Time) error {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	res, err := st.db.Collection(colSurveys).UpdateOne(ctx, bson.D{{Key: "_id", Value: slug}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "opens_at", Value: opens}, {Key: "closes_at", Value: closes}, {Key: "updated_at", Value: time.Now().UTC()}}}})
+	if err != nil {
+		return wrap(err, "set survey dates")
+	}
+	if res.MatchedCount == 0 {
+		return survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+	}
+	return nil
+}
+
+// UpdateSurvey stores s as the next version of its survey. Two concurrent
+// updates cannot both win: the version document's unique id and the update's
+// filter on the current version make the second one ECONFLICT.
+func (st *Store) UpdateSurvey(ctx context.Context, s *survey.Survey) error {
+	current, err := st.FindSurvey(ctx, s.Slug)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	s.Version = current.Version + 1
+	s.Status, s.OpensAt, s.ClosesAt = current.Status, current.OpensAt, current.ClosesAt
+	now := time.Now().UTC()
+	doc, err := newSurveyDoc(s, now)
+	if err != nil {
+		return err
+	}
+	version := surveyVersionDoc{ID: fmt.Sprintf("%s@%d", s.Slug, s.Version), Slug: s.Slug, Version: s.Version, Definition: doc.Definition, CreatedAt: now}
+	if _, err := st.db.Collection(colSurveyVersions).InsertOne(ctx, version); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return survey.Errorf(survey.ECONFLICT, "Survey %q was changed by someone else; reload and try again.", s.Slug)
+		}
+		return wrap(err, "insert survey version")
+	}
+	res, err := st.db.Collection(colSurveys).UpdateOne(ctx, bson.D{{Key: "_id", Value: s.Slug}, {Key: "version", Value: current.Version}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: s.Version}, {Key: "title", Value: doc.Title}, {Key: "definition", Value: doc.Definition}, {Key: "updated_at", Value: now}}}})
+	if err != nil {
+		return wrap(err, "update survey")
+	}
+	if res.MatchedCount == 0 {
+		return survey.Errorf(survey.ECONFLICT, "Survey %q was changed by someone else; reload and try again.", s.Slug)
+	}
+	return nil
+}
+
+// FindSurveyVersion returns one version of a survey's definition.
+func (st *Store) FindSurveyVersion(ctx context.Context, slug string, version int) (*survey.Survey, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	var doc surveyVersionDoc
+	err := st.db.Collection(colSurveyVersions).FindOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%s@%d", slug, version)}}).Decode(&doc)
+	if err != nil {
+		if err = wrap(err, "find survey version"); survey.ErrorCode(err) == survey.ENOTFOUND {
+			return nil, survey.Errorf(survey.ENOTFOUND, "Survey %q has no version %d.", slug, version)
+		}
+		return nil, err
+	}
+	var s survey.Survey
+	if err := json.Unmarshal([]byte(doc.Definition), &s); err != nil {
+		return nil, fmt.Errorf("decode survey version %s: %w", doc.ID, err)
+	}
+	s.Version = doc.Version
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("stored survey version %s no longer validates: %w", doc.ID, err)
+	}
+	return &s, nil
+}

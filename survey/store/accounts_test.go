@@ -1,0 +1,246 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/store/storetest"
+)
+
+func TestUsers(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	u := &survey.User{Email: "ana@example.org", Name: "Ana", Role: survey.RoleAdmin, PasswordHash: survey.HashPassword("correct horse battery")}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateUser(ctx, &survey.User{Email: "ana@example.org", Role: survey.RoleAnalyst}); survey.ErrorCode(err) != survey.ECONFLICT {
+		t.Errorf("duplicate email: %v", err)
+	}
+	found, err := st.FindUserByEmail(ctx, "ana@example.org")
+	if err != nil || found.ID != u.ID || !survey.CheckPassword(found.PasswordHash, "correct horse battery") {
+		t.Fatalf("find: %+v %v", found, err)
+	}
+	found.Role, found.Disabled = survey.RoleAnalyst, true
+	if err := st.UpdateUser(ctx, found); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPassword(ctx, u.ID, survey.HashPassword("another long password")); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := st.FindUserByID(ctx, u.ID)
+	if again.Role != survey.RoleAnalyst || !again.Disabled || !survey.CheckPassword(again.PasswordHash, "another long password") {
+		t.Errorf("after update: %+v", again)
+	}
+	if n, _ := st.CountUsers(ctx); n != 1 {
+		t.Errorf("count %d", n)
+	}
+	if _, err := st.FindUserByID(ctx, "nope"); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("unknown id: %v", err)
+	}
+	if err := st.SetPassword(ctx, "0123456789abcdef01234567", "x"); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("set password of unknown user: %v", err)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	_, hash := survey.NewSecret()
+	s := &survey.Session{Hash: hash, UserID: "u1", CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(survey.SessionAbsoluteTimeout)}
+	if err := st.CreateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(time.Hour)
+	if err := st.TouchSession(ctx, hash, later); err != nil {
+		t.Fatal(err)
+	}
+	found, err := st.FindSession(ctx, hash)
+	if err != nil || !found.LastSeenAt.Equal(later) || found.UserID != "u1" {
+		t.Fatalf("find: %+v %v", found, err)
+	}
+	if err := st.DeleteUserSessions(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.FindSession(ctx, hash); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("deleted session found: %v", err)
+	}
+}
+
+func TestPasswordTokensWorkOnce(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	secret, hash := survey.NewSecret()
+	setup := &survey.PasswordToken{Hash: hash, Purpose: "setup", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := st.CreatePasswordToken(ctx, setup); err != nil {
+		t.Fatal(err)
+	}
+	_, other := survey.NewSecret()
+	if err := st.CreatePasswordToken(ctx, &survey.PasswordToken{Hash: other, Purpose: "setup", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); survey.ErrorCode(err) != survey.ECONFLICT {
+		t.Errorf("second setup link: %v", err)
+	}
+	if _, err := st.PeekPasswordToken(ctx, survey.HashSecret(secret), now); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	taken := 0
+	for i := 0; i < 5; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := st.TakePasswordToken(ctx, hash, now); err == nil {
+				mu.Lock()
+				taken++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if taken != 1 {
+		t.Errorf("token taken %d times, want once", taken)
+	}
+	// Expired links are refused, and make way for a new setup link.
+	_, expired := survey.NewSecret()
+	_ = st.CreatePasswordToken(ctx, &survey.PasswordToken{Hash: expired, Purpose: "reset", UserID: "u", CreatedAt: now, ExpiresAt: now.Add(time.Minute)})
+	if _, err := st.TakePasswordToken(ctx, expired, now.Add(2*time.Minute)); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("expired token: %v", err)
+	}
+}
+
+func TestAuditLog(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	base := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	for i, e := range []survey.AuditEntry{
+		{Actor: "ana@example.org", Action: "survey.create", Target: "survey:a"},
+		{Actor: "token:ci", Action: "survey.publish", Target: "survey:a"},
+		{Actor: "ana@example.org", Action: "response.delete", Target: "response:1"},
+	} {
+		e.At = base.Add(time.Duration(i) * time.Hour)
+		if err := st.RecordAudit(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, total, err := st.ListAudit(ctx, survey.AuditFilter{})
+	if err != nil || total != 3 || all[0].Action != "response.delete" {
+		t.Fatalf("all: %d %v %v", total, all, err)
+	}
+	mine, total, _ := st.ListAudit(ctx, survey.AuditFilter{Actor: "ana@example.org"})
+	if total != 2 || len(mine) != 2 {
+		t.Errorf("by actor: %d", total)
+	}
+	from := base.Add(30 * time.Minute)
+	to := base.Add(90 * time.Minute)
+	window, total, _ := st.ListAudit(ctx, survey.AuditFilter{From: &from, To: &to})
+	if total != 1 || window[0].Actor != "token:ci" {
+		t.Errorf("by time: %d %v", total, window)
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	key := "email:ana@example.org"
+	for i := 0; i < survey.LoginMaxAccountFailures; i++ {
+		if wait, _ := st.LoginBlocked(ctx, key, now); wait != 0 {
+			t.Fatalf("blocked after %d failures", i)
+		}
+		if err := st.LoginFailed(ctx, key, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait, err := st.LoginBlocked(ctx, key, now.Add(time.Minute))
+	if err != nil || wait != survey.LoginWindow-time.Minute {
+		t.Errorf("wait %v %v, want %v", wait, err, survey.LoginWindow-time.Minute)
+	}
+	if wait, _ := st.LoginBlocked(ctx, key, now.Add(survey.LoginWindow)); wait != 0 {
+		t.Errorf("still blocked after the window: %v", wait)
+	}
+	// A failure after the window starts a new one.
+	_ = st.LoginFailed(ctx, key, now.Add(survey.LoginWindow+time.Second))
+	if wait, _ := st.LoginBlocked(ctx, key, now.Add(survey.LoginWindow+2*time.Second)); wait != 0 {
+		t.Errorf("one failure in a new window blocks: %v", wait)
+	}
+	// Addresses get a larger allowance.
+	for i := 0; i < survey.LoginMaxAccountFailures; i++ {
+		_ = st.LoginFailed(ctx, "ip:192.0.2.1", now)
+	}
+	if wait, _ := st.LoginBlocked(ctx, "ip:192.0.2.1", now); wait != 0 {
+		t.Error("address blocked at the account limit")
+	}
+	_ = st.LoginSucceeded(ctx, key)
+}
+
+func TestSurveyVersionsAndFilters(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	s := impactSurvey(t)
+	s.Status = survey.StatusOpen
+	if err := st.CreateSurvey(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	v2 := impactSurvey(t)
+	v2.Title["en"] = "Impact methods, second edition"
+	if err := st.UpdateSurvey(ctx, v2); err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := st.FindSurvey(ctx, s.Slug)
+	old, err := st.FindSurveyVersion(ctx, s.Slug, 1)
+	if err != nil || cur.Version != 2 || cur.Status != survey.StatusOpen || cur.Title["en"] != "Impact methods, second edition" || old.Title["en"] != "Impact measurement methods survey" {
+		t.Errorf("current v%d %q (%s), old %q %v", cur.Version, cur.Title["en"], cur.Status, old.Title["en"], err)
+	}
+	if _, err := st.FindSurveyVersion(ctx, s.Slug, 9); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("missing version: %v", err)
+	}
+	opens := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if err := st.SetSurveyDates(ctx, s.Slug, &opens, nil); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ = st.FindSurvey(ctx, s.Slug); cur.OpensAt == nil || !cur.OpensAt.Equal(opens) || cur.AcceptingAt(opens.Add(-time.Hour)) {
+		t.Errorf("dates: %v", cur.OpensAt)
+	}
+
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, r := range []survey.Response{
+		{Language: "en", Region: survey.Europe},
+		{Language: "fr", Region: survey.Europe},
+		{Language: "fr", Region: survey.SubSaharanAfrica},
+	} {
+		r.SurveySlug, r.SubmissionID, r.Status, r.CreatedAt = s.Slug, string(rune('a'+i))+"-subid", survey.ResponseSubmitted, base.AddDate(0, 0, i)
+		if _, _, err := st.CreateResponse(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	to := base.AddDate(0, 0, 2)
+	for _, tc := range []struct {
+		f    survey.ResponseFilter
+		want int
+	}{
+		{survey.ResponseFilter{Region: survey.Europe}, 2},
+		{survey.ResponseFilter{Language: "fr"}, 2},
+		{survey.ResponseFilter{Language: "fr", Region: survey.Europe}, 1},
+		{survey.ResponseFilter{From: &base, To: &to}, 2},
+	} {
+		tc.f.SurveySlug = s.Slug
+		if _, n, err := st.ListResponses(ctx, tc.f); err != nil || n != tc.want {
+			t.Errorf("filter %+v: %d, want %d (%v)", tc.f, n, tc.want, err)
+		}
+	}
+	list, _, _ := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: s.Slug})
+	if err := st.DeleteResponse(ctx, list[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteResponse(ctx, list[0].ID); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("delete twice: %v", err)
+	}
+	if n, _ := st.CountResponses(ctx, s.Slug); n != 2 {
+		t.Errorf("%d left", n)
+	}
+}

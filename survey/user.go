@@ -1,0 +1,223 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// User is a member of the working group.
+type User struct {
+	ID           string
+	Email        string // lower case, unique
+	Name         string
+	Role         Role
+	Disabled     bool
+	PasswordHash string // argon2id, PHC string format; "" until the user sets one
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	LastLoginAt  *time.Time
+}
+
+// NormalizeEmail trims and lower-cases an address and checks it; it returns
+// EINVALID for anything that is not a plain address.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+		return "", Errorf(EINVALID, "%q is not an email address.", s)
+	}
+	return s, nil
+}
+
+// Validate checks a user's fields.
+func (u *User) Validate() error {
+	var fields []FieldError
+	if _, err := NormalizeEmail(u.Email); err != nil {
+		fields = append(fields, FieldError{Path: "email", Message: "Enter an email address."})
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(u.Name)); n > 200 {
+		fields = append(fields, FieldError{Path: "name", Message: "Keep the name under 200 characters."})
+	}
+	if !u.Role.Valid() {
+		fields = append(fields, FieldError{Path: "role", Message: "The role must be admin or analyst."})
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "The user has errors.", Fields: fields}
+	}
+	return nil
+}
+
+// MinPasswordLength follows NIST SP 800-63B: length, not composition rules.
+const MinPasswordLength = 12
+
+// CheckNewPassword returns EINVALID when a new password is too short or too long.
+func CheckNewPassword(pw string) error {
+	n := utf8.RuneCountInString(pw)
+	if n < MinPasswordLength {
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("Use at least %d characters.", MinPasswordLength),
+			Fields: []FieldError{{Path: "password", Message: fmt.Sprintf("Use at least %d characters.", MinPasswordLength)}}}
+	}
+	if len(pw) > 1024 {
+		return &Error{Code: EINVALID, Message: "Use at most 1024 bytes.", Fields: []FieldError{{Path: "password", Message: "Use at most 1024 bytes."}}}
+	}
+	return nil
+}
+
+// argon2id parameters: the OWASP Password Storage Cheat Sheet's first
+// recommended setting (19 MiB of memory, 2 iterations, 1 thread).
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// HashPassword returns the argon2id hash of pw in the PHC string format
+// ($argon2id$v=19$m=…,t=…,p=…$salt$hash), with a fresh 16-byte salt.
+func HashPassword(pw string) string {
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt)
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// CheckPassword reports whether pw matches a hash made by HashPassword (with
+// whatever parameters the hash records), in constant time.
+func CheckPassword(hash, pw string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	var memory, iterations uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &iterations, &threads); err != nil || memory > 1<<20 || iterations > 16 || threads == 0 {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, iterations, memory, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when the account does not exist, so a login
+// for an unknown email takes as long as one with a wrong password.
+var dummyHash = HashPassword("canvass-no-such-user")
+
+// CheckPasswordOrDummy is CheckPassword that spends the same time when the
+// user does not exist (hash == "") and then fails.
+func CheckPasswordOrDummy(hash, pw string) bool {
+	if hash == "" {
+		CheckPassword(dummyHash, pw)
+		return false
+	}
+	return CheckPassword(hash, pw)
+}
+
+// NewSecret returns a random URL-safe secret of 256 bits and its SHA-256 hash
+// (hex), for session ids and one-time links: only the hash is stored.
+func NewSecret() (secret, hash string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret)
+}
+
+// HashSecret returns the stored form of a secret from NewSecret.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// Session is a signed-in browser. Its id is a secret kept only as a hash.
+type Session struct {
+	Hash       string
+	UserID     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	// ExpiresAt is the absolute end, however active the session is.
+	ExpiresAt time.Time
+}
+
+// Session lifetimes.
+const (
+	SessionIdleTimeout     = 2 * time.Hour
+	SessionAbsoluteTimeout = 12 * time.Hour
+)
+
+// ActiveAt reports whether the session may still be used at t.
+func (s *Session) ActiveAt(t time.Time) bool {
+	return t.Before(s.ExpiresAt) && t.Sub(s.LastSeenAt) < SessionIdleTimeout
+}
+
+// PasswordToken is a one-time link to set a password: the first admin's
+// setup link, or a new user's invitation, or a reset.
+type PasswordToken struct {
+	Hash      string
+	UserID    string // "" for first-run setup, which creates the user
+	Purpose   string // "setup", "invite" or "reset"
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// UserStore keeps working-group accounts.
+type UserStore interface {
+	// CreateUser stores u, filling in its ID. Returns ECONFLICT if the email is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUserByEmail returns ENOTFOUND if no user has that email.
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// FindUserByID returns ENOTFOUND if there is no such user.
+	FindUserByID(ctx context.Context, id string) (*User, error)
+	// ListUsers returns every user, by email.
+	ListUsers(ctx context.Context) ([]*User, error)
+	// CountUsers returns the number of users.
+	CountUsers(ctx context.Context) (int, error)
+	// UpdateUser saves name, role and disabled. Returns ENOTFOUND if there is no such user.
+	UpdateUser(ctx context.Context, u *User) error
+	// SetPassword stores a new password hash. Returns ENOTFOUND if there is no such user.
+	SetPassword(ctx context.Context, userID, hash string) error
+	// RecordLogin sets the last login time.
+	RecordLogin(ctx context.Context, userID string, at time.Time) error
+}
+
+// SessionStore keeps sessions, so every instance behind a load balancer
+// knows them.
+type SessionStore interface {
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns ENOTFOUND if there is no session with that hash.
+	FindSession(ctx context.Context, hash string) (*Session, error)
+	TouchSession(ctx context.Context, hash string, at time.Time) error
+	DeleteSession(ctx context.Context, hash string) error
+	// DeleteUserSessions signs a user out everywhere (password change, disabling).
+	DeleteUserSessions(ctx context.Context, userID string) error
+}
+
+// PasswordTokenStore keeps one-time password links.
+type PasswordTokenStore interface {
+	// CreatePasswordToken stores t. For purpose "setup" it returns ECONFLICT
+	// when an unexpired setup link exists, so only one is ever issued at a time.
+	CreatePasswordToken(ctx context.Context, t *PasswordToken) error
+	// TakePasswordToken finds and deletes the token in one step (so it works
+	// once); it returns ENOTFOUND for unknown, used or expired tokens alike.
+	TakePasswordToken(ctx context.Context, hash string, now time.Time) (*PasswordToken, error)
+	// PeekPasswordToken is TakePasswordToken without using it up.
+	PeekPasswordToken(ctx context.Context, hash string, now time.Time) (*PasswordToken, error)
+}
