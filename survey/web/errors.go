@@ -14,6 +14,7 @@ import (
 const (
 	EMETHOD      = "method_not_allowed"     // 405
 	EUNSUPPORTED = "unsupported_media_type" // 415
+	ETOOMANY     = "rate_limited"           // 429
 )
 
 // statusOf maps an error code to its HTTP status: the one place that does.
@@ -39,6 +40,8 @@ func statusOf(code string) int {
 		return http.StatusMethodNotAllowed
 	case EUNSUPPORTED:
 		return http.StatusUnsupportedMediaType
+	case ETOOMANY:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -82,3 +82,13 @@ func (s *Server) limitBody(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
 	c.Next()
 }
+
+// limitUpload is limitBody for definition uploads, which may be larger.
+func (s *Server) limitUpload(c *gin.Context) {
+	if c.Request.ContentLength > s.cfg.MaxUploadBytes {
+		s.renderError(c, survey.Errorf(survey.ETOOLARGE, "The upload is larger than %d bytes.", s.cfg.MaxUploadBytes))
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxUploadBytes)
+	c.Next()
+}

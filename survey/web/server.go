@@ -26,6 +26,11 @@ type Config struct {
 	Surveys   survey.SurveyStore
 	Responses survey.ResponseStore
 	Tokens    survey.TokenStore
+	Users     survey.UserStore
+	Sessions  survey.SessionStore
+	Passwords survey.PasswordTokenStore
+	Audit     survey.AuditStore
+	Logins    survey.LoginLimiter
 	Store     Pinger
 	Logger    *slog.Logger
 	// CSRFSecret keys the respondent forms' CSRF tokens; every instance
@@ -39,8 +44,14 @@ type Config struct {
 	// SurveyCacheTTL is how long a survey definition is reused before it is
 	// read again (default 2s): submissions do not each pay for a read.
 	SurveyCacheTTL time.Duration
-	// MaxBodyBytes limits request bodies (default 1 MiB).
-	MaxBodyBytes int64
+	// MaxBodyBytes limits request bodies (default 1 MiB); definition
+	// uploads may be up to MaxUploadBytes (default 10 MiB).
+	MaxBodyBytes   int64
+	MaxUploadBytes int64
+	// SubmitRate and LoginRate limit requests per client IP and second on
+	// the public submission and the login routes (defaults 2/s with a burst
+	// of 20, and 1/s with a burst of 10). Limits are per instance.
+	SubmitRate, LoginRate RateLimit
 	// Version is reported by /healthz.
 	Version string
 }
@@ -58,7 +69,8 @@ type Server struct {
 
 // New builds the router with every route registered.
 func New(cfg Config) (*Server, error) {
-	if cfg.Surveys == nil || cfg.Responses == nil || cfg.Tokens == nil || cfg.Store == nil {
+	if cfg.Surveys == nil || cfg.Responses == nil || cfg.Tokens == nil || cfg.Store == nil || cfg.Users == nil ||
+		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil {
 		return nil, errors.New("web: stores are required")
 	}
 	if len(cfg.CSRFSecret) < 16 {
@@ -73,6 +85,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.MaxUploadBytes == 0 {
+		cfg.MaxUploadBytes = 10 << 20
+	}
+	if cfg.SubmitRate.PerSecond == 0 {
+		cfg.SubmitRate = RateLimit{PerSecond: 2, Burst: 20}
+	}
+	if cfg.LoginRate.PerSecond == 0 {
+		cfg.LoginRate = RateLimit{PerSecond: 1, Burst: 10}
+	}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -84,6 +105,8 @@ func New(cfg Config) (*Server, error) {
 		pages:         pages,
 		now:           func() time.Time { return time.Now().UTC() },
 		secureCookies: len(cfg.BaseURL) >= 8 && cfg.BaseURL[:8] == "https://",
+		submitLimit:   newIPLimiter(cfg.SubmitRate),
+		loginLimit:    newIPLimiter(cfg.LoginRate),
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -104,6 +127,9 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// SetClock replaces the server's clock; tests use it to pass session expiry.
+func (s *Server) SetClock(now func() time.Time) { s.now = now }
+
 // Handler returns the server's http.Handler.
 func (s *Server) Handler() http.Handler { return s.engine }
 
@@ -119,21 +145,60 @@ func (s *Server) routes() {
 
 	// Respondents.
 	e.GET("/s/:slug", s.showForm)
-	e.POST("/s/:slug", s.limitBody, s.submitForm)
+	e.POST("/s/:slug", s.submitLimit.middleware(s), s.limitBody, s.submitForm)
 	e.GET("/s/:slug/thanks", s.showThanks)
 
-	api := e.Group("/api/v1")
+	api := e.Group("/api/v1", s.authenticate)
 	api.GET("/surveys/:slug/form", s.apiForm)
-	api.POST("/surveys/:slug/responses", s.limitBody, s.apiSubmit)
+	api.POST("/surveys/:slug/responses", s.submitLimit.middleware(s), s.limitBody, s.apiSubmit)
 
-	// The working group, with a bearer token.
-	read := api.Group("", s.requireRole(survey.RoleAnalyst))
+	// The working group: a session cookie or a bearer token.
+	read := api.Group("", s.require(survey.RoleAnalyst))
 	read.GET("/surveys", s.apiListSurveys)
 	read.GET("/surveys/:slug", s.apiGetSurvey)
 	read.GET("/surveys/:slug/responses", s.apiListResponses)
 	read.GET("/responses/:id", s.apiGetResponse)
-	write := api.Group("", s.requireRole(survey.RoleAdmin))
-	write.POST("/surveys", s.limitBody, s.apiCreateSurvey)
+	write := api.Group("", s.require(survey.RoleAdmin))
+	write.POST("/surveys", s.limitUpload, s.apiCreateSurvey)
+	write.POST("/surveys/import", s.limitUpload, s.apiImportSurvey)
+	write.PUT("/surveys/:slug", s.limitUpload, s.apiUpdateSurvey)
 	write.POST("/surveys/:slug/publish", s.apiSetStatus(survey.StatusOpen))
 	write.POST("/surveys/:slug/close", s.apiSetStatus(survey.StatusClosed))
+	write.DELETE("/responses/:id", s.apiDeleteResponse)
+	write.GET("/audit", s.apiListAudit)
+
+	// The working group's pages.
+	admin := e.Group("/admin", s.authenticate, s.checkCSRF)
+	admin.GET("/login", s.showLogin)
+	admin.POST("/login", s.loginLimit.middleware(s), s.limitBody, s.login)
+	admin.POST("/logout", s.logout)
+	admin.GET("/setup", s.showSetPassword)
+	admin.POST("/setup", s.limitBody, s.setPassword)
+
+	signedIn := admin.Group("", s.require(survey.RoleAnalyst))
+	signedIn.GET("", s.dashboard)
+	signedIn.GET("/account", s.showAccount)
+	signedIn.POST("/account/password", s.limitBody, s.changePassword)
+	signedIn.GET("/surveys/:slug", s.showSurvey)
+	signedIn.GET("/surveys/:slug/definition.yaml", s.downloadDefinition)
+	signedIn.GET("/surveys/:slug/preview", s.previewSurvey)
+	signedIn.GET("/surveys/:slug/responses", s.listResponsesPage)
+	signedIn.GET("/responses/:id", s.showResponse)
+
+	adminOnly := admin.Group("", s.require(survey.RoleAdmin))
+	adminOnly.GET("/surveys/new", s.newSurveyPage)
+	adminOnly.POST("/surveys", s.limitUpload, s.uploadSurvey)
+	adminOnly.POST("/surveys/:slug/definition", s.limitUpload, s.uploadNewVersion)
+	adminOnly.POST("/surveys/:slug/status", s.limitBody, s.changeStatus)
+	adminOnly.POST("/surveys/:slug/dates", s.limitBody, s.changeDates)
+	adminOnly.GET("/responses/:id/delete", s.confirmDeleteResponse)
+	adminOnly.POST("/responses/:id/delete", s.limitBody, s.deleteResponse)
+	adminOnly.GET("/tokens", s.listTokensPage)
+	adminOnly.POST("/tokens", s.limitBody, s.createToken)
+	adminOnly.POST("/tokens/:id/revoke", s.limitBody, s.revokeToken)
+	adminOnly.GET("/users", s.listUsersPage)
+	adminOnly.POST("/users", s.limitBody, s.createUser)
+	adminOnly.POST("/users/:id", s.limitBody, s.updateUser)
+	adminOnly.POST("/users/:id/reset", s.limitBody, s.resetUserPassword)
+	adminOnly.GET("/audit", s.auditPage)
 }
