@@ -281,3 +281,20 @@ func TestColumns(t *testing.T) {
 		t.Errorf("columns\n got %s\nwant %s", got, want)
 	}
 }
+
+func TestAnswerText(t *testing.T) {
+	s := loadFixture(t, "every-type.yaml")
+	a, err := s.CheckAnswers(map[string]any{"pick": "other", "pick_other": "Mine", "many": []any{"x", "z"},
+		"grid": map[string]any{"r1": "lo", "r2": "hi"}, "count": "1,250", "order": []any{"q", "p"}, "land": "fr"}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{
+		"pick": "Other: Mine", "many": "X; Z", "grid": "Row 1: Low\nRow 2: High", "count": "1250",
+		"order": "1. Q\n2. P", "land": "FR", "name": "",
+	} {
+		if got := s.Question(id).AnswerText(a, "fr", "en"); got != want {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
+}

@@ -24,6 +24,8 @@ type Main struct {
 
 	// URL is where the server listens, e.g. http://127.0.0.1:8080, once Run returns.
 	URL string
+	// SetupLink is the first-run setup link, when this start issued one.
+	SetupLink string
 
 	embedded *store.Embedded
 	store    *store.Store
@@ -46,9 +48,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read CSRF secret: %w", err)
 	}
+	submitRate := web.RateLimit{PerSecond: m.Config.SubmitRate, Burst: int(10 * m.Config.SubmitRate)}
+	if m.Config.SubmitRate == 0 {
+		submitRate.PerSecond = -1 // off
+	}
 	srv, err := web.New(web.Config{
-		Surveys: st, Responses: st, Tokens: st, Store: st, Logger: m.Logger,
-		CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies, Version: version,
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Store: st,
+		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
+		SubmitRate: submitRate, Version: version,
 	})
 	if err != nil {
 		return err
@@ -73,6 +80,16 @@ func (m *Main) Run(ctx context.Context) error {
 		where = "embedded database in " + m.Config.DataDir
 	}
 	m.Logger.Info("canvass is ready", "url", m.URL, "store", where, "version", version)
+	base := publicURL(m.Config.BaseURL, m.URL)
+	link, issued, err := srv.IssueSetupLink(ctx, base)
+	switch {
+	case err != nil:
+		return fmt.Errorf("first-run setup: %w", err)
+	case issued:
+		// Warning level, so it shows whatever the log level: it is the only way in.
+		m.Logger.Warn("no users yet: open this one-time link within 24 hours to create the first administrator", "url", link)
+		m.SetupLink = link
+	}
 	if surveys, err := st.ListSurveys(ctx); err == nil {
 		for _, s := range surveys {
 			if s.AcceptingAt(time.Now()) {

@@ -5,6 +5,9 @@
 //	canvass serve                                 run the web service
 //	canvass token create --name N --role R        create an API token (printed once)
 //	canvass token list | revoke ID                list or revoke API tokens
+//	canvass user create --email E --role R        create a working-group account
+//	canvass user reset-password --email E         set a new password
+//	canvass user list                             list accounts
 //	canvass survey validate FILE                  check a YAML or JSON definition
 //	canvass survey list                           list surveys and response counts
 //	canvass version                               print the version
@@ -32,6 +35,12 @@ Usage:
   canvass token create --name NAME --role ROLE    create an API token; ROLE is admin or analyst
   canvass token list                              list API tokens
   canvass token revoke ID                         revoke an API token
+  canvass user create --email EMAIL --role ROLE [--name NAME] [--password-stdin | --link]
+                                                  create an account; the password is asked for (or read
+                                                  from stdin), or --link prints a one-time link to set it
+  canvass user reset-password --email EMAIL [--password-stdin | --link]
+                                                  set a new password (signs the user out everywhere)
+  canvass user list                               list accounts
   canvass survey validate FILE                    check a survey definition (YAML or JSON)
   canvass survey list                             list surveys with their status and responses
   canvass version                                 print the version
@@ -43,7 +52,7 @@ serve (or the flags --mongodb-uri, --data-dir, --db). They work whether or not
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	if err != nil {
 		if !errors.Is(err, errUsageShown) {
@@ -69,7 +78,7 @@ type usageError struct{ msg string }
 
 func (u usageError) Error() string { return u.msg + "\n(run canvass help for usage)" }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsageShown
@@ -81,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return tokenCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "survey":
 		return surveyCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "user":
+		return userCommand(ctx, args[1:], stdin, stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "canvass", version)
 		return nil

@@ -98,7 +98,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// A CLI command while serve runs uses serve's database, through its socket.
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"token", "create", "--name", "e2e", "--role", "analyst", "--data-dir", dir}, &out, &errOut, noEnv); err != nil {
+	if err := run(context.Background(), []string{"token", "create", "--name", "e2e", "--role", "analyst", "--data-dir", dir}, nil, &out, &errOut, noEnv); err != nil {
 		t.Fatalf("token create beside serve: %v (%s)", err, errOut.String())
 	}
 	token := strings.TrimSpace(out.String())
@@ -126,7 +126,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("after restart %v, want %v", after, before)
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"survey", "list", "--data-dir", dir}, &out, io.Discard, noEnv); err != nil {
+	if err := run(context.Background(), []string{"survey", "list", "--data-dir", dir}, nil, &out, io.Discard, noEnv); err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`impact-methods\s+1\s+open\s+2\s`).MatchString(out.String()) || len(regexp.MustCompile(`(?m)^landscape `).FindAllString(out.String(), -1)) != 1 {
@@ -206,18 +206,18 @@ func TestSurveyValidateCommand(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	_ = os.WriteFile(bad, []byte("slug: x\ndefault_language: en\ntitle: {en: X}\nsections:\n  - id: s\n    questions:\n      - {id: q, type: slider, label: {en: Q}}\n"), 0o600)
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"survey", "validate", bad}, &out, &errOut, noEnv)
+	err := run(context.Background(), []string{"survey", "validate", bad}, nil, &out, &errOut, noEnv)
 	if err == nil || !strings.Contains(errOut.String(), `sections[0].questions[0].type: unknown question type "slider"`) {
 		t.Errorf("validate bad: %v\n%s", err, errOut.String())
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"survey", "validate", "../../survey/builtin/impact-methods.yaml"}, &out, &errOut, noEnv); err != nil {
+	if err := run(context.Background(), []string{"survey", "validate", "../../survey/builtin/impact-methods.yaml"}, nil, &out, &errOut, noEnv); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), `valid survey "impact-methods"`) {
 		t.Errorf("validate good: %s", out.String())
 	}
-	if err := run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard, noEnv); exitCode(err) != 2 {
+	if err := run(context.Background(), []string{"frobnicate"}, nil, io.Discard, io.Discard, noEnv); exitCode(err) != 2 {
 		t.Errorf("unknown command exit code %d", exitCode(err))
 	}
 }

@@ -23,6 +23,8 @@ type responseJSON struct {
 	SurveyVersion int            `json:"survey_version"`
 	SubmissionID  string         `json:"submission_id"`
 	Language      string         `json:"language"`
+	Country       string         `json:"country,omitempty"`
+	Region        string         `json:"region,omitempty"`
 	Status        string         `json:"status"`
 	Answers       survey.Answers `json:"answers"`
 	Source        string         `json:"source,omitempty"`
@@ -32,7 +34,7 @@ type responseJSON struct {
 
 func toResponseJSON(r *survey.Response) responseJSON {
 	return responseJSON{ID: r.ID, Survey: r.SurveySlug, SurveyVersion: r.SurveyVersion, SubmissionID: r.SubmissionID,
-		Language: r.Language, Status: string(r.Status), Answers: r.Answers, Source: r.Source,
+		Language: r.Language, Country: r.Country, Region: string(r.Region), Status: string(r.Status), Answers: r.Answers, Source: r.Source,
 		CreatedAt: r.CreatedAt, SubmittedAt: r.SubmittedAt}
 }
 
@@ -120,8 +122,9 @@ func (s *Server) store(c *gin.Context, sv *survey.Survey, submissionID, lang str
 	// Millisecond precision is what the store keeps, so the first answer and
 	// a replay show the same times.
 	now := s.now().Truncate(time.Millisecond)
+	country, region := sv.Locate(answers)
 	r := &survey.Response{
-		SurveySlug: sv.Slug, SurveyVersion: sv.Version, SubmissionID: submissionID, Language: lang,
+		SurveySlug: sv.Slug, SurveyVersion: sv.Version, SubmissionID: submissionID, Language: lang, Country: country, Region: region,
 		Status: survey.ResponseSubmitted, Answers: answers, Source: source,
 		CreatedAt: now, UpdatedAt: now, SubmittedAt: &now,
 	}
@@ -175,14 +178,13 @@ func (s *Server) apiListResponses(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	status := survey.ResponseStatus(c.Query("status"))
-	if status != "" && status != survey.ResponseDraft && status != survey.ResponseSubmitted {
-		s.renderError(c, survey.Errorf(survey.EMALFORMED, "status must be draft or submitted."))
+	filter, _, err := parseResponseFilter(c, sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
 		return
 	}
-	list, total, err := s.cfg.Responses.ListResponses(c.Request.Context(), survey.ResponseFilter{
-		SurveySlug: sv.Slug, Status: status, Offset: (page - 1) * perPage, Limit: perPage,
-	})
+	filter.Offset, filter.Limit = (page-1)*perPage, perPage
+	list, total, err := s.cfg.Responses.ListResponses(c.Request.Context(), filter)
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -220,4 +222,19 @@ func (s *Server) apiGetResponse(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toResponseJSON(r))
+}
+
+// apiDeleteResponse removes a response (admin).
+func (s *Server) apiDeleteResponse(c *gin.Context) {
+	r, err := s.cfg.Responses.FindResponse(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := s.cfg.Responses.DeleteResponse(c.Request.Context(), r.ID); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.audit(c, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
+	c.Status(http.StatusNoContent)
 }

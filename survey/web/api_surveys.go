@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/xlsform"
 )
 
 // surveySummary is a survey as the working-group API lists it.
@@ -67,26 +68,7 @@ func (s *Server) apiGetSurvey(c *gin.Context) {
 // apiCreateSurvey stores a new survey from a YAML or JSON definition. It
 // starts as a draft unless the definition sets another status.
 func (s *Server) apiCreateSurvey(c *gin.Context) {
-	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	format := map[string]string{
-		"application/json": "json", "application/yaml": "yaml", "application/x-yaml": "yaml",
-		"text/yaml": "yaml", "text/x-yaml": "yaml",
-	}[mt]
-	if format == "" {
-		s.renderError(c, &survey.Error{Code: EUNSUPPORTED, Message: "Send the definition as application/json or application/yaml."})
-		return
-	}
-	data, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			s.renderError(c, survey.Errorf(survey.ETOOLARGE, "The definition is larger than %d bytes.", maxErr.Limit))
-			return
-		}
-		s.renderError(c, survey.Errorf(survey.EMALFORMED, "The request body could not be read."))
-		return
-	}
-	sv, err := survey.ParseDefinition(data, format)
+	sv, format, _, err := s.readDefinitionBody(c, false)
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -96,6 +78,7 @@ func (s *Server) apiCreateSurvey(c *gin.Context) {
 		return
 	}
 	s.surveys.forget(sv.Slug)
+	s.audit(c, "survey.create", "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
 	sum, err := s.summarize(c, sv)
 	if err != nil {
 		s.renderError(c, err)
@@ -114,6 +97,93 @@ func (s *Server) apiSetStatus(status survey.Status) gin.HandlerFunc {
 			return
 		}
 		s.surveys.forget(slug)
+		s.audit(c, "survey.status", "survey:"+slug, "set to "+string(status))
 		s.apiGetSurvey(c)
 	}
+}
+
+// definitionTypes maps request content types to definition formats.
+var definitionTypes = map[string]string{
+	"application/json": "json", "application/yaml": "yaml", "application/x-yaml": "yaml",
+	"text/yaml": "yaml", "text/x-yaml": "yaml",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsform",
+}
+
+// readDefinitionBody reads a definition from the request: the raw body with
+// its Content-Type, or (for import) a multipart form's "definition" file.
+func (s *Server) readDefinitionBody(c *gin.Context, allowXLSForm bool) (*survey.Survey, string, []xlsform.Note, error) {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	var data []byte
+	var format string
+	var err error
+	if mt == "multipart/form-data" {
+		data, format, err = readUpload(c)
+	} else {
+		format = definitionTypes[mt]
+		if format == "" {
+			return nil, "", nil, &survey.Error{Code: EUNSUPPORTED, Message: "Send the definition as application/json, application/yaml, an XLSForm (.xlsx) or a multipart form with a definition file."}
+		}
+		data, err = io.ReadAll(c.Request.Body)
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			err = survey.Errorf(survey.ETOOLARGE, "The definition is larger than %d bytes.", maxErr.Limit)
+		}
+	}
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if format == "xlsform" && !allowXLSForm {
+		return nil, "", nil, &survey.Error{Code: EUNSUPPORTED, Message: "Import XLSForm workbooks with POST /api/v1/surveys/import."}
+	}
+	sv, notes, err := parseDefinitionUpload(data, format)
+	return sv, format, notes, err
+}
+
+// apiImportSurvey creates a survey from YAML, JSON or an XLSForm, and lists
+// what the XLSForm import could not map.
+func (s *Server) apiImportSurvey(c *gin.Context) {
+	sv, format, notes, err := s.readDefinitionBody(c, true)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if sv.Status == "" {
+		sv.Status = survey.StatusDraft
+	}
+	if err := s.cfg.Surveys.CreateSurvey(c.Request.Context(), sv); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.surveys.forget(sv.Slug)
+	s.audit(c, "survey.create", "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
+	sum, err := s.summarize(c, sv)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if notes == nil {
+		notes = []xlsform.Note{}
+	}
+	c.Header("Location", "/api/v1/surveys/"+sv.Slug)
+	c.JSON(http.StatusCreated, gin.H{"survey": sum, "not_imported": notes})
+}
+
+// apiUpdateSurvey replaces a survey's definition with a new version.
+func (s *Server) apiUpdateSurvey(c *gin.Context) {
+	sv, format, _, err := s.readDefinitionBody(c, false)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if sv.Slug != c.Param("slug") {
+		s.renderError(c, &survey.Error{Code: survey.EINVALID, Message: "The definition's slug must match the URL.", Fields: []survey.FieldError{{Path: "slug", Message: "expected " + c.Param("slug")}}})
+		return
+	}
+	if err := s.cfg.Surveys.UpdateSurvey(c.Request.Context(), sv); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.surveys.forget(sv.Slug)
+	s.audit(c, "survey.update", "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
+	s.apiGetSurvey(c)
 }

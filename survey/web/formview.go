@@ -23,6 +23,7 @@ type formPage struct {
 	CSRFToken    string
 	SubmissionID string
 	Notice       string // a page-level message (expired session, store down)
+	Preview      bool   // shown to the working group: nothing can be submitted
 	Errors       []errorLink
 	Sections     []sectionView
 }

@@ -60,16 +60,26 @@ func newApp(t testing.TB) *app {
 	if err := st.CreateSurvey(ctx, closed); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{
-		Surveys: st, Responses: st, Tokens: st, Store: st,
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		CSRFSecret:   []byte("0123456789abcdef0123456789abcdef"),
-		MaxBodyBytes: 64 << 10,
-	})
+	srv, err := web.New(configFor(st, func(c *web.Config) { c.MaxBodyBytes = 64 << 10 }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &app{t: t, store: st, server: srv, handler: srv.Handler()}
+}
+
+// configFor wires every store to st, with the rate limits off (tests that
+// check them turn them on).
+func configFor(st *store.Store, adjust ...func(*web.Config)) web.Config {
+	cfg := web.Config{
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Store: st,
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		CSRFSecret: []byte("0123456789abcdef0123456789abcdef"),
+		SubmitRate: web.RateLimit{PerSecond: -1}, LoginRate: web.RateLimit{PerSecond: -1},
+	}
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	return cfg
 }
 
 // token creates an API token with the given role and returns its secret.

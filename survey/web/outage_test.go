@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,8 +23,7 @@ func TestStoreDownAnswers503AndKeepsAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = broken.Close(context.Background())
-	srv, err := web.New(web.Config{Surveys: a.store, Responses: broken, Tokens: broken, Store: broken,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), CSRFSecret: []byte("0123456789abcdef0123456789abcdef")})
+	srv, err := web.New(configFor(broken, func(c *web.Config) { c.Surveys = a.store }))
 	if err != nil {
 		t.Fatal(err)
 	}

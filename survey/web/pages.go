@@ -3,25 +3,75 @@ package web
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/survey"
 )
+
+func formatTime(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		if v.IsZero() {
+			return "—"
+		}
+		return v.UTC().Format("2006-01-02 15:04 UTC")
+	case *time.Time:
+		if v == nil {
+			return "—"
+		}
+		return v.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return ""
+}
+
+// formatDate gives a time as the value of an <input type="date">.
+func formatDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func formatPercent(n, d int) string {
+	if d == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(d))
+}
+
+// adminPage fills the layout of a working-group page.
+func (s *Server) adminPage(c *gin.Context, title string) page {
+	p := page{Lang: "en", Title: title, CSRF: s.csrfToken(c), Flash: c.Query("done"), FlashError: c.Query("problem")}
+	if pr := principalOf(c); pr != nil {
+		p.User, p.Role = pr.User, pr.Role
+	}
+	return p
+}
 
 //go:embed templates
 var templateFiles embed.FS
 
 // pageNames are the pages, each parsed together with layout.html.
-var pageNames = []string{"form.html", "thanks.html", "message.html", "index.html"}
+var pageNames = []string{"form.html", "thanks.html", "message.html", "index.html",
+	"admin_login.html", "admin_password.html", "admin_dashboard.html", "admin_survey.html", "admin_survey_new.html",
+	"admin_responses.html", "admin_response.html", "admin_confirm.html", "admin_tokens.html", "admin_users.html",
+	"admin_audit.html", "admin_account.html"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(template.FuncMap{
-			"ui":   ui,
-			"dict": questionContext,
+			"ui":      ui,
+			"dict":    questionContext,
+			"when":    formatTime,
+			"date":    formatDate,
+			"percent": func(n, d int) string { return formatPercent(n, d) },
 		}).ParseFS(templateFiles, "templates/layout.html", "templates/"+name)
 		if err != nil {
 			return nil, err
@@ -42,6 +92,12 @@ type page struct {
 	Lang      string
 	Title     string
 	Languages []languageLink
+	// User is set on the working group's pages: the layout shows their menu.
+	User *survey.User
+	Role survey.Role
+	CSRF string
+	// Flash is a one-line confirmation or problem shown at the top.
+	Flash, FlashError string
 }
 
 type languageLink struct {

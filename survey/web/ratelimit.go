@@ -13,6 +13,7 @@ import (
 )
 
 // RateLimit is a token bucket: PerSecond requests on average, Burst at once.
+// A negative PerSecond turns the limit off; zero takes the default.
 type RateLimit struct {
 	PerSecond float64
 	Burst     int
@@ -32,7 +33,11 @@ type bucket struct {
 	seen time.Time
 }
 
+// newIPLimiter returns nil (no limit) for a negative rate.
 func newIPLimiter(l RateLimit) *ipLimiter {
+	if l.PerSecond < 0 {
+		return nil
+	}
 	return &ipLimiter{limit: l, byIP: map[string]*bucket{}, swept: time.Now()}
 }
 
@@ -65,6 +70,10 @@ func (l *ipLimiter) reserve(ip string, now time.Time) time.Duration {
 // middleware answers 429 with Retry-After when the client IP is over its rate.
 func (l *ipLimiter) middleware(s *Server) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if l == nil {
+			c.Next()
+			return
+		}
 		if wait := l.reserve(c.ClientIP(), time.Now()); wait > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			s.renderError(c, survey.Errorf(ETOOMANY, "Too many requests from your address; please wait a moment and try again."))

@@ -65,6 +65,8 @@ type Server struct {
 	pages         map[string]*template.Template
 	now           func() time.Time
 	secureCookies bool
+	submitLimit   *ipLimiter
+	loginLimit    *ipLimiter
 }
 
 // New builds the router with every route registered.

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/survey"
+)
+
+type responsesPage struct {
+	page
+	Survey    *survey.Survey
+	Title     string
+	Responses []*survey.Response
+	Total     int
+	Page      int
+	PerPage   int
+	PrevURL   string
+	NextURL   string
+	Filter    responseFilterView
+	Regions   []regionOption
+	Problem   string
+}
+
+type responseFilterView struct {
+	Status, Region, Language, From, To string
+}
+
+type regionOption struct {
+	Value, Label string
+}
+
+// parseResponseFilter reads the list filters from the query string.
+func parseResponseFilter(c *gin.Context, slug string) (survey.ResponseFilter, responseFilterView, error) {
+	v := responseFilterView{Status: c.Query("status"), Region: c.Query("region"), Language: c.Query("language"), From: c.Query("from"), To: c.Query("to")}
+	f := survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseStatus(v.Status), Region: survey.Region(v.Region), Language: v.Language}
+	if f.Status != "" && f.Status != survey.ResponseDraft && f.Status != survey.ResponseSubmitted {
+		return f, v, survey.Errorf(survey.EMALFORMED, "status must be draft or submitted.")
+	}
+	if f.Region != "" && survey.RegionLabels[f.Region] == nil {
+		return f, v, survey.Errorf(survey.EMALFORMED, "Unknown region %q.", v.Region)
+	}
+	for _, d := range []struct {
+		text string
+		dst  **time.Time
+		next bool
+	}{{v.From, &f.From, false}, {v.To, &f.To, true}} {
+		if d.text == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, d.text)
+		if err != nil {
+			return f, v, survey.Errorf(survey.EMALFORMED, "%q is not a date like 2026-03-01.", d.text)
+		}
+		if d.next { // "to" includes the whole day
+			t = t.AddDate(0, 0, 1)
+		}
+		*d.dst = &t
+	}
+	return f, v, nil
+}
+
+func (s *Server) listResponsesPage(c *gin.Context) {
+	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	title := sv.Title.In("en", sv.DefaultLanguage)
+	p := responsesPage{page: s.adminPage(c, "Responses: "+title), Survey: sv, Title: title, PerPage: 50}
+	for _, r := range survey.Regions {
+		p.Regions = append(p.Regions, regionOption{Value: string(r), Label: survey.RegionLabels[r]["en"]})
+	}
+	f, view, err := parseResponseFilter(c, sv.Slug)
+	p.Filter = view
+	if err != nil {
+		p.Problem = survey.ErrorMessage(err)
+		s.renderPage(c, http.StatusBadRequest, "admin_responses.html", p)
+		return
+	}
+	p.Page, _ = strconv.Atoi(c.DefaultQuery("page", "1"))
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	f.Offset, f.Limit = (p.Page-1)*p.PerPage, p.PerPage
+	p.Responses, p.Total, err = s.cfg.Responses.ListResponses(c.Request.Context(), f)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	link := func(page int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(page))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if p.Page > 1 {
+		p.PrevURL = link(p.Page - 1)
+	}
+	if p.Page*p.PerPage < p.Total {
+		p.NextURL = link(p.Page + 1)
+	}
+	s.renderPage(c, http.StatusOK, "admin_responses.html", p)
+}
+
+type answerView struct {
+	Question, Answer string
+}
+
+type responsePage struct {
+	page
+	Response *survey.Response
+	Survey   *survey.Survey
+	Title    string
+	Region   string
+	Answers  []answerView
+}
+
+// showResponse shows one response with the labels of the version it answered.
+func (s *Server) showResponse(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := s.cfg.Responses.FindResponse(ctx, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sv, err := s.cfg.Surveys.FindSurveyVersion(ctx, r.SurveySlug, r.SurveyVersion)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		sv, err = s.cfg.Surveys.FindSurvey(ctx, r.SurveySlug)
+	}
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p := responsePage{page: s.adminPage(c, "Response"), Response: r, Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage),
+		Region: survey.RegionLabels[r.Region]["en"]}
+	for _, q := range sv.Questions() {
+		if text := q.AnswerText(r.Answers, "en", sv.DefaultLanguage); text != "" {
+			p.Answers = append(p.Answers, answerView{Question: q.Label.In("en", sv.DefaultLanguage), Answer: text})
+		}
+	}
+	s.renderPage(c, http.StatusOK, "admin_response.html", p)
+}
+
+type confirmPage struct {
+	page
+	Heading, Message, Action, Button, Cancel string
+}
+
+func (s *Server) confirmDeleteResponse(c *gin.Context) {
+	r, err := s.cfg.Responses.FindResponse(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "admin_confirm.html", confirmPage{page: s.adminPage(c, "Delete response"),
+		Heading: "Delete this response?",
+		Message: "Response " + r.ID + " to " + r.SurveySlug + ", submitted " + formatTime(r.CreatedAt) + ", will be deleted for good. The audit log keeps a record that it was.",
+		Action:  "/admin/responses/" + r.ID + "/delete", Button: "Delete the response", Cancel: "/admin/responses/" + r.ID})
+}
+
+func (s *Server) deleteResponse(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := s.cfg.Responses.FindResponse(ctx, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := s.cfg.Responses.DeleteResponse(ctx, r.ID); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.audit(c, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
+	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+r.SurveySlug+"/responses?done="+url.QueryEscape("The response was deleted."))
+}
