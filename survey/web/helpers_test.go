@@ -94,6 +94,7 @@ func (a *app) token(role survey.Role) string {
 
 type request struct {
 	method, path, body, contentType, token string
+	remote                                 string // client address, default 192.0.2.1:1234
 	header                                 map[string]string
 	cookies                                []*http.Cookie
 }
@@ -115,6 +116,9 @@ func (a *app) do(r request) *httptest.ResponseRecorder {
 	}
 	for _, c := range r.cookies {
 		req.AddCookie(c)
+	}
+	if r.remote != "" {
+		req.RemoteAddr = r.remote
 	}
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)

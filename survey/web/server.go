@@ -170,9 +170,11 @@ func (s *Server) routes() {
 	write.GET("/audit", s.apiListAudit)
 
 	// The working group's pages.
+	// The login's rate limit comes before everything else, so a flood is
+	// turned away before it costs a database read.
+	e.POST("/admin/login", s.loginLimit.middleware(s), s.authenticate, s.checkCSRF, s.limitBody, s.login)
 	admin := e.Group("/admin", s.authenticate, s.checkCSRF)
 	admin.GET("/login", s.showLogin)
-	admin.POST("/login", s.loginLimit.middleware(s), s.limitBody, s.login)
 	admin.POST("/logout", s.logout)
 	admin.GET("/setup", s.showSetPassword)
 	admin.POST("/setup", s.limitBody, s.setPassword)

@@ -1,0 +1,176 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// access is who may use a route.
+type access int
+
+const (
+	public access = iota
+	analystOnly
+	adminOnly
+)
+
+// routeRules lists every route and who may use it. A route added to the
+// router without a rule here fails TestEveryRouteHasARoleRule.
+var routeRules = map[string]access{
+	"GET /healthz":                             public,
+	"GET /readyz":                              public,
+	"GET /static/*file":                        public,
+	"GET /":                                    public,
+	"GET /s/:slug":                             public,
+	"POST /s/:slug":                            public,
+	"GET /s/:slug/thanks":                      public,
+	"GET /api/v1/surveys/:slug/form":           public,
+	"POST /api/v1/surveys/:slug/responses":     public,
+	"GET /admin/login":                         public,
+	"POST /admin/login":                        public,
+	"POST /admin/logout":                       public,
+	"GET /admin/setup":                         public,
+	"POST /admin/setup":                        public,
+	"GET /api/v1/surveys":                      analystOnly,
+	"GET /api/v1/surveys/:slug":                analystOnly,
+	"GET /api/v1/surveys/:slug/responses":      analystOnly,
+	"GET /api/v1/responses/:id":                analystOnly,
+	"GET /admin":                               analystOnly,
+	"GET /admin/account":                       analystOnly,
+	"POST /admin/account/password":             analystOnly,
+	"GET /admin/surveys/:slug":                 analystOnly,
+	"GET /admin/surveys/:slug/definition.yaml": analystOnly,
+	"GET /admin/surveys/:slug/preview":         analystOnly,
+	"GET /admin/surveys/:slug/responses":       analystOnly,
+	"GET /admin/responses/:id":                 analystOnly,
+	"POST /api/v1/surveys":                     adminOnly,
+	"POST /api/v1/surveys/import":              adminOnly,
+	"PUT /api/v1/surveys/:slug":                adminOnly,
+	"POST /api/v1/surveys/:slug/publish":       adminOnly,
+	"POST /api/v1/surveys/:slug/close":         adminOnly,
+	"DELETE /api/v1/responses/:id":             adminOnly,
+	"GET /api/v1/audit":                        adminOnly,
+	"GET /admin/surveys/new":                   adminOnly,
+	"POST /admin/surveys":                      adminOnly,
+	"POST /admin/surveys/:slug/definition":     adminOnly,
+	"POST /admin/surveys/:slug/status":         adminOnly,
+	"POST /admin/surveys/:slug/dates":          adminOnly,
+	"GET /admin/responses/:id/delete":          adminOnly,
+	"POST /admin/responses/:id/delete":         adminOnly,
+	"GET /admin/tokens":                        adminOnly,
+	"POST /admin/tokens":                       adminOnly,
+	"POST /admin/tokens/:id/revoke":            adminOnly,
+	"GET /admin/users":                         adminOnly,
+	"POST /admin/users":                        adminOnly,
+	"POST /admin/users/:id":                    adminOnly,
+	"POST /admin/users/:id/reset":              adminOnly,
+	"GET /admin/audit":                         adminOnly,
+}
+
+// TestEveryRouteHasARoleRule enumerates the router's routes and checks what
+// anonymous visitors, analysts and admins get from each: a new route without
+// a rule fails here.
+func TestEveryRouteHasARoleRule(t *testing.T) {
+	a := newApp(t)
+	srv := a.serve(t)
+	ctx := context.Background()
+	r, _, err := a.store.CreateResponse(ctx, &survey.Response{SurveySlug: "every-type", SurveyVersion: 1, SubmissionID: "route-test-1", Status: survey.ResponseSubmitted, CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, hash := survey.NewTokenSecret()
+	tok := &survey.APIToken{Name: "x", Role: survey.RoleAnalyst, Hash: hash, CreatedAt: time.Now()}
+	_ = a.store.CreateToken(ctx, tok)
+	a.user("someone@example.org", survey.RoleAnalyst)
+	someone, _ := a.store.FindUserByEmail(ctx, "someone@example.org")
+	params := strings.NewReplacer(":slug", "closed-one", ":id", r.ID, "*file", "canvass.css")
+	paramsFor := func(route string) string {
+		p := params.Replace(route)
+		if strings.Contains(route, "/tokens/") {
+			p = strings.Replace(p, r.ID, tok.ID, 1)
+		}
+		if strings.Contains(route, "/users/") {
+			p = strings.Replace(p, r.ID, someone.ID, 1)
+		}
+		return p
+	}
+
+	anonymous := newClient(t, srv)
+	anonymous.get("/admin/login")
+	analyst, admin := newClient(t, srv), newClient(t, srv)
+	a.signIn(t, analyst, survey.RoleAnalyst)
+	a.signIn(t, admin, survey.RoleAdmin)
+	analystToken, adminToken := a.token(survey.RoleAnalyst), a.token(survey.RoleAdmin)
+
+	seen := map[string]bool{}
+	for _, route := range a.server.Routes() {
+		key := route.Method + " " + route.Path
+		seen[key] = true
+		rule, ok := routeRules[key]
+		if !ok {
+			t.Errorf("route %s has no access rule in routeRules", key)
+			continue
+		}
+		if key == "POST /admin/logout" {
+			continue // it would sign the clients out; tested in TestLoginSessionLogout
+		}
+		path := paramsFor(route.Path)
+		isAPI := strings.HasPrefix(path, "/api/")
+		call := func(c *client, token string) int {
+			req, _ := http.NewRequest(route.Method, srv.URL+path, strings.NewReader("csrf_token="+c.csrf))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", srv.URL)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			return c.do(req).status
+		}
+		denied := func(status int) bool {
+			return status == 401 || status == 403 || status == 303 && route.Method == "GET" && strings.HasPrefix(path, "/admin") && !strings.HasPrefix(path, "/admin/login")
+		}
+
+		anon := call(anonymous, "")
+		switch {
+		case rule == public && key == "POST /admin/login" && anon != 401:
+			t.Errorf("%s: anonymous with no password got %d, want 401 (the form again)", key, anon)
+		case rule == public && key != "POST /admin/login" && (anon == 401 || anon == 403):
+			t.Errorf("%s: anonymous got %d, want access", key, anon)
+		case rule != public && isAPI && anon != 401:
+			t.Errorf("%s: anonymous got %d, want 401", key, anon)
+		case rule != public && !isAPI && route.Method == "GET" && anon != 303:
+			t.Errorf("%s: anonymous got %d, want 303 to the login page", key, anon)
+		case rule != public && !isAPI && route.Method == "POST" && anon != 303:
+			t.Errorf("%s: anonymous got %d, want 303 to the login page", key, anon)
+		}
+		if rule == public {
+			continue
+		}
+		analystStatus := call(analyst, "")
+		if isAPI {
+			analystStatus = call(analyst, analystToken)
+		}
+		if rule == adminOnly && analystStatus != 403 {
+			t.Errorf("%s: analyst got %d, want 403", key, analystStatus)
+		}
+		if rule == analystOnly && denied(analystStatus) {
+			t.Errorf("%s: analyst got %d, want access", key, analystStatus)
+		}
+		adminStatus := call(admin, "")
+		if isAPI {
+			adminStatus = call(admin, adminToken)
+		}
+		if denied(adminStatus) {
+			t.Errorf("%s: admin got %d, want access", key, adminStatus)
+		}
+	}
+	for key := range routeRules {
+		if !seen[key] {
+			t.Errorf("routeRules lists %s, which is not a route", key)
+		}
+	}
+}
