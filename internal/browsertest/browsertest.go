@@ -56,8 +56,8 @@ func New(t *testing.T) context.Context {
 		chromedp.WindowSize(1200, 1600),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	tab, cancelTab := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(tab, 90*time.Second)
 	if err := chromedp.Do(ctx); err != nil {
 		cancelTimeout()
 		cancelTab()
@@ -66,7 +66,7 @@ func New(t *testing.T) context.Context {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			saveScreenshot(t, ctx)
+			saveScreenshot(t, tab)
 		}
 		cancelTimeout()
 		cancelTab()

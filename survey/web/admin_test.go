@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,12 +79,13 @@ func TestSecureCookieOverHTTPS(t *testing.T) {
 
 func TestSessionExpiry(t *testing.T) {
 	a := newApp(t)
-	now := time.Now().UTC()
-	a.server.SetClock(func() time.Time { return now })
+	var now atomic.Int64 // the server reads the clock on its own goroutines
+	now.Store(time.Now().UnixNano())
+	a.server.SetClock(func() time.Time { return time.Unix(0, now.Load()).UTC() })
 	c := newClient(t, a.serve(t))
 	a.signIn(t, c, survey.RoleAnalyst)
 	advance := func(d time.Duration) int {
-		now = now.Add(d)
+		now.Add(int64(d))
 		return c.get("/admin").status
 	}
 	if s := advance(time.Hour); s != 200 {
