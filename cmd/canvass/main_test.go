@@ -221,3 +221,58 @@ func TestSurveyValidateCommand(t *testing.T) {
 		t.Errorf("unknown command exit code %d", exitCode(err))
 	}
 }
+
+func TestUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	runCmd := func(stdin string, args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), append(args, "--data-dir", dir), strings.NewReader(stdin), &out, &errOut, noEnv)
+		return out.String(), errOut.String(), err
+	}
+	if _, _, err := runCmd("short\n", "user", "create", "--email", "ana@example.org", "--role", "admin", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "at least 12 characters") {
+		t.Errorf("short password: %v", err)
+	}
+	if _, _, err := runCmd("", "user", "create", "--email", "ana@example.org", "--role", "admin"); exitCode(err) != 2 || !strings.Contains(err.Error(), "--password-stdin or --link") {
+		t.Errorf("no terminal, no password: %v", err)
+	}
+	if _, _, err := runCmd("a good long password\n", "user", "create", "--email", "Ana@Example.org", "--name", "Ana", "--role", "admin", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd("a good long password\n", "user", "create", "--email", "ana@example.org", "--role", "analyst", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("duplicate: %v", err)
+	}
+	link, _, err := runCmd("", "user", "reset-password", "--email", "ana@example.org", "--link", "--base-url", "https://survey.example.org/")
+	if err != nil || !regexp.MustCompile(`^https://survey\.example\.org/admin/setup\?token=[A-Za-z0-9_-]{43}\n$`).MatchString(link) {
+		t.Errorf("reset link %q %v", link, err)
+	}
+	list, _, err := runCmd("", "user", "list")
+	if err != nil || !regexp.MustCompile(`ana@example.org\s+Ana\s+admin\s+false`).MatchString(list) {
+		t.Errorf("list:\n%s %v", list, err)
+	}
+	// The password works for signing in to the real server.
+	m := startMain(t, testConfig(dir))
+	defer m.Close()
+	if m.SetupLink != "" {
+		t.Error("a setup link was issued although a user exists")
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	page := readBody(t, mustGet(t, client, m.URL+"/admin/login"))
+	csrf := html.UnescapeString(csrfRe.FindStringSubmatch(page)[1])
+	res, err := client.PostForm(m.URL+"/admin/login", url.Values{"csrf_token": {csrf}, "email": {"ana@example.org"}, "password": {"a good long password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readBody(t, res); res.StatusCode != 200 || !strings.Contains(body, "ana@example.org") || res.Request.URL.Path != "/admin" {
+		t.Errorf("sign in with the CLI password: %d at %s", res.StatusCode, res.Request.URL.Path)
+	}
+}
+
+func mustGet(t *testing.T, c *http.Client, u string) *http.Response {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
