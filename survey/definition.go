@@ -49,6 +49,8 @@ type Survey struct {
 	ThankYou        Text       `json:"thank_you,omitempty"`
 	Settings        Settings   `json:"settings"`
 	Sections        []*Section `json:"sections"`
+	// Report lists the white-paper tables (see report.go).
+	Report *Report `json:"report,omitempty"`
 }
 
 // Settings are a survey's options.

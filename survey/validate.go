@@ -102,6 +102,7 @@ func (v *validator) survey() {
 			v.question(fmt.Sprintf("%s.questions[%d]", path, j), q)
 		}
 	}
+	v.report(s.Report)
 	// "x_other" names the please-specify text of x, so no question may take it.
 	for id, q := range v.seen {
 		if base, ok := strings.CutSuffix(id, OtherSuffix); ok {

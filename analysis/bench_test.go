@@ -1,0 +1,34 @@
+package analysis_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/survey/builtin"
+)
+
+// BenchmarkImpactReport computes the full impact-methods report over 10,000
+// and 100,000 synthetic responses; ns/op divided by the count shows whether
+// the cost grows linearly.
+func BenchmarkImpactReport(b *testing.B) {
+	surveys, err := builtin.Surveys()
+	if err != nil {
+		b.Fatal(err)
+	}
+	impact := surveys[1]
+	for _, n := range []int{10_000, 100_000} {
+		rs := demo.Responses(impact, n, 1, time.Now())
+		b.Run(fmt.Sprintf("responses=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := analysis.Report(impact, rs, analysis.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/response")
+		})
+	}
+}

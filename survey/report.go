@@ -1,0 +1,122 @@
+package survey
+
+import "fmt"
+
+// Report lists the tables of a survey's white paper, in order.
+type Report struct {
+	Tables []ReportTable `json:"tables"`
+}
+
+// ReportTable is one white-paper table: a question summarized overall or by
+// a grouping, in one of the summaries its type allows.
+type ReportTable struct {
+	ID    string `json:"id"`
+	Title Text   `json:"title"`
+	// Question is the question the table is about.
+	Question string `json:"question"`
+	// By groups the respondents: "region", "language", or the id of a
+	// single_choice, likert or number question (a number needs Bands).
+	By string `json:"by,omitempty"`
+	// Bands are the edges that put a numeric By question into groups:
+	// [400000, 1000000] makes "under 400,000", "400,000 to under 1,000,000"
+	// and "1,000,000 and over".
+	Bands []float64 `json:"bands,omitempty"`
+	// Summary picks what a multi_choice table shows: "options" (the
+	// default: each option), "groups" (respondents choosing at least one
+	// option of each option group), "count" (how many options each chose).
+	// "ranked" sorts options by how often they were chosen.
+	Summary string `json:"summary,omitempty"`
+	// Correlate names a number, likert or multi_choice (by count) question
+	// to correlate with Question by Spearman's rank correlation.
+	Correlate string `json:"correlate,omitempty"`
+	// Headline tables get a chart in the white paper.
+	Headline bool `json:"headline,omitempty"`
+}
+
+// The report summaries.
+const (
+	SummaryOptions = "options"
+	SummaryGroups  = "groups"
+	SummaryCount   = "count"
+	SummaryRanked  = "ranked"
+)
+
+// GroupingBuiltins are the groupings that are not questions.
+var GroupingBuiltins = map[string]bool{"region": true, "language": true}
+
+func (v *validator) report(r *Report) {
+	if r == nil {
+		return
+	}
+	ids := map[string]bool{}
+	for i, t := range r.Tables {
+		path := fmt.Sprintf("report.tables[%d]", i)
+		if !idPattern.MatchString(t.ID) {
+			v.fail(path+".id", "table id must start with a lowercase letter and use only a-z, 0-9 and _, got %q", t.ID)
+		} else if ids[t.ID] {
+			v.fail(path+".id", "duplicate table id %q", t.ID)
+		}
+		ids[t.ID] = true
+		v.text(path+".title", t.Title, true)
+		q := v.s.Question(t.Question)
+		if q == nil {
+			v.fail(path+".question", "unknown question %q", t.Question)
+			continue
+		}
+		switch t.Summary {
+		case "", SummaryOptions, SummaryRanked:
+		case SummaryGroups, SummaryCount:
+			if q.Type != MultiChoice {
+				v.fail(path+".summary", "summary %q is for multi_choice questions, and %q is %s", t.Summary, q.ID, q.Type)
+			}
+		default:
+			v.fail(path+".summary", "summary must be options, groups, count or ranked, got %q", t.Summary)
+		}
+		if t.By != "" && !GroupingBuiltins[t.By] {
+			by := v.s.Question(t.By)
+			switch {
+			case by == nil:
+				v.fail(path+".by", "by must be region, language or a question id; there is no question %q", t.By)
+			case by.Type == Number && len(t.Bands) == 0:
+				v.fail(path+".bands", "grouping by number question %q needs bands", t.By)
+			case by.Type != Number && by.Type != SingleChoice && by.Type != Likert && by.Type != Country:
+				v.fail(path+".by", "cannot group by %s question %q", by.Type, t.By)
+			}
+		}
+		for j := 1; j < len(t.Bands); j++ {
+			if t.Bands[j] <= t.Bands[j-1] {
+				v.fail(path+".bands", "bands must increase")
+				break
+			}
+		}
+		if t.Correlate != "" {
+			c := v.s.Question(t.Correlate)
+			if c == nil {
+				v.fail(path+".correlate", "unknown question %q", t.Correlate)
+			} else if !ordinal(c) || !ordinal(q) {
+				v.fail(path+".correlate", "correlation needs number, likert or multi_choice questions")
+			}
+		}
+	}
+}
+
+// ordinal reports whether a question's answers can be ranked: numbers,
+// likert values, or the count of options chosen.
+func ordinal(q *Question) bool {
+	return q.Type == Number || q.Type == Likert || q.Type == MultiChoice
+}
+
+// Asked reports, for each question in the order of Questions(), whether it
+// was shown to a respondent with these answers: its section's and its own
+// show_if hold. Hidden questions' answers are dropped when stored, so the
+// stored answers decide visibility as they did when the respondent answered.
+func (s *Survey) Asked(a Answers) []bool {
+	asked := make([]bool, 0, 32)
+	for _, sec := range s.Sections {
+		shown := sec.ShowIf.Holds(a)
+		for _, q := range sec.Questions {
+			asked = append(asked, shown && q.ShowIf.Holds(a))
+		}
+	}
+	return asked
+}
