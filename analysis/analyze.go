@@ -219,9 +219,22 @@ type GroupShare struct {
 // CoOccurrence counts how often two options were chosen together, with the
 // phi coefficient of each pair (NaN when an option was chosen by all or none).
 type CoOccurrence struct {
-	Options []string    `json:"options"`
-	Counts  [][]int     `json:"counts"`
-	Phi     [][]float64 `json:"phi"`
+	Options []string  `json:"options"`
+	Counts  [][]int   `json:"counts"`
+	Phi     [][]Float `json:"phi"`
+}
+
+// Float is a float64 that encodes NaN and infinities as JSON null (JSON has
+// no NaN), for statistics that are undefined on some data.
+type Float float64
+
+// MarshalJSON implements json.Marshaler.
+func (f Float) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
 }
 
 // ScaleSummary describes answers on a numeric scale (likert, matrix rows
@@ -458,16 +471,16 @@ func (a *analyzer) multi(q *survey.Question, answered []int, res *QuestionResult
 	}
 	d := Describe(counts)
 	res.ChosenStats = &d
-	cooc := &CoOccurrence{Counts: co, Phi: make([][]float64, k)}
+	cooc := &CoOccurrence{Counts: co, Phi: make([][]Float, k)}
 	for i := range q.Options {
 		cooc.Options = append(cooc.Options, string(q.Options[i].Value))
-		cooc.Phi[i] = make([]float64, k)
+		cooc.Phi[i] = make([]Float, k)
 		for j := range q.Options {
 			n11 := co[i][j]
 			n10 := res.Options[i].Count - n11
 			n01 := res.Options[j].Count - n11
 			n00 := n - n11 - n10 - n01
-			cooc.Phi[i][j] = Phi(n11, n10, n01, n00)
+			cooc.Phi[i][j] = Float(Phi(n11, n10, n01, n00))
 		}
 	}
 	res.CoOccurrence = cooc

@@ -1,7 +1,9 @@
 package analysis_test
 
 import (
+	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,7 +118,14 @@ func TestAnalyzeHandWorked(t *testing.T) {
 		t.Errorf("co-occurrence %v", m.CoOccurrence.Counts)
 	}
 	// m1×m2: n11 = 1, n10 = 2, n01 = 1, n00 = 0: (0 − 2)/√(3·1·2·2).
-	near(t, "phi m1 m2", m.CoOccurrence.Phi[0][1], -2/math.Sqrt(12), 1e-12)
+	near(t, "phi m1 m2", float64(m.CoOccurrence.Phi[0][1]), -2/math.Sqrt(12), 1e-12)
+	// Undefined statistics are JSON nulls, never an encoding failure.
+	if b, err := json.Marshal(res); err != nil || !strings.Contains(string(b), `"phi":[[`) {
+		t.Errorf("JSON: %v", err)
+	}
+	if b, _ := json.Marshal([]analysis.Float{analysis.Float(math.NaN()), 0.5}); string(b) != "[null,0.5]" {
+		t.Errorf("NaN as %s", b)
+	}
 
 	agree := question(t, res, "agree")
 	near(t, "mean", agree.Scale.Mean, 3.5, 1e-12)

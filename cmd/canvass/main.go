@@ -10,6 +10,8 @@
 //	canvass user list                             list accounts
 //	canvass survey validate FILE                  check a YAML or JSON definition
 //	canvass survey list                           list surveys and response counts
+//	canvass analyze --survey S [--by Q]           statistics of the responses
+//	canvass demo --survey S --responses N         synthetic responses for trying things out
 //	canvass version                               print the version
 package main
 
@@ -43,6 +45,10 @@ Usage:
   canvass user list                               list accounts
   canvass survey validate FILE                    check a survey definition (YAML or JSON)
   canvass survey list                             list surveys with their status and responses
+  canvass analyze --survey S [--by Q] [--report] [--lang L] [--format table|json]
+                                                  statistics of the submitted responses
+  canvass demo --survey S [--responses N] [--seed X]
+                                                  add realistic synthetic responses (for trying things out)
   canvass version                                 print the version
 
 Data commands use the same CANVASS_MONGODB_URI, CANVASS_DATA_DIR and CANVASS_DB as
@@ -92,6 +98,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return surveyCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "user":
 		return userCommand(ctx, args[1:], stdin, stdout, stderr, getenv)
+	case "analyze":
+		return analyzeCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "demo":
+		return demoCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "canvass", version)
 		return nil

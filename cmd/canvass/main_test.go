@@ -276,3 +276,40 @@ func mustGet(t *testing.T, c *http.Client, u string) *http.Response {
 	}
 	return res
 }
+
+func TestDemoAndAnalyzeCommands(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	cmd := func(args ...string) string {
+		t.Helper()
+		out.Reset()
+		if err := run(context.Background(), append(args, "--data-dir", dir), nil, &out, &errOut, noEnv); err != nil {
+			t.Fatalf("%v: %v (%s)", args, err, errOut.String())
+		}
+		return out.String()
+	}
+	// The data directory needs the built-in surveys: start and stop the server once.
+	m := startMain(t, testConfig(dir))
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := cmd("demo", "--survey", "impact-methods", "--responses", "60", "--seed", "9"); !strings.Contains(got, "Created 60 demo responses") {
+		t.Errorf("demo: %s", got)
+	}
+	if got := cmd("demo", "--survey", "impact-methods", "--responses", "60", "--seed", "9"); !strings.Contains(got, "Created 0 demo responses to impact-methods (60 already there") {
+		t.Errorf("demo again: %s", got)
+	}
+	table := cmd("analyze", "--survey", "impact-methods", "--report", "--by", "region")
+	for _, want := range []string{"Impact measurement methods survey: 60 submitted responses", "Table 1. Impact-measurement methods used", "Spearman's rho", "chi-square"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("analyze table lacks %q", want)
+		}
+	}
+	var res struct {
+		Responses int
+		Questions []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(cmd("analyze", "--survey", "impact-methods", "--format", "json")), &res); err != nil || res.Responses != 60 || len(res.Questions) != 27 {
+		t.Errorf("analyze json: %d responses, %d questions, %v", res.Responses, len(res.Questions), err)
+	}
+}

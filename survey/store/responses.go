@@ -217,3 +217,23 @@ func (st *Store) DeleteResponse(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// ResponseStats returns the number of a survey's responses and the latest change.
+func (st *Store) ResponseStats(ctx context.Context, slug string) (int, time.Time, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	col := st.db.Collection(colResponses)
+	filter := bson.D{{Key: "survey", Value: slug}}
+	n, err := col.CountDocuments(ctx, filter)
+	if err != nil || n == 0 {
+		return int(n), time.Time{}, wrap(err, "count responses")
+	}
+	var latest struct {
+		UpdatedAt time.Time `bson:"updated_at"`
+	}
+	err = col.FindOne(ctx, filter, options.FindOne().SetSort(bson.D{{Key: "updated_at", Value: -1}}).SetProjection(bson.D{{Key: "updated_at", Value: 1}})).Decode(&latest)
+	if err != nil {
+		return 0, time.Time{}, wrap(err, "latest response")
+	}
+	return int(n), latest.UpdatedAt.UTC(), nil
+}

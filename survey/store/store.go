@@ -100,6 +100,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			// A retried submission can never make a second response.
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "submission_id", Value: 1}}, Options: options.Index().SetUnique(true).SetName("survey_submission_unique")},
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("survey_created")},
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "updated_at", Value: -1}}, Options: options.Index().SetName("survey_updated")},
 		},
 		colTokens: {
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -38,6 +39,14 @@ func formatDate(t *time.Time) string {
 	return t.UTC().Format(time.DateOnly)
 }
 
+// formatP shows a p-value as publications do: "< 0.001" below that.
+func formatP(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return fmt.Sprintf("%.3f", p)
+}
+
 func formatPercent(n, d int) string {
 	if d == 0 {
 		return "—"
@@ -61,7 +70,7 @@ var templateFiles embed.FS
 var pageNames = []string{"form.html", "thanks.html", "message.html", "index.html",
 	"admin_login.html", "admin_password.html", "admin_dashboard.html", "admin_survey.html", "admin_survey_new.html",
 	"admin_responses.html", "admin_response.html", "admin_confirm.html", "admin_tokens.html", "admin_users.html",
-	"admin_audit.html", "admin_account.html"}
+	"admin_audit.html", "admin_account.html", "admin_results.html"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
@@ -72,6 +81,14 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"when":    formatTime,
 			"date":    formatDate,
 			"percent": func(n, d int) string { return formatPercent(n, d) },
+			"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+			"num":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+			"pval":    formatP,
+			"ci":      func(i analysis.Interval) string { return fmt.Sprintf("%.1f–%.1f%%", 100*i.Low, 100*i.High) },
+			"chart":   chartFor,
+			"cell":    func(m [][]float64, r, c int) float64 { return m[r][c] },
+			"count":   func(m [][]int, r, c int) int { return m[r][c] },
+			"deref":   func(f *float64) float64 { return *f },
 		}).ParseFS(templateFiles, "templates/layout.html", "templates/"+name)
 		if err != nil {
 			return nil, err

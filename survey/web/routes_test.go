@@ -40,6 +40,8 @@ var routeRules = map[string]access{
 	"GET /api/v1/surveys/:slug":                analystOnly,
 	"GET /api/v1/surveys/:slug/responses":      analystOnly,
 	"GET /api/v1/responses/:id":                analystOnly,
+	"GET /api/v1/surveys/:slug/analysis":       analystOnly,
+	"GET /admin/surveys/:slug/results":         analystOnly,
 	"GET /admin":                               analystOnly,
 	"GET /admin/account":                       analystOnly,
 	"POST /admin/account/password":             analystOnly,

@@ -67,6 +67,7 @@ type Server struct {
 	secureCookies bool
 	submitLimit   *ipLimiter
 	loginLimit    *ipLimiter
+	results       resultCache
 }
 
 // New builds the router with every route registered.
@@ -160,6 +161,7 @@ func (s *Server) routes() {
 	read.GET("/surveys/:slug", s.apiGetSurvey)
 	read.GET("/surveys/:slug/responses", s.apiListResponses)
 	read.GET("/responses/:id", s.apiGetResponse)
+	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
 	write := api.Group("", s.require(survey.RoleAdmin))
 	write.POST("/surveys", s.limitUpload, s.apiCreateSurvey)
 	write.POST("/surveys/import", s.limitUpload, s.apiImportSurvey)
@@ -188,6 +190,7 @@ func (s *Server) routes() {
 	signedIn.GET("/surveys/:slug/preview", s.previewSurvey)
 	signedIn.GET("/surveys/:slug/responses", s.listResponsesPage)
 	signedIn.GET("/responses/:id", s.showResponse)
+	signedIn.GET("/surveys/:slug/results", s.resultsDashboard)
 
 	adminOnly := admin.Group("", s.require(survey.RoleAdmin))
 	adminOnly.GET("/surveys/new", s.newSurveyPage)

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/store"
+)
+
+func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := dataFlags(fs, getenv)
+	slug := fs.String("survey", "", "survey slug (required)")
+	by := fs.String("by", "", "group by region, language or a question id")
+	lang := fs.String("lang", "", "language of labels (default: the survey's)")
+	format := fs.String("format", "table", "table or json")
+	report := fs.Bool("report", false, "the survey's report tables instead of every question")
+	if err := fs.Parse(args); err != nil {
+		return helpOrUsage(err)
+	}
+	if *slug == "" {
+		return usageError{"analyze: --survey is required"}
+	}
+	if *format != "table" && *format != "json" {
+		return usageError{fmt.Sprintf("analyze: --format must be table or json, got %q", *format)}
+	}
+	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+		sv, err := st.FindSurvey(ctx, *slug)
+		if err != nil {
+			return errors.New(survey.ErrorMessage(err))
+		}
+		responses, _, err := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted})
+		if err != nil {
+			return err
+		}
+		opts := analysis.Options{By: *by, Lang: *lang}
+		var result any
+		if *report {
+			result, err = analysis.Report(sv, responses, opts)
+		} else {
+			result, err = analysis.Analyze(sv, responses, opts)
+		}
+		if err != nil {
+			return errors.New(survey.ErrorMessage(err))
+		}
+		if *format == "json" {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(result)
+		}
+		if rep, ok := result.(*analysis.ReportResult); ok {
+			fmt.Fprintf(stdout, "%s: %d submitted responses\n", rep.Title, rep.Responses)
+			for _, t := range rep.Tables {
+				fmt.Fprintf(stdout, "\nTable %d. %s\n", t.Number, t.Title)
+				writeQuestion(stdout, t.Question, t.Grouping)
+				if c := t.Correlation; c != nil {
+					fmt.Fprintf(stdout, "  Spearman's rho = %.3f (n = %d, p = %s)\n", c.Rho, c.N, pValue(c.P))
+				}
+				for _, n := range t.Notes {
+					fmt.Fprintf(stdout, "  Note: %s\n", n)
+				}
+			}
+			return nil
+		}
+		res := result.(*analysis.Result)
+		fmt.Fprintf(stdout, "%s: %d submitted responses\n", sv.Title.In(res.Language, sv.DefaultLanguage), res.Responses)
+		for _, q := range res.Questions {
+			fmt.Fprintf(stdout, "\n%s (%s)\n", q.Label, q.ID)
+			writeQuestion(stdout, q, res.By)
+		}
+		return nil
+	})
+}
+
+func pValue(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return fmt.Sprintf("%.3f", p)
+}
+
+// writeQuestion prints one summary as an aligned text table.
+func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Grouping) {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	defer w.Flush()
+	fmt.Fprintf(w, "  asked %d, answered %d\t\n", q.Asked, q.Answered)
+	for _, o := range q.Options {
+		fmt.Fprintf(w, "  %s\t%d\t%5.1f%%\t[%5.1f%%, %5.1f%%]\t\n", o.Label, o.Count, 100*o.Share, 100*o.CI.Low, 100*o.CI.High)
+	}
+	for _, gs := range q.Groups {
+		fmt.Fprintf(w, "  %s (any)\t%d\t%5.1f%%\t[%5.1f%%, %5.1f%%]\t\n", gs.Group, gs.Count, 100*gs.Share, 100*gs.CI.Low, 100*gs.CI.High)
+	}
+	if q.Scale != nil {
+		fmt.Fprintf(w, "  mean %.2f, sd %.2f, median %.1f, top two %.1f%%\t\n", q.Scale.Mean, q.Scale.SD, q.Scale.Median, 100*q.Scale.TopTwoShare)
+	}
+	for _, r := range q.Rows {
+		if r.Scale != nil {
+			fmt.Fprintf(w, "  %s\tn %d\tmean %.2f\tsd %.2f\t\n", r.Label, r.Answered, r.Scale.Mean, r.Scale.SD)
+		}
+	}
+	if n := q.Numbers; n != nil && n.N > 0 {
+		fmt.Fprintf(w, "  n %d, mean %.2f, sd %.2f, min %g, Q1 %g, median %g, Q3 %g, max %g, outliers %d\t\n", n.N, n.Mean, n.SD, n.Min, n.Q1, n.Median, n.Q3, n.Max, len(n.Outliers))
+	}
+	if s := q.ChosenStats; s != nil && s.N > 0 {
+		fmt.Fprintf(w, "  options chosen per respondent: mean %.2f, median %g\t\n", s.Mean, s.Median)
+	}
+	for _, r := range q.Ranking {
+		fmt.Fprintf(w, "  %s\tmean rank %.2f\tfirst %d\t\n", r.Label, r.MeanRank, r.FirstCount)
+	}
+	if ct := q.CrossTab; ct != nil && g != nil {
+		var head []string
+		for _, grp := range g.Groups {
+			head = append(head, grp.Label)
+		}
+		fmt.Fprintf(w, "  by %s:\t%s\t\n", g.Label, strings.Join(head, "\t"))
+		for r, label := range ct.RowLabels {
+			cells := make([]string, len(g.Groups))
+			for c := range g.Groups {
+				cells[c] = fmt.Sprintf("%d (%.0f%%)", ct.Counts[r][c], 100*ct.ColPct[r][c])
+			}
+			fmt.Fprintf(w, "  %s\t%s\t\n", label, strings.Join(cells, "\t"))
+		}
+		if t := ct.Test; t != nil {
+			fmt.Fprintf(w, "  chi-square %.2f, df %d, p %s, Cramer's V %.3f\t\n", t.Statistic, t.DF, pValue(t.P), t.CramersV)
+		}
+	}
+}
+
+func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := dataFlags(fs, getenv)
+	slug := fs.String("survey", "", "survey slug (required)")
+	n := fs.Int("responses", 200, "how many responses to create")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed makes the same responses")
+	if err := fs.Parse(args); err != nil {
+		return helpOrUsage(err)
+	}
+	if *slug == "" || *n < 1 || *n > 1_000_000 {
+		return usageError{"demo: --survey is required and --responses must be from 1 to 1,000,000"}
+	}
+	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+		sv, err := st.FindSurvey(ctx, *slug)
+		if err != nil {
+			return errors.New(survey.ErrorMessage(err))
+		}
+		created := 0
+		for i, r := range demo.Responses(sv, *n, *seed, time.Now()) {
+			_, isNew, err := st.CreateResponse(ctx, r)
+			if err != nil {
+				return fmt.Errorf("after %d responses: %w", i, err)
+			}
+			if isNew {
+				created++
+			}
+		}
+		fmt.Fprintf(stdout, "Created %d demo responses to %s (%d already there from the same seed).\n", created, sv.Slug, *n-created)
+		return nil
+	})
+}

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/survey"
+)
+
+// analysisOptions reads the grouping, language and filters of an analysis
+// request: by, bands (comma-separated), lang, region, language, from, to
+// (dates), and answer=QUESTION:VALUE (repeatable).
+func analysisOptions(c *gin.Context, sv *survey.Survey) (analysis.Options, error) {
+	opts := analysis.Options{Lang: c.Query("lang"), By: c.Query("by")}
+	if b := strings.TrimSpace(c.Query("bands")); b != "" {
+		for _, part := range strings.Split(b, ",") {
+			f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+			if err != nil {
+				return opts, survey.Errorf(survey.EMALFORMED, "bands: %q is not a number.", part)
+			}
+			opts.Bands = append(opts.Bands, f)
+		}
+	}
+	f, _, err := parseResponseFilter(c, sv.Slug)
+	if err != nil {
+		return opts, err
+	}
+	opts.Filter = analysis.Filter{Region: f.Region, Language: f.Language, From: f.From, To: f.To}
+	for _, a := range c.QueryArray("answer") {
+		q, v, ok := strings.Cut(a, ":")
+		if !ok || sv.Question(q) == nil {
+			return opts, survey.Errorf(survey.EMALFORMED, "answer=%q: use QUESTION:VALUE with a question of the survey.", a)
+		}
+		if opts.Filter.Answers == nil {
+			opts.Filter.Answers = map[string]string{}
+		}
+		opts.Filter.Answers[q] = v
+	}
+	if opts.By != "" && opts.By != "region" && opts.By != "language" && sv.Question(opts.By) == nil {
+		return opts, survey.Errorf(survey.EMALFORMED, "by=%q: group by region, language or a question of the survey.", opts.By)
+	}
+	return opts, nil
+}
+
+// resultCache keeps computed analyses until the survey's responses change
+// (their count or latest change time), so a dashboard over 10,000 responses
+// is read from the store once, not at every view.
+type resultCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedResult
+}
+
+type cachedResult struct {
+	count  int
+	last   time.Time
+	value  any
+	stored time.Time
+}
+
+const maxCachedResults = 64
+
+func (rc *resultCache) get(key string, count int, last time.Time) (any, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	e, ok := rc.entries[key]
+	if !ok || e.count != count || !e.last.Equal(last) {
+		return nil, false
+	}
+	return e.value, true
+}
+
+func (rc *resultCache) put(key string, count int, last time.Time, v any) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.entries == nil {
+		rc.entries = map[string]cachedResult{}
+	}
+	if len(rc.entries) >= maxCachedResults {
+		oldest := ""
+		for k, e := range rc.entries {
+			if oldest == "" || e.stored.Before(rc.entries[oldest].stored) {
+				oldest = k
+			}
+		}
+		delete(rc.entries, oldest)
+	}
+	rc.entries[key] = cachedResult{count: count, last: last, value: v, stored: time.Now()}
+}
+
+// computeAnalysis runs the analysis (or, with report, the report tables) of
+// a survey's submitted responses, from the cache when nothing has changed.
+func (s *Server) computeAnalysis(ctx context.Context, sv *survey.Survey, opts analysis.Options, report bool) (any, error) {
+	count, last, err := s.cfg.Responses.ResponseStats(ctx, sv.Slug)
+	if err != nil {
+		return nil, err
+	}
+	keyJSON, _ := json.Marshal(struct {
+		Slug    string
+		Version int
+		Opts    analysis.Options
+		Report  bool
+	}{sv.Slug, sv.Version, opts, report})
+	key := string(keyJSON)
+	if v, ok := s.results.get(key, count, last); ok {
+		return v, nil
+	}
+	responses, _, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted})
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	if report {
+		v, err = analysis.Report(sv, responses, opts)
+	} else {
+		v, err = analysis.Analyze(sv, responses, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.results.put(key, count, last, v)
+	return v, nil
+}
+
+// apiAnalysis returns a survey's analysis as JSON (see docs/analysis.md);
+// ?report=true returns the report tables instead.
+func (s *Server) apiAnalysis(c *gin.Context) {
+	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	opts, err := analysisOptions(c, sv)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	v, err := s.computeAnalysis(c.Request.Context(), sv, opts, c.Query("report") == "true")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
+}
+
+type resultsPage struct {
+	page
+	Survey    *survey.Survey
+	Title     string
+	Report    *analysis.ReportResult
+	Filter    responseFilterView
+	By        string
+	Answer    string
+	Groupings []regionOption
+	Regions   []regionOption
+	Answers   []regionOption
+	Problem   string
+	K         int
+}
+
+// resultsDashboard shows the report tables with charts, filterable, to the
+// working group (full counts: small-cell suppression is for public outputs).
+func (s *Server) resultsDashboard(c *gin.Context) {
+	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	title := sv.Title.In("en", sv.DefaultLanguage)
+	p := resultsPage{page: s.adminPage(c, "Results: "+title), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: smallCellK(sv)}
+	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
+	for _, r := range survey.Regions {
+		p.Regions = append(p.Regions, regionOption{Value: string(r), Label: survey.RegionLabels[r]["en"]})
+	}
+	p.Groupings = []regionOption{{"region", "IFLA region"}, {"language", "Language"}}
+	for _, q := range sv.Questions() {
+		if q.Type == survey.SingleChoice || q.Type == survey.Likert {
+			p.Groupings = append(p.Groupings, regionOption{q.ID, q.Label.In("en", sv.DefaultLanguage)})
+			for _, o := range q.Options {
+				p.Answers = append(p.Answers, regionOption{q.ID + ":" + string(o.Value), q.Label.In("en", sv.DefaultLanguage) + " = " + o.Label.In("en", sv.DefaultLanguage)})
+			}
+		}
+	}
+	opts, err := analysisOptions(c, sv)
+	if err != nil {
+		p.Problem = survey.ErrorMessage(err)
+		s.renderPage(c, http.StatusBadRequest, "admin_results.html", p)
+		return
+	}
+	opts.Lang = "en"
+	if opts.By != "" {
+		// The dashboard's "by" regroups every table that has none of its own.
+		rep, err := s.computeAnalysis(c.Request.Context(), withReportBy(sv, opts.By, opts.Bands), opts, true)
+		if err != nil {
+			s.renderErrorOr(c, err, &p)
+			return
+		}
+		p.Report = rep.(*analysis.ReportResult)
+	} else {
+		rep, err := s.computeAnalysis(c.Request.Context(), sv, opts, true)
+		if err != nil {
+			s.renderErrorOr(c, err, &p)
+			return
+		}
+		p.Report = rep.(*analysis.ReportResult)
+	}
+	s.renderPage(c, http.StatusOK, "admin_results.html", p)
+}
+
+func (s *Server) renderErrorOr(c *gin.Context, err error, p *resultsPage) {
+	if code := survey.ErrorCode(err); code == survey.EINVALID || code == survey.EMALFORMED {
+		p.Problem = survey.ErrorMessage(err)
+		s.renderPage(c, http.StatusBadRequest, "admin_results.html", *p)
+		return
+	}
+	s.renderError(c, err)
+}
+
+// withReportBy returns a copy of the survey whose report tables without a
+// grouping of their own are grouped by by.
+func withReportBy(sv *survey.Survey, by string, bands []float64) *survey.Survey {
+	cp := *sv
+	rep := survey.Report{}
+	tables := []survey.ReportTable(nil)
+	if sv.Report != nil {
+		tables = sv.Report.Tables
+	}
+	if len(tables) == 0 {
+		for _, q := range sv.Questions() {
+			tables = append(tables, survey.ReportTable{ID: q.ID, Title: q.Label, Question: q.ID})
+		}
+	}
+	for _, t := range tables {
+		if t.By == "" && t.Question != by {
+			t.By, t.Bands = by, bands
+		}
+		rep.Tables = append(rep.Tables, t)
+	}
+	cp.Report = &rep
+	return &cp
+}
+
+// smallCellK is the survey's small-cell threshold (default 5).
+func smallCellK(sv *survey.Survey) int {
+	if sv.Settings.SmallCellThreshold > 0 {
+		return sv.Settings.SmallCellThreshold
+	}
+	return 5
+}
