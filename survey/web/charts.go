@@ -35,8 +35,8 @@ func barChart(title string, bars []chartBar) template.HTML {
 	for i, bar := range bars {
 		y := top + float64(i)*rowH
 		label := bar.Label
-		if len([]rune(label)) > 42 {
-			label = string([]rune(label)[:41]) + "…"
+		if len([]rune(label)) > 36 {
+			label = string([]rune(label)[:35]) + "…"
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="end" fill="#1b1f24">%s</text>`, labelW-8, y+14, html.EscapeString(label))
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#0b5cad"><title>%s: %.1f%% (95%% CI %.1f–%.1f%%), n = %d</title></rect>`,
