@@ -43,9 +43,46 @@ func (a Answers) Rows(id string) map[string]string {
 func (a Answers) Equal(b Answers) bool {
 	// Canonical forms marshal deterministically (map keys sorted, lists in
 	// canonical order), so comparing the encodings compares the answers.
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
+	ja, errA := MarshalAnswers(a)
+	jb, errB := MarshalAnswers(b)
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+// MarshalAnswers returns the canonical JSON text of answers: keys sorted,
+// lists in canonical order, so equal answers give equal bytes.
+func MarshalAnswers(a Answers) ([]byte, error) { return json.Marshal(a) }
+
+// UnmarshalAnswers restores answers from MarshalAnswers' text, with their
+// canonical Go types (JSON gives []any and map[string]any).
+func UnmarshalAnswers(data []byte) (Answers, error) {
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	out := make(Answers, len(raw))
+	for k, v := range raw {
+		switch x := v.(type) {
+		case []any:
+			list := make([]string, 0, len(x))
+			for _, item := range x {
+				if s, ok := item.(string); ok {
+					list = append(list, s)
+				}
+			}
+			out[k] = list
+		case map[string]any:
+			rows := make(map[string]string, len(x))
+			for r, item := range x {
+				if s, ok := item.(string); ok {
+					rows[r] = s
+				}
+			}
+			out[k] = rows
+		default:
+			out[k] = v // string or float64
+		}
+	}
+	return out, nil
 }
 
 // CheckAnswers normalizes raw answers (decoded JSON, or FormAnswers) and

@@ -112,9 +112,4 @@ type ResponseStore interface {
 	CountResponses(ctx context.Context, slug string) (int, error)
 	// DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
 	DeleteResponse(ctx context.Context, id string) error
-	// ResponseStats returns how many responses (any status) a survey has
-	// and when the latest one was last changed: together they change
-	// whenever a response is added, changed or deleted, so results computed
-	// from the responses can be cached until they do.
-	ResponseStats(ctx context.Context, slug string) (count int, lastChange time.Time, err error)
 }

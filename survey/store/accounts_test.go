@@ -244,21 +244,3 @@ func TestSurveyVersionsAndFilters(t *testing.T) {
 		t.Errorf("%d left", n)
 	}
 }
-
-func TestResponseStats(t *testing.T) {
-	st := storetest.New(t)
-	ctx := context.Background()
-	if n, last, err := st.ResponseStats(ctx, "s"); err != nil || n != 0 || !last.IsZero() {
-		t.Fatalf("empty: %d %v %v", n, last, err)
-	}
-	t1 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-	t2 := t1.Add(time.Hour)
-	for i, at := range []time.Time{t2, t1} {
-		if _, _, err := st.CreateResponse(ctx, &survey.Response{SurveySlug: "s", SubmissionID: string(rune('a'+i)) + "-stats", Status: survey.ResponseSubmitted, CreatedAt: at, UpdatedAt: at}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n, last, err := st.ResponseStats(ctx, "s"); err != nil || n != 2 || !last.Equal(t2) {
-		t.Errorf("stats: %d %v %v; want 2 and %v", n, last, err, t2)
-	}
-}

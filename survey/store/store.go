@@ -33,9 +33,10 @@ const (
 
 // Store is a connection to one Canvass database.
 type Store struct {
-	client  *mongo.Client
-	db      *mongo.Database
-	timeout time.Duration
+	client    *mongo.Client
+	db        *mongo.Database
+	timeout   time.Duration
+	responses *inserter
 }
 
 // Compile-time checks that Store implements the domain's store interfaces.
@@ -66,11 +67,13 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("create indexes: %w", err)
 	}
+	s.responses = newInserter(s.db.Collection(colResponses))
 	return s, nil
 }
 
 // Close disconnects from the server.
 func (s *Store) Close(ctx context.Context) error {
+	s.responses.close()
 	return s.client.Disconnect(ctx)
 }
 

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -282,5 +283,40 @@ func TestUnreachableStoreIsUnavailable(t *testing.T) {
 	_, err := store.Open(ctx, "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300", "x")
 	if err == nil || survey.ErrorCode(errors.Unwrap(err)) != survey.EUNAVAILABLE {
 		t.Errorf("open unreachable: %v (code %q), want unavailable", err, survey.ErrorCode(errors.Unwrap(err)))
+	}
+}
+
+// TestConcurrentMixedCreatesAreBatchedCorrectly sends duplicates and new
+// responses at once, so they share insertMany batches: each caller must
+// still learn its own outcome.
+func TestConcurrentMixedCreatesAreBatchedCorrectly(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var created, duplicates atomic.Int32
+	for i := 0; i < 60; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := fmt.Sprintf("distinct-%03d", i)
+			if i%3 == 0 {
+				id = "shared-id"
+			}
+			r, ok, err := st.CreateResponse(ctx, &survey.Response{SurveySlug: "s", SubmissionID: id, Status: survey.ResponseSubmitted, CreatedAt: time.Now()})
+			if err != nil || r.SubmissionID != id {
+				t.Errorf("%s: %v %v", id, r, err)
+				return
+			}
+			if ok {
+				created.Add(1)
+			} else {
+				duplicates.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	n, _ := st.CountResponses(ctx, "s")
+	if created.Load() != 41 || duplicates.Load() != 19 || n != 41 {
+		t.Errorf("created %d, duplicates %d, stored %d; want 41, 19, 41", created.Load(), duplicates.Load(), n)
 	}
 }

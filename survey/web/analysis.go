@@ -51,34 +51,55 @@ func analysisOptions(c *gin.Context, sv *survey.Survey) (analysis.Options, error
 	return opts, nil
 }
 
-// resultCache keeps computed analyses until the survey's responses change
-// (their count or latest change time), so a dashboard over 10,000 responses
-// is read from the store once, not at every view.
+// resultCache keeps computed analyses until a response to the survey is
+// stored or deleted through this instance, or for at most resultTTL (for
+// changes made through another instance sharing the database). Checking the
+// database instead would cost more than it saves: the embedded server
+// counts 10,000 responses in about half a second.
 type resultCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedResult
+	mu          sync.Mutex
+	entries     map[string]cachedResult
+	generations map[string]int // per survey, bumped by every local change
 }
 
 type cachedResult struct {
-	count  int
-	last   time.Time
-	value  any
-	stored time.Time
+	generation int
+	value      any
+	stored     time.Time
 }
 
-const maxCachedResults = 64
+const (
+	maxCachedResults = 64
+	resultTTL        = 30 * time.Second
+)
 
-func (rc *resultCache) get(key string, count int, last time.Time) (any, bool) {
+// changed records that a survey's responses changed.
+func (rc *resultCache) changed(slug string) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.generations == nil {
+		rc.generations = map[string]int{}
+	}
+	rc.generations[slug]++
+}
+
+func (rc *resultCache) generation(slug string) int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.generations[slug]
+}
+
+func (rc *resultCache) get(key string, generation int) (any, bool) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	e, ok := rc.entries[key]
-	if !ok || e.count != count || !e.last.Equal(last) {
+	if !ok || e.generation != generation || time.Since(e.stored) > resultTTL {
 		return nil, false
 	}
 	return e.value, true
 }
 
-func (rc *resultCache) put(key string, count int, last time.Time, v any) {
+func (rc *resultCache) put(key string, generation int, v any) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.entries == nil {
@@ -93,16 +114,13 @@ func (rc *resultCache) put(key string, count int, last time.Time, v any) {
 		}
 		delete(rc.entries, oldest)
 	}
-	rc.entries[key] = cachedResult{count: count, last: last, value: v, stored: time.Now()}
+	rc.entries[key] = cachedResult{generation: generation, value: v, stored: time.Now()}
 }
 
 // computeAnalysis runs the analysis (or, with report, the report tables) of
 // a survey's submitted responses, from the cache when nothing has changed.
 func (s *Server) computeAnalysis(ctx context.Context, sv *survey.Survey, opts analysis.Options, report bool) (any, error) {
-	count, last, err := s.cfg.Responses.ResponseStats(ctx, sv.Slug)
-	if err != nil {
-		return nil, err
-	}
+	generation := s.results.generation(sv.Slug)
 	keyJSON, _ := json.Marshal(struct {
 		Slug    string
 		Version int
@@ -110,7 +128,7 @@ func (s *Server) computeAnalysis(ctx context.Context, sv *survey.Survey, opts an
 		Report  bool
 	}{sv.Slug, sv.Version, opts, report})
 	key := string(keyJSON)
-	if v, ok := s.results.get(key, count, last); ok {
+	if v, ok := s.results.get(key, generation); ok {
 		return v, nil
 	}
 	responses, _, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted})
@@ -126,7 +144,7 @@ func (s *Server) computeAnalysis(ctx context.Context, sv *survey.Survey, opts an
 	if err != nil {
 		return nil, err
 	}
-	s.results.put(key, count, last, v)
+	s.results.put(key, generation, v)
 	return v, nil
 }
 

@@ -132,6 +132,9 @@ func (s *Server) store(c *gin.Context, sv *survey.Survey, submissionID, lang str
 	if err != nil {
 		return nil, false, err
 	}
+	if created {
+		s.results.changed(sv.Slug)
+	}
 	if !created && !stored.Answers.Equal(answers) {
 		return nil, false, survey.Errorf(survey.ECONFLICT, "This submission_id was already used with different answers.")
 	}
@@ -235,6 +238,7 @@ func (s *Server) apiDeleteResponse(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	s.results.changed(r.SurveySlug)
 	s.audit(c, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
 	c.Status(http.StatusNoContent)
 }

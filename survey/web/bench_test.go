@@ -40,10 +40,9 @@ func BenchmarkSubmissions(b *testing.B) {
 	doc := func(id int64) bson.D {
 		now := time.Now().UTC()
 		return bson.D{{Key: "_id", Value: bson.NewObjectID()}, {Key: "survey", Value: "every-type"}, {Key: "survey_version", Value: 1},
-			{Key: "submission_id", Value: fmt.Sprintf("bench-%012d", id)}, {Key: "language", Value: "fr"}, {Key: "status", Value: "submitted"},
-			{Key: "answers", Value: bson.D{{Key: "pick", Value: "other"}, {Key: "pick_other", Value: "Bibliobus"}, {Key: "many", Value: bson.A{"x", "y"}},
-				{Key: "grid", Value: bson.D{{Key: "r1", Value: "lo"}, {Key: "r2", Value: "hi"}}}, {Key: "count", Value: 400000.0},
-				{Key: "agree", Value: "5"}, {Key: "land", Value: "MX"}, {Key: "order", Value: bson.A{"s", "p"}}}},
+			{Key: "submission_id", Value: fmt.Sprintf("bench-%012d", id)}, {Key: "language", Value: "fr"}, {Key: "country", Value: "MX"}, {Key: "region", Value: "latin_america_caribbean"}, {Key: "status", Value: "submitted"},
+			// The store's document shape: answers as canonical JSON text.
+			{Key: "answers", Value: `{"agree":"5","count":400000,"grid":{"r1":"lo","r2":"hi"},"land":"MX","many":["x","y"],"order":["s","p"],"pick":"other","pick_other":"Bibliobus"}`},
 			{Key: "source", Value: "api"}, {Key: "created_at", Value: now}, {Key: "updated_at", Value: now}, {Key: "submitted_at", Value: now}}
 	}
 	insertRaw := func() error {
