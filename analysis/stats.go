@@ -9,6 +9,7 @@ package analysis
 import (
 	"math"
 	"sort"
+	"strconv"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -276,4 +277,14 @@ func ranks(xs []float64) []float64 {
 		i = j + 1
 	}
 	return r
+}
+
+// SmallCell returns how a count is shown in public outputs under the
+// small-cell rule with threshold k: the count itself when it is zero or at
+// least k, else "fewer than k" (a zero reveals nobody; a 1 or a 2 might).
+func SmallCell(count, k int) (shown string, suppressed bool) {
+	if count == 0 || count >= k {
+		return strconv.Itoa(count), false
+	}
+	return "fewer than " + strconv.Itoa(k), true
 }
