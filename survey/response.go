@@ -112,4 +112,8 @@ type ResponseStore interface {
 	CountResponses(ctx context.Context, slug string) (int, error)
 	// DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
 	DeleteResponse(ctx context.Context, id string) error
+	// EachResponse calls fn for every response matching the filter (Offset
+	// and Limit ignored), oldest first, reading them as it goes so memory
+	// stays flat however many there are. An error from fn stops it.
+	EachResponse(ctx context.Context, f ResponseFilter, fn func(*Response) error) error
 }

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -242,5 +244,30 @@ func TestSurveyVersionsAndFilters(t *testing.T) {
 	}
 	if n, _ := st.CountResponses(ctx, s.Slug); n != 2 {
 		t.Errorf("%d left", n)
+	}
+}
+
+func TestEachResponseStreamsInOrder(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 1200; i > 0; i-- { // inserted newest first; streamed oldest first
+		at := base.Add(time.Duration(i) * time.Minute)
+		if _, _, err := st.CreateResponse(ctx, &survey.Response{SurveySlug: "s", SubmissionID: fmt.Sprintf("each-%05d", i), Status: survey.ResponseSubmitted, CreatedAt: at, Answers: survey.Answers{"n": float64(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []float64
+	err := st.EachResponse(ctx, survey.ResponseFilter{SurveySlug: "s"}, func(r *survey.Response) error {
+		n, _ := r.Answers.Number("n")
+		got = append(got, n)
+		return nil
+	})
+	if err != nil || len(got) != 1200 || got[0] != 1 || got[1199] != 1200 {
+		t.Fatalf("streamed %d, first %v, err %v", len(got), got[:1], err)
+	}
+	stop := errors.New("stop")
+	if err := st.EachResponse(ctx, survey.ResponseFilter{SurveySlug: "s"}, func(*survey.Response) error { return stop }); err != stop {
+		t.Errorf("fn's error not returned: %v", err)
 	}
 }

@@ -197,3 +197,24 @@ func (st *Store) DeleteResponse(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// EachResponse streams the responses matching f through a cursor.
+func (st *Store) EachResponse(ctx context.Context, f survey.ResponseFilter, fn func(*survey.Response) error) error {
+	// No overall deadline: an export of many responses takes as long as it
+	// takes; each batch the cursor fetches has the driver's own timeouts.
+	cur, err := st.db.Collection(colResponses).Find(ctx, responseFilter(f), options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}).SetBatchSize(500))
+	if err != nil {
+		return wrap(err, "list responses")
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		var d responseDoc
+		if err := cur.Decode(&d); err != nil {
+			return wrap(err, "decode response")
+		}
+		if err := fn(d.response()); err != nil {
+			return err
+		}
+	}
+	return wrap(cur.Err(), "list responses")
+}

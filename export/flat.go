@@ -1,0 +1,224 @@
+// Package export writes survey results for the working group: white-paper
+// workbooks of the report tables, raw-data workbooks (one row per
+// response, with a codebook), CSV and JSON Lines. It takes a survey and its
+// responses (or computed report tables), never a database handle.
+//
+// Safety: a cell a respondent wrote is never a formula. In XLSX, text is
+// written as text cells (no formula element), whatever it starts with; in
+// CSV, text starting with =, +, -, @, a tab or a carriage return (or their
+// full-width forms) gets a leading apostrophe, the OWASP-recommended guard
+// for spreadsheet programs that open CSV files.
+package export
+
+import (
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// Options controls an export.
+type Options struct {
+	// Lang is the language of labels (default: the survey's).
+	Lang string
+	// Labels writes option labels instead of codes in raw exports.
+	Labels bool
+	// BOM starts CSV files with a UTF-8 byte order mark, which Excel needs
+	// to read UTF-8.
+	BOM bool
+	// Generated is the time printed on exports (default: now).
+	Generated time.Time
+	// Progress, when set, is called with the number of rows written so far.
+	Progress func(rows int)
+	// MaxRowsPerSheet overrides Excel's limit of 1,048,576 rows (tests use a small one).
+	MaxRowsPerSheet int
+}
+
+func (o Options) lang(s *survey.Survey) string {
+	if o.Lang != "" && s.HasLanguage(o.Lang) {
+		return o.Lang
+	}
+	return s.DefaultLanguage
+}
+
+// Responses is a sequence of responses, read as it is written.
+type Responses = iter.Seq2[*survey.Response, error]
+
+// Slice turns a slice into Responses.
+func Slice(rs []*survey.Response) Responses {
+	return func(yield func(*survey.Response, error) bool) {
+		for _, r := range rs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// MaxCellText is Excel's limit on the characters in a cell.
+const MaxCellText = 32767
+
+// truncationMarker ends text cut to fit a cell.
+const truncationMarker = " […truncated by Canvass]"
+
+// fitCell cuts text longer than Excel allows, with a visible marker.
+func fitCell(s string) (string, bool) {
+	if utf8.RuneCountInString(s) <= MaxCellText {
+		return s, false
+	}
+	r := []rune(s)
+	return string(r[:MaxCellText-utf8.RuneCountInString(truncationMarker)]) + truncationMarker, true
+}
+
+// formulaStarts are the characters that make spreadsheet programs read text
+// as a formula, with their full-width forms.
+const formulaStarts = "=+-@\t\r＝＋－＠"
+
+// NeutralizeCSV prefixes text that a spreadsheet would evaluate with an
+// apostrophe, so it stays text. Leading spaces do not hide a formula from
+// some programs, so they are looked past.
+func NeutralizeCSV(s string) string {
+	trimmed := strings.TrimLeft(s, " ")
+	if trimmed == "" {
+		return s
+	}
+	r, _ := utf8.DecodeRuneInString(trimmed)
+	if strings.ContainsRune(formulaStarts, r) {
+		return "'" + s
+	}
+	return s
+}
+
+// column is one column of a flat export.
+type column struct {
+	key   string
+	title string // the question (and option or row) text
+	col   survey.Column
+	fixed func(r *survey.Response) any
+}
+
+// fixedColumns come before the questions.
+func fixedColumns() []column {
+	return []column{
+		{key: "response_id", title: "Response id", fixed: func(r *survey.Response) any { return r.ID }},
+		{key: "submission_id", title: "Submission id", fixed: func(r *survey.Response) any { return r.SubmissionID }},
+		{key: "submitted_at", title: "Submitted at (UTC)", fixed: func(r *survey.Response) any {
+			if r.SubmittedAt != nil {
+				return r.SubmittedAt.UTC()
+			}
+			return r.CreatedAt.UTC()
+		}},
+		{key: "survey_version", title: "Survey version", fixed: func(r *survey.Response) any { return r.SurveyVersion }},
+		{key: "language", title: "Language", fixed: func(r *survey.Response) any { return r.Language }},
+		{key: "country", title: "Country", fixed: func(r *survey.Response) any { return r.Country }},
+		{key: "region", title: "IFLA region", fixed: func(r *survey.Response) any { return string(r.Region) }},
+		{key: "library_id", title: "Library", fixed: func(r *survey.Response) any { return r.LibraryID }},
+	}
+}
+
+// layout lists every column of a flat export of s.
+func layout(s *survey.Survey, lang string) []column {
+	cols := fixedColumns()
+	text := func(t survey.Text) string { return t.In(lang, s.DefaultLanguage) }
+	for _, c := range s.Columns() {
+		title := text(c.Question.Label)
+		switch {
+		case c.Option != nil:
+			title += ": " + text(c.Option.Label)
+		case c.Row != nil:
+			title += ": " + text(c.Row.Label)
+		case c.OtherText:
+			title += ": other (please specify)"
+		}
+		cols = append(cols, column{key: c.Key, title: title, col: c})
+	}
+	return cols
+}
+
+// numericCodes reports whether a question's options are a numeric scale,
+// so coded answers are written as numbers.
+func numericCodes(q *survey.Question) bool {
+	if q.Type != survey.Likert && q.Type != survey.Matrix {
+		return false
+	}
+	for _, o := range q.Options {
+		if _, err := strconv.Atoi(string(o.Value)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// cellValue is the value of one column for one response: string, float64,
+// int, time.Time, or nil for an empty cell. respondentText marks text a
+// respondent typed.
+func cellValue(c column, r *survey.Response, s *survey.Survey, lang string, labels bool) (v any, respondentText bool) {
+	if c.fixed != nil {
+		v := c.fixed(r)
+		if str, ok := v.(string); ok && str == "" {
+			return nil, false
+		}
+		return v, false
+	}
+	q := c.col.Question
+	a := r.Answers
+	code := func(value string) any {
+		if labels {
+			if o := q.Option(value); o != nil {
+				return o.Label.In(lang, s.DefaultLanguage)
+			}
+		}
+		if numericCodes(q) {
+			if n, err := strconv.Atoi(value); err == nil {
+				return n
+			}
+		}
+		return value
+	}
+	if _, answered := a[q.ID]; !answered {
+		return nil, false
+	}
+	switch {
+	case c.col.OtherText:
+		if t := a.String(q.ID + survey.OtherSuffix); t != "" {
+			return t, true
+		}
+		return nil, false
+	case c.col.Option != nil && q.Type == survey.Ranking:
+		for i, v := range a.Strings(q.ID) {
+			if v == string(c.col.Option.Value) {
+				return i + 1, false
+			}
+		}
+		return nil, false
+	case c.col.Option != nil:
+		for _, v := range a.Strings(q.ID) {
+			if v == string(c.col.Option.Value) {
+				return 1, false
+			}
+		}
+		return 0, false
+	case c.col.Row != nil:
+		if v, ok := a.Rows(q.ID)[c.col.Row.ID]; ok {
+			return code(v), false
+		}
+		return nil, false
+	}
+	switch q.Type {
+	case survey.Number:
+		n, _ := a.Number(q.ID)
+		return n, false
+	case survey.Date:
+		if t, err := time.Parse(time.DateOnly, a.String(q.ID)); err == nil {
+			return t, false
+		}
+	case survey.SingleChoice, survey.Likert:
+		return code(a.String(q.ID)), false
+	case survey.Country:
+		return a.String(q.ID), false
+	}
+	return a.String(q.ID), true
+}
