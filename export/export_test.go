@@ -91,7 +91,7 @@ func TestRawXLSX(t *testing.T) {
 	}
 	rows, _ := f.GetRows("Responses")
 	header := strings.Join(rows[0], ",")
-	want := "response_id,submission_id,submitted_at,survey_version,language,country,region,library_id,status,status_other,methods.m1,methods.m2,agree,grid.r1,size,opened,rank.p,rank.q,notes"
+	want := "_response_id,_submission_id,_submitted_at,_survey_version,_language,_country,_region,_library_id,status,status_other,methods.m1,methods.m2,agree,grid.r1,size,opened,rank.p,rank.q,notes"
 	if header != want {
 		t.Fatalf("header\n got %s\nwant %s", header, want)
 	}
@@ -101,7 +101,7 @@ func TestRawXLSX(t *testing.T) {
 		col[k] = name
 	}
 	checks := map[string]string{"status": "other", "status_other": "=SUM(A1:A9)", "methods.m1": "0", "methods.m2": "1", "agree": "5", "grid.r1": "hi",
-		"size": "12.5", "rank.p": "2", "rank.q": "1", "region": "europe", "library_id": ""}
+		"size": "12.5", "rank.p": "2", "rank.q": "1", "_region": "europe", "_library_id": ""}
 	for key, want := range checks {
 		if got := cell(t, f, "Responses", col[key]+"2"); got != want {
 			t.Errorf("%s = %q, want %q", key, got, want)
@@ -119,7 +119,7 @@ func TestRawXLSX(t *testing.T) {
 	if v, _ := f.GetCellValue("Responses", col["opened"]+"2"); v != "1999-12-31" {
 		t.Errorf("date shown as %q", v)
 	}
-	if v, _ := f.GetCellValue("Responses", col["submitted_at"]+"2"); v != "2026-03-04 05:06:07" {
+	if v, _ := f.GetCellValue("Responses", col["_submitted_at"]+"2"); v != "2026-03-04 05:06:07" {
 		t.Errorf("submitted at shown as %q", v)
 	}
 	if raw := cell(t, f, "Responses", col["opened"]+"2"); raw != "36525" {
@@ -167,7 +167,7 @@ func TestRawXLSXContinuesOnAnotherSheet(t *testing.T) {
 	total := 0
 	for _, name := range f.GetSheetList()[:3] {
 		rows, _ := f.GetRows(name)
-		if rows[0][0] != "response_id" {
+		if rows[0][0] != "_response_id" {
 			t.Errorf("%s has no header", name)
 		}
 		total += len(rows) - 1
@@ -206,12 +206,12 @@ func TestCSVAndJSONLines(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || len(lines) != 2 {
 		t.Fatalf("%d lines, %v", len(lines), err)
 	}
-	for key, want := range map[string]any{"status_other": "=SUM(A1:A9)", "size": 12.5, "methods.m2": 1.0, "agree": 5.0, "opened": "1999-12-31", "library_id": nil} {
+	for key, want := range map[string]any{"status_other": "=SUM(A1:A9)", "size": 12.5, "methods.m2": 1.0, "agree": 5.0, "opened": "1999-12-31", "_library_id": nil} {
 		if first[key] != want {
 			t.Errorf("JSON %s = %#v, want %#v", key, first[key], want)
 		}
 	}
-	if !strings.HasPrefix(lines[0], `{"response_id":"r1","submission_id":"sub-r1","submitted_at":"2026-03-04T05:06:07Z"`) {
+	if !strings.HasPrefix(lines[0], `{"_response_id":"r1","_submission_id":"sub-r1","_submitted_at":"2026-03-04T05:06:07Z"`) {
 		t.Errorf("column order: %s", lines[0][:80])
 	}
 }

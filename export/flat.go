@@ -100,22 +100,24 @@ type column struct {
 	fixed func(r *survey.Response) any
 }
 
-// fixedColumns come before the questions.
+// fixedColumns come before the questions. Their keys start with "_", which
+// no question's column can (ids start with a letter), so a question named
+// "country" or "region" never collides with them.
 func fixedColumns() []column {
 	return []column{
-		{key: "response_id", title: "Response id", fixed: func(r *survey.Response) any { return r.ID }},
-		{key: "submission_id", title: "Submission id", fixed: func(r *survey.Response) any { return r.SubmissionID }},
-		{key: "submitted_at", title: "Submitted at (UTC)", fixed: func(r *survey.Response) any {
+		{key: "_response_id", title: "Response id", fixed: func(r *survey.Response) any { return r.ID }},
+		{key: "_submission_id", title: "Submission id", fixed: func(r *survey.Response) any { return r.SubmissionID }},
+		{key: "_submitted_at", title: "Submitted at (UTC)", fixed: func(r *survey.Response) any {
 			if r.SubmittedAt != nil {
 				return r.SubmittedAt.UTC()
 			}
 			return r.CreatedAt.UTC()
 		}},
-		{key: "survey_version", title: "Survey version", fixed: func(r *survey.Response) any { return r.SurveyVersion }},
-		{key: "language", title: "Language", fixed: func(r *survey.Response) any { return r.Language }},
-		{key: "country", title: "Country", fixed: func(r *survey.Response) any { return r.Country }},
-		{key: "region", title: "IFLA region", fixed: func(r *survey.Response) any { return string(r.Region) }},
-		{key: "library_id", title: "Library", fixed: func(r *survey.Response) any { return r.LibraryID }},
+		{key: "_survey_version", title: "Survey version", fixed: func(r *survey.Response) any { return r.SurveyVersion }},
+		{key: "_language", title: "Language", fixed: func(r *survey.Response) any { return r.Language }},
+		{key: "_country", title: "Country", fixed: func(r *survey.Response) any { return r.Country }},
+		{key: "_region", title: "IFLA region", fixed: func(r *survey.Response) any { return string(r.Region) }},
+		{key: "_library_id", title: "Library", fixed: func(r *survey.Response) any { return r.LibraryID }},
 	}
 }
 

@@ -56,6 +56,13 @@ func RawXLSX(w io.Writer, s *survey.Survey, responses Responses, opts Options) e
 		} else if err := f.SetSheetName("Sheet1", name); err != nil {
 			return err
 		}
+		// A new sheet says its dimension is "A1", which the stream writer
+		// cannot correct once rows are written; readers that trust it
+		// (openpyxl in read-only mode) would then see one cell. Without a
+		// dimension they read every row.
+		if err := f.SetSheetDimension(name, ""); err != nil {
+			return err
+		}
 		if sw, err = f.NewStreamWriter(name); err != nil {
 			return err
 		}
@@ -97,7 +104,7 @@ func RawXLSX(w io.Writer, s *survey.Survey, responses Responses, opts Options) e
 			default:
 				if t, ok := asTime(x); ok {
 					style := styles.date
-					if c.key == "submitted_at" {
+					if c.key == "_submitted_at" {
 						style = styles.dateTime
 					}
 					row[i] = excelize.Cell{StyleID: style, Value: t}

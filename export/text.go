@@ -29,7 +29,7 @@ func textValue(key string, v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case time.Time:
-		if key == "submitted_at" {
+		if key == "_submitted_at" {
 			return x.UTC().Format(time.RFC3339)
 		}
 		return x.Format(time.DateOnly)

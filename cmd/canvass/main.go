@@ -47,6 +47,8 @@ Usage:
   canvass survey list                             list surveys with their status and responses
   canvass analyze --survey S [--by Q] [--report] [--lang L] [--format table|json]
                                                   statistics of the submitted responses
+  canvass export --survey S --kind raw|whitepaper --format xlsx|csv|jsonl -o FILE [--labels] [--bom] [--lang L]
+                                                  write the responses or the white-paper tables (progress on a terminal)
   canvass demo --survey S [--responses N] [--seed X]
                                                   add realistic synthetic responses (for trying things out)
   canvass version                                 print the version
@@ -102,6 +104,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return analyzeCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "demo":
 		return demoCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "export":
+		return exportCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "canvass", version)
 		return nil

@@ -313,3 +313,40 @@ func TestDemoAndAnalyzeCommands(t *testing.T) {
 		t.Errorf("analyze json: %d responses, %d questions, %v", res.Responses, len(res.Questions), err)
 	}
 }
+
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	m := startMain(t, testConfig(dir))
+	_ = m.Close()
+	var out, errOut bytes.Buffer
+	cmd := func(args ...string) error {
+		out.Reset()
+		errOut.Reset()
+		return run(context.Background(), append(args, "--data-dir", dir), nil, &out, &errOut, noEnv)
+	}
+	if err := cmd("demo", "--survey", "landscape", "--responses", "40"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ kind, format, file string }{{"raw", "xlsx", "raw.xlsx"}, {"raw", "csv", "raw.csv"}, {"raw", "jsonl", "raw.jsonl"}, {"whitepaper", "xlsx", "paper.xlsx"}} {
+		path := filepath.Join(dir, tc.file)
+		if err := cmd("export", "--survey", "landscape", "--kind", tc.kind, "--format", tc.format, "-o", path); err != nil {
+			t.Fatalf("%s %s: %v %s", tc.kind, tc.format, err, errOut.String())
+		}
+		info, err := os.Stat(path)
+		if err != nil || info.Size() < 500 || !strings.Contains(out.String(), "(40 responses)") {
+			t.Errorf("%s: %v %v %q", tc.file, info, err, out.String())
+		}
+		if errOut.Len() != 0 {
+			t.Errorf("progress bar written when not on a terminal: %q", errOut.String())
+		}
+	}
+	if err := cmd("export", "--survey", "landscape", "--kind", "whitepaper", "--format", "csv", "-o", filepath.Join(dir, "x")); exitCode(err) != 2 {
+		t.Errorf("whitepaper as csv: %v", err)
+	}
+	if err := cmd("export", "--survey", "nope", "-o", filepath.Join(dir, "y")); err == nil || !strings.Contains(err.Error(), `There is no survey "nope"`) {
+		t.Errorf("unknown survey: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "y")); !os.IsNotExist(err) {
+		t.Error("a failed export left a file behind")
+	}
+}

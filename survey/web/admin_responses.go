@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,6 +25,7 @@ type responsesPage struct {
 	Filter    responseFilterView
 	Regions   []regionOption
 	Problem   string
+	Query     template.URL // the current filters, for the download links
 }
 
 type responseFilterView struct {
@@ -71,7 +73,7 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 		return
 	}
 	title := sv.Title.In("en", sv.DefaultLanguage)
-	p := responsesPage{page: s.adminPage(c, "Responses: "+title), Survey: sv, Title: title, PerPage: 50}
+	p := responsesPage{page: s.adminPage(c, "Responses: "+title), Survey: sv, Title: title, PerPage: 50, Query: filterQuery(c)}
 	for _, r := range survey.Regions {
 		p.Regions = append(p.Regions, regionOption{Value: string(r), Label: survey.RegionLabels[r]["en"]})
 	}
@@ -176,4 +178,14 @@ func (s *Server) deleteResponse(c *gin.Context) {
 	s.results.changed(r.SurveySlug)
 	s.audit(c, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+r.SurveySlug+"/responses?done="+url.QueryEscape("The response was deleted."))
+}
+
+// filterQuery is the request's query without paging and messages, for
+// download links that keep the filters on screen.
+func filterQuery(c *gin.Context) template.URL {
+	q := c.Request.URL.Query()
+	for _, k := range []string{"page", "done", "problem"} {
+		q.Del(k)
+	}
+	return template.URL(q.Encode()) // already encoded: the template must not encode it again
 }

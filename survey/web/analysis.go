@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -187,6 +188,7 @@ type resultsPage struct {
 	Answers   []regionOption
 	Problem   string
 	K         int
+	Query     template.URL
 }
 
 // resultsDashboard shows the report tables with charts, filterable, to the
@@ -198,7 +200,7 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 		return
 	}
 	title := sv.Title.In("en", sv.DefaultLanguage)
-	p := resultsPage{page: s.adminPage(c, "Results: "+title), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: smallCellK(sv)}
+	p := resultsPage{page: s.adminPage(c, "Results: "+title), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: smallCellK(sv), Query: filterQuery(c)}
 	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
 	for _, r := range survey.Regions {
 		p.Regions = append(p.Regions, regionOption{Value: string(r), Label: survey.RegionLabels[r]["en"]})

@@ -41,6 +41,7 @@ var routeRules = map[string]access{
 	"GET /api/v1/surveys/:slug/responses":      analystOnly,
 	"GET /api/v1/responses/:id":                analystOnly,
 	"GET /api/v1/surveys/:slug/analysis":       analystOnly,
+	"GET /api/v1/surveys/:slug/:format":        analystOnly,
 	"GET /admin/surveys/:slug/results":         analystOnly,
 	"GET /admin":                               analystOnly,
 	"GET /admin/account":                       analystOnly,

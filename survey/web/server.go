@@ -162,6 +162,7 @@ func (s *Server) routes() {
 	read.GET("/surveys/:slug/responses", s.apiListResponses)
 	read.GET("/responses/:id", s.apiGetResponse)
 	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
+	read.GET("/surveys/:slug/:format", s.apiExport) // export.xlsx, export.csv, export.jsonl
 	write := api.Group("", s.require(survey.RoleAdmin))
 	write.POST("/surveys", s.limitUpload, s.apiCreateSurvey)
 	write.POST("/surveys/import", s.limitUpload, s.apiImportSurvey)

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/store"
+)
+
+func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := dataFlags(fs, getenv)
+	slug := fs.String("survey", "", "survey slug (required)")
+	kind := fs.String("kind", "raw", "raw (one row per response) or whitepaper (the report tables)")
+	format := fs.String("format", "xlsx", "xlsx, csv or jsonl (whitepaper: xlsx only)")
+	out := fs.String("o", "", "output file (required)")
+	lang := fs.String("lang", "", "language of labels (default: the survey's)")
+	labels := fs.Bool("labels", false, "raw: option labels instead of codes")
+	bom := fs.Bool("bom", false, "csv: start with a byte order mark, for Excel")
+	fullCounts := fs.Bool("full-counts", false, "whitepaper: show counts below the small-cell threshold")
+	if err := fs.Parse(args); err != nil {
+		return helpOrUsage(err)
+	}
+	switch {
+	case *slug == "" || *out == "":
+		return usageError{"export: --survey and -o are required"}
+	case *kind != "raw" && *kind != "whitepaper":
+		return usageError{fmt.Sprintf("export: --kind must be raw or whitepaper, got %q", *kind)}
+	case *format != "xlsx" && *format != "csv" && *format != "jsonl":
+		return usageError{fmt.Sprintf("export: --format must be xlsx, csv or jsonl, got %q", *format)}
+	case *kind == "whitepaper" && *format != "xlsx":
+		return usageError{"export: the white paper is an xlsx workbook"}
+	}
+	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+		sv, err := st.FindSurvey(ctx, *slug)
+		if err != nil {
+			return errors.New(survey.ErrorMessage(err))
+		}
+		// Write next to the target and rename at the end, so a failed
+		// export never leaves a half-written file under the name asked for.
+		tmp, err := os.CreateTemp(filepath.Dir(*out), ".canvass-export-*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		filter := survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}
+		_, total, err := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, Limit: 1})
+		if err != nil {
+			return err
+		}
+		bar := progress(stderr, total)
+		opts := export.Options{Lang: *lang, Labels: *labels, BOM: *bom, Progress: func(n int) { _ = bar.Set(n) }}
+		responses := func(yield func(*survey.Response, error) bool) {
+			stopped := false
+			err := st.EachResponse(ctx, filter, func(r *survey.Response) error {
+				if !yield(r, nil) {
+					stopped = true
+					return io.EOF
+				}
+				return nil
+			})
+			if err != nil && !stopped {
+				yield(nil, err)
+			}
+		}
+		switch {
+		case *kind == "whitepaper":
+			var all []*survey.Response
+			for r, err := range responses {
+				if err != nil {
+					return err
+				}
+				all = append(all, r)
+				_ = bar.Add(1)
+			}
+			rep, err := analysis.Report(sv, all, analysis.Options{Lang: *lang})
+			if err != nil {
+				return err
+			}
+			k := smallCells(sv)
+			if *fullCounts {
+				k = 0
+			}
+			err = export.WhitePaper(tmp, rep, export.WhitePaperOptions{Options: opts, SmallCells: k})
+			if err != nil {
+				return err
+			}
+		case *format == "xlsx":
+			err = export.RawXLSX(tmp, sv, responses, opts)
+		case *format == "csv":
+			err = export.CSV(tmp, sv, responses, opts)
+		default:
+			err = export.JSONLines(tmp, sv, responses, opts)
+		}
+		if err != nil {
+			return err
+		}
+		_ = bar.Finish()
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), *out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Wrote %s (%d responses).\n", *out, total)
+		return nil
+	})
+}
+
+// progress is a bar on a terminal, and silent otherwise (in scripts and logs).
+func progress(w io.Writer, total int) *progressbar.ProgressBar {
+	if f, ok := w.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		w = io.Discard
+	}
+	return progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("responses"),
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
+}
+
+func smallCells(sv *survey.Survey) int {
+	if sv.Settings.SmallCellThreshold > 0 {
+		return sv.Settings.SmallCellThreshold
+	}
+	return 5
+}
