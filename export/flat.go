@@ -154,73 +154,127 @@ func numericCodes(q *survey.Question) bool {
 	return true
 }
 
-// cellValue is the value of one column for one response: string, float64,
-// int, time.Time, or nil for an empty cell. respondentText marks text a
-// respondent typed.
-func cellValue(c column, r *survey.Response, s *survey.Survey, lang string, labels bool) (v any, respondentText bool) {
-	if c.fixed != nil {
-		v := c.fixed(r)
-		if str, ok := v.(string); ok && str == "" {
-			return nil, false
-		}
-		return v, false
-	}
-	q := c.col.Question
-	a := r.Answers
-	code := func(value string) any {
-		if labels {
-			if o := q.Option(value); o != nil {
-				return o.Label.In(lang, s.DefaultLanguage)
-			}
-		}
-		if numericCodes(q) {
-			if n, err := strconv.Atoi(value); err == nil {
-				return n
-			}
-		}
-		return value
-	}
-	if _, answered := a[q.ID]; !answered {
-		return nil, false
-	}
-	switch {
-	case c.col.OtherText:
-		if t := a.String(q.ID + survey.OtherSuffix); t != "" {
-			return t, true
-		}
-		return nil, false
-	case c.col.Option != nil && q.Type == survey.Ranking:
-		for i, v := range a.Strings(q.ID) {
-			if v == string(c.col.Option.Value) {
-				return i + 1, false
-			}
-		}
-		return nil, false
-	case c.col.Option != nil:
-		for _, v := range a.Strings(q.ID) {
-			if v == string(c.col.Option.Value) {
-				return 1, false
-			}
-		}
-		return 0, false
-	case c.col.Row != nil:
-		if v, ok := a.Rows(q.ID)[c.col.Row.ID]; ok {
-			return code(v), false
-		}
-		return nil, false
-	}
-	switch q.Type {
-	case survey.Number:
-		n, _ := a.Number(q.ID)
-		return n, false
-	case survey.Date:
-		if t, err := time.Parse(time.DateOnly, a.String(q.ID)); err == nil {
-			return t, false
-		}
-	case survey.SingleChoice, survey.Likert:
-		return code(a.String(q.ID)), false
-	case survey.Country:
-		return a.String(q.ID), false
-	}
-	return a.String(q.ID), true
+// plan fills a flat row from a response, a question at a time, in the
+// column order of layout. It is built once per export: per row, each
+// answer is read once, whatever the number of columns it spans.
+type plan struct {
+	cols      []column
+	fixed     int // the fixed columns come first
+	questions []questionPlan
 }
+
+type questionPlan struct {
+	q      *survey.Question
+	start  int            // the question's first column
+	offset map[string]int // multi_choice, ranking: option → column; matrix: row → column
+	other  int            // the other-text column, or −1
+	codes  map[string]any // option code → the value written (label, number or code)
+}
+
+func newPlan(s *survey.Survey, lang string, labels bool) *plan {
+	p := &plan{cols: layout(s, lang), fixed: len(fixedColumns())}
+	i := p.fixed
+	for i < len(p.cols) {
+		q := p.cols[i].col.Question
+		qp := questionPlan{q: q, start: i, other: -1, offset: map[string]int{}, codes: map[string]any{}}
+		numeric := numericCodes(q)
+		for _, o := range q.Options {
+			var v any = string(o.Value)
+			if labels {
+				v = o.Label.In(lang, s.DefaultLanguage)
+			} else if numeric {
+				v, _ = strconv.Atoi(string(o.Value))
+			}
+			qp.codes[string(o.Value)] = v
+		}
+		for i < len(p.cols) && p.cols[i].col.Question == q {
+			c := p.cols[i].col
+			switch {
+			case c.OtherText:
+				qp.other = i
+			case c.Option != nil:
+				qp.offset[string(c.Option.Value)] = i
+			case c.Row != nil:
+				qp.offset[c.Row.ID] = i
+			}
+			i++
+		}
+		p.questions = append(p.questions, qp)
+	}
+	return p
+}
+
+// fill writes a response's values into row (len(p.cols)): string, int,
+// float64, time.Time, or nil for an empty cell. typed[i] is set where the
+// text was typed by the respondent.
+func (p *plan) fill(r *survey.Response, row []any, typed []bool) {
+	clear(row)
+	clear(typed)
+	for i := 0; i < p.fixed; i++ {
+		v := p.cols[i].fixed(r)
+		if s, ok := v.(string); ok && s == "" {
+			v = nil
+		}
+		row[i] = v
+	}
+	a := r.Answers
+	for k := range p.questions {
+		qp := &p.questions[k]
+		q := qp.q
+		v, answered := a[q.ID]
+		if !answered {
+			continue
+		}
+		if qp.other >= 0 {
+			if t := a.String(q.ID + survey.OtherSuffix); t != "" {
+				row[qp.other], typed[qp.other] = t, true
+			}
+		}
+		switch q.Type {
+		case survey.MultiChoice:
+			for _, o := range q.Options {
+				row[qp.offset[string(o.Value)]] = 0
+			}
+			for _, chosen := range strs(v) {
+				if c, ok := qp.offset[chosen]; ok {
+					row[c] = 1
+				}
+			}
+		case survey.Ranking:
+			for pos, chosen := range strs(v) {
+				if c, ok := qp.offset[chosen]; ok {
+					row[c] = pos + 1
+				}
+			}
+		case survey.Matrix:
+			m, _ := v.(map[string]string)
+			for rowID, code := range m {
+				if c, ok := qp.offset[rowID]; ok {
+					row[c] = qp.code(code)
+				}
+			}
+		case survey.Number:
+			row[qp.start] = v
+		case survey.Date:
+			if t, err := time.Parse(time.DateOnly, str(v)); err == nil {
+				row[qp.start] = t
+			}
+		case survey.SingleChoice, survey.Likert:
+			row[qp.start] = qp.code(str(v))
+		case survey.Country:
+			row[qp.start] = str(v)
+		default:
+			row[qp.start], typed[qp.start] = str(v), true
+		}
+	}
+}
+
+func (qp *questionPlan) code(v string) any {
+	if c, ok := qp.codes[v]; ok {
+		return c
+	}
+	return v
+}
+
+func str(v any) string    { s, _ := v.(string); return s }
+func strs(v any) []string { s, _ := v.([]string); return s }

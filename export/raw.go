@@ -23,7 +23,8 @@ const MaxSheetRows = 1048576
 // excelize assembles the zip file in memory when it saves.
 func RawXLSX(w io.Writer, s *survey.Survey, responses Responses, opts Options) error {
 	lang := opts.lang(s)
-	cols := layout(s, lang)
+	p := newPlan(s, lang, opts.Labels)
+	cols := p.cols
 	f := excelize.NewFile()
 	defer f.Close()
 	styles, err := newRawStyles(f)
@@ -81,6 +82,7 @@ func RawXLSX(w io.Writer, s *survey.Survey, responses Responses, opts Options) e
 		return err
 	}
 	row := make([]any, len(cols))
+	typed := make([]bool, len(cols))
 	for r, err := range responses {
 		if err != nil {
 			return err
@@ -90,8 +92,8 @@ func RawXLSX(w io.Writer, s *survey.Survey, responses Responses, opts Options) e
 				return err
 			}
 		}
-		for i, c := range cols {
-			v, _ := cellValue(c, r, s, lang, opts.Labels)
+		p.fill(r, row, typed)
+		for i, v := range row {
 			switch x := v.(type) {
 			case string:
 				text, cut := fitCell(x)
@@ -104,7 +106,7 @@ func RawXLSX(w io.Writer, s *survey.Survey, responses Responses, opts Options) e
 			default:
 				if t, ok := asTime(x); ok {
 					style := styles.date
-					if c.key == "_submitted_at" {
+					if cols[i].key == "_submitted_at" {
 						style = styles.dateTime
 					}
 					row[i] = excelize.Cell{StyleID: style, Value: t}

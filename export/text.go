@@ -42,8 +42,8 @@ func textValue(key string, v any) string {
 // columns as RawXLSX. Respondents' text that a spreadsheet would evaluate is
 // prefixed with an apostrophe.
 func CSV(w io.Writer, s *survey.Survey, responses Responses, opts Options) error {
-	lang := opts.lang(s)
-	cols := layout(s, lang)
+	p := newPlan(s, opts.lang(s), opts.Labels)
+	cols := p.cols
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if opts.BOM {
 		if _, err := bw.WriteString("\uFEFF"); err != nil {
@@ -60,14 +60,16 @@ func CSV(w io.Writer, s *survey.Survey, responses Responses, opts Options) error
 		return err
 	}
 	n := 0
+	row := make([]any, len(cols))
+	typed := make([]bool, len(cols))
 	for r, err := range responses {
 		if err != nil {
 			return err
 		}
+		p.fill(r, row, typed)
 		for i, c := range cols {
-			v, typed := cellValue(c, r, s, lang, opts.Labels)
-			record[i] = textValue(c.key, v)
-			if typed {
+			record[i] = textValue(c.key, row[i])
+			if typed[i] {
 				record[i] = NeutralizeCSV(record[i])
 			}
 		}
@@ -94,14 +96,21 @@ func CSV(w io.Writer, s *survey.Survey, responses Responses, opts Options) error
 // dates as YYYY-MM-DD, times as RFC 3339), so any tool can read it and the
 // spreadsheets can be checked against it.
 func JSONLines(w io.Writer, s *survey.Survey, responses Responses, opts Options) error {
-	lang := opts.lang(s)
-	cols := layout(s, lang)
+	p := newPlan(s, opts.lang(s), opts.Labels)
+	cols := p.cols
+	keys := make([][]byte, len(cols))
+	for i, c := range cols {
+		keys[i], _ = json.Marshal(c.key)
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	n := 0
+	row := make([]any, len(cols))
+	typed := make([]bool, len(cols))
 	for r, err := range responses {
 		if err != nil {
 			return err
 		}
+		p.fill(r, row, typed)
 		// Build the object by hand to keep the column order.
 		if err := bw.WriteByte('{'); err != nil {
 			return err
@@ -110,10 +119,9 @@ func JSONLines(w io.Writer, s *survey.Survey, responses Responses, opts Options)
 			if i > 0 {
 				_ = bw.WriteByte(',')
 			}
-			key, _ := json.Marshal(c.key)
-			_, _ = bw.Write(key)
+			_, _ = bw.Write(keys[i])
 			_ = bw.WriteByte(':')
-			v, _ := cellValue(c, r, s, lang, opts.Labels)
+			v := row[i]
 			var val []byte
 			switch x := v.(type) {
 			case time.Time:
