@@ -463,15 +463,7 @@ func TestAPIImportUpdateDeleteAudit(t *testing.T) {
 	if rec.Code != 201 {
 		t.Fatalf("import: %d %s", rec.Code, rec.Body)
 	}
-	var imported struct {
-		Survey      struct{ Slug, Status string }
-		NotImported []struct {
-			Sheet   string `json:"sheet"`
-			Row     int    `json:"row"`
-			Message string `json:"message"`
-		} `json:"not_imported"`
-	}
-	imported = decode[struct {
+	imported := decode[struct {
 		Survey      struct{ Slug, Status string }
 		NotImported []struct {
 			Sheet   string `json:"sheet"`
@@ -508,11 +500,7 @@ func TestAPIImportUpdateDeleteAudit(t *testing.T) {
 	}
 	// The audit log names the token.
 	rec = a.do(request{path: "/api/v1/audit?actor=token:admin", token: admin})
-	var audit struct {
-		Entries []struct{ Action, Target, Actor string } `json:"entries"`
-		Total   int                                      `json:"total"`
-	}
-	audit = decode[struct {
+	audit := decode[struct {
 		Entries []struct{ Action, Target, Actor string } `json:"entries"`
 		Total   int                                      `json:"total"`
 	}](t, rec)
