@@ -51,6 +51,11 @@ Usage:
                                                   write the responses or the white-paper tables (progress on a terminal)
   canvass demo --survey S [--responses N] [--seed X]
                                                   add realistic synthetic responses (for trying things out)
+  canvass db [--data-dir D] [--addr 127.0.0.1:27017]
+                                                  run the embedded database alone, for several serve processes
+  canvass backup -o FILE                          write an archive of every collection
+  canvass restore FILE                            restore an archive into an empty database
+  canvass healthcheck [--path /healthz]           exit 0 if the local server answers (container health checks)
   canvass version                                 print the version
 
 Data commands use the same CANVASS_MONGODB_URI, CANVASS_DATA_DIR and CANVASS_DB as
@@ -106,6 +111,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demoCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "export":
 		return exportCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "db":
+		return dbCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "healthcheck":
+		return healthcheckCommand(ctx, args[1:], stderr, getenv)
+	case "backup":
+		return backupCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "restore":
+		return restoreCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "canvass", version)
 		return nil

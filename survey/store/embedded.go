@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,6 +37,8 @@ var ErrDataDirInUse = errors.New("data directory in use")
 type Embedded struct {
 	// URI is the MongoDB connection string for the server.
 	URI string
+	// TCPURI is the connection string of the TCP listener, when there is one.
+	TCPURI string
 
 	dir    string
 	lock   *os.File
@@ -49,6 +52,21 @@ type Embedded struct {
 // error wrapping ErrDataDirInUse, naming the owner's pid, when another process
 // owns dataDir. The server's log goes to logger at warning level and above.
 func StartEmbedded(dataDir string, logger *slog.Logger) (*Embedded, error) {
+	return StartEmbeddedOn(dataDir, "", logger)
+}
+
+// StartEmbeddedOn is StartEmbedded that also listens on a loopback TCP
+// address (such as 127.0.0.1:27017) when tcp is not empty, so that several
+// canvass processes can share the database (see `canvass db`). Only
+// loopback addresses are accepted: the embedded server has no
+// authentication.
+func StartEmbeddedOn(dataDir, tcp string, logger *slog.Logger) (*Embedded, error) {
+	if tcp != "" {
+		host, _, err := net.SplitHostPort(tcp)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return nil, fmt.Errorf("the embedded database listens on loopback addresses only (like 127.0.0.1:27017), not %q", tcp)
+		}
+	}
 	dir, err := filepath.Abs(dataDir)
 	if err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", dataDir, err)
@@ -65,12 +83,12 @@ func StartEmbedded(dataDir string, logger *slog.Logger) (*Embedded, error) {
 	}
 	e := &Embedded{dir: dir, lock: lock, done: make(chan struct{})}
 
-	listener := ferretdb.ListenerConfig{}
+	listener := ferretdb.ListenerConfig{TCP: tcp}
 	sock := filepath.Join(dir, socketFile)
 	if len(sock) <= maxSocketPath {
 		_ = os.Remove(sock) // left by a killed process; we hold the lock, so it is stale
 		listener.Unix = sock
-	} else {
+	} else if tcp == "" {
 		listener.TCP = "127.0.0.1:0"
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
@@ -93,6 +111,9 @@ func StartEmbedded(dataDir string, logger *slog.Logger) (*Embedded, error) {
 		e.URI = "mongodb://" + url.PathEscape(sock) + "/"
 	} else {
 		e.URI = f.MongoDBURI() // waits for the listener
+	}
+	if tcp != "" {
+		e.TCPURI = f.MongoDBURI() // TCP is preferred by MongoDBURI when both listen
 	}
 	if err := os.WriteFile(filepath.Join(dir, uriFile), []byte(e.URI+"\n"), 0o600); err != nil {
 		_ = e.Close()
