@@ -99,7 +99,9 @@ func (s *Server) apiSubmit(c *gin.Context) {
 	answers, err := sv.CheckAnswers(body.Answers, lang)
 	problems = append(problems, survey.ErrorFields(err)...)
 	if len(problems) > 0 {
-		s.renderError(c, &survey.Error{Code: survey.EINVALID, Message: "Some answers need attention.", Fields: problems})
+		err := &survey.Error{Code: survey.EINVALID, Message: "Some answers need attention.", Fields: problems}
+		s.metrics.submission(sv.Slug, false, err)
+		s.renderError(c, err)
 		return
 	}
 	stored, created, err := s.store(c, sv, body.SubmissionID, lang, answers, "api")
@@ -129,14 +131,15 @@ func (s *Server) store(c *gin.Context, sv *survey.Survey, submissionID, lang str
 		CreatedAt: now, UpdatedAt: now, SubmittedAt: &now,
 	}
 	stored, created, err := s.cfg.Responses.CreateResponse(c.Request.Context(), r)
+	if err == nil && !created && !stored.Answers.Equal(answers) {
+		err = survey.Errorf(survey.ECONFLICT, "This submission_id was already used with different answers.")
+	}
+	s.metrics.submission(sv.Slug, created, err)
 	if err != nil {
 		return nil, false, err
 	}
 	if created {
 		s.results.changed(sv.Slug)
-	}
-	if !created && !stored.Answers.Equal(answers) {
-		return nil, false, survey.Errorf(survey.ECONFLICT, "This submission_id was already used with different answers.")
 	}
 	return stored, created, nil
 }

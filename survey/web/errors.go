@@ -71,6 +71,9 @@ func (s *Server) renderError(c *gin.Context, err error) {
 		code, status = survey.ETOOLARGE, http.StatusRequestEntityTooLarge
 		err = survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", maxErr.Limit)
 	}
+	if code == survey.EUNAVAILABLE || code == survey.EINTERNAL {
+		s.metrics.storeErrors.Inc()
+	}
 	if status >= 500 {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "error", err, "path", c.Request.URL.Path, "request_id", c.GetString(requestIDKey))
 	}

@@ -34,6 +34,7 @@ func (s *Server) requestID(c *gin.Context) {
 func (s *Server) logRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	s.metrics.observe(c, time.Since(start))
 	route := c.FullPath()
 	if route == "" {
 		route = "(no route)"

@@ -49,6 +49,9 @@ func (s *Server) openSurvey(c *gin.Context) *survey.Survey {
 		return nil
 	}
 	if !sv.AcceptingAt(s.now()) {
+		if c.Request.Method == http.MethodPost {
+			s.metrics.submission(sv.Slug, false, survey.Errorf(survey.ECLOSED, "closed"))
+		}
 		lang := negotiateLanguage(c, sv)
 		if wantsJSON(c) {
 			s.renderError(c, survey.Errorf(survey.ECLOSED, "The survey %q is not accepting responses.", sv.Slug))
@@ -115,6 +118,7 @@ func (s *Server) submitForm(c *gin.Context) {
 	}
 	answers, err := sv.CheckAnswers(sv.FormAnswers(values), lang)
 	if err != nil {
+		s.metrics.submission(sv.Slug, false, err)
 		s.renderForm(c, http.StatusUnprocessableEntity, sv, lang, values, submissionID, survey.ErrorFields(err), "")
 		return
 	}

@@ -24,6 +24,7 @@ const (
 var routeRules = map[string]access{
 	"GET /healthz":                             public,
 	"GET /readyz":                              public,
+	"GET /metrics":                             public, // loopback or a token: TestMetrics
 	"GET /static/*file":                        public,
 	"GET /":                                    public,
 	"GET /s/:slug":                             public,

@@ -68,6 +68,7 @@ type Server struct {
 	submitLimit   *ipLimiter
 	loginLimit    *ipLimiter
 	results       resultCache
+	metrics       *metrics
 }
 
 // New builds the router with every route registered.
@@ -108,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 		pages:         pages,
 		now:           func() time.Time { return time.Now().UTC() },
 		secureCookies: len(cfg.BaseURL) >= 8 && cfg.BaseURL[:8] == "https://",
+		metrics:       newMetrics(cfg.Store),
 		submitLimit:   newIPLimiter(cfg.SubmitRate),
 		loginLimit:    newIPLimiter(cfg.LoginRate),
 	}
@@ -143,6 +145,7 @@ func (s *Server) routes() {
 	e := s.engine
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.authenticate, s.serveMetrics())
 	e.GET("/static/*file", serveStatic)
 	e.GET("/", s.index)
 
