@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -159,6 +160,10 @@ func decodeJSON(r io.Reader, v any) error {
 			return survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", maxErr.Limit)
 		}
 		return survey.Errorf(survey.EMALFORMED, "The request body could not be read.")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD: refuse it.
+	if !utf8.Valid(data) {
+		return survey.Errorf(survey.EMALFORMED, "The request body is not valid UTF-8.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
