@@ -6,7 +6,9 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -s -w -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test lint bench build clean
+FUZZTIME    ?= 15s
+
+.PHONY: run test lint bench fuzz load build clean
 
 ## run: start the service on :8080 with the embedded database in ./data
 run:
@@ -29,6 +31,13 @@ bench:
 	$(GO) test -run '^$$' -bench AnalysisEndToEnd -benchtime 5x ./survey/web/
 	$(GO) test -run '^$$' -bench ImpactReport -benchtime 5x ./analysis/
 	$(GO) test -run '^$$' -bench RawExport -benchtime 1x ./export/
+
+## fuzz: every fuzz target for FUZZTIME each; crashers land in testdata/fuzz (commit them)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseDefinition$$' -fuzztime $(FUZZTIME) ./survey/
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckAnswers$$' -fuzztime $(FUZZTIME) ./survey/
+	$(GO) test -run '^$$' -fuzz '^FuzzFormAnswers$$' -fuzztime $(FUZZTIME) ./survey/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./survey/xlsform/
 
 ## build: a static binary in bin/, version stamped
 build:
