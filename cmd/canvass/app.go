@@ -137,7 +137,7 @@ func (m *Main) Close() error {
 // to that process's server.
 func openStore(ctx context.Context, cfg *Config, logger *slog.Logger, owner bool) (*store.Store, *store.Embedded, error) {
 	if cfg.MongoURI != "" {
-		st, err := store.Open(ctx, cfg.MongoURI, cfg.DB)
+		st, err := openWithRetry(ctx, cfg, logger)
 		if err != nil {
 			return nil, nil, fmt.Errorf("CANVASS_MONGODB_URI: %w", err)
 		}
@@ -195,4 +195,30 @@ func publicURL(base, listening string) string {
 		return strings.TrimSuffix(base, "/")
 	}
 	return strings.Replace(strings.Replace(listening, "http://[::]", "http://localhost", 1), "http://0.0.0.0", "http://localhost", 1)
+}
+
+// openWithRetry waits for MongoDB at start-up, since in a deployment it may
+// start after Canvass: it retries with exponential backoff (1 s doubling to
+// 15 s) until CANVASS_STARTUP_TIMEOUT, logging each wait.
+func openWithRetry(ctx context.Context, cfg *Config, logger *slog.Logger) (*store.Store, error) {
+	deadline := time.Now().Add(cfg.StartupTimeout)
+	wait := time.Second
+	for attempt := 1; ; attempt++ {
+		st, err := store.Open(ctx, cfg.MongoURI, cfg.DB)
+		if err == nil || survey.ErrorCode(err) != survey.EUNAVAILABLE {
+			return st, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, fmt.Errorf("the database did not answer within %s (CANVASS_STARTUP_TIMEOUT): %w", cfg.StartupTimeout, err)
+		}
+		wait = min(wait, left)
+		logger.Warn("waiting for the database", "attempt", attempt, "retry_in", wait.String(), "error", survey.ErrorMessage(err))
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		wait = min(2*wait, 15*time.Second)
+	}
 }

@@ -24,6 +24,7 @@ type Config struct {
 	LogLevel       string
 	ShutdownGrace  time.Duration
 	SubmitRate     float64
+	StartupTimeout time.Duration
 }
 
 // setting documents one configuration value: README's table is this list.
@@ -43,6 +44,7 @@ var settings = []setting{
 	{"CANVASS_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", func(c *Config) any { return &c.LogLevel }},
 	{"CANVASS_SHUTDOWN_GRACE", "shutdown-grace", "15s", "how long in-flight requests may finish on shutdown", nil},
 	{"CANVASS_SUBMIT_RATE", "submit-rate", "2", "public submissions per second per client IP, bursts of 10x (0 turns the limit off)", nil},
+	{"CANVASS_STARTUP_TIMEOUT", "startup-timeout", "60s", "how long to wait for MongoDB at start-up before giving up", nil},
 }
 
 // parseConfig reads the environment, then the flags in args.
@@ -53,7 +55,7 @@ func parseConfig(args []string, getenv func(string) string) (*Config, error) {
 		fmt.Fprintln(fs.Output(), "Usage: canvass serve [flags]\n\nRuns the web service. Every flag can also be set by its environment variable.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	var proxies, grace, submitRate string
+	var proxies, grace, submitRate, startup string
 	for _, s := range settings {
 		val := s.def
 		if v := getenv(s.env); v != "" {
@@ -67,6 +69,8 @@ func parseConfig(args []string, getenv func(string) string) (*Config, error) {
 			fs.StringVar(&grace, s.flag, val, usage)
 		case "CANVASS_SUBMIT_RATE":
 			fs.StringVar(&submitRate, s.flag, val, usage)
+		case "CANVASS_STARTUP_TIMEOUT":
+			fs.StringVar(&startup, s.flag, val, usage)
 		default:
 			fs.StringVar(s.target(c).(*string), s.flag, val, usage)
 		}
@@ -85,6 +89,9 @@ func parseConfig(args []string, getenv func(string) string) (*Config, error) {
 	var err error
 	if c.ShutdownGrace, err = time.ParseDuration(grace); err != nil {
 		return nil, fmt.Errorf("CANVASS_SHUTDOWN_GRACE: %q is not a duration like 15s", grace)
+	}
+	if c.StartupTimeout, err = time.ParseDuration(startup); err != nil || c.StartupTimeout < 0 {
+		return nil, fmt.Errorf("CANVASS_STARTUP_TIMEOUT: %q is not a duration like 60s", startup)
 	}
 	if c.SubmitRate, err = strconv.ParseFloat(submitRate, 64); err != nil || c.SubmitRate < 0 || c.SubmitRate > 1e6 {
 		return nil, fmt.Errorf("CANVASS_SUBMIT_RATE: %q is not a number of requests per second (0 turns the limit off)", submitRate)

@@ -19,7 +19,7 @@ import (
 )
 
 func testConfig(dir string) *Config {
-	return &Config{Addr: "127.0.0.1:0", DataDir: dir, DB: "canvass", LogFormat: "text", LogLevel: "warn", ShutdownGrace: 5 * time.Second}
+	return &Config{Addr: "127.0.0.1:0", DataDir: dir, DB: "canvass", LogFormat: "text", LogLevel: "warn", ShutdownGrace: 5 * time.Second, StartupTimeout: 10 * time.Second}
 }
 
 func startMain(t *testing.T, cfg *Config) *Main {

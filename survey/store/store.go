@@ -50,10 +50,12 @@ var (
 // server answers, and creates the indexes Canvass needs (idempotently, so
 // several instances may start at once).
 func Open(ctx context.Context, uri, dbName string) (*Store, error) {
-	opts := options.Client().ApplyURI(uri).
+	// Defaults first, so the URI's own settings (serverSelectionTimeoutMS…) win.
+	opts := options.Client().
 		SetServerSelectionTimeout(5 * time.Second).
 		SetConnectTimeout(5 * time.Second).
-		SetAppName("canvass")
+		SetAppName("canvass").
+		ApplyURI(uri)
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
