@@ -82,6 +82,7 @@ var uiText = map[string]map[string]string{
 		"surveys_none":   "No survey is open at the moment.",
 		"required_note":  "Questions marked * are required.",
 		"home":           "All surveys",
+		"restored":       "Answers you had not sent yet were restored from this browser.",
 	},
 	"fr": {
 		"required":       "obligatoire",
@@ -105,6 +106,7 @@ var uiText = map[string]map[string]string{
 		"surveys_none":   "Aucune enquête n'est ouverte pour le moment.",
 		"required_note":  "Les questions marquées d'un * sont obligatoires.",
 		"home":           "Toutes les enquêtes",
+		"restored":       "Les réponses que vous n'aviez pas encore envoyées ont été restaurées depuis ce navigateur.",
 	},
 	"es": {
 		"required":       "obligatoria",
@@ -128,6 +130,7 @@ var uiText = map[string]map[string]string{
 		"surveys_none":   "No hay ninguna encuesta abierta en este momento.",
 		"required_note":  "Las preguntas marcadas con * son obligatorias.",
 		"home":           "Todas las encuestas",
+		"restored":       "Se han restaurado desde este navegador las respuestas que aún no había enviado.",
 	},
 }
 

@@ -158,6 +158,7 @@ func (s *Server) renderPage(c *gin.Context, status int, name string, data any) {
 // messagePage is a heading and a sentence: errors, closed surveys.
 type messagePage struct {
 	page
+	Slug     string // the thank-you page clears the browser's copy of this survey's answers
 	Heading  string
 	Message  string
 	Link     string

@@ -155,6 +155,7 @@ func (s *Server) showThanks(c *gin.Context) {
 	}
 	s.renderPage(c, http.StatusOK, "thanks.html", messagePage{
 		page:    s.basePage(c, lang, ui(lang, "thanks_title"), sv.Languages...),
+		Slug:    sv.Slug,
 		Heading: sv.Title.In(lang, sv.DefaultLanguage),
 		Message: message,
 	})

@@ -3,6 +3,11 @@
 // the same, showing every question.
 (function () {
   "use strict";
+  // The thank-you page: the server has the answers, so the browser's copy goes.
+  var stored = document.querySelector("[data-clear-draft]");
+  if (stored) {
+    try { localStorage.removeItem("canvass:" + stored.getAttribute("data-clear-draft")); } catch (e) { /* storage off */ }
+  }
   var form = document.querySelector("form.survey");
   if (!form) return;
 
@@ -111,6 +116,55 @@
     var b = form.querySelector("button[type=submit]");
     if (b) setTimeout(function () { b.disabled = true; }, 0);
   });
+
+  // A safety net for unsent answers: kept in this browser (localStorage,
+  // per survey, with the form's submission id) as they are typed, restored
+  // after a reload or a lost connection, and cleared once the server has
+  // confirmed. Restoring the submission id too means that if the earlier
+  // post did arrive, sending again cannot store a second response.
+  var draftKey = "canvass:" + form.getAttribute("data-survey");
+  var idField = form.querySelector("input[name=submission_id]");
+  function save() {
+    var values = [];
+    var fields = form.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (!f.name || f.name === "csrf_token" || f.name === "submission_id" || f.name === "lang" || f.disabled) continue;
+      if ((f.type === "checkbox" || f.type === "radio") && !f.checked) continue;
+      if (f.value === "") continue;
+      values.push([f.name, f.value]);
+    }
+    try {
+      localStorage.setItem(draftKey, JSON.stringify({id: idField.value, values: values, saved: Date.now()}));
+    } catch (e) { /* storage full or off: the server still has the form */ }
+  }
+  function restore() {
+    var draft;
+    try { draft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { return; }
+    if (!draft || !draft.values || !draft.values.length) return;
+    // Only into an untouched form: a form the server sent back has the answers already.
+    if (document.getElementById("error-summary") || document.getElementById("notice")) return;
+    for (var i = 0; i < draft.values.length; i++) {
+      var name = draft.values[i][0], value = draft.values[i][1];
+      var fields = form.querySelectorAll('[name="' + name.replace(/"/g, '\\"') + '"]');
+      for (var j = 0; j < fields.length; j++) {
+        var f = fields[j];
+        if (f.type === "checkbox" || f.type === "radio") { if (f.value === value) f.checked = true; }
+        else f.value = value;
+      }
+    }
+    if (draft.id) idField.value = draft.id;
+    var notice = document.createElement("div");
+    notice.className = "notice";
+    notice.id = "restored";
+    notice.setAttribute("role", "status");
+    notice.textContent = form.getAttribute("data-restored") || "Answers you had not sent yet were restored.";
+    form.parentNode.insertBefore(notice, form);
+  }
+  restore();
+  save();
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
 
   apply();
   tidy();
