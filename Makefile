@@ -39,6 +39,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFormAnswers$$' -fuzztime $(FUZZTIME) ./survey/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./survey/xlsform/
 
+## load: 5,000 simulated respondents at concurrency 64 against a fresh server; checks nothing is lost or doubled
+load:
+	RESPONDENTS=$${RESPONDENTS:-5000} CONCURRENCY=$${CONCURRENCY:-64} bash bench/load.sh
+
 ## build: a static binary in bin/, version stamped
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/canvass ./cmd/canvass

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -14,7 +16,10 @@ import (
 
 // responseDoc is a response as stored.
 type responseDoc struct {
-	ID            bson.ObjectID `bson:"_id"`
+	// ID is derived from the survey and the submission id (see responseID),
+	// so finding the stored response of a retried submission is a lookup
+	// by primary key: the embedded server scans for any other filter.
+	ID            string        `bson:"_id"`
 	Survey        string        `bson:"survey"`
 	SurveyVersion int           `bson:"survey_version"`
 	SubmissionID  string        `bson:"submission_id"`
@@ -42,7 +47,7 @@ func newResponseDoc(r *survey.Response) (*responseDoc, error) {
 		return nil, fmt.Errorf("encode answers: %w", err)
 	}
 	return &responseDoc{
-		ID: bson.NewObjectID(), Survey: r.SurveySlug, SurveyVersion: r.SurveyVersion,
+		ID: responseID(r.SurveySlug, r.SubmissionID), Survey: r.SurveySlug, SurveyVersion: r.SurveyVersion,
 		SubmissionID: r.SubmissionID, LibraryID: r.LibraryID, InvitationID: r.InvitationID,
 		Language: r.Language, Country: r.Country, Region: string(r.Region), Status: string(r.Status), Answers: string(answers), Source: r.Source,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt,
@@ -55,7 +60,7 @@ func (d *responseDoc) response() *survey.Response {
 		answers = survey.Answers{} // cannot happen for documents Canvass wrote
 	}
 	return &survey.Response{
-		ID: d.ID.Hex(), SurveySlug: d.Survey, SurveyVersion: d.SurveyVersion,
+		ID: d.ID, SurveySlug: d.Survey, SurveyVersion: d.SurveyVersion,
 		SubmissionID: d.SubmissionID, LibraryID: d.LibraryID, InvitationID: d.InvitationID,
 		Language: d.Language, Country: d.Country, Region: survey.Region(d.Region), Status: survey.ResponseStatus(d.Status), Answers: answers,
 		Source: d.Source, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), SubmittedAt: utc(d.SubmittedAt),
@@ -86,14 +91,14 @@ func (st *Store) CreateResponse(ctx context.Context, r *survey.Response) (*surve
 	err = st.responses.insert(ctx, doc)
 	if err == nil {
 		stored := *r
-		stored.ID = doc.ID.Hex()
+		stored.ID = doc.ID
 		return &stored, true, nil
 	}
 	if !mongo.IsDuplicateKeyError(err) {
 		return nil, false, wrap(err, "insert response")
 	}
 	var existing responseDoc
-	err = col.FindOne(ctx, bson.D{{Key: "survey", Value: r.SurveySlug}, {Key: "submission_id", Value: r.SubmissionID}}).Decode(&existing)
+	err = col.FindOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}).Decode(&existing)
 	if err != nil {
 		return nil, false, wrap(err, "find duplicate response")
 	}
@@ -102,14 +107,13 @@ func (st *Store) CreateResponse(ctx context.Context, r *survey.Response) (*surve
 
 // FindResponse returns ENOTFOUND if there is no response with that id.
 func (st *Store) FindResponse(ctx context.Context, id string) (*survey.Response, error) {
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
+	if !validResponseID(id) {
 		return nil, survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id)
 	}
 	ctx, cancel := st.op(ctx)
 	defer cancel()
 	var doc responseDoc
-	if err := st.db.Collection(colResponses).FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&doc); err != nil {
+	if err := st.db.Collection(colResponses).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc); err != nil {
 		if err = wrap(err, "find response"); survey.ErrorCode(err) == survey.ENOTFOUND {
 			return nil, survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id)
 		}
@@ -182,13 +186,12 @@ func responseFilter(f survey.ResponseFilter) bson.D {
 
 // DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
 func (st *Store) DeleteResponse(ctx context.Context, id string) error {
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
+	if !validResponseID(id) {
 		return survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id)
 	}
 	ctx, cancel := st.op(ctx)
 	defer cancel()
-	res, err := st.db.Collection(colResponses).DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}})
+	res, err := st.db.Collection(colResponses).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return wrap(err, "delete response")
 	}
@@ -217,4 +220,19 @@ func (st *Store) EachResponse(ctx context.Context, f survey.ResponseFilter, fn f
 		}
 	}
 	return wrap(cur.Err(), "list responses")
+}
+
+// responseID is a response's id: the first 96 bits of the SHA-256 of its
+// survey and submission id, as 24 hex digits (the length of an ObjectID).
+func responseID(surveySlug, submissionID string) string {
+	sum := sha256.Sum256([]byte(surveySlug + "\x00" + submissionID))
+	return hex.EncodeToString(sum[:12])
+}
+
+func validResponseID(id string) bool {
+	if len(id) != 24 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
 }

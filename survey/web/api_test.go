@@ -232,12 +232,19 @@ func TestAPIListResponsesPaged(t *testing.T) {
 		}
 	}
 	analyst := a.token(survey.RoleAnalyst)
+	all := decode[listResponses](t, a.do(request{path: "/api/v1/surveys/every-type/responses", token: analyst}))
 	page := decode[listResponses](t, a.do(request{path: "/api/v1/surveys/every-type/responses?page=2&per_page=2", token: analyst}))
-	if page.Total != 5 || page.Page != 2 || len(page.Responses) != 2 || page.Responses[0].SubmissionID != "sub-0000c" || page.Responses[1].SubmissionID != "sub-0000d" {
-		t.Errorf("page %+v", page)
+	if page.Total != 5 || page.Page != 2 || len(page.Responses) != 2 || len(all.Responses) != 5 ||
+		page.Responses[0].SubmissionID != all.Responses[2].SubmissionID || page.Responses[1].SubmissionID != all.Responses[3].SubmissionID {
+		t.Errorf("page %+v of %+v", page, all)
+	}
+	for i := 1; i < len(all.Responses); i++ {
+		if all.Responses[i].CreatedAt.Before(all.Responses[i-1].CreatedAt) {
+			t.Error("responses not oldest first")
+		}
 	}
 	one := decode[responseBody](t, a.do(request{path: "/api/v1/responses/" + page.Responses[0].ID, token: analyst}))
-	if one.SubmissionID != "sub-0000c" || one.Answers["pick"] != "a" {
+	if one.SubmissionID != page.Responses[0].SubmissionID || one.Answers["pick"] != "a" {
 		t.Errorf("response %+v", one)
 	}
 }
