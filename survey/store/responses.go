@@ -19,16 +19,16 @@ type responseDoc struct {
 	// ID is derived from the survey and the submission id (see responseID),
 	// so finding the stored response of a retried submission is a lookup
 	// by primary key: the embedded server scans for any other filter.
-	ID            string        `bson:"_id"`
-	Survey        string        `bson:"survey"`
-	SurveyVersion int           `bson:"survey_version"`
-	SubmissionID  string        `bson:"submission_id"`
-	LibraryID     string        `bson:"library_id,omitempty"`
-	InvitationID  string        `bson:"invitation_id,omitempty"`
-	Language      string        `bson:"language"`
-	Country       string        `bson:"country,omitempty"`
-	Region        string        `bson:"region,omitempty"`
-	Status        string        `bson:"status"`
+	ID            string `bson:"_id"`
+	Survey        string `bson:"survey"`
+	SurveyVersion int    `bson:"survey_version"`
+	SubmissionID  string `bson:"submission_id"`
+	LibraryID     string `bson:"library_id,omitempty"`
+	InvitationID  string `bson:"invitation_id,omitempty"`
+	Language      string `bson:"language"`
+	Country       string `bson:"country,omitempty"`
+	Region        string `bson:"region,omitempty"`
+	Status        string `bson:"status"`
 	// Answers is the canonical JSON text of the answers. The embedded
 	// server decodes nested documents slowly (listing 10,000 impact-survey
 	// responses took 9.8 s as a nested document and 0.8 s as text), and
