@@ -180,24 +180,9 @@ type auditPage struct {
 // auditFilter reads the audit filters from the query string.
 func auditFilter(c *gin.Context) (survey.AuditFilter, error) {
 	f := survey.AuditFilter{Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")), Target: strings.TrimSpace(c.Query("target"))}
-	for _, d := range []struct {
-		text string
-		dst  **time.Time
-		next bool
-	}{{c.Query("from"), &f.From, false}, {c.Query("to"), &f.To, true}} {
-		if d.text == "" {
-			continue
-		}
-		t, err := time.Parse(time.DateOnly, d.text)
-		if err != nil {
-			return f, survey.Errorf(survey.EMALFORMED, "%q is not a date like 2026-03-01.", d.text)
-		}
-		if d.next {
-			t = t.AddDate(0, 0, 1)
-		}
-		*d.dst = &t
-	}
-	return f, nil
+	var err error
+	f.From, f.To, err = dateRange(c.Query("from"), c.Query("to"))
+	return f, err
 }
 
 func (s *Server) auditPage(c *gin.Context) {
@@ -219,17 +204,7 @@ func (s *Server) auditPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	link := func(page int) string {
-		q := c.Request.URL.Query()
-		q.Set("page", strconv.Itoa(page))
-		return c.Request.URL.Path + "?" + q.Encode()
-	}
-	if p.Page > 1 {
-		p.PrevURL = link(p.Page - 1)
-	}
-	if p.Page*perPage < p.Total {
-		p.NextURL = link(p.Page + 1)
-	}
+	p.PrevURL, p.NextURL = pageLinks(c, p.Page, perPage, p.Total)
 	s.renderPage(c, http.StatusOK, "admin_audit.html", p)
 }
 

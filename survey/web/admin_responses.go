@@ -46,24 +46,45 @@ func parseResponseFilter(c *gin.Context, slug string) (survey.ResponseFilter, re
 	if f.Region != "" && survey.RegionLabels[f.Region] == nil {
 		return f, v, survey.Errorf(survey.EMALFORMED, "Unknown region %q.", v.Region)
 	}
-	for _, d := range []struct {
-		text string
-		dst  **time.Time
-		next bool
-	}{{v.From, &f.From, false}, {v.To, &f.To, true}} {
-		if d.text == "" {
+	var err error
+	f.From, f.To, err = dateRange(v.From, v.To)
+	return f, v, err
+}
+
+// dateRange reads "from" and "to" dates (YYYY-MM-DD, either may be empty)
+// as [from, to+1 day): "to" includes its whole day.
+func dateRange(from, to string) (*time.Time, *time.Time, error) {
+	var out [2]*time.Time
+	for i, text := range []string{from, to} {
+		if text == "" {
 			continue
 		}
-		t, err := time.Parse(time.DateOnly, d.text)
+		t, err := time.Parse(time.DateOnly, text)
 		if err != nil {
-			return f, v, survey.Errorf(survey.EMALFORMED, "%q is not a date like 2026-03-01.", d.text)
+			return nil, nil, survey.Errorf(survey.EMALFORMED, "%q is not a date like 2026-03-01.", text)
 		}
-		if d.next { // "to" includes the whole day
+		if i == 1 {
 			t = t.AddDate(0, 0, 1)
 		}
-		*d.dst = &t
+		out[i] = &t
 	}
-	return f, v, nil
+	return out[0], out[1], nil
+}
+
+// pageLinks are the previous and next page of a list, keeping the filters.
+func pageLinks(c *gin.Context, page, perPage, total int) (prev, next string) {
+	link := func(page int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(page))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if page*perPage < total {
+		next = link(page + 1)
+	}
+	return prev, next
 }
 
 func (s *Server) listResponsesPage(c *gin.Context) {
@@ -94,17 +115,7 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	link := func(page int) string {
-		q := c.Request.URL.Query()
-		q.Set("page", strconv.Itoa(page))
-		return c.Request.URL.Path + "?" + q.Encode()
-	}
-	if p.Page > 1 {
-		p.PrevURL = link(p.Page - 1)
-	}
-	if p.Page*p.PerPage < p.Total {
-		p.NextURL = link(p.Page + 1)
-	}
+	p.PrevURL, p.NextURL = pageLinks(c, p.Page, p.PerPage, p.Total)
 	s.renderPage(c, http.StatusOK, "admin_responses.html", p)
 }
 

@@ -73,19 +73,30 @@ func (s *Server) apiCreateSurvey(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	if sum, ok := s.createSurvey(c, sv, format); ok {
+		c.JSON(http.StatusCreated, gin.H{"survey": sum})
+	}
+}
+
+// createSurvey stores a new survey (a draft unless it says otherwise) and
+// records it, or answers with the error and returns false.
+func (s *Server) createSurvey(c *gin.Context, sv *survey.Survey, format string) (surveySummary, bool) {
+	if sv.Status == "" {
+		sv.Status = survey.StatusDraft
+	}
 	if err := s.cfg.Surveys.CreateSurvey(c.Request.Context(), sv); err != nil {
 		s.renderError(c, err)
-		return
+		return surveySummary{}, false
 	}
 	s.surveys.forget(sv.Slug)
 	s.audit(c, "survey.create", "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
 	sum, err := s.summarize(c, sv)
 	if err != nil {
 		s.renderError(c, err)
-		return
+		return surveySummary{}, false
 	}
 	c.Header("Location", "/api/v1/surveys/"+sv.Slug)
-	c.JSON(http.StatusCreated, gin.H{"survey": sum})
+	return sum, true
 }
 
 // apiSetStatus publishes or closes a survey.
@@ -147,25 +158,12 @@ func (s *Server) apiImportSurvey(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	if sv.Status == "" {
-		sv.Status = survey.StatusDraft
-	}
-	if err := s.cfg.Surveys.CreateSurvey(c.Request.Context(), sv); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.surveys.forget(sv.Slug)
-	s.audit(c, "survey.create", "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
-	sum, err := s.summarize(c, sv)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
 	if notes == nil {
 		notes = []xlsform.Note{}
 	}
-	c.Header("Location", "/api/v1/surveys/"+sv.Slug)
-	c.JSON(http.StatusCreated, gin.H{"survey": sum, "not_imported": notes})
+	if sum, ok := s.createSurvey(c, sv, format); ok {
+		c.JSON(http.StatusCreated, gin.H{"survey": sum, "not_imported": notes})
+	}
 }
 
 // apiUpdateSurvey replaces a survey's definition with a new version.

@@ -73,23 +73,17 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps the request body; reading past the cap fails with an
+// limitBody caps the request body at MaxBodyBytes; limitUpload, for
+// definition uploads, at MaxUploadBytes. Reading past the cap fails with an
 // *http.MaxBytesError, which renderError answers with 413.
-func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
-		s.renderError(c, survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", s.cfg.MaxBodyBytes))
-		return
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
-	c.Next()
-}
+func (s *Server) limitBody(c *gin.Context)   { s.limit(c, s.cfg.MaxBodyBytes) }
+func (s *Server) limitUpload(c *gin.Context) { s.limit(c, s.cfg.MaxUploadBytes) }
 
-// limitUpload is limitBody for definition uploads, which may be larger.
-func (s *Server) limitUpload(c *gin.Context) {
-	if c.Request.ContentLength > s.cfg.MaxUploadBytes {
-		s.renderError(c, survey.Errorf(survey.ETOOLARGE, "The upload is larger than %d bytes.", s.cfg.MaxUploadBytes))
+func (s *Server) limit(c *gin.Context, max int64) {
+	if c.Request.ContentLength > max {
+		s.renderError(c, survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", max))
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxUploadBytes)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
 	c.Next()
 }
