@@ -1,0 +1,195 @@
+package survey
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// LibraryType is the kind of organisation a library is.
+type LibraryType string
+
+// The library types (those of the landscape survey's org_type question).
+const (
+	CitySystem     LibraryType = "city_system"
+	RegionalSystem LibraryType = "regional_system"
+	NationalState  LibraryType = "national_state"
+	Consortium     LibraryType = "consortium"
+	OtherType      LibraryType = "other"
+)
+
+// LibraryTypeLabels names each type.
+var LibraryTypeLabels = map[LibraryType]Text{
+	CitySystem:     {"en": "City or municipal library system", "fr": "Réseau de bibliothèques municipal", "es": "Sistema de bibliotecas municipal"},
+	RegionalSystem: {"en": "Regional or county library system", "fr": "Réseau régional ou départemental", "es": "Sistema regional o provincial"},
+	NationalState:  {"en": "National or state library", "fr": "Bibliothèque nationale ou d'État", "es": "Biblioteca nacional o estatal"},
+	Consortium:     {"en": "Consortium of libraries", "fr": "Consortium de bibliothèques", "es": "Consorcio de bibliotecas"},
+	OtherType:      {"en": "Other", "fr": "Autre", "es": "Otro"},
+}
+
+// Library is one library (or library system) of the directory.
+type Library struct {
+	ID      string
+	Name    string
+	City    string
+	Country string // ISO 3166-1 alpha-2
+	// Region is the IFLA division: derived from Country unless RegionSet.
+	Region    Region
+	RegionSet bool
+	Type      LibraryType
+	// PopulationServed and Branches are 0 when unknown.
+	PopulationServed int
+	Branches         int
+	Website          string
+	Contacts         []Contact
+	// Member is membership of the section.
+	Member bool
+	// PublicProfile is the library's opt-in to be listed publicly (name,
+	// city, country, region, type, website; never contacts).
+	PublicProfile bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Contact is a person at a library.
+type Contact struct {
+	Name     string
+	Role     string
+	Email    string
+	Language string // for invitations: en, fr, es…
+	// Consent is to be contacted by the section, recorded with its date.
+	Consent   bool
+	ConsentAt *time.Time
+}
+
+// Normalize trims the fields, upper-cases the country, lower-cases emails,
+// completes web addresses, and derives the region unless it was set by hand.
+func (l *Library) Normalize() {
+	l.Name = strings.Join(strings.Fields(l.Name), " ")
+	l.City = strings.Join(strings.Fields(l.City), " ")
+	l.Country = strings.ToUpper(strings.TrimSpace(l.Country))
+	l.Website = strings.TrimSpace(l.Website)
+	if l.Website != "" && !strings.Contains(l.Website, "://") {
+		l.Website = "https://" + l.Website
+	}
+	if !l.RegionSet {
+		l.Region, _ = RegionOf(l.Country)
+	}
+	for i := range l.Contacts {
+		c := &l.Contacts[i]
+		c.Name, c.Role = strings.TrimSpace(c.Name), strings.TrimSpace(c.Role)
+		c.Email = strings.ToLower(strings.TrimSpace(c.Email))
+		c.Language = strings.ToLower(strings.TrimSpace(c.Language))
+	}
+}
+
+// Validate reports every problem with a (normalized) library at once.
+func (l *Library) Validate() error {
+	var fields []FieldError
+	bad := func(path, message string) { fields = append(fields, FieldError{Path: path, Message: message}) }
+	if l.Name == "" {
+		bad("name", "The library needs a name.")
+	} else if len([]rune(l.Name)) > 300 {
+		bad("name", "Keep the name under 300 characters.")
+	}
+	if _, ok := RegionOf(l.Country); !ok {
+		bad("country", "The country must be an ISO 3166-1 code such as FR, MX or ZA.")
+	}
+	if l.RegionSet && RegionLabels[l.Region] == nil {
+		bad("region", "Unknown IFLA region.")
+	}
+	if l.Type != "" && LibraryTypeLabels[l.Type] == nil {
+		bad("type", "The type must be city_system, regional_system, national_state, consortium or other.")
+	}
+	if l.PopulationServed < 0 || l.Branches < 0 {
+		bad("population_served", "Numbers cannot be negative.")
+	}
+	if l.Website != "" {
+		if u, err := url.Parse(l.Website); err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.Contains(u.Host, ".") {
+			bad("website", "The website must be a web address like https://library.example.org.")
+		}
+	}
+	for i, c := range l.Contacts {
+		if c.Email != "" {
+			if _, err := NormalizeEmail(c.Email); err != nil {
+				bad("contacts["+strconv.Itoa(i)+"].email", "Not an email address: "+c.Email)
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "The library has errors.", Fields: fields}
+	}
+	return nil
+}
+
+// MatchKeys are the keys that identify a library across imports: its
+// normalized name with city and country, its website's host, and its
+// contacts' emails. Two libraries sharing a key are likely duplicates.
+func (l *Library) MatchKeys() []string {
+	var keys []string
+	if l.Name != "" {
+		keys = append(keys, "name:"+foldName(l.Name)+"|"+foldName(l.City)+"|"+l.Country)
+	}
+	if u, err := url.Parse(l.Website); err == nil && u.Host != "" {
+		keys = append(keys, "web:"+strings.TrimPrefix(strings.ToLower(u.Host), "www."))
+	}
+	for _, c := range l.Contacts {
+		if c.Email != "" {
+			keys = append(keys, "email:"+c.Email)
+		}
+	}
+	return keys
+}
+
+// foldName lowers case, removes accents and punctuation, and collapses
+// spaces: "Bibliothèque  Municipale, Lyon" and "bibliotheque municipale lyon" fold alike.
+func foldName(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue // combining accents
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// LibraryFilter selects libraries. Empty fields match everything.
+type LibraryFilter struct {
+	Query   string // part of the name or city, any case
+	Region  Region
+	Country string
+	Type    LibraryType
+	Member  *bool
+	Public  *bool
+	Offset  int
+	Limit   int
+}
+
+// LibraryStore keeps the directory.
+type LibraryStore interface {
+	// CreateLibrary stores l, filling in its ID.
+	CreateLibrary(ctx context.Context, l *Library) error
+	// FindLibrary returns ENOTFOUND if there is no library with that id.
+	FindLibrary(ctx context.Context, id string) (*Library, error)
+	// UpdateLibrary saves l. Returns ENOTFOUND if it does not exist.
+	UpdateLibrary(ctx context.Context, l *Library) error
+	// DeleteLibrary removes a library. Returns ENOTFOUND if it does not exist.
+	DeleteLibrary(ctx context.Context, id string) error
+	// ListLibraries returns a page of libraries by name, and the number matching.
+	ListLibraries(ctx context.Context, f LibraryFilter) ([]*Library, int, error)
+}
