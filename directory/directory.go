@@ -1,0 +1,481 @@
+// Package directory imports and exports the library directory: CSV and XLSX
+// files with header names matched case-insensitively among common synonyms,
+// a dry run that says row by row what would be created, merged or rejected
+// and why, duplicate detection (normalized name with city and country, the
+// website, or a contact's email) that merges only on request, and exports
+// to XLSX and CSV.
+package directory
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// fieldSynonyms maps a directory field to the header names that mean it
+// (lower case; spaces, underscores and hyphens count alike).
+var fieldSynonyms = map[string][]string{
+	"name":              {"name", "library", "library name", "nom", "nombre", "bibliotheque", "biblioteca", "institution", "organisation", "organization"},
+	"city":              {"city", "town", "ville", "ciudad", "municipality", "localite"},
+	"country":           {"country", "country code", "pays", "pais", "país", "iso", "iso2", "iso code"},
+	"region":            {"region", "ifla region", "région", "división", "division"},
+	"type":              {"type", "library type", "kind", "org type"},
+	"population_served": {"population", "population served", "pop", "inhabitants", "poblacion", "población"},
+	"branches":          {"branches", "branch count", "service points", "succursales", "sucursales", "annexes"},
+	"website":           {"website", "web", "url", "site", "homepage", "site web", "sitio web", "web site"},
+	"member":            {"member", "section member", "membership", "membre", "miembro"},
+	"public_profile":    {"public", "public profile", "listed", "publish"},
+	"contact_name":      {"contact", "contact name", "contact person", "person", "nom du contact", "contacto"},
+	"contact_role":      {"role", "contact role", "position", "title", "job title", "fonction", "cargo"},
+	"contact_email":     {"email", "e-mail", "contact email", "mail", "courriel", "correo", "correo electronico", "email address"},
+	"contact_language":  {"language", "lang", "langue", "idioma", "contact language"},
+	"consent":           {"consent", "consent given", "consentement", "consentimiento"},
+}
+
+func normHeader(h string) string {
+	h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
+	h = strings.NewReplacer("_", " ", "-", " ", ".", " ").Replace(h)
+	return strings.Join(strings.Fields(h), " ")
+}
+
+var headerField = func() map[string]string {
+	m := map[string]string{}
+	for field, names := range fieldSynonyms {
+		for _, n := range names {
+			m[normHeader(n)] = field
+		}
+		m[normHeader(field)] = field
+	}
+	return m
+}()
+
+// countryNames maps country names in English, French and Spanish (folded)
+// to ISO codes, so files may say "France" or "Perú" instead of FR or PE.
+var countryNames = func() map[string]string {
+	m := map[string]string{}
+	for _, lang := range []string{"en", "fr", "es"} {
+		namer := display.Regions(language.Make(lang))
+		for _, code := range survey.Countries() {
+			if r, err := language.ParseRegion(code); err == nil {
+				if n := namer.Name(r); n != "" {
+					m[fold(n)] = code
+				}
+			}
+		}
+	}
+	for alias, code := range map[string]string{"usa": "US", "united states of america": "US", "uk": "GB", "england": "GB", "russia": "RU", "south korea": "KR", "turkey": "TR"} {
+		m[alias] = code
+	}
+	return m
+}()
+
+func fold(s string) string {
+	l := survey.Library{Name: s}
+	keys := l.MatchKeys()
+	if len(keys) == 0 {
+		return ""
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(keys[0], "name:"), "|")
+	return name
+}
+
+// Row is one data row of an import file, by directory field.
+type Row struct {
+	Line   int // in the file, header = 1
+	Fields map[string]string
+}
+
+// Read reads a CSV or XLSX file (format "csv" or "xlsx"): the first row
+// names the columns. It returns the rows, and the headers it did not
+// recognise.
+func Read(data []byte, format string) ([]Row, []string, error) {
+	var records [][]string
+	switch format {
+	case "csv":
+		data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+		if !utf8.Valid(data) {
+			return nil, nil, survey.Errorf(survey.EINVALID, "The CSV file is not UTF-8; save it as \"CSV UTF-8\".")
+		}
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		r.LazyQuotes = true
+		if sniffSemicolon(data) {
+			r.Comma = ';' // spreadsheets in many locales save CSV with semicolons
+		}
+		var err error
+		if records, err = r.ReadAll(); err != nil {
+			return nil, nil, survey.Errorf(survey.EINVALID, "The CSV file cannot be read: %v", err)
+		}
+	case "xlsx":
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, survey.Errorf(survey.EINVALID, "The file is not an .xlsx workbook.")
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, nil, survey.Errorf(survey.EINVALID, "The workbook has no sheets.")
+		}
+		if records, err = f.GetRows(sheets[0]); err != nil {
+			return nil, nil, survey.Errorf(survey.EINVALID, "The first sheet cannot be read: %v", err)
+		}
+	default:
+		return nil, nil, survey.Errorf(survey.EINVALID, "Import .csv or .xlsx files.")
+	}
+	if len(records) == 0 {
+		return nil, nil, survey.Errorf(survey.EINVALID, "The file is empty.")
+	}
+	columns := make([]string, len(records[0]))
+	var unknown []string
+	seen := map[string]bool{}
+	for i, h := range records[0] {
+		field, ok := headerField[normHeader(h)]
+		switch {
+		case !ok && strings.TrimSpace(h) != "":
+			unknown = append(unknown, h)
+		case ok && !seen[field]:
+			columns[i], seen[field] = field, true
+		}
+	}
+	if !seen["name"] {
+		return nil, unknown, survey.Errorf(survey.EINVALID, "No column names the libraries (a header such as \"name\" or \"library\").")
+	}
+	var rows []Row
+	for n, rec := range records[1:] {
+		row := Row{Line: n + 2, Fields: map[string]string{}}
+		empty := true
+		for i, v := range rec {
+			if i < len(columns) && columns[i] != "" && strings.TrimSpace(v) != "" {
+				row.Fields[columns[i]] = strings.TrimSpace(v)
+				empty = false
+			}
+		}
+		if !empty {
+			rows = append(rows, row)
+		}
+	}
+	return rows, unknown, nil
+}
+
+func sniffSemicolon(data []byte) bool {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	return bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(","))
+}
+
+// library turns a row into a library, with the reasons it cannot be imported.
+func (r Row) library() (*survey.Library, []string) {
+	var reasons []string
+	f := r.Fields
+	l := &survey.Library{Name: f["name"], City: f["city"], Website: f["website"], Type: survey.LibraryType(strings.ToLower(f["type"]))}
+	country := strings.TrimSpace(f["country"])
+	if len(country) == 2 {
+		l.Country = strings.ToUpper(country)
+	} else if code, ok := countryNames[fold(country)]; ok {
+		l.Country = code
+	} else {
+		l.Country = country
+	}
+	if reg := f["region"]; reg != "" {
+		l.Region, l.RegionSet = survey.Region(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(reg)), " ", "_")), true
+	}
+	for _, num := range []struct {
+		field string
+		dst   *int
+	}{{"population_served", &l.PopulationServed}, {"branches", &l.Branches}} {
+		if v := f[num.field]; v != "" {
+			n, err := strconv.Atoi(strings.NewReplacer(",", "", " ", "", "\u00a0", "", ".", "").Replace(v))
+			if err != nil {
+				reasons = append(reasons, fmt.Sprintf("%s %q is not a whole number", strings.ReplaceAll(num.field, "_", " "), v))
+			}
+			*num.dst = n
+		}
+	}
+	l.Member, l.PublicProfile = yes(f["member"]), yes(f["public_profile"])
+	if f["contact_name"] != "" || f["contact_email"] != "" {
+		c := survey.Contact{Name: f["contact_name"], Role: f["contact_role"], Email: f["contact_email"], Language: f["contact_language"], Consent: yes(f["consent"])}
+		l.Contacts = append(l.Contacts, c)
+	}
+	l.Normalize()
+	if err := l.Validate(); err != nil {
+		for _, fe := range survey.ErrorFields(err) {
+			reasons = append(reasons, fe.Message)
+		}
+	}
+	return l, reasons
+}
+
+func yes(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes", "y", "true", "1", "x", "oui", "si", "sí":
+		return true
+	}
+	return false
+}
+
+// Actions of a planned row.
+const (
+	Create    = "create"
+	Merge     = "merge"     // into an existing library (only when merging was asked for)
+	Duplicate = "duplicate" // matches an existing library or an earlier row; skipped
+	Reject    = "reject"
+)
+
+// PlannedRow is what an import would do with one row.
+type PlannedRow struct {
+	Line    int             `json:"line"`
+	Action  string          `json:"action"`
+	Name    string          `json:"name"`
+	Reasons []string        `json:"reasons,omitempty"`
+	Match   string          `json:"match,omitempty"` // the library (or line) it duplicates
+	Library *survey.Library `json:"-"`
+	target  *survey.Library
+}
+
+// Plan is a dry run: every row with its action.
+type Plan struct {
+	Rows           []PlannedRow   `json:"rows"`
+	Counts         map[string]int `json:"counts"`
+	UnknownHeaders []string       `json:"unknown_headers,omitempty"`
+}
+
+// Lister is what planning needs from the directory.
+type Lister interface {
+	ListLibraries(ctx context.Context, f survey.LibraryFilter) ([]*survey.Library, int, error)
+}
+
+// MakePlan decides, without writing anything, what importing rows would do.
+// A row matching an existing library (or an earlier row of the file) by
+// name, city and country, website or contact email is a duplicate, or,
+// with merge, is merged into that library.
+func MakePlan(ctx context.Context, dir Lister, rows []Row, unknown []string, merge bool) (*Plan, error) {
+	existing, _, err := dir.ListLibraries(ctx, survey.LibraryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*survey.Library{}
+	for _, l := range existing {
+		for _, k := range l.MatchKeys() {
+			byKey[k] = l
+		}
+	}
+	fileKey := map[string]int{}
+	fileLib := map[int]*survey.Library{}
+	p := &Plan{Counts: map[string]int{Create: 0, Merge: 0, Duplicate: 0, Reject: 0}, UnknownHeaders: unknown}
+	for _, r := range rows {
+		l, reasons := r.library()
+		pr := PlannedRow{Line: r.Line, Name: l.Name, Library: l}
+		switch {
+		case len(reasons) > 0:
+			pr.Action, pr.Reasons = Reject, reasons
+		default:
+			var match *survey.Library
+			earlier := 0
+			for _, k := range l.MatchKeys() {
+				if m := byKey[k]; m != nil && match == nil {
+					match = m
+				}
+				if line, ok := fileKey[k]; ok && earlier == 0 {
+					earlier = line
+				}
+			}
+			switch {
+			case match != nil && merge:
+				pr.Action, pr.Match, pr.target = Merge, match.Name+" ("+match.ID+")", match
+			case match != nil:
+				pr.Action, pr.Match = Duplicate, match.Name+" ("+match.ID+")"
+				pr.Reasons = []string{"already in the directory; import with merging to add this row's details to it"}
+			case earlier != 0 && merge:
+				// Another row of a library listed above (an export has a row per contact).
+				pr.Action, pr.Match, pr.target = Merge, fmt.Sprintf("line %d", earlier), fileLib[earlier]
+			case earlier != 0:
+				pr.Action, pr.Match = Duplicate, fmt.Sprintf("line %d", earlier)
+				pr.Reasons = []string{fmt.Sprintf("the same library as line %d of this file; import with merging to combine them", earlier)}
+			default:
+				pr.Action = Create
+			}
+			if pr.Action == Create {
+				fileLib[r.Line] = l
+				for _, k := range l.MatchKeys() {
+					if _, ok := fileKey[k]; !ok {
+						fileKey[k] = r.Line
+					}
+				}
+			}
+		}
+		p.Counts[pr.Action]++
+		p.Rows = append(p.Rows, pr)
+	}
+	return p, nil
+}
+
+// Writer is what applying a plan needs from the directory.
+type Writer interface {
+	CreateLibrary(ctx context.Context, l *survey.Library) error
+	UpdateLibrary(ctx context.Context, l *survey.Library) error
+}
+
+// Apply carries out a plan: creates new libraries and merges the rows that
+// were to be merged. Rejected and duplicate rows are left out. It returns
+// how many were created and merged.
+func Apply(ctx context.Context, dir Writer, p *Plan, now time.Time) (created, merged int, err error) {
+	for _, r := range p.Rows {
+		switch r.Action {
+		case Create:
+			stampConsent(r.Library, now)
+			if err := dir.CreateLibrary(ctx, r.Library); err != nil {
+				return created, merged, fmt.Errorf("line %d: %w", r.Line, err)
+			}
+			created++
+		case Merge:
+			stampConsent(r.Library, now)
+			MergeInto(r.target, r.Library)
+			if err := dir.UpdateLibrary(ctx, r.target); err != nil {
+				return created, merged, fmt.Errorf("line %d: %w", r.Line, err)
+			}
+			merged++
+		}
+	}
+	return created, merged, nil
+}
+
+func stampConsent(l *survey.Library, now time.Time) {
+	for i := range l.Contacts {
+		if l.Contacts[i].Consent && l.Contacts[i].ConsentAt == nil {
+			t := now.UTC()
+			l.Contacts[i].ConsentAt = &t
+		}
+	}
+}
+
+// MergeInto adds to target what from has and target lacks: empty fields
+// are filled, new contacts (by email) added; nothing target has is
+// overwritten.
+func MergeInto(target, from *survey.Library) {
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&target.City, from.City)
+	fill(&target.Website, from.Website)
+	if target.Type == "" {
+		target.Type = from.Type
+	}
+	if target.PopulationServed == 0 {
+		target.PopulationServed = from.PopulationServed
+	}
+	if target.Branches == 0 {
+		target.Branches = from.Branches
+	}
+	target.Member = target.Member || from.Member
+	target.PublicProfile = target.PublicProfile || from.PublicProfile
+	known := map[string]bool{}
+	for _, c := range target.Contacts {
+		known[c.Email] = true
+	}
+	for _, c := range from.Contacts {
+		if c.Email == "" || !known[c.Email] {
+			target.Contacts = append(target.Contacts, c)
+			known[c.Email] = true
+		}
+	}
+}
+
+// exportHeader is the column order of directory exports (the same names
+// the importer reads, so an export can be edited and imported back).
+var exportHeader = []string{"name", "city", "country", "region", "type", "population_served", "branches", "website", "member", "public_profile",
+	"contact_name", "contact_role", "contact_email", "contact_language", "consent"}
+
+func exportRows(libs []*survey.Library) [][]string {
+	var out [][]string
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	for _, l := range libs {
+		base := []string{l.Name, l.City, l.Country, string(l.Region), string(l.Type), intOrEmpty(l.PopulationServed), intOrEmpty(l.Branches), l.Website, yesNo(l.Member), yesNo(l.PublicProfile)}
+		if len(l.Contacts) == 0 {
+			out = append(out, append(base, "", "", "", "", ""))
+		}
+		for _, c := range l.Contacts {
+			out = append(out, append(append([]string(nil), base...), c.Name, c.Role, c.Email, c.Language, yesNo(c.Consent)))
+		}
+	}
+	return out
+}
+
+func intOrEmpty(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// WriteCSV exports the directory as CSV (a row per contact), with a byte
+// order mark so spreadsheet programs read UTF-8; text that a spreadsheet
+// would evaluate gets a leading apostrophe.
+func WriteCSV(w io.Writer, libs []*survey.Library) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	_ = cw.Write(exportHeader)
+	for _, row := range exportRows(libs) {
+		for i := range row {
+			row[i] = neutralize(row[i])
+		}
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func neutralize(s string) string {
+	t := strings.TrimLeft(s, " ")
+	if t != "" && strings.ContainsRune("=+-@\t\r＝＋－＠", []rune(t)[0]) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteXLSX exports the directory as a workbook (a row per contact); text
+// is written as text cells, never formulas.
+func WriteXLSX(w io.Writer, libs []*survey.Library) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Libraries"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	rows := append([][]string{exportHeader}, exportRows(libs)...)
+	for i, r := range rows {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
+			return err
+		}
+	}
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	_ = f.SetRowStyle(sheet, 1, 1, bold)
+	_ = f.SetColWidth(sheet, "A", "A", 40)
+	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	return f.Write(w)
+}
