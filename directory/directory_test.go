@@ -2,9 +2,9 @@ package directory_test
 
 import (
 	"bytes"
-	"fmt"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -169,5 +169,17 @@ func TestReadRefusesWhatItCannotRead(t *testing.T) {
 	rows, _, err := directory.Read([]byte("Nom;Ville;Pays\nMédiathèque;Nantes;France\n"), "csv")
 	if err != nil || len(rows) != 1 || rows[0].Fields["city"] != "Nantes" || rows[0].Fields["country"] != "France" {
 		t.Errorf("semicolon CSV: %+v %v", rows, err)
+	}
+}
+
+// TestXLSXSavedByASpreadsheetProgram reads the same list saved as .xlsx by
+// LibreOffice Calc (which stores numbers as numbers and strings shared):
+// the dry run must be the same as from the CSV.
+func TestXLSXSavedByASpreadsheetProgram(t *testing.T) {
+	st := storetest.New(t)
+	fromCSV := summary(planFile(t, st, "libraries-mixed.csv", "csv", false))
+	fromXLSX := summary(planFile(t, st, "libraries-libreoffice.xlsx", "xlsx", false))
+	if fromCSV != fromXLSX {
+		t.Errorf("the LibreOffice workbook plans differently:\n%s\nvs the CSV:\n%s", fromXLSX, fromCSV)
 	}
 }
