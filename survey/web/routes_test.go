@@ -74,6 +74,15 @@ var routeRules = map[string]access{
 	"POST /admin/users/:id":                    adminOnly,
 	"POST /admin/users/:id/reset":              adminOnly,
 	"GET /admin/audit":                         adminOnly,
+	"GET /api/v1/public/libraries":             public,
+	"GET /api/v1/libraries":                    analystOnly,
+	"GET /api/v1/libraries/:id":                analystOnly,
+	"GET /api/v1/libraries/export.xlsx":        analystOnly,
+	"GET /api/v1/libraries/export.csv":         analystOnly,
+	"POST /api/v1/libraries":                   adminOnly,
+	"PUT /api/v1/libraries/:id":                adminOnly,
+	"DELETE /api/v1/libraries/:id":             adminOnly,
+	"POST /api/v1/libraries/import":            adminOnly,
 }
 
 // TestEveryRouteHasARoleRule enumerates the router's routes and checks what

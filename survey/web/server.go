@@ -31,6 +31,7 @@ type Config struct {
 	Passwords survey.PasswordTokenStore
 	Audit     survey.AuditStore
 	Logins    survey.LoginLimiter
+	Libraries survey.LibraryStore
 	Store     Pinger
 	Logger    *slog.Logger
 	// CSRFSecret keys the respondent forms' CSRF tokens; every instance
@@ -74,7 +75,7 @@ type Server struct {
 // New builds the router with every route registered.
 func New(cfg Config) (*Server, error) {
 	if cfg.Surveys == nil || cfg.Responses == nil || cfg.Tokens == nil || cfg.Store == nil || cfg.Users == nil ||
-		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil {
+		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil {
 		return nil, errors.New("web: stores are required")
 	}
 	if len(cfg.CSRFSecret) < 16 {
@@ -157,6 +158,7 @@ func (s *Server) routes() {
 	api := e.Group("/api/v1", s.authenticate)
 	api.GET("/surveys/:slug/form", s.apiForm)
 	api.POST("/surveys/:slug/responses", s.submitLimit.middleware(s), s.limitBody, s.apiSubmit)
+	api.GET("/public/libraries", s.apiPublicLibraries)
 
 	// The working group: a session cookie or a bearer token.
 	read := api.Group("", s.require(survey.RoleAnalyst))
@@ -166,6 +168,10 @@ func (s *Server) routes() {
 	read.GET("/responses/:id", s.apiGetResponse)
 	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
 	read.GET("/surveys/:slug/:format", s.apiExport) // export.xlsx, export.csv, export.jsonl
+	read.GET("/libraries", s.apiListLibraries)
+	read.GET("/libraries/:id", s.apiGetLibrary)
+	read.GET("/libraries/export.xlsx", s.apiExportLibraries("xlsx"))
+	read.GET("/libraries/export.csv", s.apiExportLibraries("csv"))
 	write := api.Group("", s.require(survey.RoleAdmin))
 	write.POST("/surveys", s.limitUpload, s.apiCreateSurvey)
 	write.POST("/surveys/import", s.limitUpload, s.apiImportSurvey)
@@ -174,6 +180,10 @@ func (s *Server) routes() {
 	write.POST("/surveys/:slug/close", s.apiSetStatus(survey.StatusClosed))
 	write.DELETE("/responses/:id", s.apiDeleteResponse)
 	write.GET("/audit", s.apiListAudit)
+	write.POST("/libraries", s.limitBody, s.apiCreateLibrary)
+	write.PUT("/libraries/:id", s.limitBody, s.apiUpdateLibrary)
+	write.DELETE("/libraries/:id", s.apiDeleteLibrary)
+	write.POST("/libraries/import", s.limitUpload, s.apiImportLibraries)
 
 	// The working group's pages.
 	// The login's rate limit comes before everything else, so a flood is

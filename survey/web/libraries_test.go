@@ -1,0 +1,109 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/metlib/canvass/survey"
+)
+
+type libraryBody struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Country  string `json:"country"`
+	Region   string `json:"region"`
+	Contacts []struct {
+		Email     string  `json:"email"`
+		ConsentAt *string `json:"consent_at"`
+	} `json:"contacts"`
+}
+
+func TestLibrariesAPI(t *testing.T) {
+	a := newApp(t)
+	admin, analyst := a.token(survey.RoleAdmin), a.token(survey.RoleAnalyst)
+	body := `{"name": " Toronto  Public Library ", "city": "Toronto", "country": "ca", "type": "city_system", "member": true, "public_profile": true,
+	  "website": "torontopubliclibrary.ca", "contacts": [{"name": "Vickery", "email": "CEO@tpl.ca", "language": "en", "consent": true}]}`
+	rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"})
+	if rec.Code != 201 {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	lib := decode[libraryBody](t, rec)
+	if lib.Name != "Toronto Public Library" || lib.Country != "CA" || lib.Region != "north_america" || lib.Contacts[0].Email != "ceo@tpl.ca" || lib.Contacts[0].ConsentAt == nil {
+		t.Errorf("created %+v", lib)
+	}
+	bad := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: `{"name": "", "country": "XX", "contacts": [{"email": "x"}]}`, contentType: "application/json"})
+	if e := decode[errorResponse](t, bad); bad.Code != 422 || len(e.Error.Fields) != 3 {
+		t.Errorf("invalid library: %d %+v", bad.Code, e)
+	}
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: analyst, body: body, contentType: "application/json"}); rec.Code != 403 {
+		t.Errorf("analyst create: %d", rec.Code)
+	}
+	upd := strings.Replace(body, `"city": "Toronto"`, `"city": "Toronto, ON"`, 1)
+	if rec := a.do(request{method: http.MethodPut, path: "/api/v1/libraries/" + lib.ID, token: admin, body: upd, contentType: "application/json"}); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"city":"Toronto, ON"`) {
+		t.Errorf("update: %d %s", rec.Code, rec.Body)
+	}
+
+	// Import: a dry run writes nothing; confirm writes the planned rows.
+	csvData, _ := os.ReadFile("testdata/libraries-mixed.csv")
+	rec = a.do(request{method: http.MethodPost, path: "/api/v1/libraries/import", token: admin, body: string(csvData), contentType: "text/csv"})
+	var result struct {
+		Plan struct {
+			Counts map[string]int `json:"counts"`
+			Rows   []struct {
+				Line    int      `json:"line"`
+				Action  string   `json:"action"`
+				Reasons []string `json:"reasons"`
+			} `json:"rows"`
+		} `json:"plan"`
+		Applied bool `json:"applied"`
+		Created int  `json:"created"`
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &result)
+	if rec.Code != 200 || result.Applied || result.Plan.Counts["create"] != 6 || result.Plan.Counts["duplicate"] != 3 || result.Plan.Counts["reject"] != 3 {
+		t.Fatalf("dry run: %d %+v", rec.Code, result.Plan.Counts)
+	}
+	list := decode[struct{ Total int }](t, a.do(request{path: "/api/v1/libraries", token: analyst}))
+	if list.Total != 1 {
+		t.Fatalf("a dry run stored libraries: %d", list.Total)
+	}
+	rec = a.do(request{method: http.MethodPost, path: "/api/v1/libraries/import?confirm=true", token: admin, body: string(csvData), contentType: "text/csv"})
+	_ = json.Unmarshal(rec.Body.Bytes(), &result)
+	if !result.Applied || result.Created != 6 {
+		t.Errorf("confirmed import: %+v", result)
+	}
+	list = decode[struct{ Total int }](t, a.do(request{path: "/api/v1/libraries?region=europe", token: analyst}))
+	if list.Total != 3 { // Lyon, Moscow, Athens
+		t.Errorf("European libraries: %d", list.Total)
+	}
+
+	// Export, and the public list: only opted-in libraries, never contacts.
+	rec = a.do(request{path: "/api/v1/libraries/export.xlsx", token: analyst})
+	f, err := excelize.OpenReader(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Libraries")
+	if len(rows) != 8 {
+		t.Errorf("export rows %d", len(rows))
+	}
+	rec = a.do(request{path: "/api/v1/public/libraries"})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Toronto Public Library") || strings.Contains(rec.Body.String(), "@") || strings.Contains(rec.Body.String(), "Lyon") {
+		t.Errorf("public list: %s", rec.Body)
+	}
+	if rec.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Error("public list not open to other origins")
+	}
+	if rec := a.do(request{method: http.MethodDelete, path: "/api/v1/libraries/" + lib.ID, token: admin}); rec.Code != 204 {
+		t.Errorf("delete: %d", rec.Code)
+	}
+	entries, _, _ := a.store.ListAudit(t.Context(), survey.AuditFilter{Action: "library.import"})
+	if len(entries) != 1 || entries[0].Details != "6 created, 0 merged" {
+		t.Errorf("audit %+v", entries)
+	}
+}
