@@ -51,6 +51,9 @@ Usage:
                                                   write the responses or the white-paper tables (progress on a terminal)
   canvass demo --survey S [--responses N] [--seed X]
                                                   add realistic synthetic responses (for trying things out)
+  canvass libraries import [--merge] [--confirm] FILE
+                                                  import libraries from .csv or .xlsx (a dry run without --confirm)
+  canvass libraries export -o FILE.xlsx|FILE.csv  export the library directory
   canvass db [--data-dir D] [--addr 127.0.0.1:27017]
                                                   run the embedded database alone, for several serve processes
   canvass backup -o FILE                          write an archive of every collection
@@ -113,6 +116,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exportCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "db":
 		return dbCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "libraries":
+		return librariesCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "healthcheck":
 		return healthcheckCommand(ctx, args[1:], stderr, getenv)
 	case "backup":

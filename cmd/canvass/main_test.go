@@ -350,3 +350,31 @@ func TestExportCommand(t *testing.T) {
 		t.Error("a failed export left a file behind")
 	}
 }
+
+func TestLibrariesCommands(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	cmd := func(args ...string) error {
+		out.Reset()
+		errOut.Reset()
+		return run(context.Background(), append(append([]string{}, args[:2]...), append([]string{"--data-dir", dir}, args[2:]...)...), nil, &out, &errOut, noEnv)
+	}
+	file := "../../directory/testdata/libraries-mixed.csv"
+	if err := cmd("libraries", "import", file); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "7 to create, 0 to merge, 2 duplicates skipped, 3 rejected.") || !strings.Contains(out.String(), "Nothing was written") ||
+		!regexp.MustCompile(`10\s+reject\s+City Library of Atlantis\s+The country must be`).MatchString(out.String()) {
+		t.Errorf("dry run:\n%s", out.String())
+	}
+	if err := cmd("libraries", "import", "--confirm", file); err != nil || !strings.Contains(out.String(), "Imported: 7 created, 0 merged.") {
+		t.Fatalf("import: %v\n%s", err, out.String())
+	}
+	path := filepath.Join(dir, "libraries.csv")
+	if err := cmd("libraries", "export", "-o", path); err != nil || !strings.Contains(out.String(), "(7 libraries)") {
+		t.Errorf("export: %v %s", err, out.String())
+	}
+	if err := cmd("libraries", "import", "--merge", path); err != nil || !strings.Contains(out.String(), "0 to create, 7 to merge") {
+		t.Errorf("re-import of the export: %v\n%s", err, out.String())
+	}
+}
