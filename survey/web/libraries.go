@@ -344,3 +344,74 @@ func (s *Server) apiPublicLibraries(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
 	c.JSON(http.StatusOK, gin.H{"libraries": libs, "total": total})
 }
+
+// publicView is a public library with its names in the page's language.
+type publicView struct {
+	publicLibrary
+	CountryName, RegionName, TypeName string
+}
+
+func (s *Server) publicView(l publicLibrary, lang string) publicView {
+	v := publicView{publicLibrary: l, CountryName: countryName(l.Country, lang)}
+	v.RegionName = survey.RegionLabels[survey.Region(l.Region)].In(lang, "en")
+	v.TypeName = survey.LibraryTypeLabels[survey.LibraryType(l.Type)].In(lang, "en")
+	return v
+}
+
+// countryName names a country in lang.
+func countryName(code, lang string) string {
+	for _, o := range countryOptions(lang, "") {
+		if o.Value == code {
+			return o.Label
+		}
+	}
+	return code
+}
+
+// librariesPage lists the member libraries that opted in to a public
+// profile: searchable by name or city, region and country.
+func (s *Server) librariesPage(c *gin.Context) {
+	lang := negotiateLanguage(c, nil)
+	libs, total, err := s.publicLibraries(c)
+	if err != nil && survey.ErrorCode(err) != survey.EMALFORMED {
+		s.renderError(c, err)
+		return
+	}
+	views := make([]publicView, len(libs))
+	for i, l := range libs {
+		views[i] = s.publicView(l, lang)
+	}
+	pageNo, perPage, _ := paging(c)
+	prev, next := pageLinks(c, pageNo, perPage, total)
+	var regions []regionOption
+	for _, r := range survey.Regions {
+		regions = append(regions, regionOption{Value: string(r), Label: survey.RegionLabels[r].In(lang, "en")})
+	}
+	s.renderPage(c, http.StatusOK, "libraries.html", struct {
+		page
+		Libraries              []publicView
+		Total                  int
+		Query, Region, Country string
+		Regions                []regionOption
+		PrevURL, NextURL       string
+	}{s.basePage(c, lang, ui(lang, "libraries_title")), views, total, c.Query("q"), c.Query("region"), strings.ToUpper(c.Query("country")), regions, prev, next})
+}
+
+// libraryPage is one public profile; a library that has not opted in does
+// not exist here.
+func (s *Server) libraryPage(c *gin.Context) {
+	lang := negotiateLanguage(c, nil)
+	l, err := s.cfg.Libraries.FindLibrary(c.Request.Context(), c.Param("id"))
+	if err == nil && !l.PublicProfile {
+		err = survey.Errorf(survey.ENOTFOUND, "There is no library %q.", c.Param("id"))
+	}
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	view := s.publicView(publicLibrary{l.ID, l.Name, l.City, l.Country, string(l.Region), string(l.Type), l.Website}, lang)
+	s.renderPage(c, http.StatusOK, "library.html", struct {
+		page
+		Library publicView
+	}{s.basePage(c, lang, l.Name), view})
+}

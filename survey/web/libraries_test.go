@@ -107,3 +107,40 @@ func TestLibrariesAPI(t *testing.T) {
 		t.Errorf("audit %+v", entries)
 	}
 }
+
+func TestPublicLibraryPages(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	for _, body := range []string{
+		`{"name": "Bibliothèque municipale de Lyon", "city": "Lyon", "country": "FR", "type": "city_system", "public_profile": true, "website": "bm-lyon.fr", "contacts": [{"name": "Anne", "email": "anne@bm-lyon.fr"}]}`,
+		`{"name": "Hidden Library", "city": "Oslo", "country": "NO", "public_profile": false}`,
+		`{"name": "Biblioteca de Santiago", "city": "Santiago", "country": "CL", "public_profile": true}`,
+	} {
+		if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"}); rec.Code != 201 {
+			t.Fatal(rec.Body)
+		}
+	}
+	page := a.do(request{path: "/libraries?lang=fr"}).Body.String()
+	if !strings.Contains(page, "Bibliothèque municipale de Lyon") || !strings.Contains(page, "Lyon, France · Europe") || strings.Contains(page, "Hidden") || strings.Contains(page, "anne@") {
+		t.Errorf("public list:\n%s", page)
+	}
+	if page := a.do(request{path: "/libraries?region=latin_america_caribbean&lang=es"}).Body.String(); !strings.Contains(page, "Biblioteca de Santiago") || strings.Contains(page, "Lyon") {
+		t.Error("region filter")
+	}
+	list := decode[struct {
+		Libraries []struct{ ID, Name string }
+	}](t, a.do(request{path: "/api/v1/public/libraries?q=lyon"}))
+	if len(list.Libraries) != 1 {
+		t.Fatalf("public API %+v", list)
+	}
+	profile := a.do(request{path: "/libraries/" + list.Libraries[0].ID + "?lang=en"})
+	if profile.Code != 200 || !strings.Contains(profile.Body.String(), `<a href="https://bm-lyon.fr" rel="nofollow noopener">`) || strings.Contains(profile.Body.String(), "Anne") {
+		t.Errorf("profile: %d", profile.Code)
+	}
+	hidden := decode[struct {
+		Libraries []struct{ ID string }
+	}](t, a.do(request{path: "/api/v1/libraries?q=hidden", token: admin}))
+	if rec := a.do(request{path: "/libraries/" + hidden.Libraries[0].ID}); rec.Code != 404 {
+		t.Errorf("a library without a public profile: %d", rec.Code)
+	}
+}

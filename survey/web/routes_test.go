@@ -75,6 +75,8 @@ var routeRules = map[string]access{
 	"POST /admin/users/:id/reset":              adminOnly,
 	"GET /admin/audit":                         adminOnly,
 	"GET /api/v1/public/libraries":             public,
+	"GET /libraries":                           public,
+	"GET /libraries/:id":                       public,
 	"GET /api/v1/libraries":                    analystOnly,
 	"GET /api/v1/libraries/:id":                analystOnly,
 	"GET /api/v1/libraries/export.xlsx":        analystOnly,

@@ -154,6 +154,8 @@ func (s *Server) routes() {
 	e.GET("/s/:slug", s.showForm)
 	e.POST("/s/:slug", s.submitLimit.middleware(s), s.limitBody, s.submitForm)
 	e.GET("/s/:slug/thanks", s.showThanks)
+	e.GET("/libraries", s.librariesPage)
+	e.GET("/libraries/:id", s.libraryPage)
 
 	api := e.Group("/api/v1", s.authenticate)
 	api.GET("/surveys/:slug/form", s.apiForm)
