@@ -144,3 +144,58 @@ func TestPublicLibraryPages(t *testing.T) {
 		t.Errorf("a library without a public profile: %d", rec.Code)
 	}
 }
+
+func TestMergeAndPersonalData(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	create := func(body string) string {
+		rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"})
+		if rec.Code != 201 {
+			t.Fatal(rec.Body)
+		}
+		return decode[libraryBody](t, rec).ID
+	}
+	lyon := create(`{"name": "Bibliothèque municipale de Lyon", "country": "FR", "contacts": [{"name": "Anne", "email": "anne@bm-lyon.fr", "consent": true}]}`)
+	dup := create(`{"name": "BM Lyon", "city": "Lyon", "country": "FR", "website": "bm-lyon.fr", "contacts": [{"name": "Paul", "email": "paul@bm-lyon.fr"}, {"name": "Anne", "email": "anne@bm-lyon.fr"}]}`)
+	other := create(`{"name": "Médiathèque de Villeurbanne", "country": "FR", "contacts": [{"name": "Anne", "email": "anne@bm-lyon.fr"}]}`)
+
+	rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries/" + lyon + "/merge", token: admin, body: `{"from": "` + dup + `"}`, contentType: "application/json"})
+	merged := decode[libraryBody](t, rec)
+	if rec.Code != 200 || len(merged.Contacts) != 2 || !strings.Contains(rec.Body.String(), `"city":"Lyon"`) || !strings.Contains(rec.Body.String(), `"website":"https://bm-lyon.fr"`) {
+		t.Errorf("merge: %d %s", rec.Code, rec.Body)
+	}
+	if rec := a.do(request{path: "/api/v1/libraries/" + dup, token: admin}); rec.Code != 404 {
+		t.Errorf("the duplicate remains: %d", rec.Code)
+	}
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries/" + lyon + "/merge", token: admin, body: `{"from": "` + lyon + `"}`, contentType: "application/json"}); rec.Code != 422 {
+		t.Errorf("merge into itself: %d", rec.Code)
+	}
+
+	rec = a.do(request{path: "/api/v1/contacts/export?email=Anne@BM-Lyon.fr", token: admin})
+	var export struct {
+		Email     string
+		Directory []struct {
+			LibraryName string `json:"library_name"`
+		}
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &export)
+	if rec.Code != 200 || export.Email != "anne@bm-lyon.fr" || len(export.Directory) != 2 || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("export: %d %s", rec.Code, rec.Body)
+	}
+	rec = a.do(request{method: http.MethodPost, path: "/api/v1/contacts/erase?email=anne@bm-lyon.fr", token: admin})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"erased_from":2`) {
+		t.Errorf("erase: %d %s", rec.Code, rec.Body)
+	}
+	for _, id := range []string{lyon, other} {
+		if body := a.do(request{path: "/api/v1/libraries/" + id, token: admin}).Body.String(); strings.Contains(body, "anne@") {
+			t.Errorf("contact not erased from %s: %s", id, body)
+		}
+	}
+	entries, _, _ := a.store.ListAudit(t.Context(), survey.AuditFilter{Action: "contact.erase"})
+	if len(entries) != 1 || strings.Contains(entries[0].Target, "anne") || !strings.HasPrefix(entries[0].Target, "contact:sha256:") {
+		t.Errorf("audit keeps %+v", entries)
+	}
+	if rec := a.do(request{path: "/api/v1/contacts/export?email=nope", token: admin}); rec.Code != 400 {
+		t.Errorf("bad email: %d", rec.Code)
+	}
+}

@@ -85,6 +85,9 @@ var routeRules = map[string]access{
 	"PUT /api/v1/libraries/:id":                adminOnly,
 	"DELETE /api/v1/libraries/:id":             adminOnly,
 	"POST /api/v1/libraries/import":            adminOnly,
+	"POST /api/v1/libraries/:id/merge":         adminOnly,
+	"GET /api/v1/contacts/export":              adminOnly,
+	"POST /api/v1/contacts/erase":              adminOnly,
 }
 
 // TestEveryRouteHasARoleRule enumerates the router's routes and checks what

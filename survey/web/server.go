@@ -186,6 +186,9 @@ func (s *Server) routes() {
 	write.PUT("/libraries/:id", s.limitBody, s.apiUpdateLibrary)
 	write.DELETE("/libraries/:id", s.apiDeleteLibrary)
 	write.POST("/libraries/import", s.limitUpload, s.apiImportLibraries)
+	write.POST("/libraries/:id/merge", s.limitBody, s.apiMergeLibraries)
+	write.GET("/contacts/export", s.apiExportContact)
+	write.POST("/contacts/erase", s.apiEraseContact)
 
 	// The working group's pages.
 	// The login's rate limit comes before everything else, so a flood is

@@ -1,0 +1,146 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/directory"
+	"github.com/metlib/canvass/survey"
+)
+
+// contactsWithEmail finds every library listing a contact with the email.
+func (s *Server) contactsWithEmail(c *gin.Context, email string) ([]*survey.Library, error) {
+	all, _, err := s.cfg.Libraries.ListLibraries(c.Request.Context(), survey.LibraryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []*survey.Library
+	for _, l := range all {
+		for _, ct := range l.Contacts {
+			if ct.Email == email {
+				out = append(out, l)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func emailParam(c *gin.Context) (string, error) {
+	email, err := survey.NormalizeEmail(c.Query("email"))
+	if err != nil {
+		return "", survey.Errorf(survey.EMALFORMED, "Give the contact's email as ?email=.")
+	}
+	return email, nil
+}
+
+// apiExportContact returns everything the directory holds about a contact
+// (a data-subject access request), as JSON.
+func (s *Server) apiExportContact(c *gin.Context) {
+	email, err := emailParam(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	libs, err := s.contactsWithEmail(c, email)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	type entry struct {
+		LibraryID   string      `json:"library_id"`
+		LibraryName string      `json:"library_name"`
+		Contact     contactJSON `json:"contact"`
+	}
+	out := []entry{}
+	for _, l := range libs {
+		for _, ct := range l.Contacts {
+			if ct.Email == email {
+				out = append(out, entry{l.ID, l.Name, contactJSON{ct.Name, ct.Role, ct.Email, ct.Language, ct.Consent, ct.ConsentAt}})
+			}
+		}
+	}
+	s.audit(c, "contact.export", "contact:"+emailDigest(email), strconv.Itoa(len(out))+" entries")
+	attachment(c, "contact-data.json")
+	c.JSON(http.StatusOK, gin.H{"email": email, "generated_at": s.now(), "directory": out})
+}
+
+// apiEraseContact removes a contact from every library that lists them.
+// The audit log keeps that it happened, under a digest of the address, not
+// the address itself.
+func (s *Server) apiEraseContact(c *gin.Context) {
+	email, err := emailParam(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	libs, err := s.contactsWithEmail(c, email)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	for _, l := range libs {
+		kept := l.Contacts[:0]
+		for _, ct := range l.Contacts {
+			if ct.Email != email {
+				kept = append(kept, ct)
+			}
+		}
+		l.Contacts = kept
+		if err := s.cfg.Libraries.UpdateLibrary(c.Request.Context(), l); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	}
+	s.audit(c, "contact.erase", "contact:"+emailDigest(email), "removed from "+strconv.Itoa(len(libs))+" libraries")
+	c.JSON(http.StatusOK, gin.H{"erased_from": len(libs)})
+}
+
+// emailDigest stands for an address in the audit log.
+func emailDigest(email string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(email)))
+	return "sha256:" + hex.EncodeToString(sum[:8])
+}
+
+// apiMergeLibraries merges library "from" (a duplicate) into :id: empty
+// fields are filled and contacts added, then the duplicate is deleted.
+func (s *Server) apiMergeLibraries(c *gin.Context) {
+	var body struct {
+		From string `json:"from"`
+	}
+	if err := decodeJSON(c.Request.Body, &body); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	target, err := s.cfg.Libraries.FindLibrary(ctx, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	from, err := s.cfg.Libraries.FindLibrary(ctx, body.From)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if from.ID == target.ID {
+		s.renderError(c, survey.Errorf(survey.EINVALID, "A library cannot be merged into itself."))
+		return
+	}
+	directory.MergeInto(target, from)
+	if err := s.cfg.Libraries.UpdateLibrary(ctx, target); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := s.cfg.Libraries.DeleteLibrary(ctx, from.ID); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.audit(c, "library.merge", "library:"+target.ID, "merged "+from.Name+" ("+from.ID+")")
+	c.JSON(http.StatusOK, toLibraryJSON(target))
+}
