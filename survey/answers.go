@@ -295,3 +295,66 @@ func answerIs(answer any, code string) bool {
 	}
 	return false
 }
+
+// FormValues turns answers back into HTML form values (the inverse of
+// FormAnswers), to show a saved or submitted response in the form.
+func (s *Survey) FormValues(a Answers) url.Values {
+	v := url.Values{}
+	for _, q := range s.Questions() {
+		switch x := a[q.ID].(type) {
+		case string:
+			v.Set(q.ID, x)
+		case float64:
+			v.Set(q.ID, strconv.FormatFloat(x, 'f', -1, 64))
+		case []string:
+			if q.Type == Ranking {
+				for i, code := range x {
+					v.Set(q.ID+"["+code+"]", strconv.Itoa(i+1))
+				}
+			} else {
+				v[q.ID] = append([]string(nil), x...)
+			}
+		case map[string]string:
+			for row, code := range x {
+				v.Set(q.ID+"["+row+"]", code)
+			}
+		}
+		if t := a.String(q.ID + OtherSuffix); t != "" {
+			v.Set(q.ID+OtherSuffix, t)
+		}
+	}
+	return v
+}
+
+// Prefill gives the answers a library's directory entry provides, for the
+// questions of the survey that ask for them (by id: library_name, city,
+// country, region, population_served, website, org_type,
+// service_points_branches, contact_name, contact_role, contact_email).
+func (s *Survey) Prefill(l *Library, contact Contact) Answers {
+	known := map[string]any{
+		"library_name": l.Name, "city": l.City, "country": l.Country, "region": string(l.Region), "website": l.Website,
+		"org_type": string(l.Type), "contact_name": contact.Name, "contact_role": contact.Role, "contact_email": contact.Email,
+	}
+	if l.PopulationServed > 0 {
+		known["population_served"] = float64(l.PopulationServed)
+	}
+	if l.Branches > 0 {
+		known["service_points_branches"] = float64(l.Branches)
+	}
+	raw := map[string]any{}
+	for id, v := range known {
+		if q := s.Question(id); q != nil && v != "" {
+			raw[id] = v
+		}
+	}
+	// Keep only what the survey accepts (a region code it does not list, say).
+	out := Answers{}
+	for id, v := range raw {
+		if a, err := s.CheckDraft(map[string]any{id: v}, s.DefaultLanguage); err == nil {
+			if got, ok := a[id]; ok {
+				out[id] = got
+			}
+		}
+	}
+	return out
+}

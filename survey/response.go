@@ -112,6 +112,12 @@ type ResponseStore interface {
 	CountResponses(ctx context.Context, slug string) (int, error)
 	// DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
 	DeleteResponse(ctx context.Context, id string) error
+	// SaveResponse stores r under its survey and submission id, replacing
+	// what is there (a draft saved again, an edit after submitting).
+	SaveResponse(ctx context.Context, r *Response) error
+	// FindResponseBySubmission returns ENOTFOUND if the survey has no
+	// response with that submission id.
+	FindResponseBySubmission(ctx context.Context, slug, submissionID string) (*Response, error)
 	// EachResponse calls fn for every response matching the filter (Offset
 	// and Limit ignored), oldest first, reading them as it goes so memory
 	// stays flat however many there are. An error from fn stops it.

@@ -53,7 +53,7 @@ func (m *Main) Run(ctx context.Context) error {
 		submitRate.PerSecond = -1 // off
 	}
 	srv, err := web.New(web.Config{
-		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Store: st,
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, Store: st,
 		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
 		SubmitRate: submitRate, Version: version,
 	})

@@ -122,6 +122,10 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colPasswordTokens: {
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
 		},
+		colInvitations: {
+			{Keys: bson.D{{Key: "token_hashes", Value: 1}}, Options: options.Index().SetName("tokens")},
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("survey_created")},
+		},
 		colAudit: {
 			{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")},
 		},

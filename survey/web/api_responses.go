@@ -91,8 +91,18 @@ func (s *Server) apiSubmit(c *gin.Context) {
 		problems = append(problems, survey.FieldError{Path: "language", Message: "The survey is not offered in language " + strconv.Quote(lang) + "."})
 		lang = sv.DefaultLanguage
 	}
+	var inv *survey.Invitation
 	if body.InvitationToken != "" {
-		problems = append(problems, survey.FieldError{Path: "invitation_token", Message: "This invitation is not valid."})
+		found, err := s.cfg.Invitations.FindInvitationByToken(c.Request.Context(), survey.HashSecret(body.InvitationToken))
+		switch {
+		case err == nil && !found.Revoked && found.SurveySlug == sv.Slug:
+			inv = found
+		case err == nil || survey.ErrorCode(err) == survey.ENOTFOUND:
+			problems = append(problems, survey.FieldError{Path: "invitation_token", Message: "This invitation is not valid."})
+		default:
+			s.renderError(c, err)
+			return
+		}
 	}
 	if body.Answers == nil {
 		problems = append(problems, survey.FieldError{Path: "answers", Message: "answers is required: an object keyed by question id."})
@@ -105,7 +115,14 @@ func (s *Server) apiSubmit(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	stored, created, err := s.store(c, sv, body.SubmissionID, lang, answers, "api")
+	var stored *survey.Response
+	var created bool
+	if inv != nil {
+		// An invited library has one response, whatever submission_id says.
+		stored, created, err = s.storeInvited(c, sv, inv, lang, answers, false, "api")
+	} else {
+		stored, created, err = s.store(c, sv, body.SubmissionID, lang, answers, "api")
+	}
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -24,6 +24,7 @@ type formPage struct {
 	SubmissionID string
 	Notice       string // a page-level message (expired session, store down)
 	Preview      bool   // shown to the working group: nothing can be submitted
+	Token        string // a personal invitation link's token: the form can be saved and resumed
 	Errors       []errorLink
 	Sections     []sectionView
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"mime"
@@ -414,4 +415,10 @@ func (s *Server) libraryPage(c *gin.Context) {
 		page
 		Library publicView
 	}{s.basePage(c, lang, l.Name), view})
+}
+
+func writeCSV(w io.Writer, rows [][]string) {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	_ = cw.WriteAll(rows)
 }

@@ -74,6 +74,10 @@ func (s *Server) showForm(c *gin.Context) {
 	if sv == nil {
 		return
 	}
+	if token := c.Query("t"); token != "" {
+		s.showInvitedForm(c, sv, token)
+		return
+	}
 	lang := negotiateLanguage(c, sv)
 	s.renderForm(c, http.StatusOK, sv, lang, url.Values{}, uuid.NewString(), nil, "")
 }
@@ -114,6 +118,10 @@ func (s *Server) submitForm(c *gin.Context) {
 	}
 	if !s.csrfValid(c) {
 		s.renderForm(c, http.StatusForbidden, sv, lang, values, submissionID, nil, ui(lang, "csrf_text"))
+		return
+	}
+	if token := values.Get("t"); token != "" {
+		s.submitInvited(c, sv, lang, token)
 		return
 	}
 	answers, err := sv.CheckAnswers(sv.FormAnswers(values), lang)

@@ -23,17 +23,18 @@ type Pinger interface {
 
 // Config is what the web layer needs from the rest of the program.
 type Config struct {
-	Surveys   survey.SurveyStore
-	Responses survey.ResponseStore
-	Tokens    survey.TokenStore
-	Users     survey.UserStore
-	Sessions  survey.SessionStore
-	Passwords survey.PasswordTokenStore
-	Audit     survey.AuditStore
-	Logins    survey.LoginLimiter
-	Libraries survey.LibraryStore
-	Store     Pinger
-	Logger    *slog.Logger
+	Surveys     survey.SurveyStore
+	Responses   survey.ResponseStore
+	Tokens      survey.TokenStore
+	Users       survey.UserStore
+	Sessions    survey.SessionStore
+	Passwords   survey.PasswordTokenStore
+	Audit       survey.AuditStore
+	Logins      survey.LoginLimiter
+	Libraries   survey.LibraryStore
+	Invitations survey.InvitationStore
+	Store       Pinger
+	Logger      *slog.Logger
 	// CSRFSecret keys the respondent forms' CSRF tokens; every instance
 	// sharing a database must use the same one.
 	CSRFSecret []byte
@@ -75,7 +76,7 @@ type Server struct {
 // New builds the router with every route registered.
 func New(cfg Config) (*Server, error) {
 	if cfg.Surveys == nil || cfg.Responses == nil || cfg.Tokens == nil || cfg.Store == nil || cfg.Users == nil ||
-		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil {
+		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil || cfg.Invitations == nil {
 		return nil, errors.New("web: stores are required")
 	}
 	if len(cfg.CSRFSecret) < 16 {
@@ -171,6 +172,8 @@ func (s *Server) routes() {
 	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
 	read.GET("/surveys/:slug/:format", s.apiExport) // export.xlsx, export.csv, export.jsonl
 	read.GET("/libraries", s.apiListLibraries)
+	read.GET("/surveys/:slug/invitations", s.apiListInvitations)
+	read.GET("/surveys/:slug/tracking", s.apiTracking)
 	read.GET("/libraries/:id", s.apiGetLibrary)
 	read.GET("/libraries/export.xlsx", s.apiExportLibraries("xlsx"))
 	read.GET("/libraries/export.csv", s.apiExportLibraries("csv"))
@@ -187,6 +190,10 @@ func (s *Server) routes() {
 	write.DELETE("/libraries/:id", s.apiDeleteLibrary)
 	write.POST("/libraries/import", s.limitUpload, s.apiImportLibraries)
 	write.POST("/libraries/:id/merge", s.limitBody, s.apiMergeLibraries)
+	write.POST("/surveys/:slug/invitations", s.limitBody, s.apiCreateInvitations)
+	write.POST("/surveys/:slug/invitations/:id/revoke", s.apiRevokeInvitation)
+	write.GET("/surveys/:slug/invitations/mailmerge.csv", s.apiMailMerge("csv"))
+	write.GET("/surveys/:slug/invitations/mailmerge.xlsx", s.apiMailMerge("xlsx"))
 	write.GET("/contacts/export", s.apiExportContact)
 	write.POST("/contacts/erase", s.apiEraseContact)
 

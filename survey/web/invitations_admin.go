@@ -1,0 +1,307 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/survey"
+)
+
+// apiCreateInvitations invites libraries to a survey: those listed in
+// library_ids, or all matching region / member. A library is invited once;
+// one without a contact email is skipped, with the reason.
+func (s *Server) apiCreateInvitations(c *gin.Context) {
+	ctx := c.Request.Context()
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var body struct {
+		LibraryIDs []string `json:"library_ids"`
+		Region     string   `json:"region"`
+		Member     *bool    `json:"member"`
+		All        bool     `json:"all"`
+	}
+	if err := decodeJSON(c.Request.Body, &body); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	var libs []*survey.Library
+	if len(body.LibraryIDs) > 0 {
+		for _, id := range body.LibraryIDs {
+			l, err := s.cfg.Libraries.FindLibrary(ctx, id)
+			if err != nil {
+				s.renderError(c, err)
+				return
+			}
+			libs = append(libs, l)
+		}
+	} else if body.All || body.Region != "" || body.Member != nil {
+		if libs, _, err = s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{Region: survey.Region(body.Region), Member: body.Member}); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	} else {
+		s.renderError(c, survey.Errorf(survey.EINVALID, "Say which libraries: library_ids, region, member, or all."))
+		return
+	}
+	type skipped struct {
+		LibraryID string `json:"library_id"`
+		Name      string `json:"name"`
+		Reason    string `json:"reason"`
+	}
+	var created []string
+	skips := []skipped{}
+	for _, l := range libs {
+		var contact *survey.Contact
+		for i := range l.Contacts {
+			if l.Contacts[i].Email != "" {
+				contact = &l.Contacts[i]
+				break
+			}
+		}
+		if contact == nil {
+			skips = append(skips, skipped{l.ID, l.Name, "no contact email"})
+			continue
+		}
+		lang := contact.Language
+		if !sv.HasLanguage(lang) {
+			lang = sv.DefaultLanguage
+		}
+		inv := &survey.Invitation{SurveySlug: sv.Slug, LibraryID: l.ID, Name: contact.Name, Email: contact.Email, Language: lang, CreatedAt: s.now()}
+		switch err := s.cfg.Invitations.CreateInvitation(ctx, inv); survey.ErrorCode(err) {
+		case "":
+			created = append(created, inv.ID)
+		case survey.ECONFLICT:
+			skips = append(skips, skipped{l.ID, l.Name, "already invited"})
+		default:
+			s.renderError(c, err)
+			return
+		}
+	}
+	s.audit(c, "invitation.create", "survey:"+sv.Slug, strconv.Itoa(len(created))+" libraries invited")
+	c.JSON(http.StatusCreated, gin.H{"created": len(created), "skipped": skips})
+}
+
+type invitationJSON struct {
+	ID          string `json:"id"`
+	LibraryID   string `json:"library_id"`
+	Library     string `json:"library"`
+	Region      string `json:"region,omitempty"`
+	Type        string `json:"type,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Email       string `json:"email"`
+	Language    string `json:"language"`
+	Status      string `json:"status"`
+	Revoked     bool   `json:"revoked,omitempty"`
+	SentAt      any    `json:"sent_at,omitempty"`
+	OpenedAt    any    `json:"opened_at,omitempty"`
+	StartedAt   any    `json:"started_at,omitempty"`
+	SubmittedAt any    `json:"submitted_at,omitempty"`
+	SendError   string `json:"send_error,omitempty"`
+}
+
+// invitationsWithLibraries lists a survey's invitations with their libraries.
+func (s *Server) invitationsWithLibraries(c *gin.Context, slug string) ([]invitationJSON, []*survey.Invitation, error) {
+	invs, err := s.cfg.Invitations.ListInvitations(c.Request.Context(), slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	libs, _, err := s.cfg.Libraries.ListLibraries(c.Request.Context(), survey.LibraryFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := map[string]*survey.Library{}
+	for _, l := range libs {
+		byID[l.ID] = l
+	}
+	out := make([]invitationJSON, len(invs))
+	for i, inv := range invs {
+		j := invitationJSON{ID: inv.ID, LibraryID: inv.LibraryID, Name: inv.Name, Email: inv.Email, Language: inv.Language, Status: string(inv.Status),
+			Revoked: inv.Revoked, SendError: inv.SendError}
+		if inv.SentAt != nil {
+			j.SentAt = inv.SentAt
+		}
+		if inv.OpenedAt != nil {
+			j.OpenedAt = inv.OpenedAt
+		}
+		if inv.StartedAt != nil {
+			j.StartedAt = inv.StartedAt
+		}
+		if inv.SubmittedAt != nil {
+			j.SubmittedAt = inv.SubmittedAt
+		}
+		if l := byID[inv.LibraryID]; l != nil {
+			j.Library, j.Region, j.Type = l.Name, string(l.Region), string(l.Type)
+		}
+		out[i] = j
+	}
+	return out, invs, nil
+}
+
+func (s *Server) apiListInvitations(c *gin.Context) {
+	list, _, err := s.invitationsWithLibraries(c, c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"invitations": list})
+}
+
+// apiRevokeInvitation withdraws an invitation: its links stop working.
+func (s *Server) apiRevokeInvitation(c *gin.Context) {
+	inv, err := s.cfg.Invitations.FindInvitation(c.Request.Context(), c.Param("id"))
+	if err != nil || inv.SurveySlug != c.Param("slug") {
+		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is no such invitation."))
+		return
+	}
+	inv.Revoked = true
+	if err := s.cfg.Invitations.UpdateInvitation(c.Request.Context(), inv); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.audit(c, "invitation.revoke", "invitation:"+inv.ID, inv.Email)
+	c.Status(http.StatusNoContent)
+}
+
+// newLink issues a fresh personal link for an invitation (tokens are kept
+// only as hashes, so a link can be shown only when it is made).
+func (s *Server) newLink(c *gin.Context, inv *survey.Invitation) string {
+	secret, hash := survey.NewSecret()
+	inv.TokenHashes = append(inv.TokenHashes, hash)
+	return s.baseURL(c) + "/s/" + inv.SurveySlug + "?t=" + secret + "&lang=" + inv.Language
+}
+
+// apiMailMerge makes the mail-merge file for the section's own mailing: a
+// row per invitation not yet sent (library, contact, email, language,
+// personal link), as CSV or XLSX; those invitations are then marked sent.
+func (s *Server) apiMailMerge(format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		list, invs, err := s.invitationsWithLibraries(c, c.Param("slug"))
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		rows := [][]string{{"library", "contact", "email", "language", "link"}}
+		for i, inv := range invs {
+			if inv.Status != survey.InvitationNotSent || inv.Revoked {
+				continue
+			}
+			link := s.newLink(c, inv)
+			inv.Advance(survey.InvitationSent, s.now())
+			if err := s.cfg.Invitations.UpdateInvitation(c.Request.Context(), inv); err != nil {
+				s.renderError(c, err)
+				return
+			}
+			rows = append(rows, []string{list[i].Library, inv.Name, inv.Email, inv.Language, link})
+		}
+		var buf bytes.Buffer
+		if format == "xlsx" {
+			f := excelize.NewFile()
+			for r, row := range rows {
+				cells := make([]any, len(row))
+				for i, v := range row {
+					cells[i] = v
+				}
+				cell, _ := excelize.CoordinatesToCellName(1, r+1)
+				_ = f.SetSheetRow("Sheet1", cell, &cells)
+			}
+			_ = f.Write(&buf)
+			f.Close()
+			c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		} else {
+			buf.WriteString("\uFEFF")
+			for _, row := range rows {
+				for i := range row {
+					row[i] = export.NeutralizeCSV(row[i])
+				}
+			}
+			writeCSV(&buf, rows)
+			c.Header("Content-Type", "text/csv; charset=utf-8")
+		}
+		s.audit(c, "invitation.mailmerge", "survey:"+c.Param("slug"), strconv.Itoa(len(rows)-1)+" links issued")
+		attachment(c, c.Param("slug")+"-invitations."+format)
+		c.Data(http.StatusOK, c.Writer.Header().Get("Content-Type"), buf.Bytes())
+	}
+}
+
+// trackingGroup counts invitations by status in one group.
+type trackingGroup struct {
+	Invited      int     `json:"invited"`
+	Sent         int     `json:"sent"`
+	Opened       int     `json:"opened"`
+	Started      int     `json:"started"`
+	Submitted    int     `json:"submitted"`
+	ResponseRate float64 `json:"response_rate"` // submitted / invited
+}
+
+func (g *trackingGroup) add(status survey.InvitationStatus) {
+	g.Invited++
+	rank := map[survey.InvitationStatus]int{survey.InvitationSent: 1, survey.InvitationOpened: 2, survey.InvitationStarted: 3, survey.InvitationSubmitted: 4}[status]
+	for i, counter := range []*int{&g.Sent, &g.Opened, &g.Started, &g.Submitted} {
+		if rank > i {
+			*counter++
+		}
+	}
+	g.ResponseRate = share(g.Submitted, g.Invited)
+}
+
+// share is a ratio, 0 for an empty base.
+func share(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+// apiTracking reports a survey's invitations: how many were invited, sent,
+// opened, started and submitted (each stage counts those past it), and the
+// response rate, overall and by region and library type, with the
+// libraries not yet responding.
+func (s *Server) apiTracking(c *gin.Context) {
+	list, _, err := s.invitationsWithLibraries(c, c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	overall := &trackingGroup{}
+	byRegion, byType := map[string]*trackingGroup{}, map[string]*trackingGroup{}
+	type waiting struct {
+		Library string `json:"library"`
+		Email   string `json:"email"`
+		Status  string `json:"status"`
+	}
+	notResponding := []waiting{}
+	for _, inv := range list {
+		if inv.Revoked {
+			continue
+		}
+		status := survey.InvitationStatus(inv.Status)
+		overall.add(status)
+		for _, g := range []struct {
+			m   map[string]*trackingGroup
+			key string
+		}{{byRegion, inv.Region}, {byType, inv.Type}} {
+			key := g.key
+			if key == "" {
+				key = "unknown"
+			}
+			if g.m[key] == nil {
+				g.m[key] = &trackingGroup{}
+			}
+			g.m[key].add(status)
+		}
+		if status != survey.InvitationSubmitted {
+			notResponding = append(notResponding, waiting{inv.Library, inv.Email, inv.Status})
+		}
+	}
+	sort.Slice(notResponding, func(i, j int) bool { return notResponding[i].Library < notResponding[j].Library })
+	c.JSON(http.StatusOK, gin.H{"overall": overall, "by_region": byRegion, "by_type": byType, "not_responding": notResponding})
+}

@@ -1,0 +1,206 @@
+package web_test
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// invite adds a library with a contact and invites it to slug, returning
+// the personal link the mail-merge file gives for it.
+func (a *app) invite(t *testing.T, admin, slug, library, email string) string {
+	t.Helper()
+	body := `{"name": "` + library + `", "city": "Lyon", "country": "FR", "type": "city_system", "population_served": 520000,
+	  "contacts": [{"name": "Claire Martin", "role": "Director", "email": "` + email + `", "language": "fr"}]}`
+	rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"})
+	if rec.Code != 201 {
+		t.Fatalf("create library: %d %s", rec.Code, rec.Body)
+	}
+	lib := decode[libraryBody](t, rec)
+	rec = a.do(request{method: http.MethodPost, path: "/api/v1/surveys/" + slug + "/invitations", token: admin, body: `{"library_ids": ["` + lib.ID + `"]}`, contentType: "application/json"})
+	if got := decode[struct{ Created int }](t, rec); rec.Code != 201 || got.Created != 1 {
+		t.Fatalf("invite: %d %s", rec.Code, rec.Body)
+	}
+	rec = a.do(request{path: "/api/v1/surveys/" + slug + "/invitations/mailmerge.csv", token: admin})
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF"))).ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][0] != library || rows[1][2] != email || rows[1][3] != "fr" {
+		t.Fatalf("mail merge: %v %q", err, rows)
+	}
+	link, err := url.Parse(rows[1][4])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link.RequestURI()
+}
+
+var tokenField = regexp.MustCompile(`name="t" value="([^"]+)"`)
+
+type trackingBody struct {
+	Overall struct {
+		Invited, Sent, Opened, Started, Submitted int
+		ResponseRate                              float64 `json:"response_rate"`
+	}
+	NotResponding []struct{ Library, Status string } `json:"not_responding"`
+}
+
+func TestInvitationLinkSaveResumeSubmit(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	link := a.invite(t, admin, "every-type", "Bibliothèque municipale de Lyon", "claire@bm-lyon.fr")
+
+	// The link opens the form in the contact's language, carrying the token.
+	fs, body := a.openForm(link)
+	if !strings.Contains(body, `lang="fr"`) || match(t, tokenField, body) == "" || !strings.Contains(body, `value="save"`) {
+		t.Fatalf("invited form: %s", body)
+	}
+	if strings.Contains(link, fs.submissionID) || !strings.HasPrefix(fs.submissionID, "inv-") {
+		t.Errorf("submission id %q", fs.submissionID)
+	}
+	token := match(t, tokenField, body)
+
+	// Save a half-finished form: required answers may be missing.
+	draft := url.Values{"t": {token}, "action": {"save"}, "pick": {"a"}}
+	rec := a.postForm("/s/every-type?lang=fr", fs, draft)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Vos réponses sont enregistrées") {
+		t.Fatalf("save: %d %s", rec.Code, rec.Body)
+	}
+	if n := a.countResponses("every-type"); n != 0 {
+		t.Errorf("a draft counts as a response: %d", n)
+	}
+	tracking := decode[trackingBody](t, a.do(request{path: "/api/v1/surveys/every-type/tracking", token: admin}))
+	if tracking.Overall.Invited != 1 || tracking.Overall.Started != 1 || tracking.Overall.Submitted != 0 || tracking.NotResponding[0].Status != "started" {
+		t.Errorf("tracking after save: %+v", tracking)
+	}
+
+	// Coming back by the same link shows the saved answer.
+	_, body = a.openForm(link)
+	if !strings.Contains(body, "Bon retour") || !regexp.MustCompile(`name="pick" value="a"[^>]*checked`).MatchString(body) {
+		t.Errorf("resumed form lost the draft: %s", body)
+	}
+
+	// Submitting with a required answer missing keeps the answers and the token.
+	rec = a.postForm("/s/every-type?lang=fr", fs, url.Values{"t": {token}, "action": {"submit"}, "pick": {"a"}})
+	if rec.Code != 422 || match(t, tokenField, rec.Body.String()) != token {
+		t.Errorf("invalid submit: %d", rec.Code)
+	}
+	values := validForm()
+	values.Set("t", token)
+	values.Set("action", "submit")
+	if rec := a.postForm("/s/every-type?lang=fr", fs, values); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", rec.Code, rec.Body)
+	}
+	if n := a.countResponses("every-type"); n != 1 {
+		t.Errorf("%d responses after submit, want 1", n)
+	}
+	// A retry of the same answers is the same response; other answers are
+	// refused, this survey not allowing edits; so is a draft.
+	if rec := a.postForm("/s/every-type?lang=fr", fs, values); rec.Code != http.StatusSeeOther {
+		t.Errorf("retry: %d", rec.Code)
+	}
+	other := validForm()
+	other.Set("count", "13")
+	other.Set("t", token)
+	if rec := a.postForm("/s/every-type?lang=fr", fs, other); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "déjà répondu") {
+		t.Errorf("second submission: %d", rec.Code)
+	}
+	draft.Set("action", "save")
+	if rec := a.postForm("/s/every-type?lang=fr", fs, draft); rec.Code != http.StatusConflict {
+		t.Errorf("draft over a submitted response: %d", rec.Code)
+	}
+	if rec := a.do(request{path: link}); rec.Code != 200 || !strings.Contains(rec.Body.String(), "déjà répondu") || strings.Contains(rec.Body.String(), `name="t"`) {
+		t.Errorf("link after submitting shows the form again")
+	}
+	responses, _, _ := a.store.ListResponses(t.Context(), survey.ResponseFilter{SurveySlug: "every-type"})
+	if len(responses) != 1 || responses[0].LibraryID == "" || responses[0].Answers["count"] != 12.0 {
+		t.Errorf("stored %+v", responses)
+	}
+	tracking = decode[trackingBody](t, a.do(request{path: "/api/v1/surveys/every-type/tracking", token: admin}))
+	if tracking.Overall.Submitted != 1 || tracking.Overall.ResponseRate != 1 || len(tracking.NotResponding) != 0 {
+		t.Errorf("tracking after submit: %+v", tracking)
+	}
+}
+
+func TestInvitationPrefillAndEditAfterSubmit(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	link := a.invite(t, admin, "landscape", "Bibliothèque municipale de Lyon", "claire@bm-lyon.fr")
+	_, body := a.openForm(link)
+	for _, want := range []string{`value="Bibliothèque municipale de Lyon"`, `value="Lyon"`, `value="520000"`, `value="claire@bm-lyon.fr"`, `value="Claire Martin"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("directory data not prefilled: %s", want)
+		}
+	}
+}
+
+func TestInvitationInvalidLinks(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	link := a.invite(t, admin, "every-type", "Stadtbibliothek Köln", "info@stbib-koeln.de")
+	bogus := a.do(request{path: "/s/every-type?t=nope&lang=fr"})
+	other := a.do(request{path: strings.Replace(link, "every-type", "landscape", 1)})
+	invs, _ := a.store.ListInvitations(t.Context(), "every-type")
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/" + invs[0].ID + "/revoke", token: admin}); rec.Code != 204 {
+		t.Fatalf("revoke: %d", rec.Code)
+	}
+	revoked := a.do(request{path: link})
+	for name, rec := range map[string]*http.Response{"bogus": bogus.Result(), "other survey": other.Result(), "revoked": revoked.Result()} {
+		if rec.StatusCode != 404 {
+			t.Errorf("%s link: %d", name, rec.StatusCode)
+		}
+	}
+	if bogus.Body.String() != strings.ReplaceAll(revoked.Body.String(), tokenOf(t, link), "nope") {
+		t.Error("a revoked link's page differs from an unknown one's")
+	}
+	// Nor does a revoked link accept answers, by form or API.
+	values := validForm()
+	values.Set("t", tokenOf(t, link))
+	fs := formSession{cookies: bogus.Result().Cookies()}
+	if rec := a.postForm("/s/every-type", fs, values); rec.Code != 404 && rec.Code != 403 {
+		t.Errorf("revoked link by form: %d", rec.Code)
+	}
+	rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/responses", contentType: "application/json",
+		body: `{"invitation_token": "` + tokenOf(t, link) + `", "answers": {"pick": "a", "grid": {"r1": "lo"}, "count": 12}}`})
+	if e := decode[errorResponse](t, rec); rec.Code != 422 || e.Error.Fields[0].Path != "invitation_token" {
+		t.Errorf("revoked token by API: %d %+v", rec.Code, e)
+	}
+	if n := a.countResponses("every-type"); n != 0 {
+		t.Errorf("stored %d", n)
+	}
+}
+
+func TestInvitationByAPI(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	link := a.invite(t, admin, "every-type", "Helsinki City Library", "oodi@hel.fi")
+	submit := func(count int, submissionID string) *http.Response {
+		body := `{"invitation_token": "` + tokenOf(t, link) + `", "submission_id": "` + submissionID + `", "answers": {"pick": "a", "grid": {"r1": "lo"}, "count": ` + string(rune('0'+count)) + `}}`
+		return a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/responses", contentType: "application/json", body: body}).Result()
+	}
+	if r := submit(7, "first-attempt"); r.StatusCode != 201 {
+		t.Fatalf("first: %d", r.StatusCode)
+	}
+	// However the client names the submission, the library answers once.
+	if r := submit(7, "second-attempt"); r.StatusCode != 200 {
+		t.Errorf("retry: %d", r.StatusCode)
+	}
+	if r := submit(8, "third-attempt"); r.StatusCode != 409 {
+		t.Errorf("other answers: %d", r.StatusCode)
+	}
+	if n := a.countResponses("every-type"); n != 1 {
+		t.Errorf("stored %d, want 1", n)
+	}
+}
+
+func tokenOf(t *testing.T, link string) string {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get("t")
+}
