@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
 	"github.com/metlib/canvass/survey/store"
@@ -52,10 +53,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.SubmitRate == 0 {
 		submitRate.PerSecond = -1 // off
 	}
+	var mailer *mail.Sender
+	if m.Config.SMTP != nil {
+		mailer = mail.NewSender(*m.Config.SMTP)
+	}
 	srv, err := web.New(web.Config{
-		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, Store: st,
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Store: st,
 		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
-		SubmitRate: submitRate, Version: version,
+		SubmitRate: submitRate, Version: version, Mailer: mailer,
 	})
 	if err != nil {
 		return err

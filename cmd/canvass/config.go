@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/metlib/canvass/mail"
 )
 
 // Config is the configuration of `canvass serve`. Each field comes from an
@@ -25,6 +27,8 @@ type Config struct {
 	ShutdownGrace  time.Duration
 	SubmitRate     float64
 	StartupTimeout time.Duration
+	SMTPURL        string
+	SMTP           *mail.Config // parsed SMTPURL, nil when empty
 }
 
 // setting documents one configuration value: README's table is this list.
@@ -44,6 +48,7 @@ var settings = []setting{
 	{"CANVASS_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", func(c *Config) any { return &c.LogLevel }},
 	{"CANVASS_SHUTDOWN_GRACE", "shutdown-grace", "15s", "how long in-flight requests may finish on shutdown", nil},
 	{"CANVASS_SUBMIT_RATE", "submit-rate", "2", "public submissions per second per client IP, bursts of 10x (0 turns the limit off)", nil},
+	{"CANVASS_SMTP_URL", "smtp-url", "", "SMTP server for invitations and reminders, e.g. smtp://user:pass@mail.example.org:587?from=survey@example.org (empty: mail-merge file only)", func(c *Config) any { return &c.SMTPURL }},
 	{"CANVASS_STARTUP_TIMEOUT", "startup-timeout", "60s", "how long to wait for MongoDB at start-up before giving up", nil},
 }
 
@@ -127,6 +132,13 @@ func (c *Config) Validate() error {
 			if _, _, err := net.ParseCIDR(p); err != nil {
 				problems = append(problems, fmt.Sprintf("CANVASS_TRUSTED_PROXIES: %q is not an IP address or CIDR", p))
 			}
+		}
+	}
+	if c.SMTPURL != "" {
+		if smtp, err := mail.ParseURL(c.SMTPURL); err != nil {
+			problems = append(problems, "CANVASS_SMTP_URL: "+strings.TrimPrefix(err.Error(), "SMTP URL: "))
+		} else {
+			c.SMTP = &smtp
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

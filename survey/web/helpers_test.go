@@ -33,7 +33,7 @@ type app struct {
 	handler http.Handler
 }
 
-func newApp(t testing.TB) *app {
+func newApp(t testing.TB, adjust ...func(*web.Config)) *app {
 	t.Helper()
 	st := storetest.New(t)
 	ctx := context.Background()
@@ -60,7 +60,7 @@ func newApp(t testing.TB) *app {
 	if err := st.CreateSurvey(ctx, closed); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(configFor(st, func(c *web.Config) { c.MaxBodyBytes = 64 << 10 }))
+	srv, err := web.New(configFor(st, append([]func(*web.Config){func(c *web.Config) { c.MaxBodyBytes = 64 << 10 }}, adjust...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func newApp(t testing.TB) *app {
 // check them turn them on).
 func configFor(st *store.Store, adjust ...func(*web.Config)) web.Config {
 	cfg := web.Config{
-		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, Store: st,
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Store: st,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		CSRFSecret: []byte("0123456789abcdef0123456789abcdef"),
 		SubmitRate: web.RateLimit{PerSecond: -1}, LoginRate: web.RateLimit{PerSecond: -1},

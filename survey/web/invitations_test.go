@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	canvassmail "github.com/metlib/canvass/mail"
+	"github.com/metlib/canvass/mail/mailtest"
 	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/web"
 )
 
 // invite adds a library with a contact and invites it to slug, returning
@@ -203,4 +206,132 @@ func tokenOf(t *testing.T, link string) string {
 		t.Fatal(err)
 	}
 	return u.Query().Get("t")
+}
+
+// TestSendingCampaign sends invitations and reminders through a real SMTP
+// server started in-process and reads what it received.
+func TestSendingCampaign(t *testing.T) {
+	server := mailtest.Start(t)
+	server.Reject("nobody@gone.example")
+	cfg, err := canvassmail.ParseURL("smtp://" + server.Addr + "?from=Metropolitan%20Libraries%20Section%20<survey@section.example>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, func(c *web.Config) { c.Mailer = canvassmail.NewSender(cfg) })
+	admin := a.token(survey.RoleAdmin)
+	libraries := []string{
+		`{"name": "Bibliothèque municipale de Lyon", "city": "Lyon", "country": "FR", "type": "city_system", "contacts": [{"name": "Claire Martin", "email": "claire@bm-lyon.fr", "language": "fr"}]}`,
+		`{"name": "Biblioteca Pública de Bogotá", "city": "Bogotá", "country": "CO", "type": "city_system", "contacts": [{"name": "Ana Ruiz", "email": "ana@biblored.co", "language": "es"}]}`,
+		`{"name": "Toronto Public Library", "city": "Toronto", "country": "CA", "type": "city_system", "contacts": [{"name": "Vickery", "email": "ceo@tpl.ca", "language": "en"}]}`,
+		`{"name": "Gone Library", "city": "Oslo", "country": "NO", "type": "city_system", "contacts": [{"email": "nobody@gone.example"}]}`,
+		`{"name": "No Contact Library", "city": "Perth", "country": "AU", "type": "city_system"}`,
+	}
+	for _, body := range libraries {
+		if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"}); rec.Code != 201 {
+			t.Fatalf("library: %d %s", rec.Code, rec.Body)
+		}
+	}
+	rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations", token: admin, body: `{"all": true}`, contentType: "application/json"})
+	created := decode[struct {
+		Created int
+		Skipped []struct{ Name, Reason string }
+	}](t, rec)
+	if created.Created != 4 || len(created.Skipped) != 1 || created.Skipped[0].Reason != "no contact email" {
+		t.Fatalf("invite all: %+v", created)
+	}
+
+	// The French template is edited; a template without the link is refused.
+	bad := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/every-type/mail-templates/invitation/fr", token: admin, contentType: "application/json",
+		body: `{"subject": "Enquête", "body": "Bonjour {{.Name}}"}`})
+	if e := decode[errorResponse](t, bad); bad.Code != 422 || e.Error.Fields[0].Path != "body" {
+		t.Errorf("template without link: %d %+v", bad.Code, e)
+	}
+	rec = a.do(request{method: http.MethodPut, path: "/api/v1/surveys/every-type/mail-templates/invitation/fr", token: admin, contentType: "application/json",
+		body: `{"subject": "{{.Survey}} – {{.Library}}", "body": "Bonjour {{.Name}},\nVotre lien : {{.Link}}\n"}`})
+	if rec.Code != 200 {
+		t.Fatalf("save template: %d %s", rec.Code, rec.Body)
+	}
+
+	send := func(kind string) (sent int, failed []struct{ Email, Error string }) {
+		t.Helper()
+		rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/send", token: admin, body: `{"kind": "` + kind + `"}`, contentType: "application/json"})
+		if rec.Code != 200 {
+			t.Fatalf("send %s: %d %s", kind, rec.Code, rec.Body)
+		}
+		got := decode[struct {
+			Sent   int
+			Failed []struct{ Email, Error string }
+		}](t, rec)
+		return got.Sent, got.Failed
+	}
+	sent, failed := send("invitation")
+	if sent != 3 || len(failed) != 1 || failed[0].Email != "nobody@gone.example" || !strings.Contains(failed[0].Error, "No such mailbox") {
+		t.Fatalf("invitations: sent %d, failed %+v", sent, failed)
+	}
+	byTo := map[string]mailtest.Received{}
+	for _, m := range server.Messages() {
+		byTo[m.To] = m
+	}
+	fr, es, en := byTo["claire@bm-lyon.fr"], byTo["ana@biblored.co"], byTo["ceo@tpl.ca"]
+	if fr.Subject != "Tous les types de questions – Bibliothèque municipale de Lyon" || !strings.HasPrefix(fr.Body, "Bonjour Claire Martin,\nVotre lien : http") {
+		t.Errorf("French invitation from the edited template: %q %q", fr.Subject, fr.Body)
+	}
+	// The survey is not offered in Spanish: Bogotá gets the default language.
+	if !strings.Contains(es.Body, "Dear Ana Ruiz") || !strings.Contains(en.Body, "Dear Vickery") {
+		t.Errorf("built-in templates: %q / %q", es.Body, en.Body)
+	}
+	// The link in the email opens the library's form.
+	linkLine := regexp.MustCompile(`https?://\S+`).FindString(en.Body)
+	u, _ := url.Parse(linkLine)
+	if rec := a.do(request{path: u.RequestURI()}); rec.Code != 200 || !strings.Contains(rec.Body.String(), `name="t"`) {
+		t.Errorf("emailed link: %d", rec.Code)
+	}
+	// Sending again sends nothing: each library is invited once.
+	if sent, _ := send("invitation"); sent != 0 {
+		t.Errorf("second invitation round sent %d", sent)
+	}
+	list := decode[struct {
+		Invitations []struct {
+			Email, Status string
+			SendError     string `json:"send_error"`
+		}
+	}](t, a.do(request{path: "/api/v1/surveys/every-type/invitations", token: admin}))
+	errs := map[string]string{}
+	for _, inv := range list.Invitations {
+		errs[inv.Email] = inv.Status + " " + inv.SendError
+	}
+	if !strings.HasPrefix(errs["nobody@gone.example"], "not_sent ") || !strings.Contains(errs["nobody@gone.example"], "No such mailbox") || errs["ceo@tpl.ca"] != "opened " {
+		t.Errorf("statuses and errors: %v", errs)
+	}
+
+	// Toronto answers; the reminder goes to Lyon and Bogotá only.
+	values := validForm()
+	values.Set("t", tokenOf(t, u.String()))
+	fs, _ := a.openForm(u.RequestURI())
+	if rec := a.postForm("/s/every-type", fs, values); rec.Code != http.StatusSeeOther {
+		t.Fatalf("Toronto submits: %d", rec.Code)
+	}
+	before := len(server.Messages())
+	if sent, failed := send("reminder"); sent != 2 || len(failed) != 0 {
+		t.Errorf("reminders: %d sent, %+v failed", sent, failed)
+	}
+	reminded := map[string]string{}
+	for _, m := range server.Messages()[before:] {
+		reminded[m.To] = m.Subject
+	}
+	if len(reminded) != 2 || reminded["claire@bm-lyon.fr"] != "Rappel : Tous les types de questions" || reminded["ana@biblored.co"] != "Reminder: Every question type" {
+		t.Errorf("reminders went to %v", reminded)
+	}
+	tracking := decode[trackingBody](t, a.do(request{path: "/api/v1/surveys/every-type/tracking", token: admin}))
+	if tracking.Overall.Invited != 4 || tracking.Overall.Sent != 3 || tracking.Overall.Opened != 1 || tracking.Overall.Submitted != 1 || tracking.Overall.ResponseRate != 0.25 || len(tracking.NotResponding) != 3 {
+		t.Errorf("tracking after the campaign: %+v", tracking)
+	}
+}
+
+func TestSendingWithoutSMTP(t *testing.T) {
+	a := newApp(t)
+	rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/send", token: a.token(survey.RoleAdmin), body: `{"kind": "invitation"}`, contentType: "application/json"})
+	if e := decode[errorResponse](t, rec); rec.Code != 409 || !strings.Contains(e.Error.Message, "mail-merge") {
+		t.Errorf("send without SMTP: %d %+v", rec.Code, e)
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -33,8 +34,13 @@ type Config struct {
 	Logins      survey.LoginLimiter
 	Libraries   survey.LibraryStore
 	Invitations survey.InvitationStore
-	Store       Pinger
-	Logger      *slog.Logger
+	// MailTemplates keeps the invitation and reminder texts a working group edited.
+	MailTemplates survey.MailTemplateStore
+	// Mailer sends invitations and reminders; nil when no SMTP server is
+	// configured (the mail-merge file is then the way to send them).
+	Mailer *mail.Sender
+	Store  Pinger
+	Logger *slog.Logger
 	// CSRFSecret keys the respondent forms' CSRF tokens; every instance
 	// sharing a database must use the same one.
 	CSRFSecret []byte
@@ -76,7 +82,7 @@ type Server struct {
 // New builds the router with every route registered.
 func New(cfg Config) (*Server, error) {
 	if cfg.Surveys == nil || cfg.Responses == nil || cfg.Tokens == nil || cfg.Store == nil || cfg.Users == nil ||
-		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil || cfg.Invitations == nil {
+		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil || cfg.Invitations == nil || cfg.MailTemplates == nil {
 		return nil, errors.New("web: stores are required")
 	}
 	if len(cfg.CSRFSecret) < 16 {
@@ -194,6 +200,9 @@ func (s *Server) routes() {
 	write.POST("/surveys/:slug/invitations/:id/revoke", s.apiRevokeInvitation)
 	write.GET("/surveys/:slug/invitations/mailmerge.csv", s.apiMailMerge("csv"))
 	write.GET("/surveys/:slug/invitations/mailmerge.xlsx", s.apiMailMerge("xlsx"))
+	write.POST("/surveys/:slug/invitations/send", s.limitBody, s.apiSendInvitations)
+	read.GET("/surveys/:slug/mail-templates", s.apiMailTemplates)
+	write.PUT("/surveys/:slug/mail-templates/:kind/:lang", s.limitBody, s.apiSaveMailTemplate)
 	write.GET("/contacts/export", s.apiExportContact)
 	write.POST("/contacts/erase", s.apiEraseContact)
 
