@@ -358,3 +358,52 @@ func (s *Survey) Prefill(l *Library, contact Contact) Answers {
 	}
 	return out
 }
+
+// LibraryChange is one directory field an answer would change.
+type LibraryChange struct {
+	Field string `json:"field"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+}
+
+// ApplyToLibrary copies what the answers say about the library (the
+// questions Prefill fills, by id) into l, returning the fields it changed.
+// Unanswered questions leave the directory as it is; so does a type the
+// directory does not know. The caller saves l, and only when asked to.
+func (s *Survey) ApplyToLibrary(answers Answers, l *Library) []LibraryChange {
+	var changes []LibraryChange
+	set := func(field string, dst *string, id string) {
+		v := strings.TrimSpace(answers.String(id))
+		if v == "" || s.Question(id) == nil || v == *dst {
+			return
+		}
+		changes = append(changes, LibraryChange{Field: field, From: *dst, To: v})
+		*dst = v
+	}
+	setInt := func(field string, dst *int, id string) {
+		f, ok := answers[id].(float64)
+		if !ok || s.Question(id) == nil || f < 0 || int(f) == *dst {
+			return
+		}
+		changes = append(changes, LibraryChange{Field: field, From: strconv.Itoa(*dst), To: strconv.Itoa(int(f))})
+		*dst = int(f)
+	}
+	set("name", &l.Name, "library_name")
+	set("city", &l.City, "city")
+	country := l.Country
+	set("country", &country, "country")
+	l.Country = country
+	if r := Region(answers.String("region")); r != "" && s.Question("region") != nil && r != l.Region && RegionLabels[r] != nil {
+		changes = append(changes, LibraryChange{Field: "region", From: string(l.Region), To: string(r)})
+		derived, _ := RegionOf(l.Country)
+		l.Region, l.RegionSet = r, r != derived
+	}
+	if t := LibraryType(answers.String("org_type")); t != "" && s.Question("org_type") != nil && t != l.Type && LibraryTypeLabels[t] != nil {
+		changes = append(changes, LibraryChange{Field: "type", From: string(l.Type), To: string(t)})
+		l.Type = t
+	}
+	set("website", &l.Website, "website")
+	setInt("population_served", &l.PopulationServed, "population_served")
+	setInt("branches", &l.Branches, "service_points_branches")
+	return changes
+}

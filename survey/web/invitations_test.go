@@ -3,11 +3,14 @@ package web_test
 import (
 	"encoding/csv"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/metlib/canvass/demo"
 	canvassmail "github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/mail/mailtest"
 	"github.com/metlib/canvass/survey"
@@ -333,5 +336,69 @@ func TestSendingWithoutSMTP(t *testing.T) {
 	rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/send", token: a.token(survey.RoleAdmin), body: `{"kind": "invitation"}`, contentType: "application/json"})
 	if e := decode[errorResponse](t, rec); rec.Code != 409 || !strings.Contains(e.Error.Message, "mail-merge") {
 		t.Errorf("send without SMTP: %d %+v", rec.Code, e)
+	}
+}
+
+// TestEditAfterSubmitAndUpdateDirectory: the landscape survey lets an
+// invited library change its answers until it closes, and what it says
+// about itself can be carried into the directory on request.
+func TestEditAfterSubmitAndUpdateDirectory(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	link := a.invite(t, admin, "landscape", "Bibliothèque municipale de Lyon", "claire@bm-lyon.fr")
+	sv, err := a.store.FindSurvey(t.Context(), "landscape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := demo.Responses(sv, 1, 7, time.Now())[0].Answers
+	answers["library_name"], answers["city"], answers["country"], answers["region"] = "BM Lyon", "Lyon", "FR", "europe"
+	answers["population_served"] = 530000.0
+	submit := func(a2 survey.Answers) *httptest.ResponseRecorder {
+		data, _ := survey.MarshalAnswers(a2)
+		return a.do(request{method: http.MethodPost, path: "/api/v1/surveys/landscape/responses", contentType: "application/json",
+			body: `{"invitation_token": "` + tokenOf(t, link) + `", "language": "fr", "answers": ` + string(data) + `}`})
+	}
+	rec := submit(answers)
+	if rec.Code != 201 {
+		t.Fatalf("submit: %d %s", rec.Code, rec.Body)
+	}
+	id := decode[struct{ ID string }](t, rec).ID
+	answers["population_served"] = 540000.0
+	if rec := submit(answers); rec.Code != 200 {
+		t.Fatalf("edit after submit: %d %s", rec.Code, rec.Body)
+	}
+	if n := a.countResponses("landscape"); n != 1 {
+		t.Errorf("%d responses, want 1", n)
+	}
+	stored, _ := a.store.FindResponse(t.Context(), id)
+	if stored.Answers["population_served"] != 540000.0 || stored.SubmittedAt == nil {
+		t.Errorf("stored after edit: %v", stored.Answers["population_served"])
+	}
+	// The link now opens the submitted answers for editing.
+	if rec := a.do(request{path: link}); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Vous pouvez modifier") || !strings.Contains(rec.Body.String(), `value="540000"`) {
+		t.Errorf("link after submit: %d", rec.Code)
+	}
+
+	type changesBody struct {
+		Library libraryBody
+		Changes []survey.LibraryChange
+		Applied bool
+	}
+	preview := decode[changesBody](t, a.do(request{method: http.MethodPost, path: "/api/v1/responses/" + id + "/update-library", token: admin, body: `{}`, contentType: "application/json"}))
+	want := map[string]string{"name": "Bibliothèque municipale de Lyon → BM Lyon", "population_served": "520000 → 540000"}
+	got := map[string]string{}
+	for _, ch := range preview.Changes {
+		got[ch.Field] = ch.From + " → " + ch.To
+	}
+	if preview.Applied || got["name"] != want["name"] || got["population_served"] != want["population_served"] || got["city"] != "" {
+		t.Errorf("preview %+v", preview)
+	}
+	if lib, _ := a.store.FindLibrary(t.Context(), preview.Library.ID); lib.Name != "Bibliothèque municipale de Lyon" {
+		t.Errorf("a preview changed the directory: %s", lib.Name)
+	}
+	done := decode[changesBody](t, a.do(request{method: http.MethodPost, path: "/api/v1/responses/" + id + "/update-library", token: admin, body: `{"confirm": true}`, contentType: "application/json"}))
+	lib, _ := a.store.FindLibrary(t.Context(), preview.Library.ID)
+	if !done.Applied || lib.Name != "BM Lyon" || lib.PopulationServed != 540000 || lib.Contacts[0].Email != "claire@bm-lyon.fr" {
+		t.Errorf("applied %+v → %+v", done, lib)
 	}
 }

@@ -85,6 +85,7 @@ var routeRules = map[string]access{
 	"GET /api/v1/surveys/:slug/invitations/mailmerge.csv":  adminOnly,
 	"GET /api/v1/surveys/:slug/invitations/mailmerge.xlsx": adminOnly,
 	"POST /api/v1/surveys/:slug/invitations/send":          adminOnly,
+	"POST /api/v1/responses/:id/update-library":            adminOnly,
 	"GET /api/v1/surveys/:slug/mail-templates":             analystOnly,
 	"PUT /api/v1/surveys/:slug/mail-templates/:kind/:lang": adminOnly,
 	"GET /api/v1/libraries/:id":                            analystOnly,

@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	write.POST("/surveys/:slug/publish", s.apiSetStatus(survey.StatusOpen))
 	write.POST("/surveys/:slug/close", s.apiSetStatus(survey.StatusClosed))
 	write.DELETE("/responses/:id", s.apiDeleteResponse)
+	write.POST("/responses/:id/update-library", s.limitBody, s.apiUpdateLibraryFromResponse)
 	write.GET("/audit", s.apiListAudit)
 	write.POST("/libraries", s.limitBody, s.apiCreateLibrary)
 	write.PUT("/libraries/:id", s.limitBody, s.apiUpdateLibrary)
