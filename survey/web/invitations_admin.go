@@ -52,13 +52,26 @@ func (s *Server) apiCreateInvitations(c *gin.Context) {
 		s.renderError(c, survey.Errorf(survey.EINVALID, "Say which libraries: library_ids, region, member, or all."))
 		return
 	}
-	type skipped struct {
-		LibraryID string `json:"library_id"`
-		Name      string `json:"name"`
-		Reason    string `json:"reason"`
+	created, skips, err := s.inviteLibraries(c, sv, libs)
+	if err != nil {
+		s.renderError(c, err)
+		return
 	}
-	var created []string
-	skips := []skipped{}
+	s.audit(c, "invitation.create", "survey:"+sv.Slug, strconv.Itoa(len(created))+" libraries invited")
+	c.JSON(http.StatusCreated, gin.H{"created": len(created), "skipped": skips})
+}
+
+type skipped struct {
+	LibraryID string `json:"library_id"`
+	Name      string `json:"name"`
+	Reason    string `json:"reason"`
+}
+
+// inviteLibraries invites each library once, at its first contact with an
+// email, in that contact's language when the survey offers it.
+func (s *Server) inviteLibraries(c *gin.Context, sv *survey.Survey, libs []*survey.Library) (created []string, skips []skipped, err error) {
+	ctx := c.Request.Context()
+	skips = []skipped{}
 	for _, l := range libs {
 		var contact *survey.Contact
 		for i := range l.Contacts {
@@ -82,12 +95,10 @@ func (s *Server) apiCreateInvitations(c *gin.Context) {
 		case survey.ECONFLICT:
 			skips = append(skips, skipped{l.ID, l.Name, "already invited"})
 		default:
-			s.renderError(c, err)
-			return
+			return created, skips, err
 		}
 	}
-	s.audit(c, "invitation.create", "survey:"+sv.Slug, strconv.Itoa(len(created))+" libraries invited")
-	c.JSON(http.StatusCreated, gin.H{"created": len(created), "skipped": skips})
+	return created, skips, nil
 }
 
 type invitationJSON struct {

@@ -114,15 +114,25 @@ func (s *Server) apiSendInvitations(c *gin.Context) {
 		s.renderError(c, &survey.Error{Code: survey.EINVALID, Message: "Say what to send.", Fields: []survey.FieldError{{Path: "kind", Message: "kind is invitation or reminder."}}})
 		return
 	}
-	list, invs, err := s.invitationsWithLibraries(c, sv.Slug)
+	sent, failures, err := s.sendInvitationMail(c, sv, body.Kind)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, gin.H{"kind": body.Kind, "sent": sent, "failed": failures})
+}
+
+// sendInvitationMail emails kind to the invitations due one and records
+// each outcome on its invitation.
+func (s *Server) sendInvitationMail(c *gin.Context, sv *survey.Survey, kind survey.MailKind) (sent int, failures []sendFailure, err error) {
+	ctx := c.Request.Context()
+	list, invs, err := s.invitationsWithLibraries(c, sv.Slug)
+	if err != nil {
+		return 0, nil, err
+	}
 	templates, err := s.mailTemplates(c, sv)
 	if err != nil {
-		s.renderError(c, err)
-		return
+		return 0, nil, err
 	}
 	closes := ""
 	if sv.ClosesAt != nil {
@@ -132,7 +142,7 @@ func (s *Server) apiSendInvitations(c *gin.Context) {
 	var messages []canvassmail.Message
 	for i, inv := range invs {
 		due := inv.Status == survey.InvitationNotSent
-		if body.Kind == survey.MailReminder {
+		if kind == survey.MailReminder {
 			due = inv.Status != survey.InvitationNotSent && inv.Status != survey.InvitationSubmitted
 		}
 		if !due || inv.Revoked {
@@ -140,7 +150,7 @@ func (s *Server) apiSendInvitations(c *gin.Context) {
 		}
 		var tmpl survey.MailTemplate
 		for _, t := range templates {
-			if t.Kind == body.Kind && (t.Language == inv.Language || tmpl.Subject == "" && t.Language == sv.DefaultLanguage) {
+			if t.Kind == kind && (t.Language == inv.Language || tmpl.Subject == "" && t.Language == sv.DefaultLanguage) {
 				tmpl = t
 			}
 		}
@@ -149,19 +159,16 @@ func (s *Server) apiSendInvitations(c *gin.Context) {
 		// delivered message always works.
 		link := s.newLink(c, inv)
 		if err := s.cfg.Invitations.UpdateInvitation(ctx, inv); err != nil {
-			s.renderError(c, err)
-			return
+			return 0, nil, err
 		}
 		subject, text, err := tmpl.Render(survey.MailData{Name: inv.Name, Library: list[i].Library, Survey: sv.Title.In(lang, sv.DefaultLanguage), Link: link, Closes: closes})
 		if err != nil {
-			s.renderError(c, err)
-			return
+			return 0, nil, err
 		}
 		targets = append(targets, i)
 		messages = append(messages, canvassmail.Message{To: mail.Address{Name: inv.Name, Address: inv.Email}, Subject: subject, Body: text})
 	}
-	failures := []sendFailure{}
-	sent := 0
+	failures = []sendFailure{}
 	err = s.cfg.Mailer.SendAll(ctx, messages, func(m int, sendErr error) {
 		inv := invs[targets[m]]
 		if sendErr != nil {
@@ -170,7 +177,7 @@ func (s *Server) apiSendInvitations(c *gin.Context) {
 		} else {
 			sent++
 			inv.SendError = ""
-			if body.Kind == survey.MailReminder {
+			if kind == survey.MailReminder {
 				inv.Reminders++
 			}
 			inv.Advance(survey.InvitationSent, s.now())
@@ -180,9 +187,8 @@ func (s *Server) apiSendInvitations(c *gin.Context) {
 		}
 	})
 	if err != nil {
-		s.renderError(c, &survey.Error{Code: survey.EUNAVAILABLE, Message: "Could not reach the SMTP server: " + err.Error(), Err: err})
-		return
+		return 0, nil, &survey.Error{Code: survey.EUNAVAILABLE, Message: "Could not reach the SMTP server: " + err.Error(), Err: err}
 	}
-	s.audit(c, "invitation.send", "survey:"+sv.Slug, string(body.Kind)+": "+strconv.Itoa(sent)+" sent, "+strconv.Itoa(len(failures))+" failed")
-	c.JSON(http.StatusOK, gin.H{"kind": body.Kind, "sent": sent, "failed": failures})
+	s.audit(c, "invitation.send", "survey:"+sv.Slug, string(kind)+": "+strconv.Itoa(sent)+" sent, "+strconv.Itoa(len(failures))+" failed")
+	return sent, failures, nil
 }

@@ -1,0 +1,348 @@
+package web
+
+import (
+	"encoding/base64"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/directory"
+	"github.com/metlib/canvass/survey"
+)
+
+// The working group's directory pages: the list with its filters, a
+// library's form (create, edit, merge a duplicate in, delete) and the
+// import, whose dry run is shown before anything is written.
+
+type option struct{ Value, Label string }
+
+func regionOptions() []option {
+	out := []option{}
+	for _, r := range survey.Regions {
+		out = append(out, option{string(r), survey.RegionLabels[r].In("en", "en")})
+	}
+	return out
+}
+
+func typeOptions() []option {
+	out := []option{}
+	for _, t := range []survey.LibraryType{survey.CitySystem, survey.RegionalSystem, survey.NationalState, survey.Consortium, survey.OtherType} {
+		out = append(out, option{string(t), survey.LibraryTypeLabels[t].In("en", "en")})
+	}
+	return out
+}
+
+type librariesAdminPage struct {
+	page
+	Libraries    []*survey.Library
+	Total        int
+	Query        url.Values
+	Regions      []option
+	Types        []option
+	Page, Pages  int
+	PrevQ, NextQ string
+	ExportQ      string
+}
+
+func (s *Server) librariesAdminPage(c *gin.Context) {
+	f, err := libraryFilter(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	pageNo, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
+	if pageNo < 1 {
+		pageNo = 1
+	}
+	const perPage = 50
+	f.Offset, f.Limit = (pageNo-1)*perPage, perPage
+	libs, total, err := s.cfg.Libraries.ListLibraries(c.Request.Context(), f)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	q := c.Request.URL.Query()
+	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptions(), Types: typeOptions(),
+		Page: pageNo, Pages: (total + perPage - 1) / perPage}
+	q.Del("done")
+	q.Del("problem")
+	q.Del("page")
+	p.ExportQ = q.Encode()
+	if pageNo > 1 {
+		q.Set("page", strconv.Itoa(pageNo-1))
+		p.PrevQ = q.Encode()
+	}
+	if pageNo < p.Pages {
+		q.Set("page", strconv.Itoa(pageNo+1))
+		p.NextQ = q.Encode()
+	}
+	s.renderPage(c, http.StatusOK, "admin_libraries.html", p)
+}
+
+type contactRow struct {
+	Index                       int
+	Name, Role, Email, Language string
+	Consent                     bool
+	ConsentAt                   string
+}
+
+type libraryAdminPage struct {
+	page
+	Library  *survey.Library
+	New      bool
+	Contacts []contactRow
+	Problems []survey.FieldError
+	Regions  []option
+	Types    []option
+	Others   []*survey.Library // candidates to merge in
+}
+
+func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library, isNew bool, problems []survey.FieldError) {
+	title := "New library"
+	if !isNew {
+		title = l.Name
+	}
+	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptions(), Types: typeOptions()}
+	for i, ct := range append(append([]survey.Contact(nil), l.Contacts...), survey.Contact{}) {
+		row := contactRow{Index: i, Name: ct.Name, Role: ct.Role, Email: ct.Email, Language: ct.Language, Consent: ct.Consent}
+		if ct.ConsentAt != nil {
+			row.ConsentAt = formatDate(ct.ConsentAt)
+		}
+		p.Contacts = append(p.Contacts, row)
+	}
+	if !isNew {
+		// Likely duplicates first: same country.
+		others, _, err := s.cfg.Libraries.ListLibraries(c.Request.Context(), survey.LibraryFilter{Country: l.Country})
+		if err == nil {
+			for _, o := range others {
+				if o.ID != l.ID {
+					p.Others = append(p.Others, o)
+				}
+			}
+		}
+	}
+	s.renderPage(c, status, "admin_library.html", p)
+}
+
+func (s *Server) newLibraryPage(c *gin.Context) {
+	s.renderLibraryForm(c, http.StatusOK, &survey.Library{}, true, nil)
+}
+
+func (s *Server) libraryAdminPage(c *gin.Context) {
+	l, err := s.cfg.Libraries.FindLibrary(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.renderLibraryForm(c, http.StatusOK, l, false, nil)
+}
+
+// libraryFromForm reads the library form; numbers that are not numbers
+// are problems, reported with the rest.
+func libraryFromForm(c *gin.Context) (*survey.Library, []survey.FieldError) {
+	var problems []survey.FieldError
+	number := func(field string) int {
+		v := strings.TrimSpace(c.PostForm(field))
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(strings.ReplaceAll(strings.ReplaceAll(v, ",", ""), " ", ""))
+		if err != nil || n < 0 {
+			problems = append(problems, survey.FieldError{Path: field, Message: "Give a whole number (or leave it empty)."})
+		}
+		return n
+	}
+	l := &survey.Library{Name: c.PostForm("name"), City: c.PostForm("city"), Country: c.PostForm("country"), Type: survey.LibraryType(c.PostForm("type")),
+		Website: c.PostForm("website"), Member: c.PostForm("member") == "on", PublicProfile: c.PostForm("public_profile") == "on"}
+	l.PopulationServed, l.Branches = number("population_served"), number("branches")
+	if r := c.PostForm("region"); r != "" {
+		l.Region, l.RegionSet = survey.Region(r), true
+	}
+	for i := 0; i < 100; i++ {
+		prefix := "contact" + strconv.Itoa(i) + "_"
+		if _, ok := c.GetPostForm(prefix + "email"); !ok {
+			break
+		}
+		ct := survey.Contact{Name: c.PostForm(prefix + "name"), Role: c.PostForm(prefix + "role"), Email: c.PostForm(prefix + "email"),
+			Language: c.PostForm(prefix + "language"), Consent: c.PostForm(prefix+"consent") == "on"}
+		if strings.TrimSpace(ct.Name+ct.Role+ct.Email) != "" {
+			l.Contacts = append(l.Contacts, ct)
+		}
+	}
+	l.Normalize()
+	if err := l.Validate(); err != nil {
+		problems = append(problems, survey.ErrorFields(err)...)
+	}
+	return l, problems
+}
+
+func (s *Server) saveLibraryForm(c *gin.Context) {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	l, problems := libraryFromForm(c)
+	var current *survey.Library
+	if id != "" {
+		var err error
+		if current, err = s.cfg.Libraries.FindLibrary(ctx, id); err != nil {
+			s.renderError(c, err)
+			return
+		}
+		l.ID, l.CreatedAt = current.ID, current.CreatedAt
+		// Keep the date consent was first given.
+		for i := range l.Contacts {
+			for _, old := range current.Contacts {
+				if old.Email == l.Contacts[i].Email && old.Consent && l.Contacts[i].Consent {
+					l.Contacts[i].ConsentAt = old.ConsentAt
+				}
+			}
+		}
+	}
+	if len(problems) > 0 {
+		s.renderLibraryForm(c, http.StatusUnprocessableEntity, l, id == "", problems)
+		return
+	}
+	stampConsent(l, s.now())
+	var err error
+	if id == "" {
+		l.CreatedAt = s.now()
+		err = s.cfg.Libraries.CreateLibrary(ctx, l)
+	} else {
+		err = s.cfg.Libraries.UpdateLibrary(ctx, l)
+	}
+	if err != nil {
+		if fields := survey.ErrorFields(err); len(fields) > 0 || survey.ErrorCode(err) == survey.ECONFLICT {
+			if len(fields) == 0 {
+				fields = []survey.FieldError{{Path: "name", Message: survey.ErrorMessage(err)}}
+			}
+			s.renderLibraryForm(c, http.StatusUnprocessableEntity, l, id == "", fields)
+			return
+		}
+		s.renderError(c, err)
+		return
+	}
+	action := "library.update"
+	if id == "" {
+		action = "library.create"
+	}
+	s.audit(c, action, "library:"+l.ID, l.Name)
+	c.Redirect(http.StatusSeeOther, "/admin/libraries/"+l.ID+"?done="+url.QueryEscape("Saved."))
+}
+
+func (s *Server) deleteLibraryForm(c *gin.Context) {
+	ctx := c.Request.Context()
+	l, err := s.cfg.Libraries.FindLibrary(ctx, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := s.cfg.Libraries.DeleteLibrary(ctx, l.ID); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.audit(c, "library.delete", "library:"+l.ID, l.Name)
+	c.Redirect(http.StatusSeeOther, "/admin/libraries?done="+url.QueryEscape(l.Name+" was deleted."))
+}
+
+func (s *Server) mergeLibraryForm(c *gin.Context) {
+	ctx := c.Request.Context()
+	target, err := s.cfg.Libraries.FindLibrary(ctx, c.Param("id"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	from, err := s.cfg.Libraries.FindLibrary(ctx, c.PostForm("from"))
+	if err != nil || from.ID == target.ID {
+		c.Redirect(http.StatusSeeOther, "/admin/libraries/"+target.ID+"?problem="+url.QueryEscape("Choose another library of the directory to merge in."))
+		return
+	}
+	directory.MergeInto(target, from)
+	if err := s.cfg.Libraries.UpdateLibrary(ctx, target); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := s.cfg.Libraries.DeleteLibrary(ctx, from.ID); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.audit(c, "library.merge", "library:"+target.ID, "merged "+from.Name+" ("+from.ID+")")
+	c.Redirect(http.StatusSeeOther, "/admin/libraries/"+target.ID+"?done="+url.QueryEscape(from.Name+" was merged into this library."))
+}
+
+type importPage struct {
+	page
+	Plan     *directory.Plan
+	Data     string // the file, base64, carried to the confirmation
+	Filename string
+	Merge    bool
+	Problem  string
+	Created  int
+	Merged   int
+	Applied  bool
+}
+
+func (s *Server) importPageGet(c *gin.Context) {
+	s.renderPage(c, http.StatusOK, "admin_import.html", importPage{page: s.adminPage(c, "Import libraries")})
+}
+
+// importLibrariesForm shows the dry run of an uploaded file; the page's
+// confirmation posts the same file back with confirm=yes.
+func (s *Server) importLibrariesForm(c *gin.Context) {
+	p := importPage{page: s.adminPage(c, "Import libraries"), Merge: c.PostForm("merge") == "on"}
+	var data []byte
+	if encoded := c.PostForm("data"); encoded != "" {
+		var err error
+		if data, err = base64.StdEncoding.DecodeString(encoded); err != nil {
+			p.Problem = "The file was damaged on the way back; upload it again."
+			s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
+			return
+		}
+		p.Filename = c.PostForm("filename")
+	} else {
+		fh, err := c.FormFile("file")
+		if err != nil {
+			p.Problem = "Choose a .csv or .xlsx file to import."
+			s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
+			return
+		}
+		p.Filename = fh.Filename
+		f, err := fh.Open()
+		if err == nil {
+			data, err = io.ReadAll(f)
+			f.Close()
+		}
+		if err != nil {
+			p.Problem = "The file could not be read: " + err.Error()
+			s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
+			return
+		}
+	}
+	format := strings.ToLower(p.Filename[strings.LastIndexByte(p.Filename, '.')+1:])
+	rows, unknown, err := directory.Read(data, format)
+	if err != nil {
+		p.Problem = survey.ErrorMessage(err)
+		s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
+		return
+	}
+	plan, err := directory.MakePlan(c.Request.Context(), s.cfg.Libraries, rows, unknown, p.Merge)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p.Plan = plan
+	if c.PostForm("confirm") == "yes" {
+		created, merged, err := directory.Apply(c.Request.Context(), s.cfg.Libraries, plan, s.now())
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		s.audit(c, "library.import", "libraries", strconv.Itoa(created)+" created, "+strconv.Itoa(merged)+" merged")
+		p.Applied, p.Created, p.Merged = true, created, merged
+	} else {
+		p.Data = base64.StdEncoding.EncodeToString(data)
+	}
+	s.renderPage(c, http.StatusOK, "admin_import.html", p)
+}
