@@ -99,6 +99,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stderr, usage)
 		return errUsageShown
 	}
+	// "canvass token --help" (or a group with no subcommand) prints the usage.
+	switch args[0] {
+	case "token", "user", "survey", "libraries":
+		if len(args) == 1 || args[1] == "-h" || args[1] == "-help" || args[1] == "--help" || args[1] == "help" {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+	}
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stderr, getenv)
