@@ -38,6 +38,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckAnswers$$' -fuzztime $(FUZZTIME) ./survey/
 	$(GO) test -run '^$$' -fuzz '^FuzzFormAnswers$$' -fuzztime $(FUZZTIME) ./survey/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./survey/xlsform/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./directory/
 
 ## load: 5,000 simulated respondents at concurrency 64 against a fresh server; checks nothing is lost or doubled
 load:

@@ -9,43 +9,55 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/metlib/canvass/survey/store"
 )
 
-var uri string
+var (
+	startOnce sync.Once
+	uri       string
+	startErr  error
+	embedded  *store.Embedded
+	dir       string
+)
 
-// Main starts the embedded server, runs the package's tests and stops it.
-// Call it from TestMain.
+// Main runs the package's tests and then stops the embedded server, which
+// starts with the first test that asks for a store (so fuzz workers and
+// packages' pure tests do not pay for it). Call it from TestMain.
 func Main(m *testing.M) {
-	dir, err := os.MkdirTemp("", "canvass-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	e, err := store.StartEmbedded(dir, slog.New(slog.NewTextHandler(os.Stderr, nil)))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	uri = e.URI
 	code := m.Run()
-	if err := e.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	if embedded != nil {
+		if err := embedded.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		_ = os.RemoveAll(dir)
 	}
-	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 
-// URI returns the embedded server's connection string.
-func URI() string { return uri }
+func start() {
+	if dir, startErr = os.MkdirTemp("", "canvass-test-"); startErr != nil {
+		return
+	}
+	if embedded, startErr = store.StartEmbedded(dir, slog.New(slog.NewTextHandler(os.Stderr, nil))); startErr == nil {
+		uri = embedded.URI
+	}
+}
+
+// URI returns the embedded server's connection string, starting it if need be.
+func URI() string {
+	startOnce.Do(start)
+	return uri
+}
 
 // New returns a store on a database of its own, dropped when the test ends.
 func New(tb testing.TB) *store.Store {
 	tb.Helper()
-	if uri == "" {
-		tb.Fatal("storetest.Main was not called from TestMain")
+	startOnce.Do(start)
+	if startErr != nil {
+		tb.Fatalf("start the embedded database: %v", startErr)
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
