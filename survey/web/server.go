@@ -76,6 +76,7 @@ type Server struct {
 	submitLimit   *ipLimiter
 	loginLimit    *ipLimiter
 	results       resultCache
+	embedCounts   countsCache
 	metrics       *metrics
 }
 
@@ -163,6 +164,13 @@ func (s *Server) routes() {
 	e.GET("/s/:slug/thanks", s.showThanks)
 	e.GET("/libraries", s.librariesPage)
 	e.GET("/libraries/:id", s.libraryPage)
+
+	// The section webpage's embeds: counts only, framable, open to any origin.
+	embed := e.Group("/embed", embedHeaders)
+	embed.GET("/:slug", s.embedPage)
+	embed.GET("/:slug/counts.json", s.embedCountsJSON)
+	embed.GET("/:slug/badge.svg", s.embedBadge)
+	embed.GET("/:slug/widget.js", serveWidget)
 
 	api := e.Group("/api/v1", s.authenticate)
 	api.GET("/surveys/:slug/form", s.apiForm)

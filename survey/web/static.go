@@ -31,3 +31,10 @@ func serveStatic(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=3600")
 	c.FileFromFS(name, staticFS)
 }
+
+// serveWidget serves the embed script under any survey's path, so a host
+// page's snippet names one URL.
+func serveWidget(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=3600")
+	c.FileFromFS("widget.js", staticFS)
+}

@@ -1,0 +1,343 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// The embed routes publish live response counts for the section webpage:
+// counts only, never a response, with counts under the survey's threshold
+// k shown as "fewer than k". They are the only routes other sites may
+// frame or fetch from.
+
+// countsTTL is how long counts are reused: a response stored through
+// another instance shows within this time; one stored here, at once.
+const countsTTL = 10 * time.Second
+
+// publicCount is a count that may be suppressed.
+type publicCount struct {
+	Key       string `json:"key"`
+	Label     string `json:"label"`
+	Count     *int   `json:"count"`                // null when suppressed
+	FewerThan int    `json:"fewer_than,omitempty"` // k, when suppressed
+}
+
+type publicCounts struct {
+	Survey    string        `json:"survey"`
+	Title     string        `json:"title"`
+	Language  string        `json:"language"`
+	Total     publicCount   `json:"total"`
+	Countries *int          `json:"countries"` // null when the total is suppressed
+	ByRegion  []publicCount `json:"by_region"`
+	ByType    []publicCount `json:"by_type"`
+	Threshold int           `json:"threshold"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+// rawCounts are the unsuppressed tallies of a survey's submitted responses.
+type rawCounts struct {
+	total     int
+	countries int
+	byRegion  map[survey.Region]int
+	byType    map[survey.LibraryType]int
+	at        time.Time
+}
+
+type countsEntry struct {
+	mu         sync.Mutex
+	counts     *rawCounts
+	generation int
+}
+
+type countsCache struct {
+	mu      sync.Mutex
+	entries map[string]*countsEntry
+}
+
+func (cc *countsCache) entry(slug string) *countsEntry {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.entries == nil {
+		cc.entries = map[string]*countsEntry{}
+	}
+	e := cc.entries[slug]
+	if e == nil {
+		e = &countsEntry{}
+		cc.entries[slug] = e
+	}
+	return e
+}
+
+// counts returns a survey's tallies, computed at most once per countsTTL
+// (or local change) however many requests ask at once.
+func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*rawCounts, error) {
+	e := s.embedCounts.entry(sv.Slug)
+	generation := s.results.generation(sv.Slug)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.counts != nil && e.generation == generation && s.now().Sub(e.counts.at) < countsTTL {
+		return e.counts, nil
+	}
+	rc, err := s.tally(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	e.counts, e.generation = rc, generation
+	return rc, nil
+}
+
+// tally counts the submitted responses by region, library type (the
+// directory's, for an invited library; else the org_type answer) and
+// country.
+func (s *Server) tally(ctx context.Context, sv *survey.Survey) (*rawCounts, error) {
+	rc := &rawCounts{byRegion: map[survey.Region]int{}, byType: map[survey.LibraryType]int{}, at: s.now()}
+	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	typeOf := map[string]survey.LibraryType{}
+	for _, l := range libs {
+		typeOf[l.ID] = l.Type
+	}
+	countries := map[string]bool{}
+	err = s.cfg.Responses.EachResponse(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}, func(r *survey.Response) error {
+		rc.total++
+		if r.Country != "" {
+			countries[r.Country] = true
+		}
+		region := r.Region
+		if region == "" {
+			region = "unknown"
+		}
+		rc.byRegion[region]++
+		t := typeOf[r.LibraryID]
+		if t == "" {
+			t = survey.LibraryType(r.Answers.String("org_type"))
+		}
+		if survey.LibraryTypeLabels[t] == nil {
+			t = "unknown"
+		}
+		rc.byType[t]++
+		return nil
+	})
+	rc.countries = len(countries)
+	return rc, err
+}
+
+// suppress applies the threshold: a count under k is shown as "fewer than k".
+func suppress(key, label string, n, k int) publicCount {
+	if n > 0 && n < k {
+		return publicCount{Key: key, Label: label, FewerThan: k}
+	}
+	return publicCount{Key: key, Label: label, Count: &n}
+}
+
+func threshold(sv *survey.Survey) int {
+	if sv.Settings.SmallCellThreshold > 0 {
+		return sv.Settings.SmallCellThreshold
+	}
+	return 5
+}
+
+func (s *Server) publicCountsOf(rc *rawCounts, sv *survey.Survey, lang string) publicCounts {
+	k := threshold(sv)
+	out := publicCounts{Survey: sv.Slug, Title: sv.Title.In(lang, sv.DefaultLanguage), Language: lang, Total: suppress("total", ui(lang, "responses"), rc.total, k),
+		Threshold: k, UpdatedAt: rc.at.UTC().Truncate(time.Second), ByRegion: []publicCount{}, ByType: []publicCount{}}
+	if out.Total.Count != nil {
+		n := rc.countries
+		out.Countries = &n
+	}
+	for _, r := range survey.Regions {
+		out.ByRegion = append(out.ByRegion, suppress(string(r), survey.RegionLabels[r].In(lang, "en"), rc.byRegion[r], k))
+	}
+	if n := rc.byRegion["unknown"]; n > 0 {
+		out.ByRegion = append(out.ByRegion, suppress("unknown", ui(lang, "unknown"), n, k))
+	}
+	types := make([]string, 0, len(rc.byType))
+	for t := range rc.byType {
+		types = append(types, string(t))
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		label := ui(lang, "unknown")
+		if l := survey.LibraryTypeLabels[survey.LibraryType(t)]; l != nil {
+			label = l.In(lang, "en")
+		}
+		out.ByType = append(out.ByType, suppress(t, label, rc.byType[survey.LibraryType(t)], k))
+	}
+	return out
+}
+
+// embedSurvey finds a survey whose counts are public; any other slug gets
+// the same 404 as an unknown one.
+func (s *Server) embedSurvey(c *gin.Context) *survey.Survey {
+	sv, err := s.surveys.find(c.Request.Context(), c.Param("slug"))
+	if err == nil && !sv.Settings.PublicCounts {
+		err = survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", c.Param("slug"))
+	}
+	if err != nil {
+		if survey.ErrorCode(err) == survey.ENOTFOUND {
+			err = survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", c.Param("slug"))
+		}
+		s.renderError(c, err)
+		return nil
+	}
+	return sv
+}
+
+// embedHeaders lets any site frame or fetch the embed routes, briefly cached.
+func embedHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Del("X-Frame-Options")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors *; base-uri 'none'")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cache-Control", "public, max-age=30")
+	c.Next()
+}
+
+// sendCached answers with body and a strong ETag, or 304 when the client
+// has it already.
+func sendCached(c *gin.Context, contentType string, body []byte) {
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	c.Header("ETag", etag)
+	c.Header("Vary", "Accept-Language")
+	if match := c.GetHeader("If-None-Match"); match == etag || match == "*" {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, contentType, body)
+}
+
+func (s *Server) embedCountsOf(c *gin.Context) (*survey.Survey, publicCounts, bool) {
+	sv := s.embedSurvey(c)
+	if sv == nil {
+		return nil, publicCounts{}, false
+	}
+	rc, err := s.counts(c.Request.Context(), sv)
+	if err != nil {
+		s.renderError(c, err)
+		return nil, publicCounts{}, false
+	}
+	return sv, s.publicCountsOf(rc, sv, negotiateLanguage(c, sv)), true
+}
+
+func (s *Server) embedCountsJSON(c *gin.Context) {
+	_, pc, ok := s.embedCountsOf(c)
+	if !ok {
+		return
+	}
+	body, err := json.Marshal(pc)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sendCached(c, "application/json; charset=utf-8", body)
+}
+
+// countText is a count as shown: the number, or "fewer than k".
+func countText(pc publicCount, lang string) string {
+	if pc.Count == nil {
+		return fmt.Sprintf(ui(lang, "fewer_than"), pc.FewerThan)
+	}
+	return fmt.Sprint(*pc.Count)
+}
+
+var badgeTemplate = template.Must(template.New("badge").Parse(`<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="20" role="img" aria-label="{{.Label}}: {{.Value}}">
+<title>{{.Title}}: {{.Value}} {{.Label}}</title>
+<rect width="{{.LabelWidth}}" height="20" fill="#555"/><rect x="{{.LabelWidth}}" width="{{.ValueWidth}}" height="20" fill="#0b5cad"/>
+<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
+<text x="{{.LabelX}}" y="14" text-anchor="middle">{{.Label}}</text><text x="{{.ValueX}}" y="14" text-anchor="middle">{{.Value}}</text>
+</g></svg>`))
+
+// embedBadge is a small "responses | 142" badge.
+func (s *Server) embedBadge(c *gin.Context) {
+	_, pc, ok := s.embedCountsOf(c)
+	if !ok {
+		return
+	}
+	label, value := ui(pc.Language, "responses"), countText(pc.Total, pc.Language)
+	width := func(text string) int { return 7*len([]rune(text)) + 12 }
+	lw, vw := width(label), width(value)
+	var b bytes.Buffer
+	err := badgeTemplate.Execute(&b, map[string]any{"Width": lw + vw, "LabelWidth": lw, "ValueWidth": vw, "LabelX": lw / 2, "ValueX": lw + vw/2,
+		"Label": label, "Value": value, "Title": pc.Title})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sendCached(c, "image/svg+xml; charset=utf-8", b.Bytes())
+}
+
+type embedBar struct {
+	Label string
+	Text  string
+	Width int // percent of the largest
+}
+
+var embedPageTemplate = template.Must(template.New("embed").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body{margin:0;padding:.75rem;font:14px/1.4 system-ui,sans-serif;color:#1b1f24;background:#fff}
+h1{font-size:1rem;margin:0 0 .25rem}.total{font-size:1.6rem;font-weight:700;margin:0}.note{color:#555d66;margin:.25rem 0 .75rem}
+dl{margin:0}dt{margin-top:.4rem}dd{margin:0;display:flex;align-items:center;gap:.5rem}
+.bar{height:.8rem;background:#0b5cad;border-radius:2px;min-width:2px}
+</style></head><body>
+<h1>{{.Title}}</h1>
+<p class="total">{{.Total}} {{.ResponsesLabel}}</p>
+{{if .Countries}}<p class="note">{{.Countries}}</p>{{end}}
+<dl>{{range .Bars}}<dt>{{.Label}}</dt><dd><span class="bar" style="width:{{.Width}}%"></span><span>{{.Text}}</span></dd>{{end}}</dl>
+<p class="note">{{.Updated}}</p>
+</body></html>`))
+
+// embedPage is the iframe: the total and bars by region, in one language.
+func (s *Server) embedPage(c *gin.Context) {
+	_, pc, ok := s.embedCountsOf(c)
+	if !ok {
+		return
+	}
+	lang := pc.Language
+	max := 1
+	for _, r := range pc.ByRegion {
+		if r.Count != nil && *r.Count > max {
+			max = *r.Count
+		}
+	}
+	var bars []embedBar
+	for _, r := range pc.ByRegion {
+		if r.Count != nil && *r.Count == 0 {
+			continue
+		}
+		w := 2
+		if r.Count != nil {
+			w = 100 * *r.Count / max
+		}
+		bars = append(bars, embedBar{Label: r.Label, Text: countText(r, lang), Width: w})
+	}
+	countries := ""
+	if pc.Countries != nil {
+		countries = fmt.Sprintf(ui(lang, "countries_n"), *pc.Countries)
+	}
+	var b bytes.Buffer
+	err := embedPageTemplate.Execute(&b, map[string]any{"Lang": lang, "Title": pc.Title, "Total": countText(pc.Total, lang), "ResponsesLabel": ui(lang, "responses"),
+		"Countries": countries, "Bars": bars, "Updated": ui(lang, "updated") + " " + pc.UpdatedAt.Format("2006-01-02 15:04") + " UTC"})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sendCached(c, "text/html; charset=utf-8", b.Bytes())
+}

@@ -1,0 +1,187 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+)
+
+type countsBody struct {
+	Survey string
+	Title  string
+	Total  struct {
+		Count     *int
+		FewerThan int `json:"fewer_than"`
+		Label     string
+	}
+	Countries *int
+	ByRegion  []struct {
+		Key       string
+		Label     string
+		Count     *int
+		FewerThan int `json:"fewer_than"`
+	} `json:"by_region"`
+	ByType []struct {
+		Key   string
+		Count *int
+	} `json:"by_type"`
+	Threshold int
+}
+
+// storeResponses adds n submitted responses to slug from country.
+func (a *app) storeResponses(t *testing.T, slug, country string, region survey.Region, n int, answers survey.Answers) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		_, _, err := a.store.CreateResponse(context.Background(), &survey.Response{SurveySlug: slug, SurveyVersion: 1, SubmissionID: fmt.Sprintf("%s-%s-%03d", slug, country, i),
+			Status: survey.ResponseSubmitted, Country: country, Region: region, Answers: answers, CreatedAt: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestEmbedCounts(t *testing.T) {
+	a := newApp(t)
+	// k is 5 for the landscape survey: 4 is suppressed, 5 is shown.
+	a.storeResponses(t, "landscape", "FR", survey.Europe, 5, survey.Answers{"org_type": "city_system"})
+	a.storeResponses(t, "landscape", "CA", survey.NorthAmerica, 4, survey.Answers{"org_type": "regional_system"})
+	a.storeResponses(t, "landscape", "MX", survey.LatinAmericaCaribbean, 1, survey.Answers{"org_type": "city_system"})
+	// A draft is not counted.
+	_, _, _ = a.store.CreateResponse(t.Context(), &survey.Response{SurveySlug: "landscape", SurveyVersion: 1, SubmissionID: "a-draft-0001", Status: survey.ResponseDraft, Country: "DE", Region: survey.Europe, CreatedAt: time.Now()})
+
+	rec := a.do(request{path: "/embed/landscape/counts.json?lang=fr"})
+	if rec.Code != 200 {
+		t.Fatalf("counts: %d %s", rec.Code, rec.Body)
+	}
+	got := decode[countsBody](t, rec)
+	byRegion := map[string]string{}
+	for _, r := range got.ByRegion {
+		if r.Count != nil {
+			byRegion[r.Key] = fmt.Sprint(*r.Count)
+		} else {
+			byRegion[r.Key] = fmt.Sprintf("<%d", r.FewerThan)
+		}
+	}
+	if *got.Total.Count != 10 || *got.Countries != 3 || got.Threshold != 5 || got.Total.Label != "réponses" {
+		t.Errorf("total %+v countries %v", got.Total, got.Countries)
+	}
+	if byRegion["europe"] != "5" || byRegion["north_america"] != "<5" || byRegion["latin_america_caribbean"] != "<5" || byRegion["asia_oceania"] != "0" {
+		t.Errorf("by region %v", byRegion)
+	}
+	if got.ByRegion[1].Label != "Europe" || !strings.Contains(rec.Body.String(), `"label":"Amérique du Nord"`) {
+		t.Errorf("labels are not in French: %s", rec.Body)
+	}
+	byType := map[string]*int{}
+	for _, ty := range got.ByType {
+		byType[ty.Key] = ty.Count
+	}
+	if *byType["city_system"] != 6 || byType["regional_system"] != nil {
+		t.Errorf("by type %v", got.ByType)
+	}
+	for _, leak := range []string{"FR\"", "submission", "answers", "@"} {
+		if strings.Contains(rec.Body.String(), leak) {
+			t.Errorf("counts carry %q: %s", leak, rec.Body)
+		}
+	}
+
+	// Open to every origin, framable, cached briefly, with a working ETag.
+	h := rec.Header()
+	if h.Get("Access-Control-Allow-Origin") != "*" || h.Get("X-Frame-Options") != "" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors *") ||
+		h.Get("Cache-Control") != "public, max-age=30" || h.Get("ETag") == "" {
+		t.Errorf("embed headers %v", h)
+	}
+	if again := a.do(request{path: "/embed/landscape/counts.json?lang=fr", header: map[string]string{"If-None-Match": h.Get("ETag")}}); again.Code != 304 || again.Body.Len() != 0 {
+		t.Errorf("conditional GET: %d", again.Code)
+	}
+	other := a.do(request{path: "/s/landscape"}).Header()
+	if other.Get("X-Frame-Options") != "DENY" || !strings.Contains(other.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("the form may be framed: %v", other)
+	}
+
+	// A response stored by another instance (straight into the database)
+	// shows once the cached counts expire; the ETag changes.
+	clock := time.Now().UTC()
+	a.server.SetClock(func() time.Time { return clock })
+	a.do(request{path: "/embed/landscape/counts.json?lang=fr"})
+	a.storeResponses(t, "landscape", "US", survey.NorthAmerica, 1, survey.Answers{"org_type": "regional_system"})
+	if n := decode[countsBody](t, a.do(request{path: "/embed/landscape/counts.json?lang=fr"})); *n.Total.Count != 10 {
+		t.Errorf("within the cache time: %d", *n.Total.Count)
+	}
+	clock = clock.Add(11 * time.Second)
+	later := a.do(request{path: "/embed/landscape/counts.json?lang=fr"})
+	n := decode[countsBody](t, later)
+	if *n.Total.Count != 11 || later.Header().Get("ETag") == h.Get("ETag") {
+		t.Errorf("after the cache time: %d, etag %s", *n.Total.Count, later.Header().Get("ETag"))
+	}
+	// North America now has 5: shown, no longer "fewer than 5".
+	if n.ByRegion[4].Key != "north_america" || n.ByRegion[4].Count == nil || *n.ByRegion[4].Count != 5 {
+		t.Errorf("north america at k: %+v", n.ByRegion[4])
+	}
+}
+
+func TestEmbedCountsSeeLocalSubmissionsAtOnce(t *testing.T) {
+	a := newApp(t)
+	a.storeResponses(t, "every-type", "FR", survey.Europe, 5, nil)
+	if n := decode[countsBody](t, a.do(request{path: "/embed/every-type/counts.json"})); *n.Total.Count != 5 {
+		t.Fatalf("before: %+v", n.Total)
+	}
+	fs, _ := a.openForm("/s/every-type")
+	if rec := a.postForm("/s/every-type", fs, validForm()); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit: %d", rec.Code)
+	}
+	if n := decode[countsBody](t, a.do(request{path: "/embed/every-type/counts.json"})); *n.Total.Count != 6 {
+		t.Errorf("after a submission here: %+v", n.Total)
+	}
+}
+
+func TestEmbedHidesSurveysWithoutPublicCounts(t *testing.T) {
+	a := newApp(t)
+	sv, _ := a.store.FindSurvey(t.Context(), "every-type")
+	sv.Settings.PublicCounts = false
+	sv.Version++
+	if err := a.store.UpdateSurvey(t.Context(), sv); err != nil {
+		t.Fatal(err)
+	}
+	hidden := a.do(request{path: "/embed/every-type/counts.json"})
+	unknown := a.do(request{path: "/embed/no-such-survey/counts.json"})
+	if hidden.Code != 404 || unknown.Code != 404 || strings.ReplaceAll(hidden.Body.String(), "every-type", "X") != strings.ReplaceAll(unknown.Body.String(), "no-such-survey", "X") {
+		t.Errorf("hidden %d %s / unknown %d %s", hidden.Code, hidden.Body, unknown.Code, unknown.Body)
+	}
+	for _, path := range []string{"/embed/every-type", "/embed/every-type/badge.svg"} {
+		if rec := a.do(request{path: path}); rec.Code != 404 {
+			t.Errorf("%s: %d", path, rec.Code)
+		}
+	}
+}
+
+func TestEmbedBadgeAndPage(t *testing.T) {
+	a := newApp(t)
+	a.storeResponses(t, "landscape", "FR", survey.Europe, 7, nil)
+	a.storeResponses(t, "landscape", "KE", survey.SubSaharanAfrica, 2, nil)
+	badge := a.do(request{path: "/embed/landscape/badge.svg?lang=es"})
+	if badge.Code != 200 || badge.Header().Get("Content-Type") != "image/svg+xml; charset=utf-8" || !strings.Contains(badge.Body.String(), "<title>Encuesta sobre el panorama de las bibliotecas metropolitanas: 9 respuestas</title>") ||
+		!strings.Contains(badge.Body.String(), `aria-label="respuestas: 9"`) {
+		t.Errorf("badge: %d %s", badge.Code, badge.Body)
+	}
+	page := a.do(request{path: "/embed/landscape?lang=fr"})
+	body := page.Body.String()
+	if page.Code != 200 || !strings.Contains(body, `<p class="total">9 réponses</p>`) || !strings.Contains(body, "<dt>Europe</dt>") || !strings.Contains(body, "moins de 5") ||
+		!strings.Contains(body, "2 pays") || strings.Contains(body, "<script") {
+		t.Errorf("embed page: %d\n%s", page.Code, body)
+	}
+	if page.Header().Get("X-Frame-Options") != "" {
+		t.Error("the embed page cannot be framed")
+	}
+	js := a.do(request{path: "/embed/landscape/widget.js"})
+	if js.Code != 200 || !strings.Contains(js.Body.String(), "attachShadow") || !strings.Contains(js.Header().Get("Content-Type"), "javascript") {
+		t.Errorf("widget: %d %s", js.Code, js.Header())
+	}
+	if rec := a.do(request{method: http.MethodPost, path: "/embed/landscape/counts.json"}); rec.Code == 200 {
+		t.Error("POST to counts succeeded")
+	}
+}

@@ -1,0 +1,79 @@
+// Canvass live response counts for a host page. Put
+//   <div data-canvass-survey="landscape" data-lang="fr" data-breakdown="region"></div>
+//   <script src="https://survey.example.org/embed/landscape/widget.js" async></script>
+// on the page; each such element shows the survey's counts, drawn in a
+// Shadow DOM so the host's styles neither reach in nor leak out. The only
+// global is window.Canvass. If the service cannot be reached, the element
+// says so quietly and the host page is otherwise untouched.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script ? new URL(script.src).origin : "";
+  var ns = (window.Canvass = window.Canvass || {});
+  if (ns.render) { ns.scan(); return; }
+
+  var text = {
+    en: { responses: "responses", fewer: "fewer than ", unavailable: "Response counts are unavailable just now.", countries: " countries" },
+    fr: { responses: "réponses", fewer: "moins de ", unavailable: "Les chiffres de réponse sont indisponibles pour le moment.", countries: " pays" },
+    es: { responses: "respuestas", fewer: "menos de ", unavailable: "Los recuentos de respuestas no están disponibles ahora.", countries: " países" }
+  };
+  var css = ":host{all:initial;display:block;font:14px/1.4 system-ui,sans-serif;color:#1b1f24}" +
+    ".total{font-size:1.6em;font-weight:700;margin:0}.note{color:#555d66;margin:.2em 0 .6em}" +
+    "dl{margin:0}dt{margin-top:.35em}dd{margin:0;display:flex;align-items:center;gap:.5em}" +
+    ".bar{display:inline-block;height:.8em;background:#0b5cad;border-radius:2px;min-width:2px}";
+
+  function el(tag, cls, content) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (content != null) e.textContent = content;
+    return e;
+  }
+  function shown(c, t) { return c.count == null ? t.fewer + c.fewer_than : String(c.count); }
+
+  ns.render = function (host) {
+    var slug = host.getAttribute("data-canvass-survey");
+    if (!slug || host.getAttribute("data-canvass-done")) return;
+    host.setAttribute("data-canvass-done", "1");
+    var lang = host.getAttribute("data-lang") || document.documentElement.lang || "en";
+    var t = text[lang.slice(0, 2)] || text.en;
+    var breakdown = host.getAttribute("data-breakdown") || "";
+    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    var style = el("style", null, css);
+    root.appendChild(style);
+    var box = el("div", "canvass");
+    box.setAttribute("aria-live", "polite");
+    root.appendChild(box);
+    var url = base + "/embed/" + encodeURIComponent(slug) + "/counts.json?lang=" + encodeURIComponent(lang);
+    fetch(url, { mode: "cors", credentials: "omit" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (d) {
+        box.appendChild(el("p", "total", shown(d.total, t) + " " + d.total.label));
+        if (d.countries != null) box.appendChild(el("p", "note", d.countries + t.countries));
+        var rows = breakdown === "region" ? d.by_region : breakdown === "type" ? d.by_type : [];
+        var max = 1;
+        rows.forEach(function (c) { if (c.count > max) max = c.count; });
+        if (rows.length) {
+          var dl = el("dl");
+          rows.forEach(function (c) {
+            if (c.count === 0) return;
+            dl.appendChild(el("dt", null, c.label));
+            var dd = el("dd");
+            var bar = el("span", "bar");
+            bar.style.width = (c.count == null ? 2 : Math.round(100 * c.count / max)) + "%";
+            dd.appendChild(bar);
+            dd.appendChild(el("span", "count", shown(c, t)));
+            dl.appendChild(dd);
+          });
+          box.appendChild(dl);
+        }
+        host.setAttribute("data-canvass-total", d.total.count == null ? "" : String(d.total.count));
+      })
+      .catch(function () { box.appendChild(el("p", "note", t.unavailable)); });
+  };
+  ns.scan = function () {
+    var hosts = document.querySelectorAll("[data-canvass-survey]");
+    for (var i = 0; i < hosts.length; i++) ns.render(hosts[i]);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ns.scan);
+  else ns.scan();
+})();
