@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/metlib/canvass/internal/browsertest"
+	"github.com/metlib/canvass/survey"
+)
+
+// TestEmbedOnAnotherSite loads a page served from another origin that
+// includes the widget script and the iframe, in headless Chromium, and
+// compares the numbers drawn with counts.json; after a new response and
+// the cache time, a reload shows the new count.
+func TestEmbedOnAnotherSite(t *testing.T) {
+	a := newApp(t)
+	a.storeResponses(t, "landscape", "FR", survey.Europe, 6, nil)
+	a.storeResponses(t, "landscape", "CA", survey.NorthAmerica, 2, nil)
+	canvass := httptest.NewServer(a.handler)
+	defer canvass.Close()
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="fr"><head><title>Section webpage</title>
+<style>p { color: red; font-size: 40px } .total { display: none }</style></head><body>
+<h1>Metropolitan Libraries Section</h1>
+<div id="widget" data-canvass-survey="landscape" data-lang="fr" data-breakdown="region"></div>
+<script src="%[1]s/embed/landscape/widget.js" async></script>
+<iframe id="frame" src="%[1]s/embed/landscape?lang=fr" title="Responses" width="400" height="300"></iframe>
+</body></html>`, canvass.URL)
+	}))
+	defer host.Close()
+	if strings.Split(host.URL, ":")[2] == strings.Split(canvass.URL, ":")[2] {
+		t.Fatal("the host page must be on another origin")
+	}
+	ctx := browsertest.New(t)
+
+	widgetTotal := `(() => { const r = document.getElementById("widget").shadowRoot; const p = r && r.querySelector(".total"); return p ? p.textContent : ""; })()`
+	load := func() (widget, frame string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(host.URL)); err != nil {
+			t.Fatal(err)
+		}
+		widget, err := chromedp.Run(ctx, chromedp.Poll[string](widgetTotal, chromedp.WithPollingTimeout(20*time.Second)))
+		if err != nil {
+			t.Fatalf("the widget drew nothing: %v", err)
+		}
+		frames, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS("#frame")))
+		if err != nil || len(frames) != 1 {
+			t.Fatalf("iframe: %v", err)
+		}
+		frame, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p.total"), chromedp.FromNode(frames[0])))
+		if err != nil {
+			t.Fatalf("the iframe drew nothing (framing refused?): %v", err)
+		}
+		return widget, frame
+	}
+	countsTotal := func() int {
+		n := decode[countsBody](t, a.do(request{path: "/embed/landscape/counts.json?lang=fr"}))
+		return *n.Total.Count
+	}
+
+	widget, frame := load()
+	want := strconv.Itoa(countsTotal()) + " réponses"
+	if widget != want || strings.TrimSpace(frame) != want {
+		t.Errorf("widget %q, iframe %q, counts.json says %q", widget, frame, want)
+	}
+	// The host's styles do not reach into the widget, and North America's 2 is suppressed.
+	regions, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.getElementById("widget").shadowRoot.querySelectorAll("dt, .count")).map(e => e.textContent).join("|")`))
+	if err != nil || !strings.Contains(regions, "Europe|6") || !strings.Contains(regions, "Amérique du Nord|moins de 5") {
+		t.Errorf("widget regions %q %v", regions, err)
+	}
+	shown, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.getElementById("widget").shadowRoot.querySelector(".total")).display`))
+	if shown == "none" {
+		t.Error("the host page's styles hid the widget")
+	}
+	globals, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.Canvass === "object" && typeof window.render === "undefined" && typeof window.text === "undefined"`))
+	if !globals {
+		t.Error("the widget leaks globals")
+	}
+
+	// Another instance stores a response; after the cache time, a reload shows it.
+	clock := time.Now().UTC()
+	a.server.SetClock(func() time.Time { return clock })
+	a.storeResponses(t, "landscape", "DE", survey.Europe, 1, survey.Answers{"org_type": "city_system"})
+	a.do(request{path: "/embed/landscape/counts.json?lang=fr"})
+	clock = clock.Add(11 * time.Second)
+	// The browser's copy expires with max-age; clearing its cache stands for that wait.
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	widget, frame = load()
+	if widget != "9 réponses" || strings.TrimSpace(frame) != "9 réponses" {
+		t.Errorf("after a new response: widget %q, iframe %q", widget, frame)
+	}
+}
+
+// TestWidgetWhenTheServiceIsDown: the host page stays whole and the
+// widget says the counts are unavailable.
+func TestWidgetWhenTheServiceIsDown(t *testing.T) {
+	a := newApp(t)
+	canvass := httptest.NewServer(a.handler)
+	script := a.do(request{path: "/embed/landscape/widget.js"}).Body.String()
+	canvass.Close() // the service is gone; the script was cached by the host
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/widget.js" {
+			w.Header().Set("Content-Type", "text/javascript")
+			fmt.Fprint(w, strings.Replace(script, `var base = script ? new URL(script.src).origin : "";`, `var base = "`+canvass.URL+`";`, 1))
+			return
+		}
+		fmt.Fprint(w, `<!doctype html><html lang="en"><body><p id="before">Host text</p><div id="widget" data-canvass-survey="landscape"></div><script src="/widget.js"></script><p id="after">More host text</p></body></html>`)
+	}))
+	defer host.Close()
+	ctx := browsertest.New(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(host.URL)); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const r = document.getElementById("widget").shadowRoot; const p = r && r.querySelector(".note"); return p ? p.textContent : ""; })()`, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil || msg != "Response counts are unavailable just now." {
+		t.Errorf("widget with the service down: %q %v", msg, err)
+	}
+	after, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#after")))
+	if after != "More host text" {
+		t.Errorf("host page damaged: %q", after)
+	}
+}
