@@ -8,7 +8,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 FUZZTIME    ?= 15s
 
-.PHONY: run test lint bench fuzz load build clean
+.PHONY: run test lint bench bench-embed fuzz load build clean
 
 ## run: start the service on :8080 with the embedded database in ./data
 run:
@@ -31,6 +31,10 @@ bench:
 	$(GO) test -run '^$$' -bench AnalysisEndToEnd -benchtime 5x ./survey/web/
 	$(GO) test -run '^$$' -bench ImpactReport -benchtime 5x ./analysis/
 	$(GO) test -run '^$$' -bench RawExport -benchtime 1x ./export/
+
+## bench-embed: counts.json under wrk against a bare gin handler in the same process (needs wrk)
+bench-embed:
+	bash bench/embed.sh
 
 ## fuzz: every fuzz target for FUZZTIME each; crashers land in testdata/fuzz (commit them)
 fuzz:

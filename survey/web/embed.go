@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,47 +57,64 @@ type rawCounts struct {
 	at        time.Time
 }
 
-type countsEntry struct {
-	mu         sync.Mutex
-	counts     *rawCounts
+// countsSnapshot is a survey's counts as of one moment, with counts.json
+// already rendered in each of the survey's languages: the hot path only
+// loads a pointer.
+type countsSnapshot struct {
 	generation int
+	raw        *rawCounts
+	json       map[string][]byte // by language
+	etag       map[string]string
 }
 
+type countsEntry struct {
+	mu       sync.Mutex // held while recomputing
+	snapshot atomic.Pointer[countsSnapshot]
+}
+
+// countsCache holds a countsEntry per survey slug.
 type countsCache struct {
-	mu      sync.Mutex
-	entries map[string]*countsEntry
+	entries sync.Map // slug → *countsEntry
 }
 
 func (cc *countsCache) entry(slug string) *countsEntry {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	if cc.entries == nil {
-		cc.entries = map[string]*countsEntry{}
+	if e, ok := cc.entries.Load(slug); ok {
+		return e.(*countsEntry)
 	}
-	e := cc.entries[slug]
-	if e == nil {
-		e = &countsEntry{}
-		cc.entries[slug] = e
-	}
-	return e
+	e, _ := cc.entries.LoadOrStore(slug, &countsEntry{})
+	return e.(*countsEntry)
 }
 
-// counts returns a survey's tallies, computed at most once per countsTTL
+// counts returns a survey's counts, computed at most once per countsTTL
 // (or local change) however many requests ask at once.
-func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*rawCounts, error) {
+func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*countsSnapshot, error) {
 	e := s.embedCounts.entry(sv.Slug)
 	generation := s.results.generation(sv.Slug)
+	fresh := func(snap *countsSnapshot) bool {
+		return snap != nil && snap.generation == generation && s.now().Sub(snap.raw.at) < countsTTL
+	}
+	if snap := e.snapshot.Load(); fresh(snap) {
+		return snap, nil
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.counts != nil && e.generation == generation && s.now().Sub(e.counts.at) < countsTTL {
-		return e.counts, nil
+	if snap := e.snapshot.Load(); fresh(snap) {
+		return snap, nil // another request recomputed it meanwhile
 	}
 	rc, err := s.tally(ctx, sv)
 	if err != nil {
 		return nil, err
 	}
-	e.counts, e.generation = rc, generation
-	return rc, nil
+	snap := &countsSnapshot{generation: generation, raw: rc, json: map[string][]byte{}, etag: map[string]string{}}
+	for _, lang := range sv.Languages {
+		body, err := json.Marshal(s.publicCountsOf(rc, sv, lang))
+		if err != nil {
+			return nil, err
+		}
+		snap.json[lang], snap.etag[lang] = body, etagOf(body)
+	}
+	e.snapshot.Store(snap)
+	return snap, nil
 }
 
 // tally counts the submitted responses by region, library type (the
@@ -198,21 +216,37 @@ func (s *Server) embedSurvey(c *gin.Context) *survey.Survey {
 	return sv
 }
 
-// embedHeaders lets any site frame or fetch the embed routes, briefly cached.
-func embedHeaders(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Del("X-Frame-Options")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors *; base-uri 'none'")
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Cache-Control", "public, max-age=30")
-	c.Next()
+// setEmbedHeaders lets any site frame or fetch the embed routes, briefly
+// cached; securityHeaders sets them instead of its strict policy there.
+func setEmbedHeaders(h http.Header) {
+	h["Content-Security-Policy"] = embedCSP
+	h["X-Content-Type-Options"] = nosniff
+	h["Referrer-Policy"] = sameOrigin
+	h["Access-Control-Allow-Origin"] = anyOrigin
+	h["Cache-Control"] = embedCacheControl
+}
+
+// Header values shared by every embed response (never modified).
+var (
+	embedCSP          = []string{"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors *; base-uri 'none'"}
+	nosniff           = []string{"nosniff"}
+	sameOrigin        = []string{"same-origin"}
+	anyOrigin         = []string{"*"}
+	embedCacheControl = []string{"public, max-age=30"}
+)
+
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
 // sendCached answers with body and a strong ETag, or 304 when the client
 // has it already.
 func sendCached(c *gin.Context, contentType string, body []byte) {
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	sendWithETag(c, contentType, body, etagOf(body))
+}
+
+func sendWithETag(c *gin.Context, contentType string, body []byte, etag string) {
 	c.Header("ETag", etag)
 	c.Header("Vary", "Accept-Language")
 	if match := c.GetHeader("If-None-Match"); match == etag || match == "*" {
@@ -227,25 +261,27 @@ func (s *Server) embedCountsOf(c *gin.Context) (*survey.Survey, publicCounts, bo
 	if sv == nil {
 		return nil, publicCounts{}, false
 	}
-	rc, err := s.counts(c.Request.Context(), sv)
+	snap, err := s.counts(c.Request.Context(), sv)
 	if err != nil {
 		s.renderError(c, err)
 		return nil, publicCounts{}, false
 	}
-	return sv, s.publicCountsOf(rc, sv, negotiateLanguage(c, sv)), true
+	return sv, s.publicCountsOf(snap.raw, sv, negotiateLanguage(c, sv)), true
 }
 
+// embedCountsJSON serves the pre-rendered counts: the busiest embed route.
 func (s *Server) embedCountsJSON(c *gin.Context) {
-	_, pc, ok := s.embedCountsOf(c)
-	if !ok {
+	sv := s.embedSurvey(c)
+	if sv == nil {
 		return
 	}
-	body, err := json.Marshal(pc)
+	snap, err := s.counts(c.Request.Context(), sv)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	sendCached(c, "application/json; charset=utf-8", body)
+	lang := negotiateLanguage(c, sv)
+	sendWithETag(c, "application/json; charset=utf-8", snap.json[lang], snap.etag[lang])
 }
 
 // countText is a count as shown: the number, or "fewer than k".

@@ -2,9 +2,11 @@ package web
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +24,11 @@ var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 func (s *Server) requestID(c *gin.Context) {
 	id := c.GetHeader("X-Request-ID")
 	if !safeRequestID.MatchString(id) {
+		if strings.HasPrefix(c.FullPath(), "/embed/") {
+			// Anonymous, cached public counts: no ID unless the caller sent one.
+			c.Next()
+			return
+		}
 		id = uuid.NewString()
 	}
 	c.Set(requestIDKey, id)
@@ -39,7 +46,13 @@ func (s *Server) logRequests(c *gin.Context) {
 	if route == "" {
 		route = "(no route)"
 	}
-	s.log.InfoContext(c.Request.Context(), "request",
+	// The embeds are fetched on every view of the section's pages: they are
+	// logged at debug level, so they do not drown the log (or its cost).
+	level := slog.LevelInfo
+	if strings.HasPrefix(route, "/embed/") && c.Writer.Status() < 500 {
+		level = slog.LevelDebug
+	}
+	s.log.Log(c.Request.Context(), level, "request",
 		"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "bytes", c.Writer.Size(),
 		"client_ip", c.ClientIP(), "request_id", c.GetString(requestIDKey))
@@ -66,6 +79,11 @@ func (s *Server) recoverPanics(c *gin.Context) {
 // no framing, no MIME sniffing, no referrer leaking survey links.
 func securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
+	if strings.HasPrefix(c.FullPath(), "/embed/") {
+		setEmbedHeaders(h)
+		c.Next()
+		return
+	}
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")

@@ -166,7 +166,7 @@ func (s *Server) routes() {
 	e.GET("/libraries/:id", s.libraryPage)
 
 	// The section webpage's embeds: counts only, framable, open to any origin.
-	embed := e.Group("/embed", embedHeaders)
+	embed := e.Group("/embed")
 	embed.GET("/:slug", s.embedPage)
 	embed.GET("/:slug/counts.json", s.embedCountsJSON)
 	embed.GET("/:slug/badge.svg", s.embedBadge)
