@@ -377,3 +377,30 @@ func (s *Server) embedPage(c *gin.Context) {
 	}
 	sendCached(c, "text/html; charset=utf-8", b.Bytes())
 }
+
+type embedAdminPage struct {
+	page
+	Survey                                                 *survey.Survey
+	Base                                                   string
+	Threshold                                              int
+	ScriptSnippet, IframeSnippet, BadgeHTML, BadgeMarkdown string
+}
+
+// embedAdminPageGet gives the working group copy-paste snippets for the
+// section webpage, with a live preview.
+func (s *Server) embedAdminPageGet(c *gin.Context) {
+	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	base := s.baseURL(c)
+	title := sv.Title.In("en", sv.DefaultLanguage)
+	p := embedAdminPage{page: s.adminPage(c, "Embed: "+title), Survey: sv, Base: base, Threshold: threshold(sv)}
+	p.ScriptSnippet = `<div data-canvass-survey="` + sv.Slug + `" data-lang="` + sv.DefaultLanguage + `" data-breakdown="region"></div>` + "\n" +
+		`<script src="` + base + `/embed/` + sv.Slug + `/widget.js" async></script>`
+	p.IframeSnippet = `<iframe src="` + base + `/embed/` + sv.Slug + `?lang=` + sv.DefaultLanguage + `" title="` + template.HTMLEscapeString(title) + `" width="420" height="360" style="border:0"></iframe>`
+	p.BadgeHTML = `<img src="` + base + `/embed/` + sv.Slug + `/badge.svg" alt="` + template.HTMLEscapeString(title) + `: responses">`
+	p.BadgeMarkdown = `![` + title + `: responses](` + base + `/embed/` + sv.Slug + `/badge.svg)`
+	s.renderPage(c, http.StatusOK, "admin_embed.html", p)
+}

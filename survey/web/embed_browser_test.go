@@ -132,3 +132,33 @@ func TestWidgetWhenTheServiceIsDown(t *testing.T) {
 		t.Errorf("host page damaged: %q", after)
 	}
 }
+
+// TestEmbedAdminPage: the snippets name this server, and the live preview
+// draws under the admin pages' strict CSP (no inline style or script).
+func TestEmbedAdminPage(t *testing.T) {
+	a := newApp(t)
+	a.storeResponses(t, "landscape", "FR", survey.Europe, 6, nil)
+	a.user("analyst@example.org", survey.RoleAnalyst)
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	ctx := browsertest.New(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/admin/login"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@example.org"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "a long enough password"),
+		chromedp.Click(chromedp.CSS("button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("nav.admin-nav, .admin-nav")),
+		chromedp.Navigate(srv.URL+"/admin/surveys/landscape/embed"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const h = document.querySelector("[data-canvass-survey]"); const p = h && h.shadowRoot && h.shadowRoot.querySelector(".total"); return p ? p.textContent + "|" + getComputedStyle(p).fontWeight : ""; })()`, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil || drawn != "6 responses|700" {
+		t.Errorf("preview widget: %q %v", drawn, err)
+	}
+	snippet, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("pre.snippet code")))
+	if !strings.Contains(snippet, `<script src="`+srv.URL+`/embed/landscape/widget.js" async></script>`) {
+		t.Errorf("script snippet %q", snippet)
+	}
+}

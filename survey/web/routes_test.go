@@ -75,6 +75,7 @@ var routeRules = map[string]access{
 	"POST /admin/users/:id/reset":                          adminOnly,
 	"GET /admin/audit":                                     adminOnly,
 	"GET /admin/surveys/:slug/invitations":                 analystOnly,
+	"GET /admin/surveys/:slug/embed":                       analystOnly,
 	"GET /admin/libraries":                                 analystOnly,
 	"GET /admin/libraries/:id":                             analystOnly,
 	"GET /admin/libraries/new":                             adminOnly,

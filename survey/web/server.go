@@ -236,6 +236,7 @@ func (s *Server) routes() {
 	signedIn.GET("/responses/:id", s.showResponse)
 	signedIn.GET("/surveys/:slug/results", s.resultsDashboard)
 	signedIn.GET("/surveys/:slug/invitations", s.invitationsAdminPage)
+	signedIn.GET("/surveys/:slug/embed", s.embedAdminPageGet)
 	signedIn.GET("/libraries", s.librariesAdminPage)
 	signedIn.GET("/libraries/:id", s.libraryAdminPage)
 

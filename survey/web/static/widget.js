@@ -38,8 +38,15 @@
     var t = text[lang.slice(0, 2)] || text.en;
     var breakdown = host.getAttribute("data-breakdown") || "";
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-    var style = el("style", null, css);
-    root.appendChild(style);
+    // A constructed stylesheet passes host pages whose CSP forbids inline
+    // <style>; older browsers get the element.
+    if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function" && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      root.appendChild(el("style", null, css));
+    }
     var box = el("div", "canvass");
     box.setAttribute("aria-live", "polite");
     root.appendChild(box);
