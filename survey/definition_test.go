@@ -105,6 +105,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		name, old, new, wantPath, wantMessage string
 	}{
 		{"bad slug", "slug: mini", "slug: Mini Survey", "slug", "slug must be"},
+		{"reserved slug", "slug: mini", "slug: libraries", "slug", "is reserved"},
 		{"default language not listed", "languages: [en, fr]", "languages: [fr]", "languages", "must include the default language"},
 		{"title missing in default language", "title: {en: Mini}", "title: {fr: Mini}", "title", `default language "en"`},
 		{"label in unknown language", "label: {en: Q2}", "label: {en: Q2, de: F2}", "sections[0].questions[1].label.de", `language "de" is not one`},

@@ -41,6 +41,9 @@ func (v *validator) survey() {
 	s := v.s
 	if !slugPattern.MatchString(s.Slug) {
 		v.fail("slug", "slug must be 1–63 lowercase letters, digits or hyphens, got %q", s.Slug)
+	} else if s.Slug == "libraries" || s.Slug == "libraries.json" {
+		// /embed/libraries is the member profiles list.
+		v.fail("slug", "slug %q is reserved; choose another", s.Slug)
 	}
 	if s.Version < 0 {
 		v.fail("version", "version must be positive, got %d", s.Version)

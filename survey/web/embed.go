@@ -404,3 +404,53 @@ func (s *Server) embedAdminPageGet(c *gin.Context) {
 	p.BadgeMarkdown = `![` + title + `: responses](` + base + `/embed/` + sv.Slug + `/badge.svg)`
 	s.renderPage(c, http.StatusOK, "admin_embed.html", p)
 }
+
+// embedLibrariesJSON lists the member libraries that opted in to a public
+// profile, for the section webpage (the same fields as /api/v1/public/libraries).
+func (s *Server) embedLibrariesJSON(c *gin.Context) {
+	libs, total, err := s.publicLibraries(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	body, err := json.Marshal(gin.H{"libraries": libs, "total": total})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sendCached(c, "application/json; charset=utf-8", body)
+}
+
+var embedLibrariesTemplate = template.Must(template.New("libraries").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body{margin:0;padding:.75rem;font:14px/1.4 system-ui,sans-serif;color:#1b1f24;background:#fff}
+h1{font-size:1rem;margin:0 0 .5rem}ul{list-style:none;margin:0;padding:0}li{padding:.35rem 0;border-bottom:1px solid #e3e6ea}
+.meta{color:#555d66}a{color:#0b5cad}
+</style></head><body>
+<h1>{{.Title}} ({{.Total}})</h1>
+<ul>{{range .Libraries}}<li>{{if .Website}}<a href="{{.Website}}" target="_blank" rel="noopener">{{.Name}}</a>{{else}}{{.Name}}{{end}}
+<div class="meta">{{if .City}}{{.City}}, {{end}}{{.CountryName}}{{if .TypeName}} · {{.TypeName}}{{end}}</div></li>{{else}}<li>{{.None}}</li>{{end}}</ul>
+</body></html>`))
+
+// embedLibrariesPage is the member profiles list as an iframe.
+func (s *Server) embedLibrariesPage(c *gin.Context) {
+	libs, total, err := s.publicLibraries(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	lang := negotiateLanguage(c, nil)
+	views := make([]publicView, len(libs))
+	for i, l := range libs {
+		views[i] = s.publicView(l, lang)
+	}
+	var b bytes.Buffer
+	err = embedLibrariesTemplate.Execute(&b, map[string]any{"Lang": lang, "Title": ui(lang, "libraries_title"), "Total": total, "Libraries": views, "None": ui(lang, "libraries_none")})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sendCached(c, "text/html; charset=utf-8", b.Bytes())
+}

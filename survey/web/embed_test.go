@@ -185,3 +185,26 @@ func TestEmbedBadgeAndPage(t *testing.T) {
 		t.Error("POST to counts succeeded")
 	}
 }
+
+func TestEmbedLibraries(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	for _, body := range []string{
+		`{"name": "Stadtbibliothek Köln", "city": "Köln", "country": "DE", "type": "city_system", "public_profile": true, "website": "https://stbib-koeln.de", "contacts": [{"name": "Hannelore Vogt", "email": "hv@stbib-koeln.de"}]}`,
+		`{"name": "Hidden Library", "country": "FR"}`,
+	} {
+		if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"}); rec.Code != 201 {
+			t.Fatal(rec.Body)
+		}
+	}
+	js := a.do(request{path: "/embed/libraries.json"})
+	if js.Code != 200 || !strings.Contains(js.Body.String(), `"name":"Stadtbibliothek Köln"`) || strings.Contains(js.Body.String(), "Hidden") || strings.Contains(js.Body.String(), "Vogt") ||
+		js.Header().Get("Access-Control-Allow-Origin") != "*" || js.Header().Get("ETag") == "" {
+		t.Errorf("libraries.json: %d %s %v", js.Code, js.Body, js.Header())
+	}
+	page := a.do(request{path: "/embed/libraries?lang=fr"})
+	if page.Code != 200 || !strings.Contains(page.Body.String(), "Stadtbibliothek Köln") || !strings.Contains(page.Body.String(), "Allemagne") || strings.Contains(page.Body.String(), "hv@") ||
+		page.Header().Get("X-Frame-Options") != "" {
+		t.Errorf("libraries page: %d %s", page.Code, page.Body)
+	}
+}

@@ -93,6 +93,8 @@ var routeRules = map[string]access{
 	"GET /api/v1/public/libraries":                         public,
 	"GET /libraries":                                       public,
 	"GET /libraries/:id":                                   public,
+	"GET /embed/libraries":                                 public,
+	"GET /embed/libraries.json":                            public,
 	"GET /embed/:slug":                                     public,
 	"GET /embed/:slug/counts.json":                         public,
 	"GET /embed/:slug/badge.svg":                           public,

@@ -167,6 +167,8 @@ func (s *Server) routes() {
 
 	// The section webpage's embeds: counts only, framable, open to any origin.
 	embed := e.Group("/embed")
+	embed.GET("/libraries", s.embedLibrariesPage)
+	embed.GET("/libraries.json", s.embedLibrariesJSON)
 	embed.GET("/:slug", s.embedPage)
 	embed.GET("/:slug/counts.json", s.embedCountsJSON)
 	embed.GET("/:slug/badge.svg", s.embedBadge)
