@@ -25,6 +25,16 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 	a := newApp(t)
 	a.storeResponses(t, "landscape", "FR", survey.Europe, 6, nil)
 	a.storeResponses(t, "landscape", "CA", survey.NorthAmerica, 2, nil)
+	admin := a.token(survey.RoleAdmin)
+	for _, body := range []string{
+		`{"name": "Bibliothèque municipale de Lyon", "city": "Lyon", "country": "FR", "public_profile": true, "website": "https://www.bm-lyon.fr"}`,
+		`{"name": "Toronto Public Library", "city": "Toronto", "country": "CA", "public_profile": true}`,
+		`{"name": "Not listed", "country": "DE"}`,
+	} {
+		if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"}); rec.Code != 201 {
+			t.Fatal(rec.Body)
+		}
+	}
 	canvass := httptest.NewServer(a.handler)
 	defer canvass.Close()
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,6 +44,7 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 <h1>Metropolitan Libraries Section</h1>
 <div id="widget" data-canvass-survey="landscape" data-lang="fr" data-breakdown="region"></div>
 <script src="%[1]s/embed/landscape/widget.js" async></script>
+<div id="libs" data-canvass-libraries data-lang="fr" data-region="europe"></div>
 <iframe id="frame" src="%[1]s/embed/landscape?lang=fr" title="Responses" width="400" height="300"></iframe>
 </body></html>`, canvass.URL)
 	}))
@@ -85,6 +96,11 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 	globals, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.Canvass === "object" && typeof window.render === "undefined" && typeof window.text === "undefined"`))
 	if !globals {
 		t.Error("the widget leaks globals")
+	}
+
+	libs, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const r = document.getElementById("libs").shadowRoot; const li = r && r.querySelectorAll("li"); return li && li.length ? Array.from(li).map(e => e.textContent).join("|") : ""; })()`, chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil || libs != "Bibliothèque municipale de LyonLyon, FR" {
+		t.Errorf("member libraries in Europe: %q %v", libs, err)
 	}
 
 	// Another instance stores a response; after the cache time, a reload shows it.

@@ -28,6 +28,17 @@
     if (content != null) e.textContent = content;
     return e;
   }
+  // style applies rules to a shadow root. A constructed stylesheet passes
+  // host pages whose CSP forbids inline <style>; older browsers get the element.
+  function style(root, rules) {
+    if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function" && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(rules);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      root.appendChild(el("style", null, rules));
+    }
+  }
   function shown(c, t) { return c.count == null ? t.fewer + c.fewer_than : String(c.count); }
 
   ns.render = function (host) {
@@ -38,15 +49,7 @@
     var t = text[lang.slice(0, 2)] || text.en;
     var breakdown = host.getAttribute("data-breakdown") || "";
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-    // A constructed stylesheet passes host pages whose CSP forbids inline
-    // <style>; older browsers get the element.
-    if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function" && CSSStyleSheet.prototype.replaceSync) {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = [sheet];
-    } else {
-      root.appendChild(el("style", null, css));
-    }
+    style(root, css);
     var box = el("div", "canvass");
     box.setAttribute("aria-live", "polite");
     root.appendChild(box);
@@ -77,9 +80,41 @@
       })
       .catch(function () { box.appendChild(el("p", "note", t.unavailable)); });
   };
+  // renderLibraries lists the member libraries that opted in to a public
+  // profile: <div data-canvass-libraries data-region="europe"></div>.
+  ns.renderLibraries = function (host) {
+    if (host.getAttribute("data-canvass-done")) return;
+    host.setAttribute("data-canvass-done", "1");
+    var lang = host.getAttribute("data-lang") || document.documentElement.lang || "en";
+    var t = text[lang.slice(0, 2)] || text.en;
+    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    style(root, css + "ul{list-style:none;margin:0;padding:0}li{padding:.3em 0;border-bottom:1px solid #e3e6ea}a{color:#0b5cad}.meta{color:#555d66}");
+    var list = el("ul", "libraries");
+    root.appendChild(list);
+    var query = "?lang=" + encodeURIComponent(lang);
+    ["region", "country", "type"].forEach(function (k) {
+      var v = host.getAttribute("data-" + k);
+      if (v) query += "&" + k + "=" + encodeURIComponent(v);
+    });
+    fetch(base + "/embed/libraries.json" + query, { mode: "cors", credentials: "omit" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (d) {
+        d.libraries.forEach(function (l) {
+          var li = el("li");
+          var name = l.website && /^https?:\/\//.test(l.website) ? el("a", null, l.name) : el("span", null, l.name);
+          if (name.tagName === "A") { name.href = l.website; name.rel = "noopener"; }
+          li.appendChild(name);
+          li.appendChild(el("div", "meta", [l.city, l.country].filter(Boolean).join(", ")));
+          list.appendChild(li);
+        });
+      })
+      .catch(function () { root.appendChild(el("p", "note", t.unavailable)); });
+  };
   ns.scan = function () {
     var hosts = document.querySelectorAll("[data-canvass-survey]");
     for (var i = 0; i < hosts.length; i++) ns.render(hosts[i]);
+    var libs = document.querySelectorAll("[data-canvass-libraries]");
+    for (var j = 0; j < libs.length; j++) ns.renderLibraries(libs[j]);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ns.scan);
   else ns.scan();
