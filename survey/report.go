@@ -1,6 +1,10 @@
 package survey
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"time"
+)
 
 // Report lists the tables of a survey's white paper, in order.
 type Report struct {
@@ -119,4 +123,13 @@ func (s *Survey) Asked(a Answers) []bool {
 		}
 	}
 	return asked
+}
+
+// PublicationStore records whether a survey's results are published on
+// the public results page.
+type PublicationStore interface {
+	// SetResultsPublished publishes (at non-nil) or withdraws the results.
+	SetResultsPublished(ctx context.Context, slug string, at *time.Time) error
+	// ResultsPublished returns when the results were published, or nil.
+	ResultsPublished(ctx context.Context, slug string) (*time.Time, error)
 }

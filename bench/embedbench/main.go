@@ -71,7 +71,7 @@ func run(addr string, n int) error {
 		}
 	}
 	srv, err := web.New(web.Config{
-		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Store: st,
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger: quiet, CSRFSecret: []byte("0123456789abcdef0123456789abcdef"),
 	})
 	if err != nil {

@@ -58,7 +58,7 @@ func (m *Main) Run(ctx context.Context) error {
 		mailer = mail.NewSender(*m.Config.SMTP)
 	}
 	srv, err := web.New(web.Config{
-		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Store: st,
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
 		SubmitRate: submitRate, Version: version, Mailer: mailer,
 	})

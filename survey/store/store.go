@@ -187,3 +187,34 @@ func wrap(err error, what string) error {
 	}
 	return &survey.Error{Code: survey.EINTERNAL, Message: "An internal error occurred.", Err: fmt.Errorf("%s: %w", what, err)}
 }
+
+// SetResultsPublished publishes (at non-nil) or withdraws a survey's public results page.
+func (s *Store) SetResultsPublished(ctx context.Context, slug string, at *time.Time) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	col := s.db.Collection(colSettings)
+	if at == nil {
+		_, err := col.DeleteOne(ctx, bson.D{{Key: "_id", Value: "results:" + slug}})
+		return wrap(err, "unpublish results")
+	}
+	_, err := col.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "results:" + slug}}, bson.D{{Key: "_id", Value: "results:" + slug}, {Key: "published_at", Value: at.UTC()}}, options.Replace().SetUpsert(true))
+	return wrap(err, "publish results")
+}
+
+// ResultsPublished returns when a survey's results were published, or nil.
+func (s *Store) ResultsPublished(ctx context.Context, slug string) (*time.Time, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var doc struct {
+		At time.Time `bson:"published_at"`
+	}
+	err := s.db.Collection(colSettings).FindOne(ctx, bson.D{{Key: "_id", Value: "results:" + slug}}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap(err, "read results publication")
+	}
+	t := doc.At.UTC()
+	return &t, nil
+}

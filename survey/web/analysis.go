@@ -189,6 +189,7 @@ type resultsPage struct {
 	Problem   string
 	K         int
 	Query     template.URL
+	Published *time.Time // when the public results page was published
 }
 
 // resultsDashboard shows the report tables with charts, filterable, to the
@@ -201,6 +202,10 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 	}
 	title := sv.Title.In("en", sv.DefaultLanguage)
 	p := resultsPage{page: s.adminPage(c, "Results: "+title), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: smallCellK(sv), Query: filterQuery(c)}
+	if p.Published, err = s.cfg.Publications.ResultsPublished(c.Request.Context(), sv.Slug); err != nil {
+		s.renderError(c, err)
+		return
+	}
 	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
 	for _, r := range survey.Regions {
 		p.Regions = append(p.Regions, regionOption{Value: string(r), Label: survey.RegionLabels[r]["en"]})

@@ -163,15 +163,8 @@ func suppress(key, label string, n, k int) publicCount {
 	return publicCount{Key: key, Label: label, Count: &n}
 }
 
-func threshold(sv *survey.Survey) int {
-	if sv.Settings.SmallCellThreshold > 0 {
-		return sv.Settings.SmallCellThreshold
-	}
-	return 5
-}
-
 func (s *Server) publicCountsOf(rc *rawCounts, sv *survey.Survey, lang string) publicCounts {
-	k := threshold(sv)
+	k := smallCellK(sv)
 	out := publicCounts{Survey: sv.Slug, Title: sv.Title.In(lang, sv.DefaultLanguage), Language: lang, Total: suppress("total", ui(lang, "responses"), rc.total, k),
 		Threshold: k, UpdatedAt: rc.at.UTC().Truncate(time.Second), ByRegion: []publicCount{}, ByType: []publicCount{}}
 	if out.Total.Count != nil {
@@ -396,7 +389,7 @@ func (s *Server) embedAdminPageGet(c *gin.Context) {
 	}
 	base := s.baseURL(c)
 	title := sv.Title.In("en", sv.DefaultLanguage)
-	p := embedAdminPage{page: s.adminPage(c, "Embed: "+title), Survey: sv, Base: base, Threshold: threshold(sv)}
+	p := embedAdminPage{page: s.adminPage(c, "Embed: "+title), Survey: sv, Base: base, Threshold: smallCellK(sv)}
 	p.ScriptSnippet = `<div data-canvass-survey="` + sv.Slug + `" data-lang="` + sv.DefaultLanguage + `" data-breakdown="region"></div>` + "\n" +
 		`<script src="` + base + `/embed/` + sv.Slug + `/widget.js" async></script>`
 	p.IframeSnippet = `<iframe src="` + base + `/embed/` + sv.Slug + `?lang=` + sv.DefaultLanguage + `" title="` + template.HTMLEscapeString(title) + `" width="420" height="360" style="border:0"></iframe>`

@@ -71,7 +71,7 @@ func newApp(t testing.TB, adjust ...func(*web.Config)) *app {
 // check them turn them on).
 func configFor(st *store.Store, adjust ...func(*web.Config)) web.Config {
 	cfg := web.Config{
-		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Store: st,
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		CSRFSecret: []byte("0123456789abcdef0123456789abcdef"),
 		SubmitRate: web.RateLimit{PerSecond: -1}, LoginRate: web.RateLimit{PerSecond: -1},

@@ -36,6 +36,8 @@ type Config struct {
 	Invitations survey.InvitationStore
 	// MailTemplates keeps the invitation and reminder texts a working group edited.
 	MailTemplates survey.MailTemplateStore
+	// Publications records which surveys' results are public.
+	Publications survey.PublicationStore
 	// Mailer sends invitations and reminders; nil when no SMTP server is
 	// configured (the mail-merge file is then the way to send them).
 	Mailer *mail.Sender
@@ -83,7 +85,7 @@ type Server struct {
 // New builds the router with every route registered.
 func New(cfg Config) (*Server, error) {
 	if cfg.Surveys == nil || cfg.Responses == nil || cfg.Tokens == nil || cfg.Store == nil || cfg.Users == nil ||
-		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil || cfg.Invitations == nil || cfg.MailTemplates == nil {
+		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil || cfg.Invitations == nil || cfg.MailTemplates == nil || cfg.Publications == nil {
 		return nil, errors.New("web: stores are required")
 	}
 	if len(cfg.CSRFSecret) < 16 {
@@ -173,6 +175,8 @@ func (s *Server) routes() {
 	embed.GET("/:slug/counts.json", s.embedCountsJSON)
 	embed.GET("/:slug/badge.svg", s.embedBadge)
 	embed.GET("/:slug/widget.js", serveWidget)
+	embed.GET("/:slug/results/:table", s.embedResultsTable)
+	e.GET("/results/:slug", s.resultsPage)
 
 	api := e.Group("/api/v1", s.authenticate)
 	api.GET("/surveys/:slug/form", s.apiForm)
@@ -200,6 +204,8 @@ func (s *Server) routes() {
 	write.POST("/surveys/:slug/publish", s.apiSetStatus(survey.StatusOpen))
 	write.POST("/surveys/:slug/close", s.apiSetStatus(survey.StatusClosed))
 	write.DELETE("/responses/:id", s.apiDeleteResponse)
+	write.POST("/surveys/:slug/results/publish", s.apiPublishResults(true))
+	write.POST("/surveys/:slug/results/unpublish", s.apiPublishResults(false))
 	write.POST("/responses/:id/update-library", s.limitBody, s.apiUpdateLibraryFromResponse)
 	write.GET("/audit", s.apiListAudit)
 	write.POST("/libraries", s.limitBody, s.apiCreateLibrary)
@@ -265,6 +271,8 @@ func (s *Server) routes() {
 	adminOnly.POST("/libraries/:id", s.limitBody, s.saveLibraryForm)
 	adminOnly.POST("/libraries/:id/delete", s.limitBody, s.deleteLibraryForm)
 	adminOnly.POST("/libraries/:id/merge", s.limitBody, s.mergeLibraryForm)
+	adminOnly.POST("/surveys/:slug/results/publish", s.limitBody, s.publishResultsForm(true))
+	adminOnly.POST("/surveys/:slug/results/unpublish", s.limitBody, s.publishResultsForm(false))
 	adminOnly.POST("/surveys/:slug/invitations", s.limitBody, s.inviteForm)
 	adminOnly.POST("/surveys/:slug/invitations/send", s.limitBody, s.sendForm)
 	adminOnly.POST("/surveys/:slug/invitations/mailmerge", s.limitBody, s.mailMergeForm)
