@@ -18,7 +18,11 @@ func negotiateLanguage(c *gin.Context, s *survey.Survey) string {
 	if s != nil {
 		offered, fallback = s.Languages, s.DefaultLanguage
 	}
-	for _, asked := range []string{c.Query("lang"), c.PostForm("lang")} {
+	asked := []string{c.Query("lang")}
+	if c.Request.Method == "POST" {
+		asked = append(asked, c.PostForm("lang"))
+	}
+	for _, asked := range asked {
 		for _, l := range offered {
 			if asked != "" && asked == l {
 				return l
