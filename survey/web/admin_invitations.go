@@ -66,28 +66,9 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, failures []se
 	}
 	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv, Invitations: list,
 		Regions: regionOptions(), SMTP: s.cfg.Mailer != nil, Templates: templates, Failures: failures}
-	byRegion, byType := map[string]*trackingGroup{}, map[string]*trackingGroup{}
-	for _, inv := range list {
-		if inv.Revoked {
-			continue
-		}
-		st := survey.InvitationStatus(inv.Status)
-		p.Overall.add(st)
-		for _, g := range []struct {
-			m   map[string]*trackingGroup
-			key string
-		}{{byRegion, inv.Region}, {byType, inv.Type}} {
-			key := g.key
-			if key == "" {
-				key = "unknown"
-			}
-			if g.m[key] == nil {
-				g.m[key] = &trackingGroup{}
-			}
-			g.m[key].add(st)
-		}
-	}
-	p.ByRegion, p.ByType = sortedGroups(byRegion), sortedGroups(byType)
+	t := trackingOf(list)
+	p.Overall = t.Overall
+	p.ByRegion, p.ByType = sortedGroups(t.ByRegion), sortedGroups(t.ByType)
 	s.renderPage(c, status, "admin_invitations.html", p)
 }
 

@@ -259,16 +259,10 @@ func (s *Server) mergeLibraryForm(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/admin/libraries/"+target.ID+"?problem="+url.QueryEscape("Choose another library of the directory to merge in."))
 		return
 	}
-	directory.MergeInto(target, from)
-	if err := s.cfg.Libraries.UpdateLibrary(ctx, target); err != nil {
+	if err := s.mergeLibraries(c, target, from); err != nil {
 		s.renderError(c, err)
 		return
 	}
-	if err := s.cfg.Libraries.DeleteLibrary(ctx, from.ID); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.audit(c, "library.merge", "library:"+target.ID, "merged "+from.Name+" ("+from.ID+")")
 	c.Redirect(http.StatusSeeOther, "/admin/libraries/"+target.ID+"?done="+url.QueryEscape(from.Name+" was merged into this library."))
 }
 

@@ -132,15 +132,24 @@ func (s *Server) apiMergeLibraries(c *gin.Context) {
 		s.renderError(c, survey.Errorf(survey.EINVALID, "A library cannot be merged into itself."))
 		return
 	}
+	if err := s.mergeLibraries(c, target, from); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toLibraryJSON(target))
+}
+
+// mergeLibraries merges from into target (contacts and the fields target
+// lacks), saves target, deletes from and records it in the audit log.
+func (s *Server) mergeLibraries(c *gin.Context, target, from *survey.Library) error {
+	ctx := c.Request.Context()
 	directory.MergeInto(target, from)
 	if err := s.cfg.Libraries.UpdateLibrary(ctx, target); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	if err := s.cfg.Libraries.DeleteLibrary(ctx, from.ID); err != nil {
-		s.renderError(c, err)
-		return
+		return err
 	}
 	s.audit(c, "library.merge", "library:"+target.ID, "merged "+from.Name+" ("+from.ID+")")
-	c.JSON(http.StatusOK, toLibraryJSON(target))
+	return nil
 }

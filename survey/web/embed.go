@@ -195,9 +195,19 @@ func (s *Server) publicCountsOf(rc *rawCounts, sv *survey.Survey, lang string) p
 // embedSurvey finds a survey whose counts are public; any other slug gets
 // the same 404 as an unknown one.
 func (s *Server) embedSurvey(c *gin.Context) *survey.Survey {
+	return s.publicSurvey(c, func(sv *survey.Survey) (bool, error) { return sv.Settings.PublicCounts, nil })
+}
+
+// publicSurvey finds the survey of the request's :slug when visible says
+// it may be shown; a survey that may not be gets the same 404 as one that
+// does not exist, so what is unpublished cannot be told apart.
+func (s *Server) publicSurvey(c *gin.Context, visible func(*survey.Survey) (bool, error)) *survey.Survey {
 	sv, err := s.surveys.find(c.Request.Context(), c.Param("slug"))
-	if err == nil && !sv.Settings.PublicCounts {
-		err = survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", c.Param("slug"))
+	if err == nil {
+		var ok bool
+		if ok, err = visible(sv); err == nil && !ok {
+			err = survey.Errorf(survey.ENOTFOUND, "hidden")
+		}
 	}
 	if err != nil {
 		if survey.ErrorCode(err) == survey.ENOTFOUND {

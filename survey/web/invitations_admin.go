@@ -272,34 +272,35 @@ func share(n, d int) float64 {
 	return float64(n) / float64(d)
 }
 
-// apiTracking reports a survey's invitations: how many were invited, sent,
-// opened, started and submitted (each stage counts those past it), and the
-// response rate, overall and by region and library type, with the
-// libraries not yet responding.
-func (s *Server) apiTracking(c *gin.Context) {
-	list, _, err := s.invitationsWithLibraries(c, c.Param("slug"))
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	overall := &trackingGroup{}
-	byRegion, byType := map[string]*trackingGroup{}, map[string]*trackingGroup{}
-	type waiting struct {
-		Library string `json:"library"`
-		Email   string `json:"email"`
-		Status  string `json:"status"`
-	}
-	notResponding := []waiting{}
+// waiting is an invited library that has not submitted.
+type waiting struct {
+	Library string `json:"library"`
+	Email   string `json:"email"`
+	Status  string `json:"status"`
+}
+
+// tracking counts a survey's invitations (withdrawn ones left out) overall
+// and by region and library type, and lists the libraries not yet
+// responding, by name.
+type tracking struct {
+	Overall       trackingGroup             `json:"overall"`
+	ByRegion      map[string]*trackingGroup `json:"by_region"`
+	ByType        map[string]*trackingGroup `json:"by_type"`
+	NotResponding []waiting                 `json:"not_responding"`
+}
+
+func trackingOf(list []invitationJSON) tracking {
+	t := tracking{ByRegion: map[string]*trackingGroup{}, ByType: map[string]*trackingGroup{}, NotResponding: []waiting{}}
 	for _, inv := range list {
 		if inv.Revoked {
 			continue
 		}
 		status := survey.InvitationStatus(inv.Status)
-		overall.add(status)
+		t.Overall.add(status)
 		for _, g := range []struct {
 			m   map[string]*trackingGroup
 			key string
-		}{{byRegion, inv.Region}, {byType, inv.Type}} {
+		}{{t.ByRegion, inv.Region}, {t.ByType, inv.Type}} {
 			key := g.key
 			if key == "" {
 				key = "unknown"
@@ -310,9 +311,22 @@ func (s *Server) apiTracking(c *gin.Context) {
 			g.m[key].add(status)
 		}
 		if status != survey.InvitationSubmitted {
-			notResponding = append(notResponding, waiting{inv.Library, inv.Email, inv.Status})
+			t.NotResponding = append(t.NotResponding, waiting{inv.Library, inv.Email, inv.Status})
 		}
 	}
-	sort.Slice(notResponding, func(i, j int) bool { return notResponding[i].Library < notResponding[j].Library })
-	c.JSON(http.StatusOK, gin.H{"overall": overall, "by_region": byRegion, "by_type": byType, "not_responding": notResponding})
+	sort.Slice(t.NotResponding, func(i, j int) bool { return t.NotResponding[i].Library < t.NotResponding[j].Library })
+	return t
+}
+
+// apiTracking reports a survey's invitations: how many were invited, sent,
+// opened, started and submitted (each stage counts those past it), and the
+// response rate, overall and by region and library type, with the
+// libraries not yet responding.
+func (s *Server) apiTracking(c *gin.Context) {
+	list, _, err := s.invitationsWithLibraries(c, c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, trackingOf(list))
 }

@@ -108,22 +108,10 @@ func publicTables(rep *analysis.ReportResult, k int, lang string) []publicTable 
 // publishedSurvey finds a survey whose results are published; any other
 // slug gets the same 404 as an unknown survey.
 func (s *Server) publishedSurvey(c *gin.Context) *survey.Survey {
-	sv, err := s.surveys.find(c.Request.Context(), c.Param("slug"))
-	if err == nil {
-		if published, perr := s.cfg.Publications.ResultsPublished(c.Request.Context(), sv.Slug); perr != nil {
-			err = perr
-		} else if published == nil {
-			err = survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
-		}
-	}
-	if err != nil {
-		if survey.ErrorCode(err) == survey.ENOTFOUND {
-			err = survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", c.Param("slug"))
-		}
-		s.renderError(c, err)
-		return nil
-	}
-	return sv
+	return s.publicSurvey(c, func(sv *survey.Survey) (bool, error) {
+		at, err := s.cfg.Publications.ResultsPublished(c.Request.Context(), sv.Slug)
+		return at != nil, err
+	})
 }
 
 func (s *Server) publicReport(c *gin.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, []publicTable, bool) {
