@@ -148,17 +148,10 @@ func (s *Server) sendForm(c *gin.Context) {
 }
 
 func (s *Server) revokeForm(c *gin.Context) {
-	inv, err := s.cfg.Invitations.FindInvitation(c.Request.Context(), c.Param("id"))
-	if err != nil || inv.SurveySlug != c.Param("slug") {
-		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is no such invitation."))
+	inv := s.revokeInvitation(c)
+	if inv == nil {
 		return
 	}
-	inv.Revoked = true
-	if err := s.cfg.Invitations.UpdateInvitation(c.Request.Context(), inv); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.audit(c, "invitation.revoke", "invitation:"+inv.ID, inv.Email)
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+inv.SurveySlug+"/invitations?done="+url.QueryEscape("The invitation to "+inv.Email+" was withdrawn; its links no longer work."))
 }
 

@@ -166,20 +166,27 @@ func (s *Server) apiListInvitations(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"invitations": list})
 }
 
-// apiRevokeInvitation withdraws an invitation: its links stop working.
-func (s *Server) apiRevokeInvitation(c *gin.Context) {
+// revokeInvitation withdraws the invitation :id of survey :slug: its links
+// stop working. It answers the error itself and returns nil on failure.
+func (s *Server) revokeInvitation(c *gin.Context) *survey.Invitation {
 	inv, err := s.cfg.Invitations.FindInvitation(c.Request.Context(), c.Param("id"))
 	if err != nil || inv.SurveySlug != c.Param("slug") {
 		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is no such invitation."))
-		return
+		return nil
 	}
 	inv.Revoked = true
 	if err := s.cfg.Invitations.UpdateInvitation(c.Request.Context(), inv); err != nil {
 		s.renderError(c, err)
-		return
+		return nil
 	}
 	s.audit(c, "invitation.revoke", "invitation:"+inv.ID, inv.Email)
-	c.Status(http.StatusNoContent)
+	return inv
+}
+
+func (s *Server) apiRevokeInvitation(c *gin.Context) {
+	if s.revokeInvitation(c) != nil {
+		c.Status(http.StatusNoContent)
+	}
 }
 
 // newLink issues a fresh personal link for an invitation (tokens are kept
