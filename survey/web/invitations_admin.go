@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
@@ -181,6 +182,36 @@ func (s *Server) revokeInvitation(c *gin.Context) *survey.Invitation {
 	}
 	s.audit(c, "invitation.revoke", "invitation:"+inv.ID, inv.Email)
 	return inv
+}
+
+// apiRecordBounce records a bounce that came back by email after the SMTP
+// server had accepted the message ({"reason": "..."}): the invitation shows
+// it until it is sent again successfully.
+func (s *Server) apiRecordBounce(c *gin.Context) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(c.Request.Body, &body); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	reason := strings.TrimSpace(body.Reason)
+	if reason == "" || len(reason) > 500 {
+		s.renderError(c, &survey.Error{Code: survey.EINVALID, Message: "Say why it bounced.", Fields: []survey.FieldError{{Path: "reason", Message: "reason is required (up to 500 characters), e.g. the bounce's status line."}}})
+		return
+	}
+	inv, err := s.cfg.Invitations.FindInvitation(c.Request.Context(), c.Param("id"))
+	if err != nil || inv.SurveySlug != c.Param("slug") {
+		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is no such invitation."))
+		return
+	}
+	inv.SendError = "bounced: " + reason
+	if err := s.cfg.Invitations.UpdateInvitation(c.Request.Context(), inv); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.audit(c, "invitation.bounce", "invitation:"+inv.ID, reason)
+	c.Status(http.StatusNoContent)
 }
 
 func (s *Server) apiRevokeInvitation(c *gin.Context) {

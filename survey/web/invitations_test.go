@@ -307,6 +307,24 @@ func TestSendingCampaign(t *testing.T) {
 		t.Errorf("statuses and errors: %v", errs)
 	}
 
+	// A bounce that comes back later by email is recorded on its invitation.
+	invs, _ := a.store.ListInvitations(t.Context(), "every-type")
+	var bogota string
+	for _, inv := range invs {
+		if inv.Email == "ana@biblored.co" {
+			bogota = inv.ID
+		}
+	}
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/" + bogota + "/bounce", token: admin, contentType: "application/json", body: `{"reason": ""}`}); rec.Code != 422 {
+		t.Errorf("bounce without a reason: %d", rec.Code)
+	}
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/" + bogota + "/bounce", token: admin, contentType: "application/json", body: `{"reason": "550 5.1.1 mailbox full"}`}); rec.Code != 204 {
+		t.Errorf("bounce: %d %s", rec.Code, rec.Body)
+	}
+	if inv, _ := a.store.FindInvitation(t.Context(), bogota); inv.SendError != "bounced: 550 5.1.1 mailbox full" {
+		t.Errorf("bounce recorded as %q", inv.SendError)
+	}
+
 	// Toronto answers; the reminder goes to Lyon and Bogotá only.
 	values := validForm()
 	values.Set("t", tokenOf(t, u.String()))
@@ -317,6 +335,9 @@ func TestSendingCampaign(t *testing.T) {
 	before := len(server.Messages())
 	if sent, failed := send("reminder"); sent != 2 || len(failed) != 0 {
 		t.Errorf("reminders: %d sent, %+v failed", sent, failed)
+	}
+	if inv, _ := a.store.FindInvitation(t.Context(), bogota); inv.SendError != "" || inv.Reminders != 1 {
+		t.Errorf("after a successful reminder: error %q, reminders %d", inv.SendError, inv.Reminders)
 	}
 	reminded := map[string]string{}
 	for _, m := range server.Messages()[before:] {

@@ -109,6 +109,7 @@ var routeRules = map[string]access{
 	"GET /api/v1/surveys/:slug/invitations":                analystOnly,
 	"GET /api/v1/surveys/:slug/tracking":                   analystOnly,
 	"POST /api/v1/surveys/:slug/invitations":               adminOnly,
+	"POST /api/v1/surveys/:slug/invitations/:id/bounce":    adminOnly,
 	"POST /api/v1/surveys/:slug/invitations/:id/revoke":    adminOnly,
 	"GET /api/v1/surveys/:slug/invitations/mailmerge.csv":  adminOnly,
 	"GET /api/v1/surveys/:slug/invitations/mailmerge.xlsx": adminOnly,

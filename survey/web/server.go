@@ -215,6 +215,7 @@ func (s *Server) routes() {
 	write.POST("/libraries/:id/merge", s.limitBody, s.apiMergeLibraries)
 	write.POST("/surveys/:slug/invitations", s.limitBody, s.apiCreateInvitations)
 	write.POST("/surveys/:slug/invitations/:id/revoke", s.apiRevokeInvitation)
+	write.POST("/surveys/:slug/invitations/:id/bounce", s.limitBody, s.apiRecordBounce)
 	write.GET("/surveys/:slug/invitations/mailmerge.csv", s.apiMailMerge("csv"))
 	write.GET("/surveys/:slug/invitations/mailmerge.xlsx", s.apiMailMerge("xlsx"))
 	write.POST("/surveys/:slug/invitations/send", s.limitBody, s.apiSendInvitations)
