@@ -64,7 +64,7 @@ type countsSnapshot struct {
 	generation int
 	raw        *rawCounts
 	json       map[string][]byte // by language
-	etag       map[string]string
+	etag       map[string][]string // ready to be a header value
 }
 
 type countsEntry struct {
@@ -105,13 +105,13 @@ func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*countsSnapshot
 	if err != nil {
 		return nil, err
 	}
-	snap := &countsSnapshot{generation: generation, raw: rc, json: map[string][]byte{}, etag: map[string]string{}}
+	snap := &countsSnapshot{generation: generation, raw: rc, json: map[string][]byte{}, etag: map[string][]string{}}
 	for _, lang := range sv.Languages {
 		body, err := json.Marshal(s.publicCountsOf(rc, sv, lang))
 		if err != nil {
 			return nil, err
 		}
-		snap.json[lang], snap.etag[lang] = body, etagOf(body)
+		snap.json[lang], snap.etag[lang] = body, []string{etagOf(body)}
 	}
 	e.snapshot.Store(snap)
 	return snap, nil
@@ -250,14 +250,28 @@ func sendCached(c *gin.Context, contentType string, body []byte) {
 }
 
 func sendWithETag(c *gin.Context, contentType string, body []byte, etag string) {
-	c.Header("ETag", etag)
-	c.Header("Vary", "Accept-Language")
-	if match := c.GetHeader("If-None-Match"); match == etag || match == "*" {
+	sendPrepared(c, []string{contentType}, body, []string{etag})
+}
+
+// sendPrepared writes a body whose header values are prepared (and never
+// modified): the counts' hot path allocates no header values of its own.
+func sendPrepared(c *gin.Context, contentType []string, body []byte, etag []string) {
+	h := c.Writer.Header()
+	h["Etag"] = etag
+	h["Vary"] = varyLanguage
+	if match := c.GetHeader("If-None-Match"); match == etag[0] || match == "*" {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(http.StatusOK, contentType, body)
+	h["Content-Type"] = contentType
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.Write(body)
 }
+
+var (
+	varyLanguage = []string{"Accept-Language"}
+	jsonType     = []string{"application/json; charset=utf-8"}
+)
 
 func (s *Server) embedCountsOf(c *gin.Context) (*survey.Survey, publicCounts, bool) {
 	sv := s.embedSurvey(c)
@@ -284,7 +298,7 @@ func (s *Server) embedCountsJSON(c *gin.Context) {
 		return
 	}
 	lang := negotiateLanguage(c, sv)
-	sendWithETag(c, "application/json; charset=utf-8", snap.json[lang], snap.etag[lang])
+	sendPrepared(c, jsonType, snap.json[lang], snap.etag[lang])
 }
 
 // countText is a count as shown: the number, or "fewer than k".
