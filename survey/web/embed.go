@@ -63,7 +63,7 @@ type rawCounts struct {
 type countsSnapshot struct {
 	generation int
 	raw        *rawCounts
-	json       map[string][]byte // by language
+	json       map[string][]byte   // by language
 	etag       map[string][]string // ready to be a header value
 }
 
