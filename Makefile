@@ -7,6 +7,8 @@ LDFLAGS     := -s -w -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 FUZZTIME    ?= 15s
+# New corpus entries are minimized for at most this long, so a slow parser keeps fuzzing.
+FUZZMINIMIZE ?= 3s
 
 .PHONY: run test lint bench bench-embed fuzz load build clean
 
@@ -38,11 +40,11 @@ bench-embed:
 
 ## fuzz: every fuzz target for FUZZTIME each; crashers land in testdata/fuzz (commit them)
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseDefinition$$' -fuzztime $(FUZZTIME) ./survey/
-	$(GO) test -run '^$$' -fuzz '^FuzzCheckAnswers$$' -fuzztime $(FUZZTIME) ./survey/
-	$(GO) test -run '^$$' -fuzz '^FuzzFormAnswers$$' -fuzztime $(FUZZTIME) ./survey/
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./survey/xlsform/
-	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./directory/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseDefinition$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./survey/
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckAnswers$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./survey/
+	$(GO) test -run '^$$' -fuzz '^FuzzFormAnswers$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./survey/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./survey/xlsform/
+	$(GO) test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./directory/
 
 ## load: 5,000 simulated respondents at concurrency 64 against a fresh server; checks nothing is lost or doubled
 load:
