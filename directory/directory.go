@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -425,57 +426,14 @@ func intOrEmpty(n int) string {
 	return strconv.Itoa(n)
 }
 
-// WriteCSV exports the directory as CSV (a row per contact), with a byte
-// order mark so spreadsheet programs read UTF-8; text that a spreadsheet
-// would evaluate gets a leading apostrophe.
+// WriteCSV exports the directory as CSV (a row per contact), ready for
+// spreadsheet programs (export.TableCSV).
 func WriteCSV(w io.Writer, libs []*survey.Library) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	_ = cw.Write(exportHeader)
-	for _, row := range exportRows(libs) {
-		for i := range row {
-			row[i] = neutralize(row[i])
-		}
-		_ = cw.Write(row)
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func neutralize(s string) string {
-	t := strings.TrimLeft(s, " ")
-	if t != "" && strings.ContainsRune("=+-@\t\r＝＋－＠", []rune(t)[0]) {
-		return "'" + s
-	}
-	return s
+	return export.TableCSV(w, append([][]string{exportHeader}, exportRows(libs)...))
 }
 
 // WriteXLSX exports the directory as a workbook (a row per contact); text
 // is written as text cells, never formulas.
 func WriteXLSX(w io.Writer, libs []*survey.Library) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Libraries"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	rows := append([][]string{exportHeader}, exportRows(libs)...)
-	for i, r := range rows {
-		cells := make([]any, len(r))
-		for j, v := range r {
-			cells[j] = v
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-			return err
-		}
-	}
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	_ = f.SetRowStyle(sheet, 1, 1, bold)
-	_ = f.SetColWidth(sheet, "A", "A", 40)
-	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	return f.Write(w)
+	return export.TableXLSX(w, "Libraries", append([][]string{exportHeader}, exportRows(libs)...), 40)
 }

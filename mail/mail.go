@@ -141,11 +141,6 @@ func NewSender(cfg Config) *Sender { return &Sender{cfg: cfg, now: time.Now} }
 // From is the sender's address.
 func (s *Sender) From() mail.Address { return s.cfg.From }
 
-// Result is what became of one message.
-type Result struct {
-	Err error // nil when the server accepted it
-}
-
 // SendAll delivers messages over one connection, reporting each one's fate
 // to report (in order) as it goes. A recipient the server refuses fails
 // alone; a broken connection fails the messages not yet sent. The error is

@@ -390,9 +390,7 @@ func (s *Survey) ApplyToLibrary(answers Answers, l *Library) []LibraryChange {
 	}
 	set("name", &l.Name, "library_name")
 	set("city", &l.City, "city")
-	country := l.Country
-	set("country", &country, "country")
-	l.Country = country
+	set("country", &l.Country, "country")
 	if r := Region(answers.String("region")); r != "" && s.Question("region") != nil && r != l.Region && RegionLabels[r] != nil {
 		changes = append(changes, LibraryChange{Field: "region", From: string(l.Region), To: string(r)})
 		derived, _ := RegionOf(l.Country)

@@ -23,6 +23,9 @@ const (
 	OtherType      LibraryType = "other"
 )
 
+// LibraryTypes lists the types in the order forms show them.
+var LibraryTypes = []LibraryType{CitySystem, RegionalSystem, NationalState, Consortium, OtherType}
+
 // LibraryTypeLabels names each type.
 var LibraryTypeLabels = map[LibraryType]Text{
 	CitySystem:     {"en": "City or municipal library system", "fr": "Réseau de bibliothèques municipal", "es": "Sistema de bibliotecas municipal"},

@@ -29,7 +29,7 @@ type invitationsPage struct {
 	Overall     trackingGroup
 	ByRegion    []trackingRow
 	ByType      []trackingRow
-	Regions     []option
+	Regions     []regionOption
 	SMTP        bool
 	Templates   []survey.MailTemplate
 	Failures    []sendFailure
@@ -65,7 +65,7 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, failures []se
 		return
 	}
 	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv, Invitations: list,
-		Regions: regionOptions(), SMTP: s.cfg.Mailer != nil, Templates: templates, Failures: failures}
+		Regions: regionOptions("en"), SMTP: s.cfg.Mailer != nil, Templates: templates, Failures: failures}
 	t := trackingOf(list)
 	p.Overall = t.Overall
 	p.ByRegion, p.ByType = sortedGroups(t.ByRegion), sortedGroups(t.ByType)

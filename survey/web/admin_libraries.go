@@ -18,34 +18,24 @@ import (
 // library's form (create, edit, merge a duplicate in, delete) and the
 // import, whose dry run is shown before anything is written.
 
-type option struct{ Value, Label string }
-
-func regionOptions() []option {
-	out := []option{}
-	for _, r := range survey.Regions {
-		out = append(out, option{string(r), survey.RegionLabels[r].In("en", "en")})
-	}
-	return out
-}
-
-func typeOptions() []option {
-	out := []option{}
-	for _, t := range []survey.LibraryType{survey.CitySystem, survey.RegionalSystem, survey.NationalState, survey.Consortium, survey.OtherType} {
-		out = append(out, option{string(t), survey.LibraryTypeLabels[t].In("en", "en")})
+func typeOptions() []regionOption {
+	out := make([]regionOption, 0, len(survey.LibraryTypes))
+	for _, t := range survey.LibraryTypes {
+		out = append(out, regionOption{string(t), survey.LibraryTypeLabels[t].In("en", "en")})
 	}
 	return out
 }
 
 type librariesAdminPage struct {
 	page
-	Libraries    []*survey.Library
-	Total        int
-	Query        url.Values
-	Regions      []option
-	Types        []option
-	Page, Pages  int
-	PrevQ, NextQ string
-	ExportQ      string
+	Libraries        []*survey.Library
+	Total            int
+	Query            url.Values
+	Regions          []regionOption
+	Types            []regionOption
+	Page, Pages      int
+	PrevURL, NextURL string
+	ExportQ          string
 }
 
 func (s *Server) librariesAdminPage(c *gin.Context) {
@@ -66,20 +56,13 @@ func (s *Server) librariesAdminPage(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptions(), Types: typeOptions(),
+	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptions("en"), Types: typeOptions(),
 		Page: pageNo, Pages: (total + perPage - 1) / perPage}
-	q.Del("done")
-	q.Del("problem")
-	q.Del("page")
+	p.PrevURL, p.NextURL = pageLinks(c, pageNo, perPage, total)
+	for _, k := range []string{"done", "problem", "page"} {
+		q.Del(k)
+	}
 	p.ExportQ = q.Encode()
-	if pageNo > 1 {
-		q.Set("page", strconv.Itoa(pageNo-1))
-		p.PrevQ = q.Encode()
-	}
-	if pageNo < p.Pages {
-		q.Set("page", strconv.Itoa(pageNo+1))
-		p.NextQ = q.Encode()
-	}
 	s.renderPage(c, http.StatusOK, "admin_libraries.html", p)
 }
 
@@ -96,8 +79,8 @@ type libraryAdminPage struct {
 	New      bool
 	Contacts []contactRow
 	Problems []survey.FieldError
-	Regions  []option
-	Types    []option
+	Regions  []regionOption
+	Types    []regionOption
 	Others   []*survey.Library // candidates to merge in
 }
 
@@ -106,7 +89,7 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 	if !isNew {
 		title = l.Name
 	}
-	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptions(), Types: typeOptions()}
+	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptions("en"), Types: typeOptions()}
 	for i, ct := range append(append([]survey.Contact(nil), l.Contacts...), survey.Contact{}) {
 		row := contactRow{Index: i, Name: ct.Name, Role: ct.Role, Email: ct.Email, Language: ct.Language, Consent: ct.Consent}
 		if ct.ConsentAt != nil {

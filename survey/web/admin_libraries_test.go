@@ -131,7 +131,7 @@ func TestInvitationsAdminPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("mail merge: %d %v", mm.status, err)
 	}
-	rows, _ := f.GetRows("Sheet1")
+	rows, _ := f.GetRows("Invitations")
 	if len(rows) != 3 || rows[0][4] != "link" || !strings.Contains(rows[1][4]+rows[2][4], "/s/every-type?t=") {
 		t.Errorf("mail-merge rows %q", rows)
 	}

@@ -32,8 +32,18 @@ type responseFilterView struct {
 	Status, Region, Language, From, To string
 }
 
+// regionOption is a value and its label, for a select.
 type regionOption struct {
 	Value, Label string
+}
+
+// regionOptions lists the IFLA regions, labelled in lang.
+func regionOptions(lang string) []regionOption {
+	out := make([]regionOption, 0, len(survey.Regions))
+	for _, r := range survey.Regions {
+		out = append(out, regionOption{Value: string(r), Label: survey.RegionLabels[r].In(lang, "en")})
+	}
+	return out
 }
 
 // parseResponseFilter reads the list filters from the query string.
@@ -95,9 +105,7 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 	}
 	title := sv.Title.In("en", sv.DefaultLanguage)
 	p := responsesPage{page: s.adminPage(c, "Responses: "+title), Survey: sv, Title: title, PerPage: 50, Query: filterQuery(c)}
-	for _, r := range survey.Regions {
-		p.Regions = append(p.Regions, regionOption{Value: string(r), Label: survey.RegionLabels[r]["en"]})
-	}
+	p.Regions = regionOptions("en")
 	f, view, err := parseResponseFilter(c, sv.Slug)
 	p.Filter = view
 	if err != nil {

@@ -207,9 +207,7 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 		return
 	}
 	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
-	for _, r := range survey.Regions {
-		p.Regions = append(p.Regions, regionOption{Value: string(r), Label: survey.RegionLabels[r]["en"]})
-	}
+	p.Regions = regionOptions("en")
 	p.Groupings = []regionOption{{"region", "IFLA region"}, {"language", "Language"}}
 	for _, q := range sv.Questions() {
 		if q.Type == survey.SingleChoice || q.Type == survey.Likert {

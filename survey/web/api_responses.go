@@ -93,11 +93,11 @@ func (s *Server) apiSubmit(c *gin.Context) {
 	}
 	var inv *survey.Invitation
 	if body.InvitationToken != "" {
-		found, err := s.cfg.Invitations.FindInvitationByToken(c.Request.Context(), survey.HashSecret(body.InvitationToken))
-		switch {
-		case err == nil && !found.Revoked && found.SurveySlug == sv.Slug:
+		found, err := s.invitationByToken(c.Request.Context(), sv, body.InvitationToken)
+		switch survey.ErrorCode(err) {
+		case "":
 			inv = found
-		case err == nil || survey.ErrorCode(err) == survey.ENOTFOUND:
+		case survey.ENOTFOUND:
 			problems = append(problems, survey.FieldError{Path: "invitation_token", Message: "This invitation is not valid."})
 		default:
 			s.renderError(c, err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -157,7 +158,7 @@ func (s *Server) tally(ctx context.Context, sv *survey.Survey) (*rawCounts, erro
 
 // suppress applies the threshold: a count under k is shown as "fewer than k".
 func suppress(key, label string, n, k int) publicCount {
-	if n > 0 && n < k {
+	if _, small := analysis.SmallCell(n, k); small {
 		return publicCount{Key: key, Label: label, FewerThan: k}
 	}
 	return publicCount{Key: key, Label: label, Count: &n}
@@ -246,11 +247,7 @@ func etagOf(body []byte) string {
 // sendCached answers with body and a strong ETag, or 304 when the client
 // has it already.
 func sendCached(c *gin.Context, contentType string, body []byte) {
-	sendWithETag(c, contentType, body, etagOf(body))
-}
-
-func sendWithETag(c *gin.Context, contentType string, body []byte, etag string) {
-	sendPrepared(c, []string{contentType}, body, []string{etag})
+	sendPrepared(c, []string{contentType}, body, []string{etagOf(body)})
 }
 
 // sendPrepared writes a body whose header values are prepared (and never

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,14 +12,21 @@ import (
 	"github.com/metlib/canvass/survey"
 )
 
-// invitationFor returns the invitation behind a personal link to sv, or
-// answers with the one page every invalid link gets (unknown, revoked or
-// for another survey look the same, so links cannot be probed) and nil.
-func (s *Server) invitationFor(c *gin.Context, sv *survey.Survey, token string) *survey.Invitation {
-	inv, err := s.cfg.Invitations.FindInvitationByToken(c.Request.Context(), survey.HashSecret(token))
+// invitationByToken finds the live invitation to sv behind a personal
+// link's token. Unknown, revoked and other surveys' tokens are all
+// ENOTFOUND, so links cannot be probed.
+func (s *Server) invitationByToken(ctx context.Context, sv *survey.Survey, token string) (*survey.Invitation, error) {
+	inv, err := s.cfg.Invitations.FindInvitationByToken(ctx, survey.HashSecret(token))
 	if err == nil && (inv.Revoked || inv.SurveySlug != sv.Slug) {
-		err = survey.Errorf(survey.ENOTFOUND, "invalid")
+		return nil, survey.Errorf(survey.ENOTFOUND, "There is no such invitation.")
 	}
+	return inv, err
+}
+
+// invitationFor returns the invitation behind a personal link to sv, or
+// answers with the one page every invalid link gets and nil.
+func (s *Server) invitationFor(c *gin.Context, sv *survey.Survey, token string) *survey.Invitation {
+	inv, err := s.invitationByToken(c.Request.Context(), sv, token)
 	if err != nil {
 		if survey.ErrorCode(err) != survey.ENOTFOUND {
 			s.renderError(c, err)
@@ -193,7 +201,9 @@ func (s *Server) storeInvited(c *gin.Context, sv *survey.Survey, inv *survey.Inv
 	if draft {
 		outcome = survey.InvitationStarted
 	}
-	s.metrics.submission(sv.Slug, existing == nil || existing.Status == survey.ResponseDraft, nil)
+	if !draft {
+		s.metrics.submission(sv.Slug, existing == nil || existing.Status == survey.ResponseDraft, nil)
+	}
 	s.advance(c, inv, outcome)
 	return r, existing == nil, nil
 }

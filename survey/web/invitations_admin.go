@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
@@ -170,9 +169,8 @@ func (s *Server) apiListInvitations(c *gin.Context) {
 // revokeInvitation withdraws the invitation :id of survey :slug: its links
 // stop working. It answers the error itself and returns nil on failure.
 func (s *Server) revokeInvitation(c *gin.Context) *survey.Invitation {
-	inv, err := s.cfg.Invitations.FindInvitation(c.Request.Context(), c.Param("id"))
-	if err != nil || inv.SurveySlug != c.Param("slug") {
-		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is no such invitation."))
+	inv := s.routeInvitation(c)
+	if inv == nil {
 		return nil
 	}
 	inv.Revoked = true
@@ -181,6 +179,20 @@ func (s *Server) revokeInvitation(c *gin.Context) *survey.Invitation {
 		return nil
 	}
 	s.audit(c, "invitation.revoke", "invitation:"+inv.ID, inv.Email)
+	return inv
+}
+
+// routeInvitation finds the invitation :id of survey :slug, or answers
+// 404 (or the store's error) and returns nil.
+func (s *Server) routeInvitation(c *gin.Context) *survey.Invitation {
+	inv, err := s.cfg.Invitations.FindInvitation(c.Request.Context(), c.Param("id"))
+	if err == nil && inv.SurveySlug != c.Param("slug") {
+		err = survey.Errorf(survey.ENOTFOUND, "There is no such invitation.")
+	}
+	if err != nil {
+		s.renderError(c, err)
+		return nil
+	}
 	return inv
 }
 
@@ -200,9 +212,8 @@ func (s *Server) apiRecordBounce(c *gin.Context) {
 		s.renderError(c, &survey.Error{Code: survey.EINVALID, Message: "Say why it bounced.", Fields: []survey.FieldError{{Path: "reason", Message: "reason is required (up to 500 characters), e.g. the bounce's status line."}}})
 		return
 	}
-	inv, err := s.cfg.Invitations.FindInvitation(c.Request.Context(), c.Param("id"))
-	if err != nil || inv.SurveySlug != c.Param("slug") {
-		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is no such invitation."))
+	inv := s.routeInvitation(c)
+	if inv == nil {
 		return
 	}
 	inv.SendError = "bounced: " + reason
@@ -239,45 +250,38 @@ func (s *Server) apiMailMerge(format string) gin.HandlerFunc {
 			return
 		}
 		rows := [][]string{{"library", "contact", "email", "language", "link"}}
+		var issued []*survey.Invitation
 		for i, inv := range invs {
 			if inv.Status != survey.InvitationNotSent || inv.Revoked {
 				continue
 			}
-			link := s.newLink(c, inv)
+			rows = append(rows, []string{list[i].Library, inv.Name, inv.Email, inv.Language, s.newLink(c, inv)})
 			inv.Advance(survey.InvitationSent, s.now())
+			issued = append(issued, inv)
+		}
+		// The file is made before anything is recorded, so a failure
+		// leaves no invitation marked sent without its link.
+		var buf bytes.Buffer
+		contentType := "text/csv; charset=utf-8"
+		if format == "xlsx" {
+			contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			err = export.TableXLSX(&buf, "Invitations", rows, 40)
+		} else {
+			err = export.TableCSV(&buf, rows)
+		}
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		for _, inv := range issued {
 			if err := s.cfg.Invitations.UpdateInvitation(c.Request.Context(), inv); err != nil {
 				s.renderError(c, err)
 				return
 			}
-			rows = append(rows, []string{list[i].Library, inv.Name, inv.Email, inv.Language, link})
-		}
-		var buf bytes.Buffer
-		if format == "xlsx" {
-			f := excelize.NewFile()
-			for r, row := range rows {
-				cells := make([]any, len(row))
-				for i, v := range row {
-					cells[i] = v
-				}
-				cell, _ := excelize.CoordinatesToCellName(1, r+1)
-				_ = f.SetSheetRow("Sheet1", cell, &cells)
-			}
-			_ = f.Write(&buf)
-			f.Close()
-			c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		} else {
-			buf.WriteString("\uFEFF")
-			for _, row := range rows {
-				for i := range row {
-					row[i] = export.NeutralizeCSV(row[i])
-				}
-			}
-			writeCSV(&buf, rows)
-			c.Header("Content-Type", "text/csv; charset=utf-8")
 		}
 		s.audit(c, "invitation.mailmerge", "survey:"+c.Param("slug"), strconv.Itoa(len(rows)-1)+" links issued")
 		attachment(c, c.Param("slug")+"-invitations."+format)
-		c.Data(http.StatusOK, c.Writer.Header().Get("Content-Type"), buf.Bytes())
+		c.Data(http.StatusOK, contentType, buf.Bytes())
 	}
 }
 

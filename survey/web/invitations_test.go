@@ -165,8 +165,8 @@ func TestInvitationInvalidLinks(t *testing.T) {
 	// Nor does a revoked link accept answers, by form or API.
 	values := validForm()
 	values.Set("t", tokenOf(t, link))
-	fs := formSession{cookies: bogus.Result().Cookies()}
-	if rec := a.postForm("/s/every-type", fs, values); rec.Code != 404 && rec.Code != 403 {
+	fs, _ := a.openForm("/s/every-type") // a real session with its CSRF token
+	if rec := a.postForm("/s/every-type", fs, values); rec.Code != 404 || !strings.Contains(rec.Body.String(), "This link does not work") {
 		t.Errorf("revoked link by form: %d", rec.Code)
 	}
 	rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/responses", contentType: "application/json",

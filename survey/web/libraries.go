@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"mime"
@@ -384,10 +383,7 @@ func (s *Server) librariesPage(c *gin.Context) {
 	}
 	pageNo, perPage, _ := paging(c)
 	prev, next := pageLinks(c, pageNo, perPage, total)
-	var regions []regionOption
-	for _, r := range survey.Regions {
-		regions = append(regions, regionOption{Value: string(r), Label: survey.RegionLabels[r].In(lang, "en")})
-	}
+	regions := regionOptions(lang)
 	s.renderPage(c, http.StatusOK, "libraries.html", struct {
 		page
 		Libraries              []publicView
@@ -415,10 +411,4 @@ func (s *Server) libraryPage(c *gin.Context) {
 		page
 		Library publicView
 	}{s.basePage(c, lang, l.Name), view})
-}
-
-func writeCSV(w io.Writer, rows [][]string) {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	_ = cw.WriteAll(rows)
 }

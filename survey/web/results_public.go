@@ -59,7 +59,7 @@ func publicTables(rep *analysis.ReportResult, k int, lang string) []publicTable 
 		pt.Base = fmt.Sprintf(ui(lang, "results_base"), q.Answered)
 		addRow := func(label string, count int, share float64) {
 			row := publicRow{Label: label}
-			if count > 0 && count < k {
+			if _, small := analysis.SmallCell(count, k); small {
 				row.Count = fmt.Sprintf(ui(lang, "fewer_than"), k)
 			} else {
 				row.Count = strconv.Itoa(count)
