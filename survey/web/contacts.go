@@ -65,9 +65,24 @@ func (s *Server) apiExportContact(c *gin.Context) {
 			}
 		}
 	}
+	invs, err := s.invitationsTo(c, email)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	type invitation struct {
+		Survey   string `json:"survey"`
+		Name     string `json:"name,omitempty"`
+		Language string `json:"language"`
+		Status   string `json:"status"`
+	}
+	sent := []invitation{}
+	for _, inv := range invs {
+		sent = append(sent, invitation{inv.SurveySlug, inv.Name, inv.Language, string(inv.Status)})
+	}
 	s.audit(c, "contact.export", "contact:"+emailDigest(email), strconv.Itoa(len(out))+" entries")
 	attachment(c, "contact-data.json")
-	c.JSON(http.StatusOK, gin.H{"email": email, "generated_at": s.now(), "directory": out})
+	c.JSON(http.StatusOK, gin.H{"email": email, "generated_at": s.now(), "directory": out, "invitations": sent})
 }
 
 // apiEraseContact removes a contact from every library that lists them.
@@ -97,8 +112,43 @@ func (s *Server) apiEraseContact(c *gin.Context) {
 			return
 		}
 	}
-	s.audit(c, "contact.erase", "contact:"+emailDigest(email), "removed from "+strconv.Itoa(len(libs))+" libraries")
-	c.JSON(http.StatusOK, gin.H{"erased_from": len(libs)})
+	// Invitations to the address keep no trace of the person: they are
+	// withdrawn (their links stop) and their name and address cleared.
+	invs, err := s.invitationsTo(c, email)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	for _, inv := range invs {
+		inv.Name, inv.Email, inv.Revoked, inv.SendError = "", "", true, ""
+		if err := s.cfg.Invitations.UpdateInvitation(c.Request.Context(), inv); err != nil {
+			s.renderError(c, err)
+			return
+		}
+	}
+	s.audit(c, "contact.erase", "contact:"+emailDigest(email), "removed from "+strconv.Itoa(len(libs))+" libraries and "+strconv.Itoa(len(invs))+" invitations")
+	c.JSON(http.StatusOK, gin.H{"erased_from": len(libs), "invitations_cleared": len(invs)})
+}
+
+// invitationsTo finds every survey's invitations sent to email.
+func (s *Server) invitationsTo(c *gin.Context, email string) ([]*survey.Invitation, error) {
+	surveys, err := s.cfg.Surveys.ListSurveys(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	var out []*survey.Invitation
+	for _, sv := range surveys {
+		invs, err := s.cfg.Invitations.ListInvitations(c.Request.Context(), sv.Slug)
+		if err != nil {
+			return nil, err
+		}
+		for _, inv := range invs {
+			if inv.Email == email {
+				out = append(out, inv)
+			}
+		}
+	}
+	return out, nil
 }
 
 // emailDigest stands for an address in the audit log.

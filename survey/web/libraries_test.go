@@ -171,20 +171,30 @@ func TestMergeAndPersonalData(t *testing.T) {
 		t.Errorf("merge into itself: %d", rec.Code)
 	}
 
+	// Villeurbanne is invited to a survey through Anne.
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations", token: admin, body: `{"library_ids": ["` + other + `"]}`, contentType: "application/json"}); rec.Code != 201 {
+		t.Fatalf("invite: %d %s", rec.Code, rec.Body)
+	}
 	rec = a.do(request{path: "/api/v1/contacts/export?email=Anne@BM-Lyon.fr", token: admin})
 	var export struct {
 		Email     string
 		Directory []struct {
 			LibraryName string `json:"library_name"`
 		}
+		Invitations []struct{ Survey, Name string }
 	}
 	_ = json.Unmarshal(rec.Body.Bytes(), &export)
-	if rec.Code != 200 || export.Email != "anne@bm-lyon.fr" || len(export.Directory) != 2 || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+	if rec.Code != 200 || export.Email != "anne@bm-lyon.fr" || len(export.Directory) != 2 || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") ||
+		len(export.Invitations) != 1 || export.Invitations[0].Survey != "every-type" || export.Invitations[0].Name != "Anne" {
 		t.Errorf("export: %d %s", rec.Code, rec.Body)
 	}
 	rec = a.do(request{method: http.MethodPost, path: "/api/v1/contacts/erase?email=anne@bm-lyon.fr", token: admin})
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"erased_from":2`) {
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"erased_from":2`) || !strings.Contains(rec.Body.String(), `"invitations_cleared":1`) {
 		t.Errorf("erase: %d %s", rec.Code, rec.Body)
+	}
+	invs, _ := a.store.ListInvitations(t.Context(), "every-type")
+	if len(invs) != 1 || invs[0].Email != "" || invs[0].Name != "" || !invs[0].Revoked {
+		t.Errorf("the invitation keeps the contact: %+v", invs)
 	}
 	for _, id := range []string{lyon, other} {
 		if body := a.do(request{path: "/api/v1/libraries/" + id, token: admin}).Body.String(); strings.Contains(body, "anne@") {
