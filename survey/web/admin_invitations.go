@@ -104,7 +104,6 @@ func (s *Server) inviteForm(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.audit(c, "invitation.create", "survey:"+sv.Slug, strconv.Itoa(len(created))+" libraries invited")
 	msg := strconv.Itoa(len(created)) + " libraries invited."
 	noEmail := 0
 	for _, sk := range skips {

@@ -43,6 +43,9 @@ func (s *Server) apiCreateInvitations(c *gin.Context) {
 			}
 			libs = append(libs, l)
 		}
+	} else if body.Region != "" && survey.RegionLabels[survey.Region(body.Region)] == nil {
+		s.renderError(c, &survey.Error{Code: survey.EINVALID, Message: "Unknown region.", Fields: []survey.FieldError{{Path: "region", Message: "region is one of the IFLA regions, e.g. europe."}}})
+		return
 	} else if body.All || body.Region != "" || body.Member != nil {
 		if libs, _, err = s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{Region: survey.Region(body.Region), Member: body.Member}); err != nil {
 			s.renderError(c, err)
@@ -57,7 +60,6 @@ func (s *Server) apiCreateInvitations(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.audit(c, "invitation.create", "survey:"+sv.Slug, strconv.Itoa(len(created))+" libraries invited")
 	c.JSON(http.StatusCreated, gin.H{"created": len(created), "skipped": skips})
 }
 
@@ -98,6 +100,7 @@ func (s *Server) inviteLibraries(c *gin.Context, sv *survey.Survey, libs []*surv
 			return created, skips, err
 		}
 	}
+	s.audit(c, "invitation.create", "survey:"+sv.Slug, strconv.Itoa(len(created))+" libraries invited")
 	return created, skips, nil
 }
 

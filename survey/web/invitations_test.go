@@ -242,6 +242,10 @@ func TestSendingCampaign(t *testing.T) {
 	if created.Created != 4 || len(created.Skipped) != 1 || created.Skipped[0].Reason != "no contact email" {
 		t.Fatalf("invite all: %+v", created)
 	}
+	badRegion := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations", token: admin, body: `{"region": "atlantis"}`, contentType: "application/json"})
+	if e := decode[errorResponse](t, badRegion); badRegion.Code != 422 || e.Error.Fields[0].Path != "region" {
+		t.Errorf("unknown region: %d %+v", badRegion.Code, e)
+	}
 
 	// The French template is edited; a template without the link is refused.
 	bad := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/every-type/mail-templates/invitation/fr", token: admin, contentType: "application/json",
