@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -122,4 +123,22 @@ type ResponseStore interface {
 	// and Limit ignored), oldest first, reading them as it goes so memory
 	// stays flat however many there are. An error from fn stops it.
 	EachResponse(ctx context.Context, f ResponseFilter, fn func(*Response) error) error
+}
+
+// Responses is a stream of responses, read from the store as it is consumed
+// (a cursor, not a slice), so memory does not grow with their number. The
+// stream ends early with a non-nil error when reading fails; a consumer must
+// stop and return that error.
+type Responses = iter.Seq2[*Response, error]
+
+// ResponsesOf streams a slice: for tests and for callers that already hold
+// the responses.
+func ResponsesOf(rs []*Response) Responses {
+	return func(yield func(*Response, error) bool) {
+		for _, r := range rs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
 }

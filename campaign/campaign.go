@@ -1,0 +1,113 @@
+// Package campaign holds Canvass's use cases: everything a survey campaign
+// does — submitting (anonymously or through an invitation), drafts, the
+// invitation lifecycle and its mail, the library directory's imports, merges
+// and erasures, analysis and report tables with their cache, downloads, and
+// what the section publishes. The JSON API, the HTML pages and the command
+// line all call these methods, so each use case has one implementation.
+//
+// Methods take the acting user from the context (survey.ActorFrom), check
+// what the actor may do, and return *survey.Error codes. Nothing here knows
+// about gin, HTTP or the database driver: the stores are survey interfaces.
+package campaign
+
+import (
+	"context"
+	"log/slog"
+	"net/mail"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// Mailer sends email. The SMTP sender in package mail implements it; a nil
+// Mailer means no SMTP server is configured, and invitations go out through
+// the mail-merge file instead.
+type Mailer interface {
+	// From is the sender's address.
+	From() mail.Address
+	// SendAll sends the messages over one connection, calling report with
+	// each message's index and outcome (nil when accepted). It returns an
+	// error only when no message could be attempted (the server is unreachable).
+	SendAll(ctx context.Context, messages []Message, report func(i int, err error)) error
+}
+
+// Message is one plain-text email.
+type Message struct {
+	To      mail.Address
+	Subject string
+	Body    string
+}
+
+// Metrics records what the operations side counts. The web layer's
+// Prometheus registry implements it; nil records nothing.
+type Metrics interface {
+	// Submitted counts a stored submission (source "form" or "api";
+	// invited reports whether it came through an invitation).
+	Submitted(slug, source string, invited bool)
+}
+
+// Config is what the use cases need.
+type Config struct {
+	Surveys       survey.SurveyStore
+	Responses     survey.ResponseStore
+	Tokens        survey.TokenStore
+	Users         survey.UserStore
+	Sessions      survey.SessionStore
+	Passwords     survey.PasswordTokenStore
+	Audit         survey.AuditStore
+	Libraries     survey.LibraryStore
+	Invitations   survey.InvitationStore
+	MailTemplates survey.MailTemplateStore
+	Publications  survey.PublicationStore
+	// Mailer is nil when no SMTP server is configured.
+	Mailer  Mailer
+	Metrics Metrics
+	Logger  *slog.Logger
+	// Now is the clock (time.Now by default); tests move it.
+	Now func() time.Time
+}
+
+// Service runs the use cases over the configured stores.
+type Service struct {
+	cfg Config
+	log *slog.Logger
+	now func() time.Time
+}
+
+// New returns a Service; missing Logger and Now get defaults.
+func New(cfg Config) *Service {
+	s := &Service{cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// audit records a change by the context's actor. A failure to write the
+// audit log is logged, not returned: the change itself has happened.
+func (s *Service) audit(ctx context.Context, action, target, details string) {
+	actor := "anonymous"
+	if a, ok := survey.ActorFrom(ctx); ok {
+		actor = a.Name
+	}
+	e := &survey.AuditEntry{At: s.now(), Actor: actor, Action: action, Target: target, Details: details}
+	if err := s.cfg.Audit.RecordAudit(ctx, e); err != nil {
+		s.log.ErrorContext(ctx, "audit log write failed", "error", err, "action", action, "target", target)
+	}
+}
+
+// require returns EFORBIDDEN unless the context's actor has the role
+// (admins have every role), and EUNAUTHORIZED when there is no actor.
+func require(ctx context.Context, need survey.Role) error {
+	a, ok := survey.ActorFrom(ctx)
+	if !ok {
+		return survey.Errorf(survey.EUNAUTHORIZED, "Sign in first.")
+	}
+	if !a.Role.Allows(need) {
+		return survey.Errorf(survey.EFORBIDDEN, "Your role may not do this.")
+	}
+	return nil
+}
