@@ -28,6 +28,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/metlib/canvass/survey"
 )
 
 // Config is a parsed CANVASS_SMTP_URL.
@@ -75,9 +76,14 @@ func ParseURL(raw string) (Config, error) {
 	if from == "" {
 		return Config{}, errors.New("SMTP URL: say who the mail is from with ?from=address")
 	}
+	// A From header may carry a display name ("Survey <survey@example.org>"),
+	// so it is parsed as a header; the address in it follows survey.CheckEmail.
 	addr, err := mail.ParseAddress(from)
 	if err != nil {
 		return Config{}, fmt.Errorf("SMTP URL: from=%q is not an email address", from)
+	}
+	if addr.Address, err = survey.CheckEmail(addr.Address); err != nil {
+		return Config{}, fmt.Errorf("SMTP URL: from=%q: %s", from, survey.ErrorMessage(err))
 	}
 	c.From = *addr
 	return c, nil

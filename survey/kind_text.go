@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -71,7 +70,7 @@ func cleanText(raw any) (string, *message) {
 	return strings.TrimSpace(s), nil
 }
 
-// emailKind is one email address, stored without a display name.
+// emailKind is one email address, stored as CheckEmail returns it: bare and lower-cased.
 type emailKind struct{}
 
 func (emailKind) fields() []string                              { return nil }
@@ -82,11 +81,11 @@ func (emailKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
 	if m != nil || s == "" {
 		return nil, m
 	}
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s || addr.Name != "" || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+	addr, err := CheckEmail(s)
+	if err != nil {
 		return nil, msg("want_email")
 	}
-	return s, nil
+	return addr, nil
 }
 
 func (emailKind) columns(q *Question) []Column { return singleColumn(q) }

@@ -70,8 +70,9 @@ type Contact struct {
 	ConsentAt *time.Time
 }
 
-// Normalize trims the fields, upper-cases the country, lower-cases emails,
-// completes web addresses, and derives the region unless it was set by hand.
+// Normalize trims the fields, upper-cases the country, writes emails as
+// CheckEmail does, completes web addresses, and derives the region unless it
+// was set by hand.
 func (l *Library) Normalize() {
 	l.Name = strings.Join(strings.Fields(l.Name), " ")
 	l.City = strings.Join(strings.Fields(l.City), " ")
@@ -86,7 +87,11 @@ func (l *Library) Normalize() {
 	for i := range l.Contacts {
 		c := &l.Contacts[i]
 		c.Name, c.Role = strings.TrimSpace(c.Name), strings.TrimSpace(c.Role)
-		c.Email = strings.ToLower(strings.TrimSpace(c.Email))
+		if e, err := CheckEmail(c.Email); err == nil {
+			c.Email = e
+		} else {
+			c.Email = strings.TrimSpace(c.Email) // Validate says why it is refused
+		}
 		c.Language = strings.ToLower(strings.TrimSpace(c.Language))
 	}
 }
@@ -119,8 +124,8 @@ func (l *Library) Validate() error {
 	}
 	for i, c := range l.Contacts {
 		if c.Email != "" {
-			if _, err := NormalizeEmail(c.Email); err != nil {
-				bad("contacts["+strconv.Itoa(i)+"].email", "Not an email address: "+c.Email)
+			if _, err := CheckEmail(c.Email); err != nil {
+				bad("contacts["+strconv.Itoa(i)+"].email", ErrorMessage(err))
 			}
 		}
 	}

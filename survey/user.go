@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,7 +18,7 @@ import (
 // User is a member of the working group.
 type User struct {
 	ID           string
-	Email        string // lower case, unique
+	Email        string // as CheckEmail returns it (lower case), unique
 	Name         string
 	Role         Role
 	Disabled     bool
@@ -29,22 +28,11 @@ type User struct {
 	LastLoginAt  *time.Time
 }
 
-// NormalizeEmail trims and lower-cases an address and checks it; it returns
-// EINVALID for anything that is not a plain address.
-func NormalizeEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
-		return "", Errorf(EINVALID, "%q is not an email address.", s)
-	}
-	return s, nil
-}
-
 // Validate checks a user's fields.
 func (u *User) Validate() error {
 	var fields []FieldError
-	if _, err := NormalizeEmail(u.Email); err != nil {
-		fields = append(fields, FieldError{Path: "email", Message: "Enter an email address."})
+	if _, err := CheckEmail(u.Email); err != nil {
+		fields = append(fields, FieldError{Path: "email", Message: ErrorMessage(err)})
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(u.Name)); n > 200 {
 		fields = append(fields, FieldError{Path: "name", Message: "Keep the name under 200 characters."})

@@ -39,7 +39,7 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		if err := fs.Parse(args[1:]); err != nil {
 			return helpOrUsage(err)
 		}
-		addr, err := survey.NormalizeEmail(*email)
+		addr, err := survey.CheckEmail(*email)
 		if err != nil {
 			return usageError{fmt.Sprintf("user %s: --email: %s", args[0], survey.ErrorMessage(err))}
 		}

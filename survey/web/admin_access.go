@@ -93,7 +93,7 @@ func (s *Server) renderUsers(c *gin.Context, status int, p usersPage) {
 // choose a password; no password ever passes through the admin.
 func (s *Server) createUser(c *gin.Context) {
 	p := usersPage{page: s.adminPage(c, "Users"), Email: strings.TrimSpace(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("name"))}
-	email, _ := survey.NormalizeEmail(p.Email)
+	email, _ := survey.CheckEmail(p.Email)
 	u := &survey.User{Email: email, Name: p.Name, Role: survey.Role(c.PostForm("role"))}
 	if err := u.Validate(); err != nil {
 		p.Problems = survey.ErrorFields(err)

@@ -190,9 +190,9 @@ func (s *Server) setPassword(c *gin.Context) {
 	}
 	var user *survey.User
 	if t.Purpose == "setup" {
-		email, err := survey.NormalizeEmail(p.Email)
+		email, err := survey.CheckEmail(p.Email)
 		if err != nil {
-			p.Problems = append(p.Problems, survey.FieldError{Path: "email", Message: "Enter your email address."})
+			p.Problems = append(p.Problems, survey.FieldError{Path: "email", Message: survey.ErrorMessage(err)})
 		}
 		user = &survey.User{Email: email, Name: p.Name, Role: survey.RoleAdmin}
 	} else if user, err = s.cfg.Users.FindUserByID(ctx, t.UserID); err != nil {

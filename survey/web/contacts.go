@@ -32,7 +32,7 @@ func (s *Server) contactsWithEmail(c *gin.Context, email string) ([]*survey.Libr
 }
 
 func emailParam(c *gin.Context) (string, error) {
-	email, err := survey.NormalizeEmail(c.Query("email"))
+	email, err := survey.CheckEmail(c.Query("email"))
 	if err != nil {
 		return "", survey.Errorf(survey.EMALFORMED, "Give the contact's email as ?email=.")
 	}
