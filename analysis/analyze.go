@@ -4,57 +4,9 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/metlib/canvass/survey"
 )
-
-// Filter selects the responses to analyse. Empty fields match everything.
-type Filter struct {
-	Region   survey.Region     `json:"region,omitempty"`
-	Language string            `json:"language,omitempty"`
-	From     *time.Time        `json:"from,omitempty"` // submitted at or after
-	To       *time.Time        `json:"to,omitempty"`   // submitted before
-	Answers  map[string]string `json:"answers,omitempty"`
-}
-
-// Match reports whether a response passes the filter. Only submitted
-// responses are ever analysed.
-func (f Filter) Match(r *survey.Response) bool {
-	if r.Status != survey.ResponseSubmitted {
-		return false
-	}
-	if f.Region != "" && r.Region != f.Region || f.Language != "" && r.Language != f.Language {
-		return false
-	}
-	at := r.CreatedAt
-	if r.SubmittedAt != nil {
-		at = *r.SubmittedAt
-	}
-	if f.From != nil && at.Before(*f.From) || f.To != nil && !at.Before(*f.To) {
-		return false
-	}
-	for q, want := range f.Answers {
-		if !answerMatches(r.Answers[q], want) {
-			return false
-		}
-	}
-	return true
-}
-
-func answerMatches(v any, want string) bool {
-	switch a := v.(type) {
-	case string:
-		return a == want
-	case []string:
-		for _, s := range a {
-			if s == want {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // Options controls an analysis.
 type Options struct {
@@ -64,8 +16,6 @@ type Options struct {
 	// or a single_choice, likert, country or number question (with Bands).
 	By    string
 	Bands []float64
-	// Filter selects responses.
-	Filter Filter
 }
 
 // Result is the analysis of a survey's responses.
@@ -73,21 +23,22 @@ type Result struct {
 	Survey    string            `json:"survey"`
 	Version   int               `json:"version"`
 	Language  string            `json:"language"`
-	Filter    Filter            `json:"filter"`
 	Responses int               `json:"responses"` // submitted responses analysed
 	By        *Grouping         `json:"by,omitempty"`
 	Questions []*QuestionResult `json:"questions"`
 }
 
-// Analyze summarizes every question of s over the responses that pass the
-// filter. Questions hidden by show_if count as not asked, never as not
+// Analyze summarizes every question of s over the stream of responses,
+// which the caller has filtered (see survey.ResponseFilter); responses that
+// are not submitted are skipped. It stops at the stream's first error and
+// returns it. Questions hidden by show_if count as not asked, never as not
 // answered: each summary reports both bases.
-func Analyze(s *survey.Survey, responses []*survey.Response, opts Options) (*Result, error) {
+func Analyze(s *survey.Survey, responses survey.Responses, opts Options) (*Result, error) {
 	a, err := newAnalyzer(s, responses, opts)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Survey: s.Slug, Version: s.Version, Language: a.lang, Filter: opts.Filter, Responses: len(a.rs), By: a.grouping}
+	res := &Result{Survey: s.Slug, Version: s.Version, Language: a.lang, Responses: len(a.rs), By: a.grouping}
 	for _, q := range s.Questions() {
 		res.Questions = append(res.Questions, a.question(q, ""))
 	}
@@ -110,13 +61,16 @@ type analyzer struct {
 	groupOf  []int // index into grouping.Groups per response, −1 for none
 }
 
-func newAnalyzer(s *survey.Survey, responses []*survey.Response, opts Options) (*analyzer, error) {
+func newAnalyzer(s *survey.Survey, responses survey.Responses, opts Options) (*analyzer, error) {
 	a := &analyzer{s: s, lang: opts.Lang}
 	if a.lang == "" || !s.HasLanguage(a.lang) {
 		a.lang = s.DefaultLanguage
 	}
-	for _, r := range responses {
-		if opts.Filter.Match(r) {
+	for r, err := range responses {
+		if err != nil {
+			return nil, err
+		}
+		if r.Status == survey.ResponseSubmitted {
 			a.rs = append(a.rs, r)
 		}
 	}

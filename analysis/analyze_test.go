@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -82,7 +83,7 @@ func question(t *testing.T, r *analysis.Result, id string) *analysis.QuestionRes
 
 func TestAnalyzeHandWorked(t *testing.T) {
 	s, rs := fixtureResponses(t)
-	res, err := analysis.Analyze(s, rs, analysis.Options{})
+	res, err := analysis.Analyze(s, survey.ResponsesOf(rs), analysis.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestAnalyzeHandWorked(t *testing.T) {
 
 func TestCrossTabByRegion(t *testing.T) {
 	s, rs := fixtureResponses(t)
-	res, err := analysis.Analyze(s, rs, analysis.Options{By: "region"})
+	res, err := analysis.Analyze(s, survey.ResponsesOf(rs), analysis.Options{By: "region"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,39 +204,62 @@ func TestCrossTabByRegion(t *testing.T) {
 		}
 		near(t, "row % sum", sum, 1, 1e-12)
 	}
-	if _, err := analysis.Analyze(s, rs, analysis.Options{By: "nope"}); survey.ErrorCode(err) != survey.EINVALID {
+	if _, err := analysis.Analyze(s, survey.ResponsesOf(rs), analysis.Options{By: "nope"}); survey.ErrorCode(err) != survey.EINVALID {
 		t.Errorf("unknown grouping: %v", err)
 	}
-	if _, err := analysis.Analyze(s, rs, analysis.Options{By: "size"}); survey.ErrorCode(err) != survey.EINVALID {
+	if _, err := analysis.Analyze(s, survey.ResponsesOf(rs), analysis.Options{By: "size"}); survey.ErrorCode(err) != survey.EINVALID {
 		t.Errorf("numeric grouping without bands: %v", err)
 	}
-	res, _ = analysis.Analyze(s, rs, analysis.Options{By: "size", Bands: []float64{25}})
+	res, _ = analysis.Analyze(s, survey.ResponsesOf(rs), analysis.Options{By: "size", Bands: []float64{25}})
 	if res.By.Groups[0].N != 2 || res.By.Groups[1].N != 3 || res.By.Groups[0].Label != "under 25" || res.By.Groups[1].Label != "25 and over" {
 		t.Errorf("bands %+v", res.By.Groups)
 	}
 }
 
-func TestFilters(t *testing.T) {
+// TestFilteredStream checks the analysis of a filtered stream: the
+// survey.ResponseFilter selects, analysis counts what it is given.
+func TestFilteredStream(t *testing.T) {
 	s, rs := fixtureResponses(t)
 	from := time.Date(2026, 5, 3, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		f    analysis.Filter
+		f    survey.ResponseFilter
 		want int
 	}{
-		{analysis.Filter{Region: survey.Europe}, 3},
-		{analysis.Filter{Language: "fr"}, 2},
-		{analysis.Filter{From: &from}, 5},
-		{analysis.Filter{Answers: map[string]string{"status": "a"}}, 3},
-		{analysis.Filter{Answers: map[string]string{"methods": "m3"}}, 2},
+		{survey.ResponseFilter{Region: survey.Europe}, 3},
+		{survey.ResponseFilter{Language: "fr"}, 2},
+		{survey.ResponseFilter{From: &from}, 5},
+		{survey.ResponseFilter{Answers: map[string]string{"status": "a"}}, 3},
+		{survey.ResponseFilter{Answers: map[string]string{"methods": "m3"}}, 2},
 	} {
-		res, _ := analysis.Analyze(s, rs, analysis.Options{Filter: tc.f})
+		res, err := analysis.Analyze(s, tc.f.Select(survey.ResponsesOf(rs)), analysis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if res.Responses != tc.want {
 			t.Errorf("filter %+v: %d, want %d", tc.f, res.Responses, tc.want)
 		}
 	}
-	empty, _ := analysis.Analyze(s, nil, analysis.Options{})
+	empty, _ := analysis.Analyze(s, survey.ResponsesOf(nil), analysis.Options{})
 	if q := question(t, empty, "status"); q.Answered != 0 || q.Options[0].Share != 0 || q.Options[0].CI.High != 1 {
 		t.Errorf("no responses: %+v", q.Options[0])
+	}
+}
+
+// TestStreamError checks that a failing stream stops the analysis with its error.
+func TestStreamError(t *testing.T) {
+	s, rs := fixtureResponses(t)
+	boom := errors.New("cursor lost")
+	failing := func(yield func(*survey.Response, error) bool) {
+		if !yield(rs[0], nil) {
+			return
+		}
+		yield(nil, boom)
+	}
+	if _, err := analysis.Analyze(s, failing, analysis.Options{}); !errors.Is(err, boom) {
+		t.Errorf("Analyze: %v, want %v", err, boom)
+	}
+	if _, err := analysis.Report(s, failing, analysis.Options{}); !errors.Is(err, boom) {
+		t.Errorf("Report: %v, want %v", err, boom)
 	}
 }
 
@@ -243,7 +267,7 @@ func TestBuiltinReportsOnDemoData(t *testing.T) {
 	surveys, _ := builtin.Surveys()
 	for _, s := range surveys {
 		rs := demo.Responses(s, 500, 11, time.Now())
-		rep, err := analysis.Report(s, rs, analysis.Options{Lang: "fr"})
+		rep, err := analysis.Report(s, survey.ResponsesOf(rs), analysis.Options{Lang: "fr"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,7 +301,7 @@ func TestBuiltinReportsOnDemoData(t *testing.T) {
 		}
 	}
 	impact := surveys[1]
-	rep, _ := analysis.Report(impact, demo.Responses(impact, 800, 3, time.Now()), analysis.Options{})
+	rep, _ := analysis.Report(impact, survey.ResponsesOf(demo.Responses(impact, 800, 3, time.Now())), analysis.Options{})
 	byID := map[string]analysis.TableResult{}
 	for _, tab := range rep.Tables {
 		byID[tab.Spec.ID] = tab

@@ -7,6 +7,7 @@ import (
 
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkImpactReport(b *testing.B) {
 		b.Run(fmt.Sprintf("responses=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := analysis.Report(impact, rs, analysis.Options{}); err != nil {
+				if _, err := analysis.Report(impact, survey.ResponsesOf(rs), analysis.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -12,7 +12,6 @@ type ReportResult struct {
 	Version   int           `json:"version"`
 	Title     string        `json:"title"`
 	Language  string        `json:"language"`
-	Filter    Filter        `json:"filter"`
 	Responses int           `json:"responses"`
 	Tables    []TableResult `json:"tables"`
 }
@@ -31,17 +30,25 @@ type TableResult struct {
 
 // Report computes the tables of the survey's report section, in order.
 // A survey without one gets a table per question.
-func Report(s *survey.Survey, responses []*survey.Response, opts Options) (*ReportResult, error) {
+//
+// Like Analyze it reads the stream of responses, already filtered, and stops
+// at its first error.
+func Report(s *survey.Survey, responses survey.Responses, opts Options) (*ReportResult, error) {
 	specs := defaultTables(s)
 	if s.Report != nil && len(s.Report.Tables) > 0 {
 		specs = s.Report.Tables
 	}
-	base, err := newAnalyzer(s, responses, Options{Lang: opts.Lang, Filter: opts.Filter})
+	base, err := newAnalyzer(s, responses, Options{Lang: opts.Lang})
 	if err != nil {
 		return nil, err
 	}
-	out := &ReportResult{Survey: s.Slug, Version: s.Version, Title: base.text(s.Title), Language: base.lang, Filter: opts.Filter, Responses: len(base.rs)}
+	out := &ReportResult{Survey: s.Slug, Version: s.Version, Title: base.text(s.Title), Language: base.lang, Responses: len(base.rs)}
 	for i, spec := range specs {
+		// A request's grouping regroups every table without one of its own,
+		// except the table of the grouping question itself.
+		if spec.By == "" && opts.By != "" && spec.Question != opts.By {
+			spec.By, spec.Bands = opts.By, opts.Bands
+		}
 		a := base
 		if spec.By != "" {
 			// Same responses, grouped: reuse the filtered set and visibility.

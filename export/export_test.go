@@ -270,7 +270,7 @@ func TestWhitePaper(t *testing.T) {
 	surveys, _ := builtin.Surveys()
 	impact := surveys[1]
 	rs := demo.Responses(impact, 300, 4, time.Now())
-	rep, err := analysis.Report(impact, rs, analysis.Options{Lang: "fr"})
+	rep, err := analysis.Report(impact, survey.ResponsesOf(rs), analysis.Options{Lang: "fr"})
 	if err != nil {
 		t.Fatal(err)
 	}

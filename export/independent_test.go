@@ -12,6 +12,7 @@ import (
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/demo"
 	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
 )
 
@@ -51,7 +52,7 @@ func TestIndependentReader(t *testing.T) {
 	opts := export.Options{MaxRowsPerSheet: 150} // also crosses sheets
 	raw := write("raw.xlsx", func(b *bytes.Buffer) error { return export.RawXLSX(b, impact, export.Slice(rs), opts) })
 	jsonl := write("raw.jsonl", func(b *bytes.Buffer) error { return export.JSONLines(b, impact, export.Slice(rs), opts) })
-	rep, _ := analysis.Report(impact, rs, analysis.Options{})
+	rep, _ := analysis.Report(impact, survey.ResponsesOf(rs), analysis.Options{})
 	paper := write("paper.xlsx", func(b *bytes.Buffer) error {
 		return export.WhitePaper(b, rep, export.WhitePaperOptions{SmallCells: 5})
 	})

@@ -40,16 +40,77 @@ type Response struct {
 	SubmittedAt *time.Time
 }
 
-// ResponseFilter selects responses of one survey, a page at a time.
-// Empty fields match everything.
+// ResponseFilter selects responses of one survey. Empty fields match
+// everything. It has one meaning wherever it is used: a store applies what
+// it can in its query (every field but Answers), and Match gives the whole
+// meaning for what a query cannot do (the answer conditions) and for
+// responses already in memory.
 type ResponseFilter struct {
-	SurveySlug string
-	Status     ResponseStatus
-	Region     Region
-	Language   string
-	From, To   *time.Time // created at, From inclusive, To exclusive
-	Offset     int
-	Limit      int
+	SurveySlug string         `json:"survey,omitempty"`
+	Status     ResponseStatus `json:"status,omitempty"`
+	Region     Region         `json:"region,omitempty"`
+	Language   string         `json:"language,omitempty"`
+	// From and To bound when a response was submitted (submitted_at),
+	// From inclusive, To exclusive: a draft saved in March and submitted in
+	// April is in April. A response never submitted (a draft) is placed by
+	// when it was created, so drafts can be listed by date too.
+	From *time.Time `json:"from,omitempty"`
+	To   *time.Time `json:"to,omitempty"`
+	// Answers keeps the responses whose answer to each question (the key)
+	// is the value (as show_if compares: a code, or a number written as
+	// text), or, for a list answer (multi_choice, ranking), contains it. Answers are stored encoded, so stores leave this to Match.
+	Answers map[string]string `json:"answers,omitempty"`
+	// Offset and Limit page a list; Match and streams ignore them.
+	Offset int `json:"-"`
+	Limit  int `json:"-"`
+}
+
+// FilteredAt is the time From and To compare: when the response was
+// submitted, or, for one never submitted, when it was created.
+func (r *Response) FilteredAt() time.Time {
+	if r.SubmittedAt != nil {
+		return *r.SubmittedAt
+	}
+	return r.CreatedAt
+}
+
+// Match reports whether r passes every condition of the filter (Offset and
+// Limit aside).
+func (f ResponseFilter) Match(r *Response) bool {
+	if f.SurveySlug != "" && r.SurveySlug != f.SurveySlug || f.Status != "" && r.Status != f.Status {
+		return false
+	}
+	if f.Region != "" && r.Region != f.Region || f.Language != "" && r.Language != f.Language {
+		return false
+	}
+	if f.From != nil || f.To != nil {
+		at := r.FilteredAt()
+		if f.From != nil && at.Before(*f.From) || f.To != nil && !at.Before(*f.To) {
+			return false
+		}
+	}
+	for q, want := range f.Answers {
+		if !answerIs(r.Answers[q], want) {
+			return false
+		}
+	}
+	return true
+}
+
+// Select returns the responses of rs that Match f, in order; an error of
+// rs ends the stream with that error.
+func (f ResponseFilter) Select(rs Responses) Responses {
+	return func(yield func(*Response, error) bool) {
+		for r, err := range rs {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if f.Match(r) && !yield(r, nil) {
+				return
+			}
+		}
+	}
 }
 
 // Locate returns the respondent's country (the first country question's

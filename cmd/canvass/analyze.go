@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -25,6 +26,7 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	by := fs.String("by", "", "group by region, language or a question id")
 	lang := fs.String("lang", "", "language of labels (default: the survey's)")
 	format := fs.String("format", "table", "table or json")
+	bands := fs.String("bands", "", "comma-separated band edges when --by is a number question")
 	report := fs.Bool("report", false, "the survey's report tables instead of every question")
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsage(err)
@@ -45,11 +47,21 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 		opts := analysis.Options{By: *by, Lang: *lang}
+		for part := range strings.SplitSeq(*bands, ",") {
+			if part = strings.TrimSpace(part); part == "" {
+				continue
+			}
+			f, err := strconv.ParseFloat(part, 64)
+			if err != nil {
+				return usageError{fmt.Sprintf("analyze: --bands: %q is not a number", part)}
+			}
+			opts.Bands = append(opts.Bands, f)
+		}
 		var result any
 		if *report {
-			result, err = analysis.Report(sv, responses, opts)
+			result, err = analysis.Report(sv, survey.ResponsesOf(responses), opts)
 		} else {
-			result, err = analysis.Analyze(sv, responses, opts)
+			result, err = analysis.Analyze(sv, survey.ResponsesOf(responses), opts)
 		}
 		if err != nil {
 			return errors.New(survey.ErrorMessage(err))

@@ -77,15 +77,17 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		}
 		switch {
 		case *kind == "whitepaper":
-			var all []*survey.Response
-			for r, err := range responses {
-				if err != nil {
-					return err
+			counted := func(yield func(*survey.Response, error) bool) {
+				for r, err := range responses {
+					if err == nil {
+						_ = bar.Add(1)
+					}
+					if !yield(r, err) {
+						return
+					}
 				}
-				all = append(all, r)
-				_ = bar.Add(1)
 			}
-			rep, err := analysis.Report(sv, all, analysis.Options{Lang: *lang})
+			rep, err := analysis.Report(sv, counted, analysis.Options{Lang: *lang})
 			if err != nil {
 				return err
 			}

@@ -19,37 +19,38 @@ import (
 
 // analysisOptions reads the grouping, language and filters of an analysis
 // request: by, bands (comma-separated), lang, region, language, from, to
-// (dates), and answer=QUESTION:VALUE (repeatable).
-func analysisOptions(c *gin.Context, sv *survey.Survey) (analysis.Options, error) {
+// (dates), and answer=QUESTION:VALUE (repeatable). Only submitted
+// responses are analysed.
+func analysisOptions(c *gin.Context, sv *survey.Survey) (analysis.Options, survey.ResponseFilter, error) {
 	opts := analysis.Options{Lang: c.Query("lang"), By: c.Query("by")}
 	if b := strings.TrimSpace(c.Query("bands")); b != "" {
 		for _, part := range strings.Split(b, ",") {
 			f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
 			if err != nil {
-				return opts, survey.Errorf(survey.EMALFORMED, "bands: %q is not a number.", part)
+				return opts, survey.ResponseFilter{}, survey.Errorf(survey.EMALFORMED, "bands: %q is not a number.", part)
 			}
 			opts.Bands = append(opts.Bands, f)
 		}
 	}
 	f, _, err := parseResponseFilter(c, sv.Slug)
 	if err != nil {
-		return opts, err
+		return opts, f, err
 	}
-	opts.Filter = analysis.Filter{Region: f.Region, Language: f.Language, From: f.From, To: f.To}
+	f.Status = survey.ResponseSubmitted
 	for _, a := range c.QueryArray("answer") {
 		q, v, ok := strings.Cut(a, ":")
 		if !ok || sv.Question(q) == nil {
-			return opts, survey.Errorf(survey.EMALFORMED, "answer=%q: use QUESTION:VALUE with a question of the survey.", a)
+			return opts, f, survey.Errorf(survey.EMALFORMED, "answer=%q: use QUESTION:VALUE with a question of the survey.", a)
 		}
-		if opts.Filter.Answers == nil {
-			opts.Filter.Answers = map[string]string{}
+		if f.Answers == nil {
+			f.Answers = map[string]string{}
 		}
-		opts.Filter.Answers[q] = v
+		f.Answers[q] = v
 	}
 	if opts.By != "" && opts.By != "region" && opts.By != "language" && sv.Question(opts.By) == nil {
-		return opts, survey.Errorf(survey.EMALFORMED, "by=%q: group by region, language or a question of the survey.", opts.By)
+		return opts, f, survey.Errorf(survey.EMALFORMED, "by=%q: group by region, language or a question of the survey.", opts.By)
 	}
-	return opts, nil
+	return opts, f, nil
 }
 
 // resultCache keeps computed analyses until a response to the survey is
@@ -119,23 +120,28 @@ func (rc *resultCache) put(key string, generation int, v any) {
 }
 
 // computeAnalysis runs the analysis (or, with report, the report tables) of
-// a survey's submitted responses, from the cache when nothing has changed.
-func (s *Server) computeAnalysis(ctx context.Context, sv *survey.Survey, opts analysis.Options, report bool) (any, error) {
+// the survey's responses that pass the filter, from the cache when nothing
+// has changed.
+func (s *Server) computeAnalysis(ctx context.Context, sv *survey.Survey, filter survey.ResponseFilter, opts analysis.Options, report bool) (any, error) {
 	generation := s.results.generation(sv.Slug)
 	keyJSON, _ := json.Marshal(struct {
 		Slug    string
 		Version int
+		Filter  survey.ResponseFilter
 		Opts    analysis.Options
 		Report  bool
-	}{sv.Slug, sv.Version, opts, report})
+	}{sv.Slug, sv.Version, filter, opts, report})
 	key := string(keyJSON)
 	if v, ok := s.results.get(key, generation); ok {
 		return v, nil
 	}
-	responses, _, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted})
+	// The store's query filters times on created_at: fetch the survey's
+	// submitted responses and let the filter's Match decide every condition.
+	all, _, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted})
 	if err != nil {
 		return nil, err
 	}
+	responses := filter.Select(survey.ResponsesOf(all))
 	var v any
 	if report {
 		v, err = analysis.Report(sv, responses, opts)
@@ -157,12 +163,12 @@ func (s *Server) apiAnalysis(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	opts, err := analysisOptions(c, sv)
+	opts, filter, err := analysisOptions(c, sv)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	v, err := s.computeAnalysis(c.Request.Context(), sv, opts, c.Query("report") == "true")
+	v, err := s.computeAnalysis(c.Request.Context(), sv, filter, opts, c.Query("report") == "true")
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -217,29 +223,20 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 			}
 		}
 	}
-	opts, err := analysisOptions(c, sv)
+	opts, filter, err := analysisOptions(c, sv)
 	if err != nil {
 		p.Problem = survey.ErrorMessage(err)
 		s.renderPage(c, http.StatusBadRequest, "admin_results.html", p)
 		return
 	}
 	opts.Lang = "en"
-	if opts.By != "" {
-		// The dashboard's "by" regroups every table that has none of its own.
-		rep, err := s.computeAnalysis(c.Request.Context(), withReportBy(sv, opts.By, opts.Bands), opts, true)
-		if err != nil {
-			s.renderErrorOr(c, err, &p)
-			return
-		}
-		p.Report = rep.(*analysis.ReportResult)
-	} else {
-		rep, err := s.computeAnalysis(c.Request.Context(), sv, opts, true)
-		if err != nil {
-			s.renderErrorOr(c, err, &p)
-			return
-		}
-		p.Report = rep.(*analysis.ReportResult)
+	// Report itself regroups every table that has no grouping of its own by "by".
+	rep, err := s.computeAnalysis(c.Request.Context(), sv, filter, opts, true)
+	if err != nil {
+		s.renderErrorOr(c, err, &p)
+		return
 	}
+	p.Report = rep.(*analysis.ReportResult)
 	s.renderPage(c, http.StatusOK, "admin_results.html", p)
 }
 
@@ -250,30 +247,6 @@ func (s *Server) renderErrorOr(c *gin.Context, err error, p *resultsPage) {
 		return
 	}
 	s.renderError(c, err)
-}
-
-// withReportBy returns a copy of the survey whose report tables without a
-// grouping of their own are grouped by by.
-func withReportBy(sv *survey.Survey, by string, bands []float64) *survey.Survey {
-	cp := *sv
-	rep := survey.Report{}
-	tables := []survey.ReportTable(nil)
-	if sv.Report != nil {
-		tables = sv.Report.Tables
-	}
-	if len(tables) == 0 {
-		for _, q := range sv.Questions() {
-			tables = append(tables, survey.ReportTable{ID: q.ID, Title: q.Label, Question: q.ID})
-		}
-	}
-	for _, t := range tables {
-		if t.By == "" && t.Question != by {
-			t.By, t.Bands = by, bands
-		}
-		rep.Tables = append(rep.Tables, t)
-	}
-	cp.Report = &rep
-	return &cp
 }
 
 // smallCellK is the survey's small-cell threshold (default 5).

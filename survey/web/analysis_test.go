@@ -42,7 +42,7 @@ func TestAnalysisAPI(t *testing.T) {
 	}
 	got := decode[analysis.Result](t, rec)
 	sv, _ := a.store.FindSurvey(context.Background(), "impact-methods")
-	want, _ := analysis.Analyze(sv, rs, analysis.Options{})
+	want, _ := analysis.Analyze(sv, survey.ResponsesOf(rs), analysis.Options{})
 	if got.Responses != 120 || len(got.Questions) != len(want.Questions) {
 		t.Fatalf("analysed %d responses, %d questions", got.Responses, len(got.Questions))
 	}

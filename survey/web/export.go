@@ -70,12 +70,12 @@ func (s *Server) apiExport(c *gin.Context) {
 	opts := export.Options{Lang: c.Query("lang"), Labels: c.Query("labels") == "true", BOM: c.Query("bom") == "true", Generated: s.now()}
 	stamp := s.now().Format("2006-01-02")
 	if kind == "whitepaper" {
-		aopts, err := analysisOptions(c, sv)
+		aopts, afilter, err := analysisOptions(c, sv)
 		if err != nil {
 			s.renderError(c, err)
 			return
 		}
-		rep, err := s.computeAnalysis(ctx, sv, aopts, true)
+		rep, err := s.computeAnalysis(ctx, sv, afilter, aopts, true)
 		if err != nil {
 			s.renderError(c, err)
 			return

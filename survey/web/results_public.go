@@ -115,7 +115,7 @@ func (s *Server) publishedSurvey(c *gin.Context) *survey.Survey {
 }
 
 func (s *Server) publicReport(c *gin.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, []publicTable, bool) {
-	rep, err := s.computeAnalysis(c.Request.Context(), sv, analysis.Options{Lang: lang}, true)
+	rep, err := s.computeAnalysis(c.Request.Context(), sv, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}, analysis.Options{Lang: lang}, true)
 	if err != nil {
 		s.renderError(c, err)
 		return nil, nil, false
