@@ -334,13 +334,13 @@ func Apply(ctx context.Context, dir Writer, p *Plan, now time.Time) (created, me
 	for _, r := range p.Rows {
 		switch r.Action {
 		case Create:
-			stampConsent(r.Library, now)
+			r.Library.StampConsent(nil, now)
 			if err := dir.CreateLibrary(ctx, r.Library); err != nil {
 				return created, merged, fmt.Errorf("line %d: %w", r.Line, err)
 			}
 			created++
 		case Merge:
-			stampConsent(r.Library, now)
+			r.Library.StampConsent(nil, now)
 			MergeInto(r.target, r.Library)
 			if err := dir.UpdateLibrary(ctx, r.target); err != nil {
 				return created, merged, fmt.Errorf("line %d: %w", r.Line, err)
@@ -349,15 +349,6 @@ func Apply(ctx context.Context, dir Writer, p *Plan, now time.Time) (created, me
 		}
 	}
 	return created, merged, nil
-}
-
-func stampConsent(l *survey.Library, now time.Time) {
-	for i := range l.Contacts {
-		if l.Contacts[i].Consent && l.Contacts[i].ConsentAt == nil {
-			t := now.UTC()
-			l.Contacts[i].ConsentAt = &t
-		}
-	}
 }
 
 // MergeInto adds to target what from has and target lacks: empty fields

@@ -70,6 +70,35 @@ type Contact struct {
 	ConsentAt *time.Time
 }
 
+// StampConsent dates the contacts' consents, the one rule every way into
+// the directory follows (the API, the admin form, imports): a consent the
+// same email had already given in before (the stored library, nil for a new
+// one) keeps its first date, whatever the caller sent; a consent given
+// without a date is dated now (UTC); a contact without consent has no date.
+func (l *Library) StampConsent(before *Library, now time.Time) {
+	first := map[string]*time.Time{}
+	if before != nil {
+		for _, c := range before.Contacts {
+			if c.Consent && c.ConsentAt != nil && c.Email != "" {
+				first[c.Email] = c.ConsentAt
+			}
+		}
+	}
+	for i := range l.Contacts {
+		c := &l.Contacts[i]
+		switch at, ok := first[c.Email]; {
+		case !c.Consent:
+			c.ConsentAt = nil
+		case ok && c.Email != "":
+			t := *at
+			c.ConsentAt = &t
+		case c.ConsentAt == nil:
+			t := now.UTC()
+			c.ConsentAt = &t
+		}
+	}
+}
+
 // Normalize trims the fields, upper-cases the country, writes emails as
 // CheckEmail does, completes web addresses, and derives the region unless it
 // was set by hand.

@@ -175,20 +175,12 @@ func (s *Server) saveLibraryForm(c *gin.Context) {
 			return
 		}
 		l.ID, l.CreatedAt = current.ID, current.CreatedAt
-		// Keep the date consent was first given.
-		for i := range l.Contacts {
-			for _, old := range current.Contacts {
-				if old.Email == l.Contacts[i].Email && old.Consent && l.Contacts[i].Consent {
-					l.Contacts[i].ConsentAt = old.ConsentAt
-				}
-			}
-		}
 	}
 	if len(problems) > 0 {
 		s.renderLibraryForm(c, http.StatusUnprocessableEntity, l, id == "", problems)
 		return
 	}
-	stampConsent(l, s.now())
+	l.StampConsent(current, s.now())
 	var err error
 	if id == "" {
 		l.CreatedAt = s.now()

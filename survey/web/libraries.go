@@ -144,7 +144,7 @@ func (s *Server) apiCreateLibrary(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	stampConsent(l, s.now())
+	l.StampConsent(nil, s.now())
 	if err := s.cfg.Libraries.CreateLibrary(c.Request.Context(), l); err != nil {
 		s.renderError(c, err)
 		return
@@ -166,23 +166,13 @@ func (s *Server) apiUpdateLibrary(c *gin.Context) {
 		return
 	}
 	l.ID, l.CreatedAt = current.ID, current.CreatedAt
-	stampConsent(l, s.now())
+	l.StampConsent(current, s.now())
 	if err := s.cfg.Libraries.UpdateLibrary(c.Request.Context(), l); err != nil {
 		s.renderError(c, err)
 		return
 	}
 	s.audit(c, "library.update", "library:"+l.ID, l.Name)
 	c.JSON(http.StatusOK, toLibraryJSON(l))
-}
-
-// stampConsent dates consents given without a date.
-func stampConsent(l *survey.Library, now time.Time) {
-	for i := range l.Contacts {
-		if l.Contacts[i].Consent && l.Contacts[i].ConsentAt == nil {
-			t := now
-			l.Contacts[i].ConsentAt = &t
-		}
-	}
 }
 
 func (s *Server) apiDeleteLibrary(c *gin.Context) {
