@@ -41,10 +41,26 @@ type Message struct {
 // Metrics records what the operations side counts. The web layer's
 // Prometheus registry implements it; nil records nothing.
 type Metrics interface {
-	// Submitted counts a stored submission (source "form" or "api";
-	// invited reports whether it came through an invitation).
-	Submitted(slug, source string, invited bool)
+	// Submission counts one submission attempt to the survey slug by its
+	// outcome; invited reports whether it came through an invitation.
+	// Drafts are never counted: a draft is not a submission.
+	Submission(slug string, outcome Outcome, invited bool)
 }
+
+// Outcome is how a submission attempt ended, as Metrics counts it.
+type Outcome string
+
+// The outcomes of a submission attempt.
+const (
+	OutcomeCreated     Outcome = "created"     // a new response was stored
+	OutcomeDuplicate   Outcome = "duplicate"   // a retry of a stored submission, same answers
+	OutcomeUpdated     Outcome = "updated"     // a submitted response changed (edit after submit)
+	OutcomeConflict    Outcome = "conflict"    // refused: other answers under a used id, or already answered
+	OutcomeInvalid     Outcome = "invalid"     // refused: the answers or the request do not validate
+	OutcomeClosed      Outcome = "closed"      // refused: the survey does not accept responses now
+	OutcomeUnavailable Outcome = "unavailable" // the store could not be reached
+	OutcomeError       Outcome = "error"       // anything else
+)
 
 // Config is what the use cases need.
 type Config struct {

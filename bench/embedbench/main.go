@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/demo"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
@@ -73,6 +74,8 @@ func run(addr string, n int) error {
 	srv, err := web.New(web.Config{
 		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger: quiet, CSRFSecret: []byte("0123456789abcdef0123456789abcdef"),
+		Campaign: campaign.New(campaign.Config{Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st,
+			Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Logger: quiet}),
 	})
 	if err != nil {
 		return err

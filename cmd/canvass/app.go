@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
@@ -57,10 +58,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.SMTP != nil {
 		mailer = mail.NewSender(*m.Config.SMTP)
 	}
+	metrics := web.NewMetrics(st)
+	// The use cases that send mail take a campaign.Mailer; until they
+	// move into campaign the web layer sends through Config.Mailer.
+	var campaignMailer campaign.Mailer
 	srv, err := web.New(web.Config{
 		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
 		SubmitRate: submitRate, Version: version, Mailer: mailer,
+		Campaign: newCampaign(st, m.Logger, campaignMailer, metrics), Metrics: metrics,
 	})
 	if err != nil {
 		return err
@@ -134,6 +140,17 @@ func (m *Main) Close() error {
 		m.embedded = nil
 	}
 	return errors.Join(errs...)
+}
+
+// newCampaign is the use cases over st: the web server's and every
+// command's, so the command line does what the pages and the API do.
+// mailer and metrics may be nil (the commands send no mail and count nothing).
+func newCampaign(st *store.Store, logger *slog.Logger, mailer campaign.Mailer, metrics campaign.Metrics) *campaign.Service {
+	return campaign.New(campaign.Config{
+		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st,
+		Libraries: st, Invitations: st, MailTemplates: st, Publications: st,
+		Mailer: mailer, Metrics: metrics, Logger: logger,
+	})
 }
 
 // openStore connects to CANVASS_MONGODB_URI, or to the embedded database in

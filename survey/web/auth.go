@@ -35,6 +35,23 @@ func (p *principal) actor() string {
 	return "token:" + p.Token.Name
 }
 
+// asActor is the principal as the use cases see it (survey.ActorFrom).
+func (p *principal) asActor() survey.Actor {
+	a := survey.Actor{Name: p.actor(), Role: p.Role}
+	if p.User != nil {
+		a.UserID = p.User.ID
+	}
+	return a
+}
+
+// setPrincipal records who is asking, for the handlers (principalOf) and,
+// in the request's context, for the use cases (survey.ActorFrom): the one
+// place the actor is put into the context.
+func setPrincipal(c *gin.Context, p *principal) {
+	c.Set(principalKey, p)
+	c.Request = c.Request.WithContext(survey.WithActor(c.Request.Context(), p.asActor()))
+}
+
 func principalOf(c *gin.Context) *principal {
 	p, _ := c.Get(principalKey)
 	pr, _ := p.(*principal)
@@ -59,7 +76,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 		s.touchLater(tok.LastUsedAt, func(ctx context.Context, now time.Time) error { return s.cfg.Tokens.TouchToken(ctx, tok.ID, now) })
-		c.Set(principalKey, &principal{Token: tok, Role: tok.Role})
+		setPrincipal(c, &principal{Token: tok, Role: tok.Role})
 		c.Next()
 		return
 	}
@@ -67,7 +84,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		p, err := s.sessionPrincipal(ctx, cookie)
 		switch {
 		case err == nil:
-			c.Set(principalKey, p)
+			setPrincipal(c, p)
 		case survey.ErrorCode(err) == survey.EUNAVAILABLE:
 			s.renderError(c, err)
 			return

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
 	"github.com/metlib/canvass/survey/store"
@@ -78,6 +79,18 @@ func configFor(st *store.Store, adjust ...func(*web.Config)) web.Config {
 	}
 	for _, f := range adjust {
 		f(&cfg)
+	}
+	// The use cases run over the stores as adjusted (an outage test swaps
+	// one), counting into the registry /metrics shows.
+	if cfg.Metrics == nil {
+		cfg.Metrics = web.NewMetrics(cfg.Store)
+	}
+	if cfg.Campaign == nil {
+		cfg.Campaign = campaign.New(campaign.Config{
+			Surveys: cfg.Surveys, Responses: cfg.Responses, Tokens: cfg.Tokens, Users: cfg.Users, Sessions: cfg.Sessions,
+			Passwords: cfg.Passwords, Audit: cfg.Audit, Libraries: cfg.Libraries, Invitations: cfg.Invitations,
+			MailTemplates: cfg.MailTemplates, Publications: cfg.Publications, Metrics: cfg.Metrics, Logger: cfg.Logger,
+		})
 	}
 	return cfg
 }

@@ -11,12 +11,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
-// metrics are the Prometheus series Canvass exports at /metrics, in a
-// registry of its own (never the global one).
-type metrics struct {
+// Metrics are the Prometheus series Canvass exports at /metrics, in a
+// registry of its own (never the global one). It implements
+// campaign.Metrics: give the same Metrics to the campaign.Service and to
+// the Server (Config.Metrics), so the submissions the service counts are
+// the ones /metrics shows.
+type Metrics struct {
 	registry    *prometheus.Registry
 	requests    *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
@@ -24,8 +28,11 @@ type metrics struct {
 	storeErrors prometheus.Counter
 }
 
-func newMetrics(store Pinger) *metrics {
-	m := &metrics{
+var _ campaign.Metrics = (*Metrics)(nil)
+
+// NewMetrics returns the series, with canvass_store_up pinging store.
+func NewMetrics(store Pinger) *Metrics {
+	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "canvass_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
@@ -35,8 +42,8 @@ func newMetrics(store Pinger) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "method"}),
 		submissions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "canvass_submissions_total", Help: "Submissions by survey and outcome (created, duplicate, conflict, invalid, closed, unavailable, error).",
-		}, []string{"survey", "outcome"}),
+			Name: "canvass_submissions_total", Help: "Submissions by survey, outcome (created, duplicate, updated, conflict, invalid, closed, unavailable, error) and whether they came through an invitation.",
+		}, []string{"survey", "outcome", "invited"}),
 		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "canvass_store_errors_total", Help: "Requests that failed because the database could not be reached or failed.",
 		}),
@@ -57,7 +64,7 @@ func newMetrics(store Pinger) *metrics {
 }
 
 // observe records one request; it runs after the handler.
-func (m *metrics) observe(c *gin.Context, elapsed time.Duration) {
+func (m *Metrics) observe(c *gin.Context, elapsed time.Duration) {
 	route := c.FullPath()
 	if route == "" {
 		route = "(no route)"
@@ -66,25 +73,31 @@ func (m *metrics) observe(c *gin.Context, elapsed time.Duration) {
 	m.latency.WithLabelValues(route, c.Request.Method).Observe(elapsed.Seconds())
 }
 
+// Submission counts one submission attempt (campaign.Metrics).
+func (m *Metrics) Submission(slug string, outcome campaign.Outcome, invited bool) {
+	m.submissions.WithLabelValues(slug, string(outcome), strconv.FormatBool(invited)).Inc()
+}
+
 // submission records a submission's outcome by its error code.
-func (m *metrics) submission(slug string, created bool, err error) {
-	outcome := "created"
+// Deprecated: transitional, until every submission goes through campaign.
+func (m *Metrics) submission(slug string, created bool, err error) {
+	outcome := campaign.OutcomeCreated
 	switch code := survey.ErrorCode(err); {
 	case code == "" && !created:
-		outcome = "duplicate"
+		outcome = campaign.OutcomeDuplicate
 	case code == "":
 	case code == survey.ECONFLICT:
-		outcome = "conflict"
+		outcome = campaign.OutcomeConflict
 	case code == survey.EINVALID:
-		outcome = "invalid"
+		outcome = campaign.OutcomeInvalid
 	case code == survey.ECLOSED:
-		outcome = "closed"
+		outcome = campaign.OutcomeClosed
 	case code == survey.EUNAVAILABLE:
-		outcome = "unavailable"
+		outcome = campaign.OutcomeUnavailable
 	default:
-		outcome = "error"
+		outcome = campaign.OutcomeError
 	}
-	m.submissions.WithLabelValues(slug, outcome).Inc()
+	m.Submission(slug, outcome, false)
 }
 
 // serveMetrics is the Prometheus endpoint. It answers the machine itself

@@ -28,10 +28,10 @@ func TestMetrics(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		`canvass_submissions_total{outcome="created",survey="every-type"} 1`,
-		`canvass_submissions_total{outcome="duplicate",survey="every-type"} 1`,
-		`canvass_submissions_total{outcome="invalid",survey="every-type"} 1`,
-		`canvass_submissions_total{outcome="closed",survey="closed-one"} 1`,
+		`canvass_submissions_total{invited="false",outcome="created",survey="every-type"} 1`,
+		`canvass_submissions_total{invited="false",outcome="duplicate",survey="every-type"} 1`,
+		`canvass_submissions_total{invited="false",outcome="invalid",survey="every-type"} 1`,
+		`canvass_submissions_total{invited="false",outcome="closed",survey="closed-one"} 1`,
 		`canvass_http_requests_total{method="POST",route="/api/v1/surveys/:slug/responses",status="201"} 1`,
 		`canvass_http_request_duration_seconds_bucket{method="POST",route="/api/v1/surveys/:slug/responses",le="+Inf"} 4`,
 		"canvass_store_up 1",

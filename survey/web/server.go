@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/survey"
 )
@@ -64,6 +65,13 @@ type Config struct {
 	SubmitRate, LoginRate RateLimit
 	// Version is reported by /healthz.
 	Version string
+	// Campaign runs the use cases (submitting, drafts, responses, surveys,
+	// publications, invitations, analysis) that handlers call; required.
+	Campaign *campaign.Service
+	// Metrics is the /metrics registry; give the Campaign the same one
+	// (campaign.Config.Metrics) so its submission counts show there. Nil
+	// makes a registry of the server's own.
+	Metrics *Metrics
 }
 
 // Server holds the router and what its handlers share.
@@ -79,7 +87,8 @@ type Server struct {
 	loginLimit    *ipLimiter
 	results       resultCache
 	embedCounts   countsCache
-	metrics       *metrics
+	metrics       *Metrics
+	campaign      *campaign.Service
 }
 
 // New builds the router with every route registered.
@@ -87,6 +96,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Surveys == nil || cfg.Responses == nil || cfg.Tokens == nil || cfg.Store == nil || cfg.Users == nil ||
 		cfg.Sessions == nil || cfg.Passwords == nil || cfg.Audit == nil || cfg.Logins == nil || cfg.Libraries == nil || cfg.Invitations == nil || cfg.MailTemplates == nil || cfg.Publications == nil {
 		return nil, errors.New("web: stores are required")
+	}
+	if cfg.Campaign == nil {
+		return nil, errors.New("web: a campaign.Service is required")
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(cfg.Store)
 	}
 	if len(cfg.CSRFSecret) < 16 {
 		return nil, errors.New("web: a CSRF secret of at least 16 bytes is required")
@@ -120,7 +135,8 @@ func New(cfg Config) (*Server, error) {
 		pages:         pages,
 		now:           func() time.Time { return time.Now().UTC() },
 		secureCookies: len(cfg.BaseURL) >= 8 && cfg.BaseURL[:8] == "https://",
-		metrics:       newMetrics(cfg.Store),
+		metrics:       cfg.Metrics,
+		campaign:      cfg.Campaign,
 		submitLimit:   newIPLimiter(cfg.SubmitRate),
 		loginLimit:    newIPLimiter(cfg.LoginRate),
 	}
