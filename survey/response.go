@@ -180,10 +180,10 @@ type ResponseStore interface {
 	// FindResponseBySubmission returns ENOTFOUND if the survey has no
 	// response with that submission id.
 	FindResponseBySubmission(ctx context.Context, slug, submissionID string) (*Response, error)
-	// EachResponse calls fn for every response matching the filter (Offset
-	// and Limit ignored), oldest first, reading them as it goes so memory
-	// stays flat however many there are. An error from fn stops it.
-	EachResponse(ctx context.Context, f ResponseFilter, fn func(*Response) error) error
+	// StreamResponses streams the responses matching the filter (Offset
+	// and Limit ignored), oldest first, reading them from a cursor as the
+	// stream is consumed so memory stays flat however many there are.
+	StreamResponses(ctx context.Context, f ResponseFilter) Responses
 }
 
 // Responses is a stream of responses, read from the store as it is consumed

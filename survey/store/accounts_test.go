@@ -2,8 +2,9 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -247,27 +248,112 @@ func TestSurveyVersionsAndFilters(t *testing.T) {
 	}
 }
 
-func TestEachResponseStreamsInOrder(t *testing.T) {
+func TestStreamResponsesInOrder(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := 1200; i > 0; i-- { // inserted newest first; streamed oldest first
+	for i := 1200; i > 0; i-- { // inserted newest first; streamed oldest first, over several cursor batches
 		at := base.Add(time.Duration(i) * time.Minute)
 		if _, _, err := st.CreateResponse(ctx, &survey.Response{SurveySlug: "s", SubmissionID: fmt.Sprintf("each-%05d", i), Status: survey.ResponseSubmitted, CreatedAt: at, Answers: survey.Answers{"n": float64(i)}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var got []float64
-	err := st.EachResponse(ctx, survey.ResponseFilter{SurveySlug: "s"}, func(r *survey.Response) error {
+	for r, err := range st.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: "s"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		n, _ := r.Answers.Number("n")
 		got = append(got, n)
-		return nil
-	})
-	if err != nil || len(got) != 1200 || got[0] != 1 || got[1199] != 1200 {
-		t.Fatalf("streamed %d, first %v, err %v", len(got), got[:1], err)
 	}
-	stop := errors.New("stop")
-	if err := st.EachResponse(ctx, survey.ResponseFilter{SurveySlug: "s"}, func(*survey.Response) error { return stop }); err != stop {
-		t.Errorf("fn's error not returned: %v", err)
+	if len(got) != 1200 || got[0] != 1 || got[1199] != 1200 {
+		t.Fatalf("streamed %d, first %v", len(got), got[:1])
+	}
+	seen := 0
+	for range st.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: "s"}) {
+		if seen++; seen == 3 {
+			break // a consumer that stops early closes the cursor
+		}
+	}
+	if seen != 3 {
+		t.Errorf("stopped after %d", seen)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	var failed error
+	for _, err := range st.StreamResponses(cancelled, survey.ResponseFilter{SurveySlug: "s"}) {
+		failed = err
+	}
+	if failed == nil {
+		t.Error("a cancelled stream ended without an error")
+	}
+}
+
+// TestResponseFilterOneMeaning: From and To compare the submission time,
+// in the query (lists, streams) and in Match alike; answer conditions are
+// applied to the decoded answers.
+func TestResponseFilterOneMeaning(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
+	ptr := func(t time.Time) *time.Time { return &t }
+	for _, r := range []*survey.Response{
+		// Saved as a draft on day 1, submitted on day 3: a day-3 submission.
+		{SubmissionID: "late", Status: survey.ResponseSubmitted, CreatedAt: day(1), SubmittedAt: ptr(day(3)), Answers: survey.Answers{"m": []string{"a", "b"}, "lik": float64(4)}},
+		{SubmissionID: "early", Status: survey.ResponseSubmitted, CreatedAt: day(1), SubmittedAt: ptr(day(1)), Answers: survey.Answers{"m": []string{"b"}, "lik": float64(2)}},
+		// A draft never submitted is placed by when it was created.
+		{SubmissionID: "draft", Status: survey.ResponseDraft, CreatedAt: day(4), Answers: survey.Answers{"m": []string{"a"}}},
+		{SubmissionID: "sub5", Status: survey.ResponseSubmitted, CreatedAt: day(5), SubmittedAt: ptr(day(5)), Answers: survey.Answers{"m": []string{"a"}, "lik": float64(4)}},
+	} {
+		r.SurveySlug = "s"
+		if _, _, err := st.CreateResponse(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		f    survey.ResponseFilter
+		want string
+	}{
+		{"from day 2", survey.ResponseFilter{From: ptr(day(2).Truncate(24 * time.Hour))}, "late draft sub5"},
+		{"to day 2", survey.ResponseFilter{To: ptr(day(2).Truncate(24 * time.Hour))}, "early"},
+		{"submitted from day 2 to day 4", survey.ResponseFilter{Status: survey.ResponseSubmitted, From: ptr(day(2).Truncate(24 * time.Hour)), To: ptr(day(5).Truncate(24 * time.Hour))}, "late"},
+		{"a chosen", survey.ResponseFilter{Answers: map[string]string{"m": "a"}}, "late draft sub5"},
+		{"a chosen and likert 4", survey.ResponseFilter{Answers: map[string]string{"m": "a", "lik": "4"}}, "late sub5"},
+		{"a chosen, from day 2, submitted", survey.ResponseFilter{Status: survey.ResponseSubmitted, From: ptr(day(2).Truncate(24 * time.Hour)), Answers: map[string]string{"m": "a"}}, "late sub5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.f.SurveySlug = "s"
+			var streamed []string
+			for r, err := range st.StreamResponses(ctx, tc.f) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				streamed = append(streamed, r.SubmissionID)
+			}
+			list, total, err := st.ListResponses(ctx, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var listed, matched []string
+			for _, r := range list {
+				listed = append(listed, r.SubmissionID)
+			}
+			all, _, _ := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: "s"})
+			for _, r := range all {
+				if tc.f.Match(r) {
+					matched = append(matched, r.SubmissionID)
+				}
+			}
+			want := strings.Fields(tc.want)
+			if !slices.Equal(streamed, want) || !slices.Equal(listed, want) || total != len(want) || !slices.Equal(matched, want) {
+				t.Errorf("streamed %v, listed %v (total %d), matched %v; want %v", streamed, listed, total, matched, want)
+			}
+		})
+	}
+	// Answer conditions page like the rest: the second of three.
+	page, total, err := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: "s", Answers: map[string]string{"m": "a"}, Offset: 1, Limit: 1})
+	if err != nil || total != 3 || len(page) != 1 || page[0].SubmissionID != "draft" {
+		t.Errorf("page 2 of answer m=a: %v total %d, %v", page, total, err)
 	}
 }

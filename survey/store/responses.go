@@ -127,6 +127,9 @@ func (st *Store) FindResponse(ctx context.Context, id string) (*survey.Response,
 func (st *Store) ListResponses(ctx context.Context, f survey.ResponseFilter) ([]*survey.Response, int, error) {
 	ctx, cancel := st.op(ctx)
 	defer cancel()
+	if len(f.Answers) > 0 {
+		return st.listByAnswers(ctx, f)
+	}
 	filter := responseFilter(f)
 	col := st.db.Collection(colResponses)
 	total, err := col.CountDocuments(ctx, filter)
@@ -152,6 +155,24 @@ func (st *Store) ListResponses(ctx context.Context, f survey.ResponseFilter) ([]
 	return out, int(total), nil
 }
 
+// listByAnswers pages the responses that pass answer conditions. The
+// database cannot test answers (they are JSON text), so every response
+// passing the rest of the filter is read and tested here.
+func (st *Store) listByAnswers(ctx context.Context, f survey.ResponseFilter) ([]*survey.Response, int, error) {
+	var page []*survey.Response
+	total := 0
+	for r, err := range st.StreamResponses(ctx, f) {
+		if err != nil {
+			return nil, 0, err
+		}
+		if total >= f.Offset && (f.Limit <= 0 || len(page) < f.Limit) {
+			page = append(page, r)
+		}
+		total++
+	}
+	return page, total, nil
+}
+
 // CountResponses returns the number of submitted responses to a survey.
 func (st *Store) CountResponses(ctx context.Context, slug string) (int, error) {
 	ctx, cancel := st.op(ctx)
@@ -160,6 +181,11 @@ func (st *Store) CountResponses(ctx context.Context, slug string) (int, error) {
 	return int(n), wrap(err, "count responses")
 }
 
+// responseFilter is f as a query. From and To compare the submission time
+// (submitted_at); a response stored without one (a draft never submitted)
+// is compared by its creation time instead, as survey.ResponseFilter says,
+// so a draft saved on day 1 and submitted on day 3 is "submitted on day 3"
+// in every list, analysis and export.
 func responseFilter(f survey.ResponseFilter) bson.D {
 	filter := bson.D{{Key: "survey", Value: f.SurveySlug}}
 	if f.Status != "" {
@@ -172,14 +198,17 @@ func responseFilter(f survey.ResponseFilter) bson.D {
 		filter = append(filter, bson.E{Key: "language", Value: f.Language})
 	}
 	if f.From != nil || f.To != nil {
-		created := bson.D{}
+		between := bson.D{}
 		if f.From != nil {
-			created = append(created, bson.E{Key: "$gte", Value: f.From.UTC()})
+			between = append(between, bson.E{Key: "$gte", Value: f.From.UTC()})
 		}
 		if f.To != nil {
-			created = append(created, bson.E{Key: "$lt", Value: f.To.UTC()})
+			between = append(between, bson.E{Key: "$lt", Value: f.To.UTC()})
 		}
-		filter = append(filter, bson.E{Key: "created_at", Value: created})
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "submitted_at", Value: between}},
+			bson.D{{Key: "submitted_at", Value: bson.D{{Key: "$exists", Value: false}}}, {Key: "created_at", Value: between}},
+		}})
 	}
 	return filter
 }
@@ -201,25 +230,43 @@ func (st *Store) DeleteResponse(ctx context.Context, id string) error {
 	return nil
 }
 
-// EachResponse streams the responses matching f through a cursor.
-func (st *Store) EachResponse(ctx context.Context, f survey.ResponseFilter, fn func(*survey.Response) error) error {
-	// No overall deadline: an export of many responses takes as long as it
-	// takes; each batch the cursor fetches has the driver's own timeouts.
-	cur, err := st.db.Collection(colResponses).Find(ctx, responseFilter(f), options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}).SetBatchSize(500))
-	if err != nil {
-		return wrap(err, "list responses")
-	}
-	defer cur.Close(context.WithoutCancel(ctx))
-	for cur.Next(ctx) {
-		var d responseDoc
-		if err := cur.Decode(&d); err != nil {
-			return wrap(err, "decode response")
+// streamBatch is how many responses the cursor fetches at a time: enough
+// to keep round trips rare, few enough that memory stays flat.
+const streamBatch = 500
+
+// StreamResponses streams the responses matching f, oldest first, through a
+// cursor (Offset and Limit are ignored). The answer conditions of f are
+// applied here, after decoding, since answers are stored as JSON text the
+// database cannot look into.
+func (st *Store) StreamResponses(ctx context.Context, f survey.ResponseFilter) survey.Responses {
+	return func(yield func(*survey.Response, error) bool) {
+		// No overall deadline: an export of many responses takes as long as
+		// it takes; each batch the cursor fetches has the driver's own timeouts.
+		opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}).SetBatchSize(streamBatch)
+		cur, err := st.db.Collection(colResponses).Find(ctx, responseFilter(f), opts)
+		if err != nil {
+			yield(nil, wrap(err, "list responses"))
+			return
 		}
-		if err := fn(d.response()); err != nil {
-			return err
+		defer cur.Close(context.WithoutCancel(ctx))
+		for cur.Next(ctx) {
+			var d responseDoc
+			if err := cur.Decode(&d); err != nil {
+				yield(nil, wrap(err, "decode response"))
+				return
+			}
+			r := d.response()
+			if !f.Match(r) {
+				continue
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+		if err := cur.Err(); err != nil {
+			yield(nil, wrap(err, "list responses"))
 		}
 	}
-	return wrap(cur.Err(), "list responses")
 }
 
 // responseID is a response's id: the first 96 bits of the SHA-256 of its

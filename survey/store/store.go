@@ -106,6 +106,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "submission_id", Value: 1}}, Options: options.Index().SetUnique(true).SetName("survey_submission_unique")},
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("survey_created")},
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "updated_at", Value: -1}}, Options: options.Index().SetName("survey_updated")},
+			// Date filters compare submitted_at (see responseFilter). The
+			// embedded server scans whatever the indexes; MongoDB uses it.
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "submitted_at", Value: 1}}, Options: options.Index().SetName("survey_submitted")},
 		},
 		colTokens: {
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
