@@ -88,11 +88,19 @@ type Service struct {
 	cfg Config
 	log *slog.Logger
 	now func() time.Time
+	// responses is cfg.Responses, watched: every write through it
+	// invalidates the cached results of its survey.
+	responses *WatchedResponses
+	results   resultCache
+	counts    countsCache
 }
 
-// New returns a Service; missing Logger and Now get defaults.
+// New returns a Service; missing Logger and Now get defaults. Responses are
+// read and written through a WatchedResponses (Responses returns it).
 func New(cfg Config) *Service {
-	s := &Service{cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	watched := Watch(cfg.Responses)
+	cfg.Responses = watched
+	s := &Service{cfg: cfg, log: cfg.Logger, now: cfg.Now, responses: watched}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -101,6 +109,15 @@ func New(cfg Config) *Service {
 	}
 	return s
 }
+
+// Responses is the store the Service reads and writes responses through.
+// Adapters that still write responses themselves must use it, so that
+// their writes, too, invalidate the cached results.
+func (s *Service) Responses() *WatchedResponses { return s.responses }
+
+// SetClock replaces the Service's clock (tests move it past cache times).
+// Call it before serving requests, not during.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // audit records a change by the context's actor. A failure to write the
 // audit log is logged, not returned: the change itself has happened.

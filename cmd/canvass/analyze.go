@@ -13,20 +13,78 @@ import (
 	"time"
 
 	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/demo"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store"
 )
+
+// repeated is a flag that may be given several times.
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, ",") }
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+
+// queryFlags are the flags of the results a command asks for: the same
+// filter, grouping and language as the API's query parameters, read by the
+// same campaign.ParseFilter.
+type queryFlags struct {
+	filter    campaign.FilterInput
+	answers   repeated
+	by, bands *string
+	lang      *string
+}
+
+func addQueryFlags(fs *flag.FlagSet, status bool) *queryFlags {
+	q := &queryFlags{}
+	fs.StringVar(&q.filter.Region, "region", "", "only responses from this IFLA region")
+	fs.StringVar(&q.filter.Language, "language", "", "only responses in this language")
+	fs.StringVar(&q.filter.From, "from", "", "only responses submitted on or after this date (YYYY-MM-DD)")
+	fs.StringVar(&q.filter.To, "to", "", "only responses submitted on or before this date (YYYY-MM-DD)")
+	fs.Var(&q.answers, "answer", "only responses with this answer, QUESTION:VALUE (repeatable)")
+	if status {
+		fs.StringVar(&q.filter.Status, "status", "", "raw: submitted (default) or draft")
+	}
+	q.by = fs.String("by", "", "group by region, language or a question id")
+	q.bands = fs.String("bands", "", "comma-separated band limits when --by is a number question")
+	q.lang = fs.String("lang", "", "language of labels (default: the survey's)")
+	return q
+}
+
+// query reads the flags as a campaign.Query.
+func (q *queryFlags) query(slug string) (campaign.Query, error) {
+	in := q.filter
+	in.Answers = q.answers
+	f, err := campaign.ParseFilter(slug, in)
+	if err != nil {
+		return campaign.Query{}, usageError{survey.ErrorMessage(err)}
+	}
+	out := campaign.Query{Filter: f, Lang: *q.lang, By: *q.by}
+	if *q.bands != "" {
+		for _, part := range strings.Split(*q.bands, ",") {
+			b, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+			if err != nil {
+				return out, usageError{fmt.Sprintf("--bands: %q is not a number", part)}
+			}
+			out.Bands = append(out.Bands, b)
+		}
+	}
+	return out, nil
+}
+
+// useCases is the use cases over st, acting as the system (the command
+// line is run by whoever runs the server).
+func useCases(ctx context.Context, st *store.Store) (context.Context, *campaign.Service) {
+	return survey.WithActor(ctx, survey.SystemActor), newCampaign(st, nil, nil, nil)
+}
 
 func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := dataFlags(fs, getenv)
 	slug := fs.String("survey", "", "survey slug (required)")
-	by := fs.String("by", "", "group by region, language or a question id")
-	lang := fs.String("lang", "", "language of labels (default: the survey's)")
+	qf := addQueryFlags(fs, false)
 	format := fs.String("format", "table", "table or json")
-	bands := fs.String("bands", "", "comma-separated band edges when --by is a number question")
 	report := fs.Bool("report", false, "the survey's report tables instead of every question")
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsage(err)
@@ -37,31 +95,18 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *format != "table" && *format != "json" {
 		return usageError{fmt.Sprintf("analyze: --format must be table or json, got %q", *format)}
 	}
+	q, err := qf.query(*slug)
+	if err != nil {
+		return err
+	}
 	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-		sv, err := st.FindSurvey(ctx, *slug)
-		if err != nil {
-			return errors.New(survey.ErrorMessage(err))
-		}
-		responses, _, err := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted})
-		if err != nil {
-			return err
-		}
-		opts := analysis.Options{By: *by, Lang: *lang}
-		for part := range strings.SplitSeq(*bands, ",") {
-			if part = strings.TrimSpace(part); part == "" {
-				continue
-			}
-			f, err := strconv.ParseFloat(part, 64)
-			if err != nil {
-				return usageError{fmt.Sprintf("analyze: --bands: %q is not a number", part)}
-			}
-			opts.Bands = append(opts.Bands, f)
-		}
+		ctx, svc := useCases(ctx, st)
 		var result any
+		var err error
 		if *report {
-			result, err = analysis.Report(sv, survey.ResponsesOf(responses), opts)
+			result, _, err = svc.Report(ctx, *slug, q)
 		} else {
-			result, err = analysis.Analyze(sv, survey.ResponsesOf(responses), opts)
+			result, err = svc.Analysis(ctx, *slug, q)
 		}
 		if err != nil {
 			return errors.New(survey.ErrorMessage(err))
@@ -86,6 +131,10 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			return nil
 		}
 		res := result.(*analysis.Result)
+		sv, err := st.FindSurvey(ctx, *slug)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "%s: %d submitted responses\n", sv.Title.In(res.Language, sv.DefaultLanguage), res.Responses)
 		for _, q := range res.Questions {
 			fmt.Fprintf(stdout, "\n%s (%s)\n", q.Label, q.ID)

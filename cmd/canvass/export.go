@@ -12,8 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/metlib/canvass/analysis"
-	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store"
 )
@@ -26,7 +25,7 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 	kind := fs.String("kind", "raw", "raw (one row per response) or whitepaper (the report tables)")
 	format := fs.String("format", "xlsx", "xlsx, csv or jsonl (whitepaper: xlsx only)")
 	out := fs.String("o", "", "output file (required)")
-	lang := fs.String("lang", "", "language of labels (default: the survey's)")
+	qf := addQueryFlags(fs, true)
 	labels := fs.Bool("labels", false, "raw: option labels instead of codes")
 	bom := fs.Bool("bom", false, "csv: start with a byte order mark, for Excel")
 	fullCounts := fs.Bool("full-counts", false, "whitepaper: show counts below the small-cell threshold")
@@ -43,8 +42,16 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 	case *kind == "whitepaper" && *format != "xlsx":
 		return usageError{"export: the white paper is an xlsx workbook"}
 	}
+	q, err := qf.query(*slug)
+	if err != nil {
+		return err
+	}
 	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-		sv, err := st.FindSurvey(ctx, *slug)
+		ctx, svc := useCases(ctx, st)
+		bar := progress(stderr, -1)
+		d := campaign.Download{Kind: *kind, Format: *format, Query: q, Labels: *labels, BOM: *bom, FullCounts: *fullCounts,
+			Progress: func(n int) { _ = bar.Set(n) }}
+		file, err := svc.PrepareDownload(ctx, *slug, d)
 		if err != nil {
 			return errors.New(survey.ErrorMessage(err))
 		}
@@ -55,58 +62,8 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 			return err
 		}
 		defer os.Remove(tmp.Name())
-		filter := survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}
-		_, total, err := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, Limit: 1})
-		if err != nil {
-			return err
-		}
-		bar := progress(stderr, total)
-		opts := export.Options{Lang: *lang, Labels: *labels, BOM: *bom, Progress: func(n int) { _ = bar.Set(n) }}
-		responses := func(yield func(*survey.Response, error) bool) {
-			stopped := false
-			err := st.EachResponse(ctx, filter, func(r *survey.Response) error {
-				if !yield(r, nil) {
-					stopped = true
-					return io.EOF
-				}
-				return nil
-			})
-			if err != nil && !stopped {
-				yield(nil, err)
-			}
-		}
-		switch {
-		case *kind == "whitepaper":
-			counted := func(yield func(*survey.Response, error) bool) {
-				for r, err := range responses {
-					if err == nil {
-						_ = bar.Add(1)
-					}
-					if !yield(r, err) {
-						return
-					}
-				}
-			}
-			rep, err := analysis.Report(sv, counted, analysis.Options{Lang: *lang})
-			if err != nil {
-				return err
-			}
-			k := smallCells(sv)
-			if *fullCounts {
-				k = 0
-			}
-			err = export.WhitePaper(tmp, rep, export.WhitePaperOptions{Options: opts, SmallCells: k})
-			if err != nil {
-				return err
-			}
-		case *format == "xlsx":
-			err = export.RawXLSX(tmp, sv, responses, opts)
-		case *format == "csv":
-			err = export.CSV(tmp, sv, responses, opts)
-		default:
-			err = export.JSONLines(tmp, sv, responses, opts)
-		}
-		if err != nil {
+		if err := file.Write(tmp); err != nil {
+			tmp.Close()
 			return err
 		}
 		_ = bar.Finish()
@@ -116,7 +73,7 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		if err := os.Rename(tmp.Name(), *out); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Wrote %s (%d responses).\n", *out, total)
+		fmt.Fprintf(stdout, "Wrote %s (%d responses).\n", *out, file.Responses)
 		return nil
 	})
 }
@@ -128,11 +85,4 @@ func progress(w io.Writer, total int) *progressbar.ProgressBar {
 	}
 	return progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("responses"),
 		progressbar.OptionShowCount(), progressbar.OptionThrottle(100_000_000), progressbar.OptionClearOnFinish())
-}
-
-func smallCells(sv *survey.Survey) int {
-	if sv.Settings.SmallCellThreshold > 0 {
-		return sv.Settings.SmallCellThreshold
-	}
-	return 5
 }

@@ -194,7 +194,6 @@ func (s *Server) deleteResponse(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.results.changed(r.SurveySlug)
 	s.audit(c, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+r.SurveySlug+"/responses?done="+url.QueryEscape("The response was deleted."))
 }

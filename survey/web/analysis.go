@@ -2,173 +2,60 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
-// analysisOptions reads the grouping, language and filters of an analysis
-// request: by, bands (comma-separated), lang, region, language, from, to
-// (dates), and answer=QUESTION:VALUE (repeatable). Only submitted
-// responses are analysed.
-func analysisOptions(c *gin.Context, sv *survey.Survey) (analysis.Options, survey.ResponseFilter, error) {
-	opts := analysis.Options{Lang: c.Query("lang"), By: c.Query("by")}
+// filterInput reads the response filter's query parameters: status,
+// region, language, from, to (dates) and answer=QUESTION:VALUE (repeatable).
+func filterInput(c *gin.Context) campaign.FilterInput {
+	return campaign.FilterInput{Status: c.Query("status"), Region: c.Query("region"), Language: c.Query("language"),
+		From: c.Query("from"), To: c.Query("to"), Answers: c.QueryArray("answer")}
+}
+
+// resultsQuery reads an analysis, report or white-paper request: the
+// filter's parameters, by, bands (comma-separated numbers) and lang. The
+// use case checks them against the survey.
+func resultsQuery(c *gin.Context, slug string) (campaign.Query, error) {
+	q := campaign.Query{Lang: c.Query("lang"), By: c.Query("by")}
 	if b := strings.TrimSpace(c.Query("bands")); b != "" {
 		for _, part := range strings.Split(b, ",") {
 			f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
 			if err != nil {
-				return opts, survey.ResponseFilter{}, survey.Errorf(survey.EMALFORMED, "bands: %q is not a number.", part)
+				return q, survey.Errorf(survey.EMALFORMED, "bands: %q is not a number.", part)
 			}
-			opts.Bands = append(opts.Bands, f)
+			q.Bands = append(q.Bands, f)
 		}
 	}
-	f, _, err := parseResponseFilter(c, sv.Slug)
-	if err != nil {
-		return opts, f, err
-	}
-	f.Status = survey.ResponseSubmitted
-	for _, a := range c.QueryArray("answer") {
-		q, v, ok := strings.Cut(a, ":")
-		if !ok || sv.Question(q) == nil {
-			return opts, f, survey.Errorf(survey.EMALFORMED, "answer=%q: use QUESTION:VALUE with a question of the survey.", a)
-		}
-		if f.Answers == nil {
-			f.Answers = map[string]string{}
-		}
-		f.Answers[q] = v
-	}
-	if opts.By != "" && opts.By != "region" && opts.By != "language" && sv.Question(opts.By) == nil {
-		return opts, f, survey.Errorf(survey.EMALFORMED, "by=%q: group by region, language or a question of the survey.", opts.By)
-	}
-	return opts, f, nil
-}
-
-// resultCache keeps computed analyses until a response to the survey is
-// stored or deleted through this instance, or for at most resultTTL (for
-// changes made through another instance sharing the database). Checking the
-// database instead would cost more than it saves: the embedded server
-// counts 10,000 responses in about half a second.
-type resultCache struct {
-	mu          sync.Mutex
-	entries     map[string]cachedResult
-	generations map[string]int // per survey, bumped by every local change
-}
-
-type cachedResult struct {
-	generation int
-	value      any
-	stored     time.Time
-}
-
-const (
-	maxCachedResults = 64
-	resultTTL        = 30 * time.Second
-)
-
-// changed records that a survey's responses changed.
-func (rc *resultCache) changed(slug string) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if rc.generations == nil {
-		rc.generations = map[string]int{}
-	}
-	rc.generations[slug]++
-}
-
-func (rc *resultCache) generation(slug string) int {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return rc.generations[slug]
-}
-
-func (rc *resultCache) get(key string, generation int) (any, bool) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	e, ok := rc.entries[key]
-	if !ok || e.generation != generation || time.Since(e.stored) > resultTTL {
-		return nil, false
-	}
-	return e.value, true
-}
-
-func (rc *resultCache) put(key string, generation int, v any) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if rc.entries == nil {
-		rc.entries = map[string]cachedResult{}
-	}
-	if len(rc.entries) >= maxCachedResults {
-		oldest := ""
-		for k, e := range rc.entries {
-			if oldest == "" || e.stored.Before(rc.entries[oldest].stored) {
-				oldest = k
-			}
-		}
-		delete(rc.entries, oldest)
-	}
-	rc.entries[key] = cachedResult{generation: generation, value: v, stored: time.Now()}
-}
-
-// computeAnalysis runs the analysis (or, with report, the report tables) of
-// the survey's responses that pass the filter, from the cache when nothing
-// has changed.
-func (s *Server) computeAnalysis(ctx context.Context, sv *survey.Survey, filter survey.ResponseFilter, opts analysis.Options, report bool) (any, error) {
-	generation := s.results.generation(sv.Slug)
-	keyJSON, _ := json.Marshal(struct {
-		Slug    string
-		Version int
-		Filter  survey.ResponseFilter
-		Opts    analysis.Options
-		Report  bool
-	}{sv.Slug, sv.Version, filter, opts, report})
-	key := string(keyJSON)
-	if v, ok := s.results.get(key, generation); ok {
-		return v, nil
-	}
-	// The store's query filters times on created_at: fetch the survey's
-	// submitted responses and let the filter's Match decide every condition.
-	all, _, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted})
-	if err != nil {
-		return nil, err
-	}
-	responses := filter.Select(survey.ResponsesOf(all))
-	var v any
-	if report {
-		v, err = analysis.Report(sv, responses, opts)
-	} else {
-		v, err = analysis.Analyze(sv, responses, opts)
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.results.put(key, generation, v)
-	return v, nil
+	var err error
+	q.Filter, err = campaign.ParseFilter(slug, filterInput(c))
+	return q, err
 }
 
 // apiAnalysis returns a survey's analysis as JSON (see docs/analysis.md);
 // ?report=true returns the report tables instead.
 func (s *Server) apiAnalysis(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	q, err := resultsQuery(c, c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	opts, filter, err := analysisOptions(c, sv)
-	if err != nil {
-		s.renderError(c, err)
-		return
+	var v any
+	if c.Query("report") == "true" {
+		v, _, err = s.cfg.Campaign.Report(c.Request.Context(), c.Param("slug"), q)
+	} else {
+		v, err = s.cfg.Campaign.Analysis(c.Request.Context(), c.Param("slug"), q)
 	}
-	v, err := s.computeAnalysis(c.Request.Context(), sv, filter, opts, c.Query("report") == "true")
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -223,20 +110,17 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 			}
 		}
 	}
-	opts, filter, err := analysisOptions(c, sv)
+	q, err := resultsQuery(c, sv.Slug)
 	if err != nil {
 		p.Problem = survey.ErrorMessage(err)
 		s.renderPage(c, http.StatusBadRequest, "admin_results.html", p)
 		return
 	}
-	opts.Lang = "en"
-	// Report itself regroups every table that has no grouping of its own by "by".
-	rep, err := s.computeAnalysis(c.Request.Context(), sv, filter, opts, true)
-	if err != nil {
+	q.Lang = "en"
+	if p.Report, _, err = s.cfg.Campaign.Report(c.Request.Context(), sv.Slug, q); err != nil {
 		s.renderErrorOr(c, err, &p)
 		return
 	}
-	p.Report = rep.(*analysis.ReportResult)
 	s.renderPage(c, http.StatusOK, "admin_results.html", p)
 }
 
@@ -250,9 +134,4 @@ func (s *Server) renderErrorOr(c *gin.Context, err error, p *resultsPage) {
 }
 
 // smallCellK is the survey's small-cell threshold (default 5).
-func smallCellK(sv *survey.Survey) int {
-	if sv.Settings.SmallCellThreshold > 0 {
-		return sv.Settings.SmallCellThreshold
-	}
-	return 5
-}
+func smallCellK(sv *survey.Survey) int { return campaign.SmallCellK(sv) }

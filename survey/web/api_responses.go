@@ -156,9 +156,6 @@ func (s *Server) store(c *gin.Context, sv *survey.Survey, submissionID, lang str
 	if err != nil {
 		return nil, false, err
 	}
-	if created {
-		s.results.changed(sv.Slug)
-	}
 	return stored, created, nil
 }
 
@@ -263,7 +260,6 @@ func (s *Server) apiDeleteResponse(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.results.changed(r.SurveySlug)
 	s.audit(c, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
 	c.Status(http.StatusNoContent)
 }

@@ -9,14 +9,13 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -24,10 +23,6 @@ import (
 // counts only, never a response, with counts under the survey's threshold
 // k shown as "fewer than k". They are the only routes other sites may
 // frame or fetch from.
-
-// countsTTL is how long counts are reused: a response stored through
-// another instance shows within this time; one stored here, at once.
-const countsTTL = 10 * time.Second
 
 // publicCount is a count that may be suppressed.
 type publicCount struct {
@@ -49,146 +44,71 @@ type publicCounts struct {
 	UpdatedAt time.Time     `json:"updated_at"`
 }
 
-// rawCounts are the unsuppressed tallies of a survey's submitted responses.
-type rawCounts struct {
-	total     int
-	countries int
-	byRegion  map[survey.Region]int
-	byType    map[survey.LibraryType]int
-	at        time.Time
+// countsRendering is counts.json of one campaign.Counts, rendered in each
+// of the survey's languages: the hot path only loads a pointer.
+type countsRendering struct {
+	src  *campaign.Counts
+	json map[string][]byte   // by language
+	etag map[string][]string // ready to be a header value
 }
 
-// countsSnapshot is a survey's counts as of one moment, with counts.json
-// already rendered in each of the survey's languages: the hot path only
-// loads a pointer.
-type countsSnapshot struct {
-	generation int
-	raw        *rawCounts
-	json       map[string][]byte   // by language
-	etag       map[string][]string // ready to be a header value
+// renderedCounts holds the latest countsRendering per survey slug; it is
+// redone when the use case hands out new counts (they are computed, cached
+// and invalidated there).
+type renderedCounts struct {
+	entries sync.Map // slug → *atomic.Pointer[countsRendering]
 }
 
-type countsEntry struct {
-	mu       sync.Mutex // held while recomputing
-	snapshot atomic.Pointer[countsSnapshot]
-}
-
-// countsCache holds a countsEntry per survey slug.
-type countsCache struct {
-	entries sync.Map // slug → *countsEntry
-}
-
-func (cc *countsCache) entry(slug string) *countsEntry {
-	if e, ok := cc.entries.Load(slug); ok {
-		return e.(*countsEntry)
+func (rc *renderedCounts) entry(slug string) *atomic.Pointer[countsRendering] {
+	if e, ok := rc.entries.Load(slug); ok {
+		return e.(*atomic.Pointer[countsRendering])
 	}
-	e, _ := cc.entries.LoadOrStore(slug, &countsEntry{})
-	return e.(*countsEntry)
+	e, _ := rc.entries.LoadOrStore(slug, new(atomic.Pointer[countsRendering]))
+	return e.(*atomic.Pointer[countsRendering])
 }
 
-// counts returns a survey's counts, computed at most once per countsTTL
-// (or local change) however many requests ask at once.
-func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*countsSnapshot, error) {
-	e := s.embedCounts.entry(sv.Slug)
-	generation := s.results.generation(sv.Slug)
-	fresh := func(snap *countsSnapshot) bool {
-		return snap != nil && snap.generation == generation && s.now().Sub(snap.raw.at) < countsTTL
-	}
-	if snap := e.snapshot.Load(); fresh(snap) {
-		return snap, nil
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if snap := e.snapshot.Load(); fresh(snap) {
-		return snap, nil // another request recomputed it meanwhile
-	}
-	rc, err := s.tally(ctx, sv)
+// counts returns a survey's public counts rendered as counts.json.
+func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*countsRendering, error) {
+	pc, err := s.cfg.Campaign.PublicCounts(ctx, sv)
 	if err != nil {
 		return nil, err
 	}
-	snap := &countsSnapshot{generation: generation, raw: rc, json: map[string][]byte{}, etag: map[string][]string{}}
+	e := s.embedCounts.entry(sv.Slug)
+	if r := e.Load(); r != nil && r.src == pc {
+		return r, nil
+	}
+	r := &countsRendering{src: pc, json: map[string][]byte{}, etag: map[string][]string{}}
 	for _, lang := range sv.Languages {
-		body, err := json.Marshal(s.publicCountsOf(rc, sv, lang))
+		body, err := json.Marshal(publicCountsOf(pc, sv, lang))
 		if err != nil {
 			return nil, err
 		}
-		snap.json[lang], snap.etag[lang] = body, []string{etagOf(body)}
+		r.json[lang], r.etag[lang] = body, []string{etagOf(body)}
 	}
-	e.snapshot.Store(snap)
-	return snap, nil
+	e.Store(r)
+	return r, nil
 }
 
-// tally counts the submitted responses by region, library type (the
-// directory's, for an invited library; else the org_type answer) and
-// country.
-func (s *Server) tally(ctx context.Context, sv *survey.Survey) (*rawCounts, error) {
-	rc := &rawCounts{byRegion: map[survey.Region]int{}, byType: map[survey.LibraryType]int{}, at: s.now()}
-	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{})
-	if err != nil {
-		return nil, err
+// publicCountsOf labels the use case's counts in one language.
+func publicCountsOf(pc *campaign.Counts, sv *survey.Survey, lang string) publicCounts {
+	label := func(c campaign.Count, text string) publicCount {
+		return publicCount{Key: c.Key, Label: text, Count: c.N, FewerThan: c.FewerThan}
 	}
-	typeOf := map[string]survey.LibraryType{}
-	for _, l := range libs {
-		typeOf[l.ID] = l.Type
-	}
-	countries := map[string]bool{}
-	err = s.cfg.Responses.EachResponse(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}, func(r *survey.Response) error {
-		rc.total++
-		if r.Country != "" {
-			countries[r.Country] = true
+	out := publicCounts{Survey: sv.Slug, Title: sv.Title.In(lang, sv.DefaultLanguage), Language: lang, Total: label(pc.Total, ui(lang, "responses")),
+		Countries: pc.Countries, Threshold: pc.Threshold, UpdatedAt: pc.At.UTC().Truncate(time.Second), ByRegion: []publicCount{}, ByType: []publicCount{}}
+	for _, c := range pc.ByRegion {
+		text := ui(lang, "unknown")
+		if l := survey.RegionLabels[survey.Region(c.Key)]; l != nil {
+			text = l.In(lang, "en")
 		}
-		region := r.Region
-		if region == "" {
-			region = "unknown"
+		out.ByRegion = append(out.ByRegion, label(c, text))
+	}
+	for _, c := range pc.ByType {
+		text := ui(lang, "unknown")
+		if l := survey.LibraryTypeLabels[survey.LibraryType(c.Key)]; l != nil {
+			text = l.In(lang, "en")
 		}
-		rc.byRegion[region]++
-		t := typeOf[r.LibraryID]
-		if t == "" {
-			t = survey.LibraryType(r.Answers.String("org_type"))
-		}
-		if survey.LibraryTypeLabels[t] == nil {
-			t = "unknown"
-		}
-		rc.byType[t]++
-		return nil
-	})
-	rc.countries = len(countries)
-	return rc, err
-}
-
-// suppress applies the threshold: a count under k is shown as "fewer than k".
-func suppress(key, label string, n, k int) publicCount {
-	if _, small := analysis.SmallCell(n, k); small {
-		return publicCount{Key: key, Label: label, FewerThan: k}
-	}
-	return publicCount{Key: key, Label: label, Count: &n}
-}
-
-func (s *Server) publicCountsOf(rc *rawCounts, sv *survey.Survey, lang string) publicCounts {
-	k := smallCellK(sv)
-	out := publicCounts{Survey: sv.Slug, Title: sv.Title.In(lang, sv.DefaultLanguage), Language: lang, Total: suppress("total", ui(lang, "responses"), rc.total, k),
-		Threshold: k, UpdatedAt: rc.at.UTC().Truncate(time.Second), ByRegion: []publicCount{}, ByType: []publicCount{}}
-	if out.Total.Count != nil {
-		n := rc.countries
-		out.Countries = &n
-	}
-	for _, r := range survey.Regions {
-		out.ByRegion = append(out.ByRegion, suppress(string(r), survey.RegionLabels[r].In(lang, "en"), rc.byRegion[r], k))
-	}
-	if n := rc.byRegion["unknown"]; n > 0 {
-		out.ByRegion = append(out.ByRegion, suppress("unknown", ui(lang, "unknown"), n, k))
-	}
-	types := make([]string, 0, len(rc.byType))
-	for t := range rc.byType {
-		types = append(types, string(t))
-	}
-	sort.Strings(types)
-	for _, t := range types {
-		label := ui(lang, "unknown")
-		if l := survey.LibraryTypeLabels[survey.LibraryType(t)]; l != nil {
-			label = l.In(lang, "en")
-		}
-		out.ByType = append(out.ByType, suppress(t, label, rc.byType[survey.LibraryType(t)], k))
+		out.ByType = append(out.ByType, label(c, text))
 	}
 	return out
 }
@@ -275,12 +195,12 @@ func (s *Server) embedCountsOf(c *gin.Context) (*survey.Survey, publicCounts, bo
 	if sv == nil {
 		return nil, publicCounts{}, false
 	}
-	snap, err := s.counts(c.Request.Context(), sv)
+	r, err := s.counts(c.Request.Context(), sv)
 	if err != nil {
 		s.renderError(c, err)
 		return nil, publicCounts{}, false
 	}
-	return sv, s.publicCountsOf(snap.raw, sv, negotiateLanguage(c, sv)), true
+	return sv, publicCountsOf(r.src, sv, negotiateLanguage(c, sv)), true
 }
 
 // embedCountsJSON serves the pre-rendered counts: the busiest embed route.

@@ -196,7 +196,6 @@ func (s *Server) storeInvited(c *gin.Context, sv *survey.Survey, inv *survey.Inv
 	if err := s.cfg.Responses.SaveResponse(ctx, r); err != nil {
 		return nil, false, err
 	}
-	s.results.changed(sv.Slug)
 	outcome := survey.InvitationSubmitted
 	if draft {
 		outcome = survey.InvitationStarted

@@ -114,14 +114,16 @@ func (s *Server) publishedSurvey(c *gin.Context) *survey.Survey {
 	})
 }
 
+// publicReport is the published report of sv in lang, with its public
+// tables (the use case computes and caches it; the tables apply the
+// disclosure rules).
 func (s *Server) publicReport(c *gin.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, []publicTable, bool) {
-	rep, err := s.computeAnalysis(c.Request.Context(), sv, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}, analysis.Options{Lang: lang}, true)
+	rep, err := s.cfg.Campaign.PublicReport(c.Request.Context(), sv, lang)
 	if err != nil {
 		s.renderError(c, err)
 		return nil, nil, false
 	}
-	r := rep.(*analysis.ReportResult)
-	return r, publicTables(r, smallCellK(sv), lang), true
+	return rep, publicTables(rep, smallCellK(sv), lang), true
 }
 
 type resultsPublicPage struct {

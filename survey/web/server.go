@@ -85,8 +85,7 @@ type Server struct {
 	secureCookies bool
 	submitLimit   *ipLimiter
 	loginLimit    *ipLimiter
-	results       resultCache
-	embedCounts   countsCache
+	embedCounts   renderedCounts
 	metrics       *Metrics
 	campaign      *campaign.Service
 }
@@ -100,6 +99,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Campaign == nil {
 		return nil, errors.New("web: a campaign.Service is required")
 	}
+	// Responses are read and written through the use cases' watched store,
+	// so every write here, too, invalidates the results they cache.
+	cfg.Responses = cfg.Campaign.Responses()
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(cfg.Store)
 	}
@@ -160,7 +162,11 @@ func New(cfg Config) (*Server, error) {
 }
 
 // SetClock replaces the server's clock; tests use it to pass session expiry.
-func (s *Server) SetClock(now func() time.Time) { s.now = now }
+// The use cases' clock moves with it (their caches expire by it).
+func (s *Server) SetClock(now func() time.Time) {
+	s.now = now
+	s.cfg.Campaign.SetClock(now)
+}
 
 // Handler returns the server's http.Handler.
 func (s *Server) Handler() http.Handler { return s.engine }

@@ -1,0 +1,178 @@
+package campaign
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/survey"
+)
+
+// The kinds of download.
+const (
+	// KindRaw is one row per response (xlsx with a codebook, csv, jsonl).
+	KindRaw = "raw"
+	// KindWhitePaper is the report tables as a publication workbook (xlsx).
+	KindWhitePaper = "whitepaper"
+)
+
+// Download asks for a file of a survey's responses or results.
+type Download struct {
+	// Kind is KindRaw (the default) or KindWhitePaper.
+	Kind string
+	// Format is "xlsx" (the default), "csv" or "jsonl"; the white paper
+	// is xlsx only.
+	Format string
+	// Query selects the responses (a raw download may ask for drafts with
+	// Filter.Status; it defaults to submitted) and, for the white paper,
+	// the language and grouping of the tables. A raw download's language
+	// is that of labels and codebook.
+	Query
+	// Labels writes option labels instead of codes (raw).
+	Labels bool
+	// BOM starts a CSV file with a byte order mark, for Excel.
+	BOM bool
+	// FullCounts shows counts below the small-cell threshold in the white
+	// paper: for the working group, never for publication.
+	FullCounts bool
+	// Progress, when set, is called with the number of rows written (raw).
+	Progress func(rows int)
+}
+
+// File is a download that is checked, audited and ready to be written.
+type File struct {
+	// Name is a file name safe in a header or a path.
+	Name string
+	// ContentType is its media type.
+	ContentType string
+	// Responses is the number of responses in it, known once written for
+	// a raw download and at once for a white paper.
+	Responses int
+	write     func(w io.Writer) error
+}
+
+// Write writes the file. The download is audited already: a client that
+// goes away midway leaves its audit entry behind.
+func (f *File) Write(w io.Writer) error { return f.write(w) }
+
+var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// safeFileName keeps only letters, digits, dot, dash and underscore, so the
+// name cannot break out of a header or a path.
+func safeFileName(name string) string {
+	return strings.Trim(unsafeFileChars.ReplaceAllString(name, "-"), "-.")
+}
+
+var contentTypes = map[string]string{
+	"xlsx":  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"csv":   "text/csv; charset=utf-8",
+	"jsonl": "application/jsonl; charset=utf-8",
+}
+
+// PrepareDownload checks a download, computes what it needs (the report
+// tables for a white paper), and records it in the audit log — kind,
+// format, filters and counts mode — before a byte of it is written.
+// Analysts and admins only. Returns ENOTFOUND for an unknown survey or
+// format and EMALFORMED for a bad request.
+func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) (*File, error) {
+	if err := require(ctx, survey.RoleAnalyst); err != nil {
+		return nil, err
+	}
+	if d.Kind == "" {
+		d.Kind = KindRaw
+	}
+	if d.Format == "" {
+		d.Format = "xlsx"
+	}
+	if contentTypes[d.Format] == "" {
+		return nil, survey.Errorf(survey.ENOTFOUND, "Exports are export.xlsx, export.csv and export.jsonl.")
+	}
+	if d.Kind != KindRaw && d.Kind != KindWhitePaper || d.Kind == KindWhitePaper && d.Format != "xlsx" {
+		return nil, survey.Errorf(survey.EMALFORMED, "kind must be raw, or whitepaper with export.xlsx.")
+	}
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	stamp := s.now().UTC().Format("2006-01-02")
+	opts := export.Options{Lang: d.Lang, Labels: d.Labels, BOM: d.BOM, Generated: s.now(), Progress: d.Progress}
+	f := &File{ContentType: contentTypes[d.Format]}
+	counts := ""
+	if d.Kind == KindWhitePaper {
+		rep, err := s.report(ctx, sv, d.Query)
+		if err != nil {
+			return nil, err
+		}
+		k := SmallCellK(sv)
+		counts = fmt.Sprintf("counts below %d suppressed", k)
+		if d.FullCounts {
+			k, counts = 0, "full counts (unsuppressed)"
+		}
+		f.Name = safeFileName(sv.Slug + "-white-paper-" + stamp + ".xlsx")
+		f.Responses = rep.Responses
+		wp := export.WhitePaperOptions{Options: opts, SmallCells: k, FilterText: DescribeFilter(d.Filter)}
+		f.write = func(w io.Writer) error { return export.WhitePaper(w, rep, wp) }
+	} else {
+		filter := d.Filter
+		filter.SurveySlug, filter.Offset, filter.Limit = sv.Slug, 0, 0
+		if filter.Status == "" {
+			filter.Status = survey.ResponseSubmitted
+		}
+		for _, id := range sortedKeys(filter.Answers) {
+			if sv.Question(id) == nil {
+				return nil, survey.Errorf(survey.EMALFORMED, "answer=%s:…: the survey has no question %q.", id, id)
+			}
+		}
+		d.Filter = filter
+		f.Name = safeFileName(sv.Slug + "-responses-" + stamp + "." + d.Format)
+		f.write = func(w io.Writer) error {
+			responses := counted(s.cfg.Responses.StreamResponses(ctx, filter), &f.Responses)
+			switch d.Format {
+			case "csv":
+				return export.CSV(w, sv, responses, opts)
+			case "jsonl":
+				return export.JSONLines(w, sv, responses, opts)
+			}
+			return export.RawXLSX(w, sv, responses, opts)
+		}
+	}
+	s.audit(context.WithoutCancel(ctx), "responses.export", "survey:"+sv.Slug, describeDownload(d, counts))
+	return f, nil
+}
+
+// describeDownload is the audit log's note of a download.
+func describeDownload(d Download, counts string) string {
+	parts := []string{"kind " + d.Kind, "format " + d.Format}
+	if d.Kind == KindRaw {
+		parts = append(parts, "status "+string(d.Filter.Status))
+	}
+	if filter := DescribeFilter(d.Filter); filter != "" {
+		parts = append(parts, "filter "+filter)
+	} else {
+		parts = append(parts, "no filter")
+	}
+	if d.By != "" {
+		parts = append(parts, "by "+d.By)
+	}
+	if counts != "" {
+		parts = append(parts, counts)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// counted passes a stream through, counting its responses into n.
+func counted(rs survey.Responses, n *int) survey.Responses {
+	return func(yield func(*survey.Response, error) bool) {
+		for r, err := range rs {
+			if err == nil {
+				*n++
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
