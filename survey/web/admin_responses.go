@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -49,15 +50,9 @@ func regionOptions(lang string) []regionOption {
 // parseResponseFilter reads the list filters from the query string.
 func parseResponseFilter(c *gin.Context, slug string) (survey.ResponseFilter, responseFilterView, error) {
 	v := responseFilterView{Status: c.Query("status"), Region: c.Query("region"), Language: c.Query("language"), From: c.Query("from"), To: c.Query("to")}
-	f := survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseStatus(v.Status), Region: survey.Region(v.Region), Language: v.Language}
-	if f.Status != "" && f.Status != survey.ResponseDraft && f.Status != survey.ResponseSubmitted {
-		return f, v, survey.Errorf(survey.EMALFORMED, "status must be draft or submitted.")
-	}
-	if f.Region != "" && survey.RegionLabels[f.Region] == nil {
-		return f, v, survey.Errorf(survey.EMALFORMED, "Unknown region %q.", v.Region)
-	}
-	var err error
-	f.From, f.To, err = dateRange(v.From, v.To)
+	// One reading of the filter for lists, analyses and downloads alike,
+	// answer=QUESTION:VALUE included.
+	f, err := campaign.ParseFilter(slug, filterInput(c))
 	return f, v, err
 }
 
