@@ -12,15 +12,15 @@ import (
 // every restart and every second instance does.
 func TestReopenSameDatabase(t *testing.T) {
 	ctx := context.Background()
-	a, err := store.Open(ctx, storetest.URI(), "reopen")
+	name := storetest.DatabaseName(t)
+	a, err := store.Open(ctx, storetest.URI(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := store.Open(ctx, storetest.URI(), "reopen")
+	b, err := store.Open(ctx, storetest.URI(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_ = b.Close(ctx)
-	_ = a.Drop(ctx)
 	_ = a.Close(ctx)
 }

@@ -18,7 +18,7 @@ func TestStoreDownAnswers503AndKeepsAnswers(t *testing.T) {
 	a := newApp(t)
 	fs, _ := a.openForm("/s/every-type") // the survey is now cached, as on a live server
 
-	broken, err := store.Open(context.Background(), storetest.URI(), "outage")
+	broken, err := store.Open(context.Background(), storetest.URI(), storetest.DatabaseName(t))
 	if err != nil {
 		t.Fatal(err)
 	}
