@@ -60,8 +60,8 @@ type errorDetail struct {
 // retryAfterSeconds is what a client should wait when the store is down.
 const retryAfterSeconds = "5"
 
-// renderError answers with err: JSON under /api/ (and for clients that ask
-// for JSON), an HTML page elsewhere. Internal errors are logged with their
+// renderError answers with err: JSON in the route groups wantsJSON names,
+// an HTML page elsewhere. Internal errors are logged with their
 // cause; the client only ever sees a generic message.
 func (s *Server) renderError(c *gin.Context, err error) {
 	code := survey.ErrorCode(err)
@@ -94,7 +94,35 @@ func (s *Server) renderError(c *gin.Context, err error) {
 	c.Abort()
 }
 
+// wantsJSON reports whether the request's route group answers errors in
+// JSON (the documented shape) rather than with an HTML page. The choice is
+// the route group's, never the request's (no Accept sniffing):
+//
+//   - JSON: the API (/api/v1/...), the operational endpoints (/healthz,
+//     /readyz, /metrics), and what scripts on other sites fetch from the
+//     embeds (/embed/.../*.json and widget.js);
+//   - HTML: the respondent and public pages, the admin pages, and the embeds
+//     shown to people (the iframe pages, results tables, badge.svg).
+//
+// The group is read from the route pattern the request matched (so
+// /embed/x.json, which is the iframe route /embed/:slug, is HTML); a request
+// that matched no route or no method (404, 405) has no pattern, and is
+// placed in a group by its path with the same rule.
 func wantsJSON(c *gin.Context) bool {
-	return strings.HasPrefix(c.Request.URL.Path, "/api/") || strings.HasPrefix(c.Request.URL.Path, "/healthz") ||
-		strings.HasPrefix(c.Request.URL.Path, "/readyz")
+	route := c.FullPath()
+	if route == "" {
+		route = c.Request.URL.Path
+	}
+	return jsonRouteGroup(route)
+}
+
+// jsonRouteGroup is wantsJSON's rule over a route pattern or a path.
+func jsonRouteGroup(route string) bool {
+	switch {
+	case strings.HasPrefix(route, "/api/"), route == "/healthz", route == "/readyz", route == "/metrics":
+		return true
+	case strings.HasPrefix(route, "/embed/"):
+		return strings.HasSuffix(route, ".json") || strings.HasSuffix(route, "/widget.js")
+	}
+	return false
 }

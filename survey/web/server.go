@@ -190,6 +190,8 @@ func (s *Server) routes() {
 	e.GET("/libraries/:id", s.libraryPage)
 
 	// The section webpage's embeds: counts only, framable, open to any origin.
+	// Their .json routes and widget.js answer errors in JSON, the rest in
+	// HTML: each route group's error format is wantsJSON's (errors.go).
 	embed := e.Group("/embed")
 	embed.GET("/libraries", s.embedLibrariesPage)
 	embed.GET("/libraries.json", s.embedLibrariesJSON)
