@@ -9,7 +9,7 @@ import (
 
 func TestCheckEmail(t *testing.T) {
 	local64 := strings.Repeat("a", 64)
-	domain := strings.Repeat("d", 63) + "." + strings.Repeat("e", 63) + "." + strings.Repeat("f", 57) + ".org" // 188 bytes
+	domain := strings.Repeat("d", 63) + "." + strings.Repeat("e", 63) + "." + strings.Repeat("f", 57) + ".org" // 189 bytes
 	long254 := local64 + "@" + domain                                                                          // 64+1+189 = 254
 	if len(long254) != 254 {
 		t.Fatalf("test address is %d bytes, want 254", len(long254))
