@@ -13,15 +13,39 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/metlib/canvass/survey"
 )
 
 // z95 is the 97.5th percentile of the standard normal distribution, for 95% intervals.
 const z95 = 1.959963984540054
 
-// Interval is a confidence interval for a proportion, on [0, 1].
+// Interval is a confidence interval for a proportion, on [0, 1]. Both
+// bounds are NaN when the interval is undefined (no trials); JSON encodes
+// them as null.
 type Interval struct {
 	Low  float64 `json:"low"`
 	High float64 `json:"high"`
+}
+
+// Undefined reports whether the interval has no bounds (NaN), as Wilson
+// gives for n = 0.
+func (ci Interval) Undefined() bool { return math.IsNaN(ci.Low) || math.IsNaN(ci.High) }
+
+// MarshalJSON implements json.Marshaler: an undefined bound is null, since
+// JSON has no NaN and encoding/json refuses to write one.
+func (ci Interval) MarshalJSON() ([]byte, error) {
+	b := append([]byte(`{"low":`), jsonFloat(ci.Low)...)
+	b = append(b, `,"high":`...)
+	b = append(b, jsonFloat(ci.High)...)
+	return append(b, '}'), nil
+}
+
+func jsonFloat(v float64) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null")
+	}
+	return strconv.AppendFloat(nil, v, 'g', -1, 64)
 }
 
 // Wilson returns the 95% Wilson score interval for x successes in n trials
@@ -31,10 +55,14 @@ type Interval struct {
 //	half   = z / (1 + z²/n) · √(p̂(1−p̂)/n + z²/4n²)
 //
 // It is defined for n = 0 as the whole of [0, 1], and stays within [0, 1]
-// for x = 0 and x = n, unlike the Wald interval.
+// for x = 0 and x = n, unlike the Wald interval. Counts outside 0 ≤ x ≤ n
+// are not proportions and give NaN bounds.
 func Wilson(x, n int) Interval {
 	if n <= 0 {
 		return Interval{0, 1}
+	}
+	if x < 0 || x > n {
+		return Interval{math.NaN(), math.NaN()}
 	}
 	p := float64(x) / float64(n)
 	nf := float64(n)
@@ -83,7 +111,8 @@ func Describe(xs []float64) Descriptives {
 }
 
 // Quantile7 returns the p-quantile of sorted data by Hyndman and Fan's
-// type 7: h = (n−1)p, Q = x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
+// type 7: h = (n−1)p, Q = x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]). An empty
+// sample has no quantiles: NaN.
 func Quantile7(sorted []float64, p float64) float64 {
 	n := len(sorted)
 	if n == 0 {
@@ -114,9 +143,18 @@ type ChiSquareResult struct {
 // ChiSquare tests independence of rows and columns of a table of counts:
 // X² = Σ (O − E)² / E with E = row total × column total / n, df = (r−1)(c−1),
 // p from the chi-square distribution; Cramér's V = √(X² / (n·(min(r,c)−1))).
-// Rows and columns that are all zero are left out. It returns nil when fewer
-// than two rows or columns remain.
+// Rows and columns that are all zero are left out first (they carry no
+// information and would give E = 0).
+//
+// The test is undefined, and ChiSquare returns nil, when fewer than two
+// rows or fewer than two columns remain (a single row or group, or n = 0:
+// there is no association to test), and for a table that is not a table of
+// counts (rows of different lengths, a negative count). It never returns a
+// statistic it could not compute.
 func ChiSquare(table [][]int) *ChiSquareResult {
+	if !countTable(table) {
+		return nil
+	}
 	t := dropEmpty(table)
 	r := len(t)
 	if r < 2 || len(t[0]) < 2 {
@@ -143,6 +181,21 @@ func ChiSquare(table [][]int) *ChiSquareResult {
 	return res
 }
 
+// countTable reports whether table is rectangular with no negative count.
+func countTable(table [][]int) bool {
+	for _, row := range table {
+		if len(row) != len(table[0]) {
+			return false
+		}
+		for _, v := range row {
+			if v < 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func margins(t [][]int) (rowSum, colSum []int, n int) {
 	rowSum = make([]int, len(t))
 	colSum = make([]int, len(t[0]))
@@ -156,7 +209,8 @@ func margins(t [][]int) (rowSum, colSum []int, n int) {
 	return rowSum, colSum, n
 }
 
-// dropEmpty removes all-zero rows and columns.
+// dropEmpty removes all-zero rows and columns of a rectangular table of
+// non-negative counts.
 func dropEmpty(table [][]int) [][]int {
 	if len(table) == 0 {
 		return nil
@@ -183,30 +237,55 @@ func dropEmpty(table [][]int) [][]int {
 			}
 		}
 	}
-	if len(out) > 0 && len(out[0]) == 0 {
+	if len(out) == 0 || len(out[0]) == 0 {
 		return nil
 	}
 	return out
 }
 
+// fisherTies is R's relative tolerance in fisher.test (and scipy's gamma):
+// a table counts as "no more likely" than the observed one when its
+// probability is at most p_obs·(1 + 1e-7), so tables whose probabilities
+// are equal in exact arithmetic but differ by rounding are all counted.
+const fisherTies = 1 + 1e-7
+
 // FisherExact returns the two-sided p-value of Fisher's exact test for the
-// 2×2 table [[a, b], [c, d]]: the sum of the hypergeometric probabilities of
-// every table with the same margins that is no more likely than the one
-// observed (with a relative tolerance of 1e-7 for ties, as R's fisher.test).
+// 2×2 table [[a, b], [c, d]]: the sum of the hypergeometric probabilities
+//
+//	P(x) = C(r1, x)·C(n − r1, c1 − x) / C(n, c1),  max(0, c1 + r1 − n) ≤ x ≤ min(r1, c1)
+//
+// of every table with the observed margins (r1 = a + b, c1 = a + c) whose
+// probability is at most P(a)·(1 + 1e-7), compared on the probability
+// scale as R's fisher.test does. When a margin is zero only the observed
+// table has those margins, and p is 1 (as in R and scipy). A negative count
+// gives NaN.
 func FisherExact(a, b, c, d int) float64 {
+	if a < 0 || b < 0 || c < 0 || d < 0 {
+		return math.NaN()
+	}
 	r1, c1, n := a+b, a+c, a+b+c+d
 	lo, hi := max(0, c1-(n-r1)), min(r1, c1)
-	logP := func(x int) float64 {
-		return lchoose(r1, x) + lchoose(n-r1, c1-x) - lchoose(n, c1)
+	if lo == hi {
+		return 1
 	}
-	observed := logP(a)
-	p := 0.0
+	// Probabilities relative to the most likely table: exp(log P(x) − max)
+	// keeps every term representable for large counts, and the common factor
+	// cancels in the ratio below.
+	logP := func(x int) float64 { return lchoose(r1, x) + lchoose(n-r1, c1-x) }
+	top := math.Inf(-1)
 	for x := lo; x <= hi; x++ {
-		if lp := logP(x); lp <= observed+1e-7*math.Abs(observed)+1e-12 {
-			p += math.Exp(lp)
+		top = math.Max(top, logP(x))
+	}
+	observed := math.Exp(logP(a) - top)
+	var total, tail float64
+	for x := lo; x <= hi; x++ {
+		px := math.Exp(logP(x) - top)
+		total += px
+		if px <= observed*fisherTies {
+			tail += px
 		}
 	}
-	return math.Min(1, p)
+	return math.Min(1, tail/total)
 }
 
 func lchoose(n, k int) float64 {
@@ -217,8 +296,13 @@ func lchoose(n, k int) float64 {
 }
 
 // Phi returns the phi coefficient of the 2×2 table [[n11, n10], [n01, n00]]:
-// (n11·n00 − n10·n01) / √(n1··n0·· n·1·n·0), or NaN when a margin is zero.
+// (n11·n00 − n10·n01) / √(n1··n0·· n·1·n·0). It is undefined (NaN) when a
+// margin is zero, which includes n = 0 (an option chosen by everybody or by
+// nobody has no association to measure), and for a negative count.
 func Phi(n11, n10, n01, n00 int) float64 {
+	if n11 < 0 || n10 < 0 || n01 < 0 || n00 < 0 {
+		return math.NaN()
+	}
 	den := math.Sqrt(float64(n11+n10) * float64(n01+n00) * float64(n11+n01) * float64(n10+n00))
 	if den == 0 {
 		return math.NaN()
@@ -226,35 +310,171 @@ func Phi(n11, n10, n01, n00 int) float64 {
 	return (float64(n11)*float64(n00) - float64(n10)*float64(n01)) / den
 }
 
-// SpearmanResult is a rank correlation with its two-sided p-value.
+// SpearmanExactMax is the largest number of pairs for which Spearman's p is
+// exact (all n! pairings enumerated: 362,880 at n = 9, about a millisecond);
+// above it p comes from the t approximation, which is adequate from about
+// n = 10 and whose cost does not grow factorially.
+const SpearmanExactMax = 9
+
+// Methods of a Spearman p-value.
+const (
+	SpearmanExact = "exact" // the permutation distribution, all n! pairings
+	SpearmanT     = "t"     // the t approximation with n − 2 degrees of freedom
+)
+
+// SpearmanResult is a rank correlation with its two-sided p-value and the
+// method that gave it (SpearmanExact or SpearmanT).
 type SpearmanResult struct {
-	N   int     `json:"n"`
-	Rho float64 `json:"rho"`
-	P   float64 `json:"p"`
+	N      int     `json:"n"`
+	Rho    float64 `json:"rho"`
+	P      float64 `json:"p"`
+	Method string  `json:"method"`
 }
 
 // Spearman returns Spearman's rank correlation of paired samples: Pearson's
-// correlation of the ranks, ties given their average rank. The p-value uses
-// the t approximation t = ρ√((n−2)/(1−ρ²)) with n−2 degrees of freedom
-// (adequate from about n = 10). It returns nil for fewer than 3 pairs or a
-// constant sample.
+// correlation of the ranks, ties given their average rank. The two-sided
+// p-value is P(|ρ| ≥ |ρ_obs|) under independence:
+//
+//   - for n ≤ SpearmanExactMax, exactly, from the permutation distribution:
+//     the share of the n! pairings of the y ranks with the x ranks whose |ρ|
+//     is at least the observed one (ties keep their average ranks, so this
+//     is the conditional distribution given the ties);
+//   - above, from t = ρ√((n−2)/(1−ρ²)) with n−2 degrees of freedom, except
+//     for |ρ| = 1, where t is infinite and p is instead counted exactly: only
+//     the pairings that keep (or exactly reverse) the order reach |ρ| = 1.
+//
+// It returns nil when the correlation is undefined: fewer than 3 pairs,
+// samples of different lengths, a NaN value, or a constant sample.
 func Spearman(xs, ys []float64) *SpearmanResult {
 	n := len(xs)
 	if n < 3 || len(ys) != n {
 		return nil
 	}
+	for i := range xs {
+		if math.IsNaN(xs[i]) || math.IsNaN(ys[i]) {
+			return nil
+		}
+	}
 	rx, ry := ranks(xs), ranks(ys)
 	if stat.Variance(rx, nil) == 0 || stat.Variance(ry, nil) == 0 {
 		return nil
 	}
-	rho := stat.Correlation(rx, ry, nil)
-	res := &SpearmanResult{N: n, Rho: rho, P: 0}
-	if math.Abs(rho) < 1 {
+	res := &SpearmanResult{N: n, Rho: stat.Correlation(rx, ry, nil)}
+	switch {
+	case n <= SpearmanExactMax:
+		res.Method, res.P = SpearmanExact, spearmanPermutationP(rx, ry)
+	case equalRanks(rx, ry, false) || equalRanks(rx, ry, true):
+		res.Method, res.P = SpearmanExact, spearmanPerfectP(rx)
+	default:
 		df := float64(n - 2)
+		rho := res.Rho
 		t := rho * math.Sqrt(df/(1-rho*rho))
+		res.Method = SpearmanT
 		res.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t))
 	}
 	return res
+}
+
+// spearmanPermutationP is the exact two-sided p of Spearman's ρ: the share
+// of the n! pairings of ry with rx whose |ρ| is at least the observed one.
+// ρ of a pairing π is (S − n(n+1)²/4)/√(SxxSyy) with S = Σ rx_i·ry_π(i) and
+// a denominator no pairing changes, so comparing |ρ| is comparing
+// |S − n(n+1)²/4|. Average ranks are multiples of ½, so with doubled ranks
+// the comparison is in exact integers: no tolerance is needed for ties,
+// and none can admit a pairing that is not as extreme.
+//
+// Heap's algorithm visits every permutation by one swap each; a swap of
+// positions i and j changes S by (a_j − a_i)(b_i − b_j), so each pairing
+// costs O(1) and nothing is allocated in the loop.
+func spearmanPermutationP(rx, ry []float64) float64 {
+	n := len(rx)
+	a, b := make([]int, n), make([]int, n)
+	s := 0
+	for i := range rx {
+		a[i], b[i] = int(2*rx[i]), int(2*ry[i])
+		s += a[i] * b[i]
+	}
+	centre := n * (n + 1) * (n + 1) // Σa·Σb/n with Σa = Σb = n(n+1)
+	dev := func(s int) int {
+		if d := s - centre; d >= 0 {
+			return d
+		}
+		return centre - s
+	}
+	observed := dev(s)
+	extreme, total := 1, 1 // the observed pairing itself
+	c := make([]int, n)
+	for i := 1; i < n; {
+		if c[i] < i {
+			j := 0
+			if i%2 == 1 {
+				j = c[i]
+			}
+			s += (a[j] - a[i]) * (b[i] - b[j])
+			b[i], b[j] = b[j], b[i]
+			total++
+			if dev(s) >= observed {
+				extreme++
+			}
+			c[i]++
+			i = 1
+		} else {
+			c[i] = 0
+			i++
+		}
+	}
+	return float64(extreme) / float64(total)
+}
+
+// equalRanks reports whether ry equals rx (reversed: equals n + 1 − rx),
+// that is whether ρ is exactly 1 (−1).
+func equalRanks(rx, ry []float64, reversed bool) bool {
+	n1 := float64(len(rx) + 1)
+	for i := range rx {
+		want := rx[i]
+		if reversed {
+			want = n1 - rx[i]
+		}
+		if ry[i] != want {
+			return false
+		}
+	}
+	return true
+}
+
+// spearmanPerfectP is the exact p of |ρ| = 1 for ranks r (those of x, the
+// same as y's up to reversal): a pairing gives ρ = 1 exactly when it maps
+// each tie group onto itself, which Π m_k! of the n! pairings do (m_k the
+// tie group sizes); ρ = −1 is reachable, by as many pairings, only when the
+// sorted ranks are symmetric about their mean.
+func spearmanPerfectP(r []float64) float64 {
+	sorted := append([]float64(nil), r...)
+	sort.Float64s(sorted)
+	n := len(sorted)
+	// log(Π m_k! / n!), summed in logs: n! overflows float64 above n = 170.
+	logP, _ := math.Lgamma(float64(n + 1))
+	logP = -logP
+	for i := 0; i < n; {
+		j := i
+		for j < n && sorted[j] == sorted[i] {
+			j++
+		}
+		lg, _ := math.Lgamma(float64(j - i + 1))
+		logP += lg
+		i = j
+	}
+	sides := 1.0
+	symmetric := true
+	for i := range sorted {
+		if sorted[i]+sorted[n-1-i] != float64(n+1) {
+			symmetric = false
+			break
+		}
+	}
+	if symmetric {
+		sides = 2
+	}
+	return math.Min(1, sides*math.Exp(logP))
 }
 
 // ranks gives 1-based ranks, ties sharing their average rank.
@@ -277,6 +497,20 @@ func ranks(xs []float64) []float64 {
 		i = j + 1
 	}
 	return r
+}
+
+// FormatP writes a p-value for readers of language lang, as results are
+// usually published: three decimals ("0.029"), and "< 0.001" below 0.001,
+// where three decimals would print "0.000" and claim a certainty the test
+// does not give. The decimal mark is the language's (survey.FormatNumber):
+// "0,029" and "< 0,001" in French and Spanish. An undefined p (NaN) is "–".
+// Every output that shows a p-value (pages, CLI, exports) writes it with
+// this function, so they cannot disagree.
+func FormatP(lang string, p float64) string {
+	if !math.IsNaN(p) && p < 0.001 {
+		return "< " + survey.FormatNumber(lang, 0.001, 3)
+	}
+	return survey.FormatNumber(lang, p, 3)
 }
 
 // SmallCell returns how a count is shown in public outputs under the
