@@ -144,12 +144,9 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	})
 }
 
-func pValue(p float64) string {
-	if p < 0.001 {
-		return "< 0.001"
-	}
-	return fmt.Sprintf("%.3f", p)
-}
+// pValue writes p as every output does (analysis.FormatP), in English
+// notation like the rest of this terminal output (its %.3f and %g numbers).
+func pValue(p float64) string { return analysis.FormatP("en", p) }
 
 // writeQuestion prints one summary as an aligned text table.
 func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Grouping) {

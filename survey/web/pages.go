@@ -39,14 +39,6 @@ func formatDate(t *time.Time) string {
 	return t.UTC().Format(time.DateOnly)
 }
 
-// formatP shows a p-value as publications do: "< 0.001" below that.
-func formatP(p float64) string {
-	if p < 0.001 {
-		return "< 0.001"
-	}
-	return fmt.Sprintf("%.3f", p)
-}
-
 func formatPercent(n, d int) string {
 	if d == 0 {
 		return "—"
@@ -84,7 +76,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"percent": func(n, d int) string { return formatPercent(n, d) },
 			"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 			"num":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
-			"pval":    formatP,
+			"pval":    func(p float64) string { return analysis.FormatP("en", p) }, // working-group pages are in English (adminPage)
 			"ci":      func(i analysis.Interval) string { return fmt.Sprintf("%.1f–%.1f%%", 100*i.Low, 100*i.High) },
 			"chart":   chartFor,
 			"cell":    func(m [][]float64, r, c int) float64 { return m[r][c] },
