@@ -88,6 +88,10 @@ type Question struct {
 	Rows []Row `json:"rows,omitempty"`
 	// Scale is the numeric range of a likert question's option values.
 	Scale *Scale `json:"scale,omitempty"`
+	// OptionGroups labels the groups of the options (Option.Group) for
+	// reports, by group code: {inferred: {en: Inferred evidence, fr: …}}.
+	// When given, every group used by an option needs a label here.
+	OptionGroups map[string]Text `json:"option_groups,omitempty"`
 
 	Min         *float64 `json:"min,omitempty"`
 	Max         *float64 `json:"max,omitempty"`
@@ -101,14 +105,18 @@ type Question struct {
 }
 
 // Option is one choice. Group tags it for reports (e.g. the ISO 16439 method
-// family); Other asks for "please specify" text; Exclusive means it cannot be
-// combined with other choices (e.g. "none").
+// family, labelled by the question's OptionGroups); Other asks for "please
+// specify" text; Exclusive means it cannot be combined with other choices
+// (e.g. "none"). Missing marks a non-substantive answer ("Don't know",
+// "Prefer not to say"): it is counted in distributions but left out of
+// means, medians, top-two shares, numbers of options chosen and tests.
 type Option struct {
 	Value     Code   `json:"value"`
 	Label     Text   `json:"label"`
 	Group     string `json:"group,omitempty"`
 	Other     bool   `json:"other,omitempty"`
 	Exclusive bool   `json:"exclusive,omitempty"`
+	Missing   bool   `json:"missing,omitempty"`
 }
 
 // Row is one statement of a matrix question; it may have its own show_if.
@@ -197,6 +205,15 @@ func (q *Question) Option(v string) *Option {
 		}
 	}
 	return nil
+}
+
+// GroupLabel returns the label of an option group: its OptionGroups entry,
+// or, when the definition gives none, the code itself in every language.
+func (q *Question) GroupLabel(group string) Text {
+	if t, ok := q.OptionGroups[group]; ok {
+		return t
+	}
+	return Text{"": group}
 }
 
 // HasOther reports whether one of the question's options asks for "please specify" text.

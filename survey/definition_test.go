@@ -129,6 +129,13 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		{"matrix without rows", "type: number", "type: matrix\n        options: [{value: a, label: {en: A}}]", "sections[0].questions[1].rows", "needs at least one row"},
 		{"other on likert", "type: number", "type: likert\n        options: [{value: 1, other: true, label: {en: A}}]", "sections[0].questions[1].options[0].other", "only for single_choice"},
 		{"no sections", "sections:", "sections: []\nx_sections:", "sections", "at least one section"},
+		{"option group without a label", "type: number", "type: multi_choice\n        option_groups: {g1: {en: G1}}\n        options: [{value: a, group: g1, label: {en: A}}, {value: b, group: g2, label: {en: B}}]", "sections[0].questions[1].options[1].group", `group "g2" has no label`},
+		{"option group label unused", "type: number", "type: multi_choice\n        option_groups: {g1: {en: G1}, g3: {en: G3}}\n        options: [{value: a, group: g1, label: {en: A}}]", "sections[0].questions[1].option_groups.g3", `no option is in group "g3"`},
+		{"option group label not in default language", "type: number", "type: multi_choice\n        option_groups: {g1: {fr: G1}}\n        options: [{value: a, group: g1, label: {en: A}}]", "sections[0].questions[1].option_groups.g1", "default language"},
+		{"option groups without options", "type: number", "type: number\n        option_groups: {g1: {en: G1}}", "sections[0].questions[1]", "option_groups does not apply to number"},
+		{"missing ranking option", "type: number", "type: ranking\n        options: [{value: a, label: {en: A}}, {value: b, missing: true, label: {en: B}}]", "sections[0].questions[1].options[1].missing", "does not apply to ranking"},
+		{"missing other option", "type: number", "type: multi_choice\n        options: [{value: a, label: {en: A}}, {value: b, other: true, missing: true, label: {en: B}}]", "sections[0].questions[1].options[1].missing", "cannot be missing"},
+		{"likert of missing options only", "type: number", "type: likert\n        options: [{value: dk, missing: true, label: {en: DK}}]", "sections[0].questions[1].options", "at least one option that is not missing"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -153,6 +160,22 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			t.Errorf("got %d problems, want 3: %v", n, survey.ErrorFields(err))
 		}
 	})
+}
+
+// TestValidateAcceptsMissingAndGroupLabels: a likert "Don't know" needs no
+// number, and labelled groups read back by GroupLabel.
+func TestValidateAcceptsMissingAndGroupLabels(t *testing.T) {
+	doc := strings.Replace(minimal, "type: number", `type: likert
+        option_groups: {low: {en: Low end, fr: Bas}}
+        options: [{value: 1, group: low, label: {en: "1"}}, {value: 2, label: {en: "2"}}, {value: dk, missing: true, label: {en: "Don't know"}}]`, 1)
+	s, err := survey.ParseDefinition([]byte(doc), "yaml")
+	if err != nil {
+		t.Fatalf("%v %v", err, survey.ErrorFields(err))
+	}
+	q := s.Question("q2")
+	if !q.Options[2].Missing || q.GroupLabel("low").In("fr", "en") != "Bas" || q.GroupLabel("nope").In("fr", "en") != "nope" {
+		t.Errorf("missing %v, labels %q %q", q.Options[2].Missing, q.GroupLabel("low").In("fr", "en"), q.GroupLabel("nope").In("fr", "en"))
+	}
 }
 
 func assertProblem(t *testing.T, err error, path, message string) {

@@ -26,7 +26,13 @@ func (k choiceKind) checkDefinition(v *validator, path string, q *Question) {
 	if q.Scale != nil && q.Scale.Min >= q.Scale.Max {
 		v.fail(path+".scale", "scale min (%d) must be less than max (%d)", q.Scale.Min, q.Scale.Max)
 	}
+	substantive := 0
 	for i, o := range q.Options {
+		if o.Missing {
+			// "Don't know" is off the scale: its value need not be a number.
+			continue
+		}
+		substantive++
 		n, err := strconv.Atoi(string(o.Value))
 		if err != nil {
 			v.fail(fmt.Sprintf("%s.options[%d].value", path, i), "likert option values must be whole numbers, got %q", o.Value)
@@ -35,6 +41,9 @@ func (k choiceKind) checkDefinition(v *validator, path string, q *Question) {
 		if q.Scale != nil && (n < q.Scale.Min || n > q.Scale.Max) {
 			v.fail(fmt.Sprintf("%s.options[%d].value", path, i), "value %d is outside the scale %d–%d", n, q.Scale.Min, q.Scale.Max)
 		}
+	}
+	if substantive == 0 && len(q.Options) > 0 {
+		v.fail(path+".options", "a likert scale needs at least one option that is not missing")
 	}
 }
 

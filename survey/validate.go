@@ -165,23 +165,29 @@ const (
 	fieldSelected  = "min_selected/max_selected"
 	fieldPattern   = "pattern"
 	fieldMaxLength = "max_length"
+	// fieldOptionGroups applies wherever options do.
+	fieldOptionGroups = "option_groups"
 )
 
 // applicable reports settings that the question's type does not use, so a
 // misplaced rule is never silently ignored.
 func (v *validator) applicable(path string, q *Question, used []string) {
 	set := map[string]bool{
-		fieldOptions:   len(q.Options) > 0,
-		fieldRows:      len(q.Rows) > 0,
-		fieldScale:     q.Scale != nil,
-		fieldMinMax:    q.Min != nil || q.Max != nil,
-		fieldInteger:   q.Integer,
-		fieldSelected:  q.MinSelected != 0 || q.MaxSelected != 0,
-		fieldPattern:   q.Pattern != "",
-		fieldMaxLength: q.MaxLength != 0,
+		fieldOptions:      len(q.Options) > 0,
+		fieldRows:         len(q.Rows) > 0,
+		fieldScale:        q.Scale != nil,
+		fieldMinMax:       q.Min != nil || q.Max != nil,
+		fieldInteger:      q.Integer,
+		fieldSelected:     q.MinSelected != 0 || q.MaxSelected != 0,
+		fieldPattern:      q.Pattern != "",
+		fieldMaxLength:    q.MaxLength != 0,
+		fieldOptionGroups: len(q.OptionGroups) > 0,
 	}
 	for _, u := range used {
 		delete(set, u)
+		if u == fieldOptions {
+			delete(set, fieldOptionGroups)
+		}
 	}
 	for _, name := range sortedKeys(set) {
 		if set[name] {
@@ -216,9 +222,30 @@ func (v *validator) options(path string, q *Question, allowOther bool) {
 		if o.Exclusive && q.Type != MultiChoice {
 			v.fail(p+".exclusive", "exclusive applies only to multi_choice options")
 		}
+		if o.Missing {
+			switch {
+			case q.Type == Ranking:
+				v.fail(p+".missing", "missing (a non-substantive answer) does not apply to ranking options")
+			case o.Other:
+				v.fail(p+".missing", "an \"other, please specify\" option is a substantive answer and cannot be missing")
+			}
+		}
+		if o.Group != "" && len(q.OptionGroups) > 0 && q.OptionGroups[o.Group] == nil {
+			v.fail(p+".group", "group %q has no label in option_groups", o.Group)
+		}
 	}
 	if others > 1 {
 		v.fail(path+".options", "only one option may be \"other, please specify\"")
+	}
+	for _, g := range sortedKeys(q.OptionGroups) {
+		used := false
+		for _, o := range q.Options {
+			used = used || o.Group == g
+		}
+		if !used {
+			v.fail(path+".option_groups."+g, "no option is in group %q", g)
+		}
+		v.text(path+".option_groups."+g, q.OptionGroups[g], true)
 	}
 }
 

@@ -82,3 +82,31 @@ func TestImpactMethodsCarryEvidenceFamilies(t *testing.T) {
 		t.Error("methods_used kept for a library that does not measure")
 	}
 }
+
+// TestOptionGroupsLabelledInThreeLanguages: reports show group labels, never
+// codes, so every group an option uses has a label in en, fr and es.
+func TestOptionGroupsLabelledInThreeLanguages(t *testing.T) {
+	surveys, err := builtin.Surveys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := 0
+	for _, s := range surveys {
+		for _, q := range s.Questions() {
+			for _, o := range q.Options {
+				if o.Group == "" {
+					continue
+				}
+				groups++
+				for _, lang := range []string{"en", "fr", "es"} {
+					if l := q.OptionGroups[o.Group][lang]; l == "" || l == o.Group {
+						t.Errorf("%s/%s: group %q has no %s label", s.Slug, q.ID, o.Group, lang)
+					}
+				}
+			}
+		}
+	}
+	if groups == 0 {
+		t.Error("no option groups in the built-in surveys")
+	}
+}
