@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"math"
-	"sort"
 	"strconv"
 
 	"github.com/metlib/canvass/survey"
@@ -30,100 +29,67 @@ type Result struct {
 
 // Analyze summarizes every question of s over the stream of responses,
 // which the caller has filtered (see survey.ResponseFilter); responses that
-// are not submitted are skipped. It stops at the stream's first error and
+// are not submitted are skipped. It reads the stream once, keeping per
+// question only what a statistic needs (counts; the numbers of number
+// questions for quantiles; texts), stops at the stream's first error and
 // returns it. Questions hidden by show_if count as not asked, never as not
 // answered: each summary reports both bases.
 func Analyze(s *survey.Survey, responses survey.Responses, opts Options) (*Result, error) {
-	a, err := newAnalyzer(s, responses, opts)
-	if err != nil {
+	p := newPass(s, opts.Lang)
+	g := -1
+	if opts.By != "" {
+		var err error
+		if g, err = p.grouper(opts.By, opts.Bands); err != nil {
+			return nil, err
+		}
+	}
+	var accs []*questionAcc
+	for _, q := range s.Questions() {
+		accs = append(accs, p.add(q, "", g))
+	}
+	if err := p.run(responses); err != nil {
 		return nil, err
 	}
-	res := &Result{Survey: s.Slug, Version: s.Version, Language: a.lang, Responses: len(a.rs), By: a.grouping}
-	for _, q := range s.Questions() {
-		res.Questions = append(res.Questions, a.question(q, ""))
+	res := &Result{Survey: s.Slug, Version: s.Version, Language: p.lang, Responses: p.n}
+	if g >= 0 {
+		res.By = p.groupers[g].g
+	}
+	for _, a := range accs {
+		res.Questions = append(res.Questions, a.result())
 	}
 	return res, nil
 }
 
-// analyzer holds what every question's summary needs.
-type analyzer struct {
-	s        *survey.Survey
-	lang     string
-	rs       []*survey.Response
-	asked    [][]bool       // per response, per question position
-	position map[string]int // question id → position in s.Questions()
-	// cols holds each answer key's values, one per response, read in one
-	// pass over the responses: every table then scans contiguous slices
-	// instead of hashing into each response's map (which was most of the
-	// time at 100,000 responses).
-	cols     map[string][]any
-	grouping *Grouping
-	groupOf  []int // index into grouping.Groups per response, −1 for none
-}
-
-func newAnalyzer(s *survey.Survey, responses survey.Responses, opts Options) (*analyzer, error) {
-	a := &analyzer{s: s, lang: opts.Lang}
-	if a.lang == "" || !s.HasLanguage(a.lang) {
-		a.lang = s.DefaultLanguage
-	}
-	for r, err := range responses {
-		if err != nil {
-			return nil, err
-		}
-		if r.Status == survey.ResponseSubmitted {
-			a.rs = append(a.rs, r)
-		}
-	}
-	a.position = map[string]int{}
-	for i, q := range s.Questions() {
-		a.position[q.ID] = i
-	}
-	a.asked = make([][]bool, len(a.rs))
-	var keys []string
-	for _, q := range s.Questions() {
-		keys = append(keys, q.ID)
-		if q.HasOther() {
-			keys = append(keys, q.ID+survey.OtherSuffix)
-		}
-	}
-	a.cols = make(map[string][]any, len(keys))
-	cols := make([][]any, len(keys))
-	for k, key := range keys {
-		cols[k] = make([]any, len(a.rs))
-		a.cols[key] = cols[k]
-	}
-	for i, r := range a.rs {
-		a.asked[i] = s.Asked(r.Answers)
-		for k, key := range keys {
-			cols[k][i] = r.Answers[key]
-		}
-	}
-	if opts.By != "" {
-		if err := a.group(opts.By, opts.Bands); err != nil {
-			return nil, err
-		}
-	}
-	return a, nil
-}
-
-func (a *analyzer) text(t survey.Text) string { return t.In(a.lang, a.s.DefaultLanguage) }
-
 // QuestionResult summarizes one question. Which fields are set depends on
 // its type; Asked and Answered are always there.
+// QuestionResult summarizes one question. Which fields are set depends on
+// its type; Asked and Answered are always there, and shares are of
+// Answered unless a field says otherwise.
 type QuestionResult struct {
 	ID       string      `json:"id"`
 	Type     survey.Type `json:"type"`
 	Label    string      `json:"label"`
 	Asked    int         `json:"asked"`
 	Answered int         `json:"answered"`
+	// Missing counts the answers with a non-substantive option (marked
+	// missing: "Don't know"): in Options, but left out of means, medians,
+	// top-two shares, numbers of options chosen and tests. For multi_choice
+	// it is respondents who ticked one.
+	Missing int `json:"missing,omitempty"`
 
 	// Options: single_choice, likert, multi_choice, country. For
-	// multi_choice, Share is of respondents (Answered) and MentionShare of
-	// all options chosen (Mentions).
+	// multi_choice, Share is of respondents who ticked something (Answered),
+	// ShareAsked of respondents asked, and MentionShare of all options
+	// chosen (Mentions).
 	Options  []OptionCount `json:"options,omitempty"`
 	Mentions int           `json:"mentions,omitempty"`
-	// ChosenCount is, for multi_choice, how many respondents chose 0, 1, 2…
-	// options, with descriptives of that number.
+	// NotTicked is, for multi_choice, the respondents who were asked and
+	// ticked nothing, a row of its own: Share is of Asked.
+	NotTicked *Count `json:"not_ticked,omitempty"`
+	// ChosenCount is, for multi_choice, how many respondents who ticked
+	// something chose 0, 1, 2… substantive options (exclusive "none" and
+	// missing options are not counted: "none" alone is 0), with
+	// descriptives of that number.
 	ChosenCount  []Count        `json:"chosen_count,omitempty"`
 	ChosenStats  *Descriptives  `json:"chosen_stats,omitempty"`
 	CoOccurrence *CoOccurrence  `json:"co_occurrence,omitempty"`
@@ -144,26 +110,36 @@ type QuestionResult struct {
 
 // OptionCount is how many chose an option.
 type OptionCount struct {
-	Value        string   `json:"value"`
-	Label        string   `json:"label"`
-	Group        string   `json:"group,omitempty"`
-	Count        int      `json:"count"`
-	Share        float64  `json:"share"` // of Answered; NaN-free: 0 when Answered is 0
-	CI           Interval `json:"ci"`    // Wilson 95%
-	MentionShare *float64 `json:"mention_share,omitempty"`
+	Value      string `json:"value"`
+	Label      string `json:"label"`
+	Group      string `json:"group,omitempty"`
+	GroupLabel string `json:"group_label,omitempty"`
+	// Missing marks a non-substantive option ("Don't know").
+	Missing bool     `json:"missing,omitempty"`
+	Count   int      `json:"count"`
+	Share   float64  `json:"share"` // of Answered; NaN-free: 0 when Answered is 0
+	CI      Interval `json:"ci"`    // Wilson 95%
+	// ShareAsked and CIAsked are, for multi_choice, of the respondents
+	// asked, those who ticked nothing included.
+	ShareAsked   *float64  `json:"share_asked,omitempty"`
+	CIAsked      *Interval `json:"ci_asked,omitempty"`
+	MentionShare *float64  `json:"mention_share,omitempty"`
 }
 
 // Count is a labelled count.
 type Count struct {
 	Key   string  `json:"key"`
+	Label string  `json:"label,omitempty"`
 	Count int     `json:"count"`
 	Share float64 `json:"share"`
 }
 
 // GroupShare is, for an option group (such as an ISO 16439 evidence
-// family), how many respondents chose at least one of its options.
+// family), how many respondents chose at least one of its options. Label
+// is the group's label from the definition (the code when it has none).
 type GroupShare struct {
 	Group   string   `json:"group"`
+	Label   string   `json:"label"`
 	Options []string `json:"options"`
 	Count   int      `json:"count"`
 	Share   float64  `json:"share"`
@@ -192,13 +168,17 @@ func (f Float) MarshalJSON() ([]byte, error) {
 }
 
 // ScaleSummary describes answers on a numeric scale (likert, matrix rows
-// with numeric options).
+// with numeric options). Missing options are in Distribution but not in N,
+// the base of every statistic below it. Mean, SD and Median are undefined
+// (NaN, JSON null) when N is 0; SD also when N is 1.
 type ScaleSummary struct {
 	Distribution []OptionCount `json:"distribution"`
-	Mean         float64       `json:"mean"`
-	SD           float64       `json:"sd"`
-	Median       float64       `json:"median"`
-	// TopTwo is the share choosing one of the two highest scale points.
+	N            int           `json:"n"`
+	Missing      int           `json:"missing"`
+	Mean         Float         `json:"mean"`
+	SD           Float         `json:"sd"`
+	Median       Float         `json:"median"`
+	// TopTwo is the share of N choosing one of the two highest scale points.
 	TopTwoCount int      `json:"top_two_count"`
 	TopTwoShare float64  `json:"top_two_share"`
 	TopTwoCI    Interval `json:"top_two_ci"`
@@ -222,7 +202,8 @@ type NumberSummary struct {
 	Histogram []Bin     `json:"histogram"`
 }
 
-// Bin is a histogram bin [From, To) (the last one includes To).
+// Bin is a histogram bin: the half-open [From, To), except the last, which
+// is closed, [From, To]. A value on an edge is in the bin that starts there.
 type Bin struct {
 	From  float64 `json:"from"`
 	To    float64 `json:"to"`
@@ -231,10 +212,12 @@ type Bin struct {
 
 // RankSummary describes one option of a ranking question.
 type RankSummary struct {
-	Value      string   `json:"value"`
-	Label      string   `json:"label"`
-	Ranked     int      `json:"ranked"`    // respondents who ranked it
-	MeanRank   float64  `json:"mean_rank"` // over those respondents; 0 when none
+	Value  string `json:"value"`
+	Label  string `json:"label"`
+	Ranked int    `json:"ranked"` // respondents who ranked it
+	// MeanRank is over the respondents who ranked it; an option nobody
+	// ranked has no rank (NaN, JSON null).
+	MeanRank   Float    `json:"mean_rank"`
 	FirstCount int      `json:"first_count"`
 	FirstShare float64  `json:"first_share"` // of Answered
 	FirstCI    Interval `json:"first_ci"`
@@ -247,344 +230,8 @@ func share(x, n int) float64 {
 	return float64(x) / float64(n)
 }
 
-func (a *analyzer) question(q *survey.Question, summary string) *QuestionResult {
-	res := &QuestionResult{ID: q.ID, Type: q.Type, Label: a.text(q.Label)}
-	var answered []int // indexes of the responses that answered
-	pos := a.position[q.ID]
-	col := a.cols[q.ID]
-	for i := range a.rs {
-		if !a.asked[i][pos] {
-			continue
-		}
-		res.Asked++
-		if col[i] != nil {
-			answered = append(answered, i)
-		}
-	}
-	res.Answered = len(answered)
-	switch q.Type {
-	case survey.SingleChoice, survey.Country:
-		res.Options = a.singleCounts(q, answered)
-		res.OtherTexts = a.otherTexts(q, answered)
-	case survey.Likert:
-		res.Options = a.singleCounts(q, answered)
-		res.Scale = scaleOf(res.Options, res.Answered)
-	case survey.MultiChoice:
-		a.multi(q, answered, res)
-		if summary == survey.SummaryGroups {
-			res.Groups = a.groupShares(q, answered)
-		}
-	case survey.Matrix:
-		res.Rows = a.matrix(q, answered)
-	case survey.Number:
-		res.Numbers = numberSummary(a.numbers(q.ID, answered))
-	case survey.Ranking:
-		res.Ranking = a.ranking(q, answered)
-	case survey.ShortText, survey.LongText, survey.URL:
-		for _, i := range answered {
-			res.Texts = append(res.Texts, col[i].(string))
-		}
-		if q.Type != survey.URL {
-			res.Terms = topTerms(res.Texts, a.s.Languages, 25)
-		}
-	}
-	if summary == survey.SummaryRanked {
-		sort.SliceStable(res.Options, func(i, j int) bool { return res.Options[i].Count > res.Options[j].Count })
-	}
-	if a.grouping != nil {
-		a.crossTab(q, answered, res, summary)
-	}
-	return res
-}
-
-// str, strs, rows and num read one response's answer from a column.
+// str, strs, rows and num read an answer.
 func str(v any) string             { s, _ := v.(string); return s }
 func strs(v any) []string          { s, _ := v.([]string); return s }
 func rows(v any) map[string]string { m, _ := v.(map[string]string); return m }
 func num(v any) (float64, bool)    { f, ok := v.(float64); return f, ok }
-
-func (a *analyzer) singleCounts(q *survey.Question, answered []int) []OptionCount {
-	counts := map[string]int{}
-	col := a.cols[q.ID]
-	for _, i := range answered {
-		counts[str(col[i])]++
-	}
-	var out []OptionCount
-	if q.Type == survey.Country {
-		for code, n := range counts {
-			out = append(out, OptionCount{Value: code, Label: code, Count: n})
-		}
-		sort.Slice(out, func(i, j int) bool {
-			return out[i].Count > out[j].Count || out[i].Count == out[j].Count && out[i].Value < out[j].Value
-		})
-	} else {
-		for _, o := range q.Options {
-			out = append(out, OptionCount{Value: string(o.Value), Label: a.text(o.Label), Group: o.Group, Count: counts[string(o.Value)]})
-		}
-	}
-	for i := range out {
-		out[i].Share = share(out[i].Count, len(answered))
-		out[i].CI = Wilson(out[i].Count, len(answered))
-	}
-	return out
-}
-
-func (a *analyzer) otherTexts(q *survey.Question, answered []int) []string {
-	col := a.cols[q.ID+survey.OtherSuffix]
-	if col == nil {
-		return nil
-	}
-	var out []string
-	for _, i := range answered {
-		if t := str(col[i]); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// scaleOf summarizes a distribution over numeric option values.
-func scaleOf(dist []OptionCount, n int) *ScaleSummary {
-	s := &ScaleSummary{Distribution: dist}
-	var values []float64
-	type point struct {
-		v float64
-		i int
-	}
-	var points []point
-	for i, o := range dist {
-		v, err := strconv.ParseFloat(o.Value, 64)
-		if err != nil {
-			return nil
-		}
-		points = append(points, point{v, i})
-		for k := 0; k < o.Count; k++ {
-			values = append(values, v)
-		}
-	}
-	if n > 0 {
-		d := Describe(values)
-		s.Mean, s.SD, s.Median = d.Mean, d.SD, d.Median
-	}
-	sort.Slice(points, func(i, j int) bool { return points[i].v > points[j].v })
-	for k := 0; k < 2 && k < len(points); k++ {
-		s.TopTwoCount += dist[points[k].i].Count
-	}
-	s.TopTwoShare = share(s.TopTwoCount, n)
-	s.TopTwoCI = Wilson(s.TopTwoCount, n)
-	return s
-}
-
-func (a *analyzer) multi(q *survey.Question, answered []int, res *QuestionResult) {
-	col := a.cols[q.ID]
-	idx := map[string]int{}
-	res.Options = make([]OptionCount, len(q.Options))
-	for i, o := range q.Options {
-		idx[string(o.Value)] = i
-		res.Options[i] = OptionCount{Value: string(o.Value), Label: a.text(o.Label), Group: o.Group}
-	}
-	k := len(q.Options)
-	co := make([][]int, k)
-	for i := range co {
-		co[i] = make([]int, k)
-	}
-	chosen := map[int]int{}
-	counts := make([]float64, 0, len(answered))
-	var picked []int
-	for _, ri := range answered {
-		list := strs(col[ri])
-		chosen[len(list)]++
-		counts = append(counts, float64(len(list)))
-		picked = picked[:0]
-		for _, v := range list {
-			if i, ok := idx[v]; ok {
-				picked = append(picked, i)
-			}
-		}
-		for _, i := range picked {
-			res.Options[i].Count++
-			res.Mentions++
-			for _, j := range picked {
-				co[i][j]++
-			}
-		}
-	}
-	n := len(answered)
-	for i := range res.Options {
-		o := &res.Options[i]
-		o.Share, o.CI = share(o.Count, n), Wilson(o.Count, n)
-		m := share(o.Count, res.Mentions)
-		o.MentionShare = &m
-	}
-	maxChosen := 0
-	for c := range chosen {
-		maxChosen = max(maxChosen, c)
-	}
-	for c := 0; c <= maxChosen && n > 0; c++ {
-		res.ChosenCount = append(res.ChosenCount, Count{Key: strconv.Itoa(c), Count: chosen[c], Share: share(chosen[c], n)})
-	}
-	d := Describe(counts)
-	res.ChosenStats = &d
-	cooc := &CoOccurrence{Counts: co, Phi: make([][]Float, k)}
-	for i := range q.Options {
-		cooc.Options = append(cooc.Options, string(q.Options[i].Value))
-		cooc.Phi[i] = make([]Float, k)
-		for j := range q.Options {
-			n11 := co[i][j]
-			n10 := res.Options[i].Count - n11
-			n01 := res.Options[j].Count - n11
-			n00 := n - n11 - n10 - n01
-			cooc.Phi[i][j] = Float(Phi(n11, n10, n01, n00))
-		}
-	}
-	res.CoOccurrence = cooc
-	res.OtherTexts = a.otherTexts(q, answered)
-}
-
-func (a *analyzer) groupShares(q *survey.Question, answered []int) []GroupShare {
-	col := a.cols[q.ID]
-	var order []string
-	members := map[string][]string{}
-	for _, o := range q.Options {
-		if o.Group == "" {
-			continue
-		}
-		if _, ok := members[o.Group]; !ok {
-			order = append(order, o.Group)
-		}
-		members[o.Group] = append(members[o.Group], string(o.Value))
-	}
-	out := make([]GroupShare, len(order))
-	groupOf := map[string]int{}
-	for i, g := range order {
-		out[i] = GroupShare{Group: g, Options: members[g]}
-		for _, v := range members[g] {
-			groupOf[v] = i
-		}
-	}
-	seen := make([]bool, len(order))
-	for _, i := range answered {
-		clear(seen)
-		for _, v := range strs(col[i]) {
-			if g, ok := groupOf[v]; ok && !seen[g] {
-				seen[g] = true
-				out[g].Count++
-			}
-		}
-	}
-	for i := range out {
-		out[i].Share, out[i].CI = share(out[i].Count, len(answered)), Wilson(out[i].Count, len(answered))
-	}
-	return out
-}
-
-func (a *analyzer) matrix(q *survey.Question, answered []int) []RowSummary {
-	var out []RowSummary
-	col := a.cols[q.ID]
-	for _, row := range q.Rows {
-		rs := RowSummary{ID: row.ID, Label: a.text(row.Label)}
-		counts := map[string]int{}
-		pos := a.position[q.ID]
-		for i, r := range a.rs {
-			if a.asked[i][pos] && row.ShowIf.Holds(r.Answers) {
-				rs.Asked++
-			}
-		}
-		for _, i := range answered {
-			if v, ok := rows(col[i])[row.ID]; ok {
-				counts[v]++
-				rs.Answered++
-			}
-		}
-		dist := make([]OptionCount, len(q.Options))
-		for i, o := range q.Options {
-			c := counts[string(o.Value)]
-			dist[i] = OptionCount{Value: string(o.Value), Label: a.text(o.Label), Count: c, Share: share(c, rs.Answered), CI: Wilson(c, rs.Answered)}
-		}
-		if sc := scaleOf(dist, rs.Answered); sc != nil {
-			rs.Scale = sc
-		} else {
-			rs.Counts = dist
-		}
-		out = append(out, rs)
-	}
-	return out
-}
-
-func (a *analyzer) numbers(id string, answered []int) []float64 {
-	out := make([]float64, 0, len(answered))
-	col := a.cols[id]
-	for _, i := range answered {
-		if v, ok := num(col[i]); ok {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// numberSummary gives descriptives, Tukey's outliers and a histogram with
-// Sturges' number of equal-width bins, ⌈log₂ n⌉ + 1.
-func numberSummary(xs []float64) *NumberSummary {
-	ns := &NumberSummary{Descriptives: Describe(xs), Outliers: []float64{}, Histogram: []Bin{}}
-	if len(xs) == 0 {
-		return ns
-	}
-	iqr := ns.Q3 - ns.Q1
-	lo, hi := ns.Q1-1.5*iqr, ns.Q3+1.5*iqr
-	for _, x := range xs {
-		if x < lo || x > hi {
-			ns.Outliers = append(ns.Outliers, x)
-		}
-	}
-	sort.Float64s(ns.Outliers)
-	k := int(math.Ceil(math.Log2(float64(len(xs))))) + 1
-	if ns.Min == ns.Max {
-		ns.Histogram = []Bin{{From: ns.Min, To: ns.Max, Count: len(xs)}}
-		return ns
-	}
-	width := (ns.Max - ns.Min) / float64(k)
-	ns.Histogram = make([]Bin, k)
-	for i := range ns.Histogram {
-		ns.Histogram[i] = Bin{From: ns.Min + float64(i)*width, To: ns.Min + float64(i+1)*width}
-	}
-	ns.Histogram[k-1].To = ns.Max
-	for _, x := range xs {
-		i := int((x - ns.Min) / width)
-		if i >= k {
-			i = k - 1
-		}
-		ns.Histogram[i].Count++
-	}
-	return ns
-}
-
-func (a *analyzer) ranking(q *survey.Question, answered []int) []RankSummary {
-	col := a.cols[q.ID]
-	out := make([]RankSummary, len(q.Options))
-	idx := map[string]int{}
-	sums := make([]float64, len(q.Options))
-	for i, o := range q.Options {
-		idx[string(o.Value)] = i
-		out[i] = RankSummary{Value: string(o.Value), Label: a.text(o.Label)}
-	}
-	for _, ri := range answered {
-		for pos, v := range strs(col[ri]) {
-			i, ok := idx[v]
-			if !ok {
-				continue
-			}
-			out[i].Ranked++
-			sums[i] += float64(pos + 1)
-			if pos == 0 {
-				out[i].FirstCount++
-			}
-		}
-	}
-	for i := range out {
-		if out[i].Ranked > 0 {
-			out[i].MeanRank = sums[i] / float64(out[i].Ranked)
-		}
-		out[i].FirstShare, out[i].FirstCI = share(out[i].FirstCount, len(answered)), Wilson(out[i].FirstCount, len(answered))
-	}
-	return out
-}

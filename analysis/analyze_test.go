@@ -129,9 +129,9 @@ func TestAnalyzeHandWorked(t *testing.T) {
 	}
 
 	agree := question(t, res, "agree")
-	near(t, "mean", agree.Scale.Mean, 3.5, 1e-12)
-	near(t, "sd", agree.Scale.SD, math.Sqrt(2.7), 1e-12)
-	near(t, "median", agree.Scale.Median, 4, 1e-12)
+	near(t, "mean", float64(agree.Scale.Mean), 3.5, 1e-12)
+	near(t, "sd", float64(agree.Scale.SD), math.Sqrt(2.7), 1e-12)
+	near(t, "median", float64(agree.Scale.Median), 4, 1e-12)
 	if agree.Scale.TopTwoCount != 4 || agree.Scale.TopTwoCI != analysis.Wilson(4, 6) {
 		t.Errorf("top two %d %+v", agree.Scale.TopTwoCount, agree.Scale.TopTwoCI)
 	}
@@ -140,7 +140,7 @@ func TestAnalyzeHandWorked(t *testing.T) {
 	if grid.Rows[0].Answered != 2 || grid.Rows[1].Answered != 1 || grid.Rows[0].Asked != 6 {
 		t.Errorf("grid rows %+v", grid.Rows)
 	}
-	near(t, "r1 mean", grid.Rows[0].Scale.Mean, 2.5, 1e-12)
+	near(t, "r1 mean", float64(grid.Rows[0].Scale.Mean), 2.5, 1e-12)
 
 	size := question(t, res, "size")
 	d := size.Numbers

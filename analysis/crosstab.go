@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/metlib/canvass/survey"
@@ -17,122 +16,151 @@ type Grouping struct {
 	Ungrouped int `json:"ungrouped"`
 }
 
-// Group is one column of a cross-tab.
+// Group is one column of a cross-tab. N counts every response in the
+// group; a cross-tab's own bases (CrossTab.Asked, Answered, ColTotals) are
+// the ones its percentages use.
 type Group struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
-	N     int    `json:"n"` // responses in the group
+	N     int    `json:"n"`
 }
 
-// group assigns each response to a group of the grouping by.
-func (a *analyzer) group(by string, bands []float64) error {
-	g := &Grouping{By: by}
-	a.groupOf = make([]int, len(a.rs))
-	index := map[string]int{}
+// grouper assigns each response of the stream to a group.
+type grouper struct {
+	g     *Grouping
+	index map[string]int
+	key   func(r *survey.Response) string
+	// found: groups are the values met in the stream (countries).
+	found bool
+}
+
+func newGrouper(p *pass, by string, bands []float64) (*grouper, error) {
+	gr := &grouper{g: &Grouping{By: by, Groups: []Group{}}, index: map[string]int{}}
 	add := func(key, label string) {
-		index[key] = len(g.Groups)
-		g.Groups = append(g.Groups, Group{Key: key, Label: label})
+		gr.index[key] = len(gr.g.Groups)
+		gr.g.Groups = append(gr.g.Groups, Group{Key: key, Label: label})
 	}
-	var key func(r *survey.Response) string
 	switch by {
 	case "region":
-		g.Label = "IFLA region"
+		gr.g.Label = message(p.lang, "region")
 		for _, r := range survey.Regions {
-			add(string(r), survey.RegionLabels[r].In(a.lang, "en"))
+			add(string(r), survey.RegionLabels[r].In(p.lang, "en"))
 		}
-		key = func(r *survey.Response) string { return string(r.Region) }
+		gr.key = func(r *survey.Response) string { return string(r.Region) }
+		return gr, nil
 	case "language":
-		g.Label = "Language"
-		for _, l := range a.s.Languages {
-			add(l, l)
+		gr.g.Label = message(p.lang, "language")
+		for _, l := range p.s.Languages {
+			add(l, languageName(p.lang, l))
 		}
-		key = func(r *survey.Response) string { return r.Language }
+		gr.key = func(r *survey.Response) string { return r.Language }
+		return gr, nil
+	}
+	q := p.s.Question(by)
+	if q == nil {
+		return nil, survey.Errorf(survey.EINVALID, "Cannot group by %q: it is not region, language or a question of the survey.", by)
+	}
+	gr.g.Label = p.text(q.Label)
+	switch q.Type {
+	case survey.SingleChoice, survey.Likert:
+		for _, o := range q.Options {
+			add(string(o.Value), p.text(o.Label))
+		}
+		gr.key = func(r *survey.Response) string { return r.Answers.String(by) }
+	case survey.Country:
+		gr.found = true
+		gr.key = func(r *survey.Response) string { return r.Answers.String(by) }
+	case survey.Number:
+		if len(bands) == 0 {
+			return nil, survey.Errorf(survey.EINVALID, "Grouping by the number question %q needs bands.", by)
+		}
+		for i := 1; i < len(bands); i++ {
+			if bands[i] <= bands[i-1] {
+				return nil, survey.Errorf(survey.EINVALID, "Bands must increase; %g comes after %g.", bands[i], bands[i-1])
+			}
+		}
+		for i := 0; i <= len(bands); i++ {
+			add(strconv.Itoa(i), bandLabel(p.lang, bands, i))
+		}
+		names := make([]string, len(bands)+1)
+		for i := range names {
+			names[i] = strconv.Itoa(i)
+		}
+		gr.key = func(r *survey.Response) string {
+			v, ok := r.Answers.Number(by)
+			if !ok {
+				return ""
+			}
+			i := 0
+			for i < len(bands) && v >= bands[i] {
+				i++
+			}
+			return names[i]
+		}
 	default:
-		q := a.s.Question(by)
-		if q == nil {
-			return survey.Errorf(survey.EINVALID, "Cannot group by %q: it is not region, language or a question of the survey.", by)
-		}
-		g.Label = a.text(q.Label)
-		switch q.Type {
-		case survey.SingleChoice, survey.Likert:
-			for _, o := range q.Options {
-				add(string(o.Value), a.text(o.Label))
-			}
-			key = func(r *survey.Response) string { return r.Answers.String(by) }
-		case survey.Country:
-			seen := map[string]bool{}
-			for _, r := range a.rs {
-				if c := r.Answers.String(by); c != "" && !seen[c] {
-					seen[c] = true
-					add(c, c)
-				}
-			}
-			key = func(r *survey.Response) string { return r.Answers.String(by) }
-		case survey.Number:
-			if len(bands) == 0 {
-				return survey.Errorf(survey.EINVALID, "Grouping by the number question %q needs bands.", by)
-			}
-			for i := 0; i <= len(bands); i++ {
-				add(strconv.Itoa(i), bandLabel(bands, i))
-			}
-			key = func(r *survey.Response) string {
-				v, ok := r.Answers.Number(by)
-				if !ok {
-					return ""
-				}
-				i := 0
-				for i < len(bands) && v >= bands[i] {
-					i++
-				}
-				return strconv.Itoa(i)
-			}
-		default:
-			return survey.Errorf(survey.EINVALID, "Cannot group by %s question %q.", q.Type, by)
-		}
+		return nil, survey.Errorf(survey.EINVALID, "Cannot group by %s question %q.", q.Type, by)
 	}
-	for i, r := range a.rs {
-		gi, ok := index[key(r)]
-		if !ok {
-			a.groupOf[i] = -1
-			g.Ungrouped++
-			continue
-		}
-		a.groupOf[i] = gi
-		g.Groups[gi].N++
-	}
-	a.grouping = g
-	return nil
+	return gr, nil
 }
 
-func bandLabel(bands []float64, i int) string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	switch {
-	case i == 0:
-		return "under " + f(bands[0])
-	case i == len(bands):
-		return f(bands[i-1]) + " and over"
+// assign returns r's group (counting it), or −1.
+func (gr *grouper) assign(r *survey.Response) int {
+	k := gr.key(r)
+	i, ok := gr.index[k]
+	if !ok {
+		if !gr.found || k == "" {
+			gr.g.Ungrouped++
+			return -1
+		}
+		i = len(gr.g.Groups)
+		gr.index[k] = i
+		gr.g.Groups = append(gr.g.Groups, Group{Key: k, Label: k})
 	}
-	return fmt.Sprintf("%s to under %s", f(bands[i-1]), f(bands[i]))
+	gr.g.Groups[i].N++
+	return i
 }
 
 // CrossTab is a question (rows: its options) by a grouping (columns).
 // For single_choice and likert, Counts[i][j] is how many in group j chose
-// option i, and Test is Pearson's chi-square on the whole table. For
-// multi_choice each row is an option: Counts[i][j] is how many in group j
-// chose it, ColPct its share of the group's respondents, and Tests[i] a
-// 2×k test of that option (chosen or not) by group.
+// option i, and Test is Pearson's chi-square on the whole table, missing
+// options left out. For multi_choice each row is an option: Counts[i][j]
+// is how many in group j chose it, ColPct its share of the group's
+// respondents who ticked something, ColPctAsked of those asked, and
+// Tests[i] a 2×k test of that option (chosen or not) by group (nil for a
+// missing option).
+//
+// Every percentage of column j is of ColTotals[j], which is Answered[j]
+// (Base "answered"): a column's header n must be that number.
 type CrossTab struct {
-	Rows      []string           `json:"rows"`
-	RowLabels []string           `json:"row_labels"`
-	Counts    [][]int            `json:"counts"`
-	RowTotals []int              `json:"row_totals"`
-	ColTotals []int              `json:"col_totals"` // respondents answering, per group
-	Total     int                `json:"total"`
-	RowPct    [][]float64        `json:"row_pct"` // share of the row's total in each group
-	ColPct    [][]float64        `json:"col_pct"` // share of the group's respondents
-	Test      *ChiSquareResult   `json:"test,omitempty"`
-	Tests     []*ChiSquareResult `json:"tests,omitempty"`
-	// Warning explains when a test is doubtful (expected counts below 5).
+	Rows      []string `json:"rows"`
+	RowLabels []string `json:"row_labels"`
+	// Missing marks the rows of non-substantive options.
+	Missing   []bool      `json:"missing"`
+	Counts    [][]int     `json:"counts"`
+	RowTotals []int       `json:"row_totals"`
+	ColTotals []int       `json:"col_totals"` // the base of each column's percentages
+	Total     int         `json:"total"`
+	RowPct    [][]float64 `json:"row_pct"` // share of the row's total in each group
+	ColPct    [][]float64 `json:"col_pct"` // share of ColTotals
+	// Base names what ColTotals count: "answered", respondents in the
+	// group who answered (for multi_choice: ticked at least one option).
+	Base string `json:"base"`
+	// Asked and Answered are, per group, respondents asked the question
+	// and respondents who answered it.
+	Asked    []int `json:"asked"`
+	Answered []int `json:"answered"`
+	// NotAsked marks the groups in which nobody was asked (show_if hid the
+	// question from all of them): such a column is no data, not zeros, and
+	// is to be left out of what is shown; tests leave it out.
+	NotAsked []bool `json:"not_asked"`
+	// NotTicked is, for multi_choice, per group, respondents asked who
+	// ticked nothing; ColPctAsked the options' shares of Asked.
+	NotTicked   []int              `json:"not_ticked,omitempty"`
+	ColPctAsked [][]float64        `json:"col_pct_asked,omitempty"`
+	Test        *ChiSquareResult   `json:"test,omitempty"`
+	Tests       []*ChiSquareResult `json:"tests,omitempty"`
+	// Warning explains when a test is doubtful (expected counts below 5),
+	// in the result's language.
 	Warning string `json:"warning,omitempty"`
 }
 
@@ -142,98 +170,81 @@ type GroupNumbers struct {
 	Stats Descriptives `json:"stats"`
 }
 
-func (a *analyzer) crossTab(q *survey.Question, answered []int, res *QuestionResult, summary string) {
-	groups := a.grouping.Groups
-	k := len(groups)
-	col := a.cols[q.ID]
-	colTotals := make([]int, k)
-	for _, i := range answered {
-		if g := a.groupOf[i]; g >= 0 {
-			colTotals[g]++
-		}
+// crossTab builds the table of the question's options by the grouping;
+// count gives the cell of (option, group). multiMissing is set (per option:
+// missing) for multi_choice, nil for single choices.
+func (a *questionAcc) crossTab(g *Grouping, count func(row, grp int) int, multiMissing []bool) *CrossTab {
+	k := len(g.Groups)
+	multi := a.q.Type == survey.MultiChoice
+	ct := &CrossTab{Base: "answered", Asked: a.gAsked, Answered: a.gAnswered, ColTotals: append([]int(nil), a.gAnswered...), NotAsked: make([]bool, k)}
+	for j := range k {
+		ct.NotAsked[j] = a.gAsked[j] == 0
+		ct.Total += ct.ColTotals[j]
 	}
-	switch {
-	case q.Type == survey.Number || q.Type == survey.MultiChoice && summary == survey.SummaryCount:
-		values := make([][]float64, k)
-		for _, i := range answered {
-			g := a.groupOf[i]
-			if g < 0 {
-				continue
-			}
-			if q.Type == survey.Number {
-				v, _ := num(col[i])
-				values[g] = append(values[g], v)
-			} else {
-				values[g] = append(values[g], float64(len(strs(col[i]))))
-			}
-		}
-		for g := range groups {
-			res.ByGroup = append(res.ByGroup, GroupNumbers{Group: groups[g].Key, Stats: Describe(values[g])})
-		}
-		return
-	case q.Type != survey.SingleChoice && q.Type != survey.Likert && q.Type != survey.MultiChoice:
-		return
-	}
-	ct := &CrossTab{ColTotals: colTotals}
-	idx := map[string]int{}
-	for i, o := range q.Options {
-		idx[string(o.Value)] = i
+	for i, o := range a.q.Options {
 		ct.Rows = append(ct.Rows, string(o.Value))
-		ct.RowLabels = append(ct.RowLabels, a.text(o.Label))
-		ct.Counts = append(ct.Counts, make([]int, k))
-	}
-	for _, i := range answered {
-		g := a.groupOf[i]
-		if g < 0 {
-			continue
+		ct.RowLabels = append(ct.RowLabels, a.p.text(o.Label))
+		ct.Missing = append(ct.Missing, o.Missing)
+		row := make([]int, k)
+		for j := range k {
+			row[j] = count(i, j)
 		}
-		var chosen []string
-		if q.Type == survey.MultiChoice {
-			chosen = strs(col[i])
-		} else {
-			chosen = []string{str(col[i])}
-		}
-		for _, v := range chosen {
-			if r, ok := idx[v]; ok {
-				ct.Counts[r][g]++
-			}
-		}
-	}
-	for _, c := range colTotals {
-		ct.Total += c
+		ct.Counts = append(ct.Counts, row)
 	}
 	ct.RowTotals = make([]int, len(ct.Rows))
 	ct.RowPct = make([][]float64, len(ct.Rows))
 	ct.ColPct = make([][]float64, len(ct.Rows))
+	if multi {
+		ct.ColPctAsked = make([][]float64, len(ct.Rows))
+		ct.NotTicked = make([]int, k)
+		for j := range k {
+			ct.NotTicked[j] = a.gAsked[j] - a.gAnswered[j]
+		}
+	}
 	for r := range ct.Rows {
-		for g := 0; g < k; g++ {
-			ct.RowTotals[r] += ct.Counts[r][g]
+		for j := range k {
+			ct.RowTotals[r] += ct.Counts[r][j]
 		}
 		ct.RowPct[r] = make([]float64, k)
 		ct.ColPct[r] = make([]float64, k)
-		for g := 0; g < k; g++ {
-			ct.RowPct[r][g] = share(ct.Counts[r][g], ct.RowTotals[r])
-			ct.ColPct[r][g] = share(ct.Counts[r][g], colTotals[g])
+		for j := range k {
+			ct.RowPct[r][j] = share(ct.Counts[r][j], ct.RowTotals[r])
+			ct.ColPct[r][j] = share(ct.Counts[r][j], ct.ColTotals[j])
+		}
+		if multi {
+			ct.ColPctAsked[r] = make([]float64, k)
+			for j := range k {
+				ct.ColPctAsked[r][j] = share(ct.Counts[r][j], a.gAsked[j])
+			}
 		}
 	}
 	low := false
-	if q.Type == survey.MultiChoice {
+	if multi {
 		ct.Tests = make([]*ChiSquareResult, len(ct.Rows))
 		for r := range ct.Rows {
+			if multiMissing[r] {
+				continue
+			}
 			table := [][]int{make([]int, k), make([]int, k)}
-			for g := 0; g < k; g++ {
-				table[0][g] = ct.Counts[r][g]
-				table[1][g] = colTotals[g] - ct.Counts[r][g]
+			for j := range k {
+				table[0][j] = ct.Counts[r][j]
+				table[1][j] = ct.ColTotals[j] - ct.Counts[r][j]
 			}
 			ct.Tests[r] = ChiSquare(table)
 			low = low || ct.Tests[r] != nil && ct.Tests[r].LowExpected
 		}
 	} else {
-		ct.Test = ChiSquare(ct.Counts)
+		var table [][]int
+		for r := range ct.Rows {
+			if !ct.Missing[r] {
+				table = append(table, ct.Counts[r])
+			}
+		}
+		ct.Test = ChiSquare(table)
 		low = ct.Test != nil && ct.Test.LowExpected
 	}
 	if low {
-		ct.Warning = "Some expected counts are below 5, so the chi-square p-value is approximate; for 2×2 tables use Fisher's exact p."
+		ct.Warning = message(a.p.lang, "warn_low")
 	}
-	res.CrossTab = ct
+	return ct
 }

@@ -1,8 +1,6 @@
 package analysis
 
 import (
-	"strconv"
-
 	"github.com/metlib/canvass/survey"
 )
 
@@ -29,45 +27,68 @@ type TableResult struct {
 }
 
 // Report computes the tables of the survey's report section, in order.
-// A survey without one gets a table per question.
+// A survey without one gets a table per question. Each table is grouped by
+// its own by; opts.By (with opts.Bands) groups every table that has none,
+// except the table of the grouping question itself.
 //
-// Like Analyze it reads the stream of responses, already filtered, and stops
-// at its first error.
+// Like Analyze it reads the stream of responses, already filtered, once
+// for all the tables, and stops at its first error.
 func Report(s *survey.Survey, responses survey.Responses, opts Options) (*ReportResult, error) {
 	specs := defaultTables(s)
 	if s.Report != nil && len(s.Report.Tables) > 0 {
 		specs = s.Report.Tables
 	}
-	base, err := newAnalyzer(s, responses, Options{Lang: opts.Lang})
-	if err != nil {
-		return nil, err
+	p := newPass(s, opts.Lang)
+	if opts.By != "" {
+		if _, err := p.grouper(opts.By, opts.Bands); err != nil {
+			return nil, err
+		}
 	}
-	out := &ReportResult{Survey: s.Slug, Version: s.Version, Title: base.text(s.Title), Language: base.lang, Responses: len(base.rs)}
-	for i, spec := range specs {
-		// A request's grouping regroups every table without one of its own,
-		// except the table of the grouping question itself.
+	type table struct {
+		spec survey.ReportTable
+		acc  *questionAcc
+		pair *pairAcc
+	}
+	tables := make([]table, 0, len(specs))
+	for _, spec := range specs {
 		if spec.By == "" && opts.By != "" && spec.Question != opts.By {
 			spec.By, spec.Bands = opts.By, opts.Bands
 		}
-		a := base
+		q := s.Question(spec.Question)
+		if q == nil {
+			return nil, survey.Errorf(survey.EINVALID, "Report table %q is about %q, which is not a question of the survey.", spec.ID, spec.Question)
+		}
+		g := -1
 		if spec.By != "" {
-			// Same responses, grouped: reuse the filtered set and visibility.
-			grouped := *base
-			if err := grouped.group(spec.By, spec.Bands); err != nil {
+			var err error
+			if g, err = p.grouper(spec.By, spec.Bands); err != nil {
 				return nil, err
 			}
-			a = &grouped
 		}
-		q := s.Question(spec.Question)
-		t := TableResult{Number: i + 1, Spec: spec, Title: a.text(spec.Title), Question: a.question(q, spec.Summary), Grouping: a.grouping}
-		if t.Title == "" {
-			t.Title = a.text(q.Label)
-		}
+		t := table{spec: spec, acc: p.add(q, spec.Summary, g)}
 		if spec.Correlate != "" {
-			t.Correlation = a.correlate(q, s.Question(spec.Correlate))
+			other := s.Question(spec.Correlate)
+			if other == nil {
+				return nil, survey.Errorf(survey.EINVALID, "Report table %q correlates with %q, which is not a question of the survey.", spec.ID, spec.Correlate)
+			}
+			t.pair = p.pair(q, other)
 		}
-		t.Notes = notes(q, spec, t.Question)
-		out.Tables = append(out.Tables, t)
+		tables = append(tables, t)
+	}
+	if err := p.run(responses); err != nil {
+		return nil, err
+	}
+	out := &ReportResult{Survey: s.Slug, Version: s.Version, Title: p.text(s.Title), Language: p.lang, Responses: p.n}
+	for i, t := range tables {
+		tr := TableResult{Number: i + 1, Spec: t.spec, Title: p.text(t.spec.Title), Question: t.acc.result(), Grouping: t.acc.grouping()}
+		if tr.Title == "" {
+			tr.Title = tr.Question.Label
+		}
+		if t.pair != nil {
+			tr.Correlation = Spearman(t.pair.xs, t.pair.ys)
+		}
+		tr.Notes = notes(p.lang, t.acc.q, t.spec, tr.Question, tr.Grouping)
+		out.Tables = append(out.Tables, tr)
 	}
 	return out, nil
 }
@@ -83,54 +104,43 @@ func defaultTables(s *survey.Survey) []survey.ReportTable {
 	return specs
 }
 
-func notes(q *survey.Question, spec survey.ReportTable, r *QuestionResult) []string {
+// notes say, in the reader's language, how to read a table: its base, that
+// several answers were allowed, what was left out, where the question was
+// not asked, and when a test is doubtful.
+func notes(lang string, q *survey.Question, spec survey.ReportTable, r *QuestionResult, g *Grouping) []string {
 	var n []string
-	if r.Asked != r.Answered {
-		n = append(n, "Base: respondents who answered; the question was asked of "+itoa(r.Asked)+" and answered by "+itoa(r.Answered)+".")
+	f := func(v int) string { return survey.FormatInt(lang, v) }
+	switch {
+	case q.Type == survey.MultiChoice && r.Asked != r.Answered:
+		n = append(n, message(lang, "note_base_multi", f(r.Answered), f(r.Asked), f(r.Asked-r.Answered)))
+	case r.Asked != r.Answered:
+		n = append(n, message(lang, "note_base", f(r.Asked), f(r.Answered)))
 	}
 	if q.Type == survey.MultiChoice && spec.Summary != survey.SummaryCount {
-		n = append(n, "Multiple answers allowed: percentages do not sum to 100.")
+		n = append(n, message(lang, "note_multiple"))
 	}
-	if r.CrossTab != nil && r.CrossTab.Warning != "" {
-		n = append(n, r.CrossTab.Warning)
+	if r.Missing > 0 {
+		var labels []string
+		for _, o := range r.Options {
+			if o.Missing {
+				labels = append(labels, o.Label)
+			}
+		}
+		n = append(n, message(lang, "note_missing", f(r.Missing), listOf(lang, labels)))
+	}
+	if ct := r.CrossTab; ct != nil && g != nil {
+		var hidden []string
+		for j, na := range ct.NotAsked {
+			if na && j < len(g.Groups) && g.Groups[j].N > 0 {
+				hidden = append(hidden, g.Groups[j].Label)
+			}
+		}
+		if len(hidden) > 0 {
+			n = append(n, message(lang, "note_not_asked", listOf(lang, hidden)))
+		}
+		if ct.Warning != "" {
+			n = append(n, ct.Warning)
+		}
 	}
 	return n
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-// ordinalValue is a response's value for a correlation: a number, a likert
-// value, or the count of options chosen.
-func ordinalValue(q *survey.Question, a survey.Answers) (float64, bool) {
-	switch q.Type {
-	case survey.Number:
-		return a.Number(q.ID)
-	case survey.Likert:
-		v, ok := a[q.ID].(string)
-		if !ok {
-			return 0, false
-		}
-		f, err := parseFloat(v)
-		return f, err == nil
-	case survey.MultiChoice:
-		if _, ok := a[q.ID]; !ok {
-			return 0, false
-		}
-		return float64(len(a.Strings(q.ID))), true
-	}
-	return 0, false
-}
-
-// correlate is Spearman's ρ between two questions over respondents who
-// answered both.
-func (a *analyzer) correlate(q, other *survey.Question) *SpearmanResult {
-	var xs, ys []float64
-	for _, r := range a.rs {
-		x, ok1 := ordinalValue(q, r.Answers)
-		y, ok2 := ordinalValue(other, r.Answers)
-		if ok1 && ok2 {
-			xs, ys = append(xs, x), append(ys, y)
-		}
-	}
-	return Spearman(xs, ys)
 }

@@ -313,7 +313,7 @@ func TestWhitePaper(t *testing.T) {
 		t.Errorf("percentage stored as %q, want a fraction", raw)
 	}
 	all := strings.Join(flatten(rows), "\n")
-	for _, want := range []string{"Note: Multiple answers allowed: percentages do not sum to 100.", "Source: Enquête sur les méthodes de mesure d'impact, 300 responses. Canvass, 27 November 2026."} {
+	for _, want := range []string{"Note: Plusieurs réponses possibles : la somme des pourcentages dépasse 100.", "Source: Enquête sur les méthodes de mesure d'impact, 300 responses. Canvass, 27 November 2026."} {
 		if !strings.Contains(all, want) {
 			t.Errorf("Table 1 lacks %q", want)
 		}

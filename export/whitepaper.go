@@ -348,7 +348,7 @@ func writeTable(f *excelize.File, name string, t analysis.TableResult, st paperS
 		chartRows[1] = sh.row
 		if q.Scale != nil {
 			sh.put(0)
-			sh.put(0, "Mean", q.Scale.Mean, "SD", q.Scale.SD, "Median", q.Scale.Median, "Top two", q.Scale.TopTwoShare)
+			sh.put(0, "Mean", float64(q.Scale.Mean), "SD", float64(q.Scale.SD), "Median", float64(q.Scale.Median), "Top two", q.Scale.TopTwoShare)
 			sh.style(2, 6, st.num)
 			sh.style(8, 8, st.pct)
 		}

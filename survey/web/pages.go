@@ -75,7 +75,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"date":    formatDate,
 			"percent": func(n, d int) string { return formatPercent(n, d) },
 			"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
-			"num":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+			"num":     formatStat,
 			"pval":    func(p float64) string { return analysis.FormatP("en", p) }, // working-group pages are in English (adminPage)
 			"ci":      func(i analysis.Interval) string { return fmt.Sprintf("%.1f–%.1f%%", 100*i.Low, 100*i.High) },
 			"chart":   chartFor,
@@ -156,4 +156,19 @@ type messagePage struct {
 	Message  string
 	Link     string
 	LinkText string
+}
+
+// formatStat writes a statistic (float64 or analysis.Float) with two
+// decimals, and "–" when it is undefined (NaN).
+func formatStat(v any) string {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case analysis.Float:
+		f = float64(x)
+	default:
+		return fmt.Sprint(v)
+	}
+	return survey.FormatNumber("en", f, 2)
 }
