@@ -22,8 +22,8 @@ var flagHelp = flag.ErrHelp
 
 // withStore runs fn with a store opened as the data flags say, and closes it.
 func withStore(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*store.Store) error) error {
-	if cfg.DB == "" {
-		return errors.New("CANVASS_DB: must not be empty")
+	if err := checkDataConfig(cfg); err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	st, e, err := openStore(ctx, cfg, logger, false)
