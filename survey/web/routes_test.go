@@ -133,6 +133,7 @@ var routeRules = map[string]access{
 // anonymous visitors, analysts and admins get from each: a new route without
 // a rule fails here.
 func TestEveryRouteHasARoleRule(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	srv := a.serve(t)
 	ctx := context.Background()
@@ -185,7 +186,12 @@ func TestEveryRouteHasARoleRule(t *testing.T) {
 			if token != "" {
 				req.Header.Set("Authorization", "Bearer "+token)
 			}
-			return c.do(req).status
+			status := c.do(req).status
+			if status >= 500 {
+				// Not "access granted": a failure whoever asks.
+				t.Errorf("%s as %s: status %d", key, map[bool]string{true: "a token", false: "a browser"}[token != ""], status)
+			}
+			return status
 		}
 		denied := func(status int) bool {
 			return status == 401 || status == 403 || status == 303 && route.Method == "GET" && strings.HasPrefix(path, "/admin") && !strings.HasPrefix(path, "/admin/login")
