@@ -28,6 +28,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -89,16 +91,9 @@ func ParseURL(raw string) (Config, error) {
 	return c, nil
 }
 
-// Message is one plain-text email.
-type Message struct {
-	To      mail.Address
-	Subject string
-	Body    string
-}
-
 // Compose renders m as an RFC 5322 message: UTF-8 headers encoded per
 // RFC 2047, the body quoted-printable, lines ending in CRLF.
-func Compose(from mail.Address, m Message, now time.Time) ([]byte, error) {
+func Compose(from mail.Address, m campaign.Message, now time.Time) ([]byte, error) {
 	var b bytes.Buffer
 	id := make([]byte, 16)
 	_, _ = rand.Read(id)
@@ -135,11 +130,15 @@ func Compose(from mail.Address, m Message, now time.Time) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Sender delivers messages through one SMTP session at a time.
+// Sender delivers messages through one SMTP session at a time. It is the
+// campaign's Mailer: the messages are campaign.Message, so the use cases
+// need no conversion and no knowledge of SMTP.
 type Sender struct {
 	cfg Config
 	now func() time.Time
 }
+
+var _ campaign.Mailer = (*Sender)(nil)
 
 // NewSender returns a sender for cfg.
 func NewSender(cfg Config) *Sender { return &Sender{cfg: cfg, now: time.Now} }
@@ -151,7 +150,7 @@ func (s *Sender) From() mail.Address { return s.cfg.From }
 // to report (in order) as it goes. A recipient the server refuses fails
 // alone; a broken connection fails the messages not yet sent. The error is
 // for a connection that could not be set up at all.
-func (s *Sender) SendAll(ctx context.Context, messages []Message, report func(i int, err error)) error {
+func (s *Sender) SendAll(ctx context.Context, messages []campaign.Message, report func(i int, err error)) error {
 	c, err := s.dial(ctx)
 	if err != nil {
 		return err
@@ -181,7 +180,7 @@ func (s *Sender) SendAll(ctx context.Context, messages []Message, report func(i 
 	return c.Quit()
 }
 
-func (s *Sender) send(c *smtp.Client, m Message) error {
+func (s *Sender) send(c *smtp.Client, m campaign.Message) error {
 	data, err := Compose(s.cfg.From, m, s.now())
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/metlib/canvass/campaign"
 	canvassmail "github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/mail/mailtest"
 )
@@ -41,7 +42,7 @@ func TestSendAllDeliversAndReportsRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	messages := []canvassmail.Message{
+	messages := []campaign.Message{
 		{To: mail.Address{Name: "Zoë Ł.", Address: "zoe@example.com"}, Subject: "Enquête : les bibliothèques métropolitaines", Body: "Bonjour Zoë,\nVotre lien : https://survey.example.org/s/landscape?t=abc&lang=fr\n" + strings.Repeat("é", 100)},
 		{To: mail.Address{Address: "gone@example.net"}, Subject: "x", Body: "y"},
 		{To: mail.Address{Address: "third@example.com"}, Subject: "三", Body: "図書館"},
@@ -74,7 +75,7 @@ func TestSendAllDeliversAndReportsRefusals(t *testing.T) {
 
 func TestComposeRefusesHeaderInjection(t *testing.T) {
 	from := mail.Address{Address: "survey@example.org"}
-	data, err := canvassmail.Compose(from, canvassmail.Message{To: mail.Address{Name: "A\r\nCc: y@evil.example", Address: "a@example.org"}, Subject: "hi\r\nBcc: x@evil.example"}, time.Now())
+	data, err := canvassmail.Compose(from, campaign.Message{To: mail.Address{Name: "A\r\nCc: y@evil.example", Address: "a@example.org"}, Subject: "hi\r\nBcc: x@evil.example"}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

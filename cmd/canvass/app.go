@@ -54,19 +54,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.SubmitRate == 0 {
 		submitRate.PerSecond = -1 // off
 	}
-	var mailer *mail.Sender
+	var mailer campaign.Mailer // a nil *mail.Sender in it would not be a nil Mailer
 	if m.Config.SMTP != nil {
 		mailer = mail.NewSender(*m.Config.SMTP)
 	}
 	metrics := web.NewMetrics(st)
-	// The use cases that send mail take a campaign.Mailer; until they
-	// move into campaign the web layer sends through Config.Mailer.
-	var campaignMailer campaign.Mailer
 	srv, err := web.New(web.Config{
 		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
-		SubmitRate: submitRate, Version: version, Mailer: mailer,
-		Campaign: newCampaign(st, m.Logger, campaignMailer, metrics), Metrics: metrics,
+		SubmitRate: submitRate, Version: version,
+		Campaign: newCampaign(st, m.Logger, mailer, metrics), Metrics: metrics,
 	})
 	if err != nil {
 		return err

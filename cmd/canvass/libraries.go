@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -9,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/directory"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store"
@@ -38,15 +39,16 @@ func librariesCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 			return err
 		}
 		format := strings.TrimPrefix(strings.ToLower(filepath.Ext(fs.Arg(0))), ".")
-		rows, unknown, err := directory.Read(data, format)
-		if err != nil {
-			return fmt.Errorf("%s: %s", fs.Arg(0), survey.ErrorMessage(err))
-		}
 		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-			plan, err := directory.MakePlan(ctx, st, rows, unknown, *merge)
+			res, err := newCampaign(st, nil, nil, nil).ImportLibraries(commandLine(ctx), data,
+				campaign.Import{Format: format, Merge: *merge, Confirm: *confirm, Source: filepath.Base(fs.Arg(0))})
+			if survey.ErrorCode(err) == survey.EINVALID {
+				return fmt.Errorf("%s: %s", fs.Arg(0), survey.ErrorMessage(err))
+			}
 			if err != nil {
 				return err
 			}
+			plan := res.Plan
 			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "LINE\tACTION\tLIBRARY\tWHY")
 			for _, r := range plan.Rows {
@@ -57,21 +59,15 @@ func librariesCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", r.Line, r.Action, r.Name, why)
 			}
 			_ = w.Flush()
-			if len(unknown) > 0 {
-				fmt.Fprintf(stdout, "Columns not imported: %s\n", strings.Join(unknown, ", "))
+			if len(plan.UnknownHeaders) > 0 {
+				fmt.Fprintf(stdout, "Columns not imported: %s\n", strings.Join(plan.UnknownHeaders, ", "))
 			}
 			fmt.Fprintf(stdout, "%d to create, %d to merge, %d duplicates skipped, %d rejected.\n", plan.Counts[directory.Create], plan.Counts[directory.Merge], plan.Counts[directory.Duplicate], plan.Counts[directory.Reject])
-			if !*confirm {
+			if !res.Applied {
 				fmt.Fprintln(stdout, "Nothing was written: run again with --confirm to import.")
 				return nil
 			}
-			created, merged, err := directory.Apply(ctx, st, plan, time.Now())
-			if err != nil {
-				return err
-			}
-			_ = st.RecordAudit(ctx, &survey.AuditEntry{At: time.Now().UTC(), Actor: "system (command line)", Action: "library.import", Target: "libraries",
-				Details: fmt.Sprintf("%d created, %d merged from %s", created, merged, filepath.Base(fs.Arg(0)))})
-			fmt.Fprintf(stdout, "Imported: %d created, %d merged.\n", created, merged)
+			fmt.Fprintf(stdout, "Imported: %d created, %d merged.\n", res.Created, res.Merged)
 			return nil
 		})
 	case "export":
@@ -84,28 +80,25 @@ func librariesCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 			return usageError{"libraries export needs -o FILE.xlsx or -o FILE.csv"}
 		}
 		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-			libs, _, err := st.ListLibraries(ctx, survey.LibraryFilter{})
+			// The file is made in memory first, so a failure leaves no half file.
+			var buf bytes.Buffer
+			n, err := newCampaign(st, nil, nil, nil).ExportLibraries(commandLine(ctx), &buf, survey.LibraryFilter{}, format)
 			if err != nil {
 				return err
 			}
-			f, err := os.Create(*out)
-			if err != nil {
+			if err := os.WriteFile(*out, buf.Bytes(), 0o600); err != nil {
 				return err
 			}
-			if format == "xlsx" {
-				err = directory.WriteXLSX(f, libs)
-			} else {
-				err = directory.WriteCSV(f, libs)
-			}
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "Wrote %s (%d libraries).\n", *out, len(libs))
+			fmt.Fprintf(stdout, "Wrote %s (%d libraries).\n", *out, n)
 			return nil
 		})
 	}
 	return usageError{fmt.Sprintf("unknown libraries subcommand %q", args[0])}
+}
+
+// commandLine is the context of a subcommand: the audit log names the
+// command line as the actor, with an admin's rights (whoever can run it
+// can read the data directory anyway).
+func commandLine(ctx context.Context) context.Context {
+	return survey.WithActor(ctx, survey.Actor{Name: "system (command line)", Role: survey.RoleAdmin})
 }

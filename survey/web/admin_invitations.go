@@ -9,33 +9,35 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
 // The working group's invitations page for one survey: who is invited,
 // how far each library has got, the response rate by region and type;
 // inviting, sending (or the mail-merge file), reminders, revoking, and
-// the email texts.
+// the email texts. Every action is a campaign method; a refusal comes
+// back to the page as its message.
 
 type trackingRow struct {
 	Group string
-	trackingGroup
+	campaign.TrackingGroup
 }
 
 type invitationsPage struct {
 	page
 	Survey      *survey.Survey
 	Invitations []invitationJSON
-	Overall     trackingGroup
+	Overall     campaign.TrackingGroup
 	ByRegion    []trackingRow
 	ByType      []trackingRow
 	Regions     []regionOption
 	SMTP        bool
 	Templates   []survey.MailTemplate
-	Failures    []sendFailure
+	Failures    []campaign.SendFailure
 }
 
-func sortedGroups(m map[string]*trackingGroup) []trackingRow {
+func sortedGroups(m map[string]*campaign.TrackingGroup) []trackingRow {
 	out := make([]trackingRow, 0, len(m))
 	for k, g := range m {
 		out = append(out, trackingRow{k, *g})
@@ -48,110 +50,106 @@ func (s *Server) invitationsAdminPage(c *gin.Context) {
 	s.renderInvitationsPage(c, http.StatusOK, nil)
 }
 
-func (s *Server) renderInvitationsPage(c *gin.Context, status int, failures []sendFailure) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	list, _, err := s.invitationsWithLibraries(c, sv.Slug)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	templates, err := s.mailTemplates(c, sv)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv, Invitations: list,
-		Regions: regionOptions("en"), SMTP: s.cfg.Mailer != nil, Templates: templates, Failures: failures}
-	t := trackingOf(list)
-	p.Overall = t.Overall
-	p.ByRegion, p.ByType = sortedGroups(t.ByRegion), sortedGroups(t.ByType)
-	s.renderPage(c, status, "admin_invitations.html", p)
-}
-
-func (s *Server) inviteForm(c *gin.Context) {
+func (s *Server) renderInvitationsPage(c *gin.Context, status int, failures []campaign.SendFailure) {
 	ctx := c.Request.Context()
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	back := "/admin/surveys/" + sv.Slug + "/invitations"
-	f := survey.LibraryFilter{Region: survey.Region(c.PostForm("region"))}
+	list, err := s.cfg.Campaign.Invitations(ctx, sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	templates, err := s.cfg.Campaign.MailTemplates(ctx, sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv,
+		Regions: regionOptions("en"), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: failures}
+	for _, inv := range list {
+		p.Invitations = append(p.Invitations, toInvitationJSON(inv))
+	}
+	t := campaign.TrackingOf(list)
+	p.Overall = t.Overall
+	p.ByRegion, p.ByType = sortedGroups(t.ByRegion), sortedGroups(t.ByType)
+	s.renderPage(c, status, "admin_invitations.html", p)
+}
+
+// backToInvitations returns to the invitations page with a message: done
+// for what happened, problem for a refusal the working group can fix.
+// Other errors (a store down) get the error page.
+func (s *Server) backToInvitations(c *gin.Context, done string, err error) {
+	back := "/admin/surveys/" + c.Param("slug") + "/invitations"
+	switch survey.ErrorCode(err) {
+	case "":
+		c.Redirect(http.StatusSeeOther, back+"?done="+url.QueryEscape(done))
+	case survey.EINVALID, survey.ECONFLICT, survey.EUNAVAILABLE:
+		msg := survey.ErrorMessage(err)
+		for _, f := range survey.ErrorFields(err) {
+			msg += " " + f.Message
+		}
+		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape(msg))
+	default:
+		s.renderError(c, err)
+	}
+}
+
+func (s *Server) inviteForm(c *gin.Context) {
+	who := campaign.Invitees{Region: survey.Region(c.PostForm("region"))}
 	switch c.PostForm("who") {
 	case "members":
 		yes := true
-		f.Member = &yes
+		who.Member = &yes
 	case "all":
+		who.All = true
 	default:
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape("Choose whom to invite."))
+		s.backToInvitations(c, "", survey.Errorf(survey.EINVALID, "Choose whom to invite."))
 		return
 	}
-	if f.Region != "" && survey.RegionLabels[f.Region] == nil {
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape("Unknown region."))
-		return
-	}
-	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, f)
+	done, err := s.cfg.Campaign.Invite(c.Request.Context(), c.Param("slug"), who)
 	if err != nil {
-		s.renderError(c, err)
+		s.backToInvitations(c, "", err)
 		return
 	}
-	created, skips, err := s.inviteLibraries(c, sv, libs)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	msg := strconv.Itoa(len(created)) + " libraries invited."
+	msg := strconv.Itoa(len(done.Created)) + " libraries invited."
 	noEmail := 0
-	for _, sk := range skips {
-		if sk.Reason == "no contact email" {
+	for _, sk := range done.Skipped {
+		if sk.Reason == campaign.SkipNoEmail {
 			noEmail++
 		}
 	}
 	if noEmail > 0 {
 		msg += " " + strconv.Itoa(noEmail) + " left out: no contact email."
 	}
-	c.Redirect(http.StatusSeeOther, back+"?done="+url.QueryEscape(msg))
+	s.backToInvitations(c, msg, nil)
 }
 
 func (s *Server) sendForm(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	kind := survey.MailKind(c.PostForm("kind"))
+	res, err := s.cfg.Campaign.Send(c.Request.Context(), c.Param("slug"), kind, s.baseURL(c))
+	if err != nil {
+		s.backToInvitations(c, "", err)
+		return
+	}
+	if len(res.Failed) > 0 {
+		// The failures are listed on the page itself, not in a redirect.
+		c.Request.URL.RawQuery = "done=" + url.QueryEscape(strconv.Itoa(res.Sent)+" sent; "+strconv.Itoa(len(res.Failed))+" could not be sent (below).")
+		s.renderInvitationsPage(c, http.StatusOK, res.Failed)
+		return
+	}
+	s.backToInvitations(c, strconv.Itoa(res.Sent)+" "+string(kind)+"s sent.", nil)
+}
+
+func (s *Server) revokeForm(c *gin.Context) {
+	inv, err := s.cfg.Campaign.Revoke(c.Request.Context(), c.Param("slug"), c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	back := "/admin/surveys/" + sv.Slug + "/invitations"
-	if s.cfg.Mailer == nil {
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape("No SMTP server is configured: download the mail-merge file instead."))
-		return
-	}
-	kind := survey.MailKind(c.PostForm("kind"))
-	if kind != survey.MailInvitation && kind != survey.MailReminder {
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape("Choose invitations or reminders."))
-		return
-	}
-	sent, failures, err := s.sendInvitationMail(c, sv, kind)
-	if err != nil {
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape(survey.ErrorMessage(err)))
-		return
-	}
-	if len(failures) > 0 {
-		c.Request.URL.RawQuery = "done=" + url.QueryEscape(strconv.Itoa(sent)+" sent; "+strconv.Itoa(len(failures))+" could not be sent (below).")
-		s.renderInvitationsPage(c, http.StatusOK, failures)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, back+"?done="+url.QueryEscape(strconv.Itoa(sent)+" "+string(kind)+"s sent."))
-}
-
-func (s *Server) revokeForm(c *gin.Context) {
-	inv := s.revokeInvitation(c)
-	if inv == nil {
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+inv.SurveySlug+"/invitations?done="+url.QueryEscape("The invitation to "+inv.Email+" was withdrawn; its links no longer work."))
+	s.backToInvitations(c, "The invitation to "+inv.Email+" was withdrawn; its links no longer work.", nil)
 }
 
 // mailMergeForm is the mail-merge download as a POST, so a page elsewhere
@@ -161,34 +159,24 @@ func (s *Server) mailMergeForm(c *gin.Context) {
 	if format != "xlsx" {
 		format = "csv"
 	}
-	s.apiMailMerge(format)(c)
+	s.mailMerge(c, format)
 }
 
 func (s *Server) saveTemplateForm(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	back := "/admin/surveys/" + sv.Slug + "/invitations"
-	t := survey.MailTemplate{Kind: survey.MailKind(c.PostForm("kind")), Language: c.PostForm("language"), Subject: strings.TrimSpace(c.PostForm("subject")),
-		Body: strings.ReplaceAll(c.PostForm("body"), "\r\n", "\n"), Custom: true, UpdatedAt: s.now().UTC()}
-	if !sv.HasLanguage(t.Language) {
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape("The survey is not offered in that language."))
-		return
-	}
-	if err := t.Validate(); err != nil {
+	t := survey.MailTemplate{Kind: survey.MailKind(c.PostForm("kind")), Language: c.PostForm("language"), Subject: c.PostForm("subject"), Body: c.PostForm("body")}
+	_, err := s.cfg.Campaign.SaveMailTemplate(c.Request.Context(), c.Param("slug"), t)
+	what := "The " + string(t.Kind) + " text (" + t.Language + ")"
+	back := "/admin/surveys/" + c.Param("slug") + "/invitations"
+	switch survey.ErrorCode(err) {
+	case "":
+		c.Redirect(http.StatusSeeOther, back+"?done="+url.QueryEscape(what+" was saved.")+"#templates")
+	case survey.EINVALID:
 		msgs := []string{}
 		for _, f := range survey.ErrorFields(err) {
 			msgs = append(msgs, f.Message)
 		}
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape("The "+string(t.Kind)+" text ("+t.Language+") was not saved: "+strings.Join(msgs, " "))+"#templates")
-		return
-	}
-	if err := s.cfg.MailTemplates.SaveMailTemplate(c.Request.Context(), sv.Slug, t); err != nil {
+		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape(what+" was not saved: "+strings.Join(msgs, " "))+"#templates")
+	default:
 		s.renderError(c, err)
-		return
 	}
-	s.audit(c, "mail_template.save", "survey:"+sv.Slug, string(t.Kind)+"/"+t.Language)
-	c.Redirect(http.StatusSeeOther, back+"?done="+url.QueryEscape("The "+string(t.Kind)+" text ("+t.Language+") was saved.")+"#templates")
 }

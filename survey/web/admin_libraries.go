@@ -5,11 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/directory"
 	"github.com/metlib/canvass/survey"
 )
@@ -50,7 +52,7 @@ func (s *Server) librariesAdminPage(c *gin.Context) {
 	}
 	const perPage = 50
 	f.Offset, f.Limit = (pageNo-1)*perPage, perPage
-	libs, total, err := s.cfg.Libraries.ListLibraries(c.Request.Context(), f)
+	libs, total, err := s.cfg.Campaign.Libraries(c.Request.Context(), f)
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -99,7 +101,7 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 	}
 	if !isNew {
 		// Likely duplicates first: same country.
-		others, _, err := s.cfg.Libraries.ListLibraries(c.Request.Context(), survey.LibraryFilter{Country: l.Country})
+		others, _, err := s.cfg.Campaign.Libraries(c.Request.Context(), survey.LibraryFilter{Country: l.Country})
 		if err == nil {
 			for _, o := range others {
 				if o.ID != l.ID {
@@ -116,7 +118,7 @@ func (s *Server) newLibraryPage(c *gin.Context) {
 }
 
 func (s *Server) libraryAdminPage(c *gin.Context) {
-	l, err := s.cfg.Libraries.FindLibrary(c.Request.Context(), c.Param("id"))
+	l, err := s.cfg.Campaign.Library(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -156,10 +158,6 @@ func libraryFromForm(c *gin.Context) (*survey.Library, []survey.FieldError) {
 			l.Contacts = append(l.Contacts, ct)
 		}
 	}
-	l.Normalize()
-	if err := l.Validate(); err != nil {
-		problems = append(problems, survey.ErrorFields(err)...)
-	}
 	return l, problems
 }
 
@@ -167,26 +165,22 @@ func (s *Server) saveLibraryForm(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
 	l, problems := libraryFromForm(c)
-	var current *survey.Library
-	if id != "" {
-		var err error
-		if current, err = s.cfg.Libraries.FindLibrary(ctx, id); err != nil {
-			s.renderError(c, err)
-			return
-		}
-		l.ID, l.CreatedAt = current.ID, current.CreatedAt
-	}
+	l.ID = id // the form comes back to this library
 	if len(problems) > 0 {
+		// Numbers that are not numbers come back together with whatever
+		// else the campaign would refuse, so the form is fixed in one go.
+		l.Normalize()
+		if err := l.Validate(); err != nil {
+			problems = append(problems, survey.ErrorFields(err)...)
+		}
 		s.renderLibraryForm(c, http.StatusUnprocessableEntity, l, id == "", problems)
 		return
 	}
-	l.StampConsent(current, s.now())
 	var err error
 	if id == "" {
-		l.CreatedAt = s.now()
-		err = s.cfg.Libraries.CreateLibrary(ctx, l)
+		err = s.cfg.Campaign.CreateLibrary(ctx, l)
 	} else {
-		err = s.cfg.Libraries.UpdateLibrary(ctx, l)
+		err = s.cfg.Campaign.UpdateLibrary(ctx, id, l)
 	}
 	if err != nil {
 		if fields := survey.ErrorFields(err); len(fields) > 0 || survey.ErrorCode(err) == survey.ECONFLICT {
@@ -199,46 +193,35 @@ func (s *Server) saveLibraryForm(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	action := "library.update"
-	if id == "" {
-		action = "library.create"
-	}
-	s.audit(c, action, "library:"+l.ID, l.Name)
 	c.Redirect(http.StatusSeeOther, "/admin/libraries/"+l.ID+"?done="+url.QueryEscape("Saved."))
 }
 
 func (s *Server) deleteLibraryForm(c *gin.Context) {
-	ctx := c.Request.Context()
-	l, err := s.cfg.Libraries.FindLibrary(ctx, c.Param("id"))
+	l, err := s.cfg.Campaign.DeleteLibrary(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	if err := s.cfg.Libraries.DeleteLibrary(ctx, l.ID); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.audit(c, "library.delete", "library:"+l.ID, l.Name)
 	c.Redirect(http.StatusSeeOther, "/admin/libraries?done="+url.QueryEscape(l.Name+" was deleted."))
 }
 
 func (s *Server) mergeLibraryForm(c *gin.Context) {
-	ctx := c.Request.Context()
-	target, err := s.cfg.Libraries.FindLibrary(ctx, c.Param("id"))
-	if err != nil {
+	id := c.Param("id")
+	_, from, err := s.cfg.Campaign.MergeLibraries(c.Request.Context(), id, c.PostForm("from"))
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, "/admin/libraries/"+id+"?done="+url.QueryEscape(from.Name+" was merged into this library."))
+	case survey.ErrorCode(err) == survey.EINVALID || survey.ErrorCode(err) == survey.ENOTFOUND:
+		// The duplicate chosen is gone or is this library: the page says
+		// so, unless it is this library that is gone.
+		if _, ferr := s.cfg.Campaign.Library(c.Request.Context(), id); ferr != nil {
+			s.renderError(c, ferr)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/admin/libraries/"+id+"?problem="+url.QueryEscape("Choose another library of the directory to merge in."))
+	default:
 		s.renderError(c, err)
-		return
 	}
-	from, err := s.cfg.Libraries.FindLibrary(ctx, c.PostForm("from"))
-	if err != nil || from.ID == target.ID {
-		c.Redirect(http.StatusSeeOther, "/admin/libraries/"+target.ID+"?problem="+url.QueryEscape("Choose another library of the directory to merge in."))
-		return
-	}
-	if err := s.mergeLibraries(c, target, from); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/admin/libraries/"+target.ID+"?done="+url.QueryEscape(from.Name+" was merged into this library."))
 }
 
 type importPage struct {
@@ -289,28 +272,19 @@ func (s *Server) importLibrariesForm(c *gin.Context) {
 			return
 		}
 	}
-	format := strings.ToLower(p.Filename[strings.LastIndexByte(p.Filename, '.')+1:])
-	rows, unknown, err := directory.Read(data, format)
-	if err != nil {
+	res, err := s.cfg.Campaign.ImportLibraries(c.Request.Context(), data, campaign.Import{Format: fileFormat(p.Filename), Merge: p.Merge,
+		Confirm: c.PostForm("confirm") == "yes", Source: path.Base(p.Filename)})
+	if survey.ErrorCode(err) == survey.EINVALID {
 		p.Problem = survey.ErrorMessage(err)
 		s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
 		return
 	}
-	plan, err := directory.MakePlan(c.Request.Context(), s.cfg.Libraries, rows, unknown, p.Merge)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	p.Plan = plan
-	if c.PostForm("confirm") == "yes" {
-		created, merged, err := directory.Apply(c.Request.Context(), s.cfg.Libraries, plan, s.now())
-		if err != nil {
-			s.renderError(c, err)
-			return
-		}
-		s.audit(c, "library.import", "libraries", strconv.Itoa(created)+" created, "+strconv.Itoa(merged)+" merged")
-		p.Applied, p.Created, p.Merged = true, created, merged
-	} else {
+	p.Plan, p.Applied, p.Created, p.Merged = res.Plan, res.Applied, res.Created, res.Merged
+	if !res.Applied {
 		p.Data = base64.StdEncoding.EncodeToString(data)
 	}
 	s.renderPage(c, http.StatusOK, "admin_import.html", p)

@@ -86,13 +86,28 @@ func configFor(st *store.Store, adjust ...func(*web.Config)) web.Config {
 		cfg.Metrics = web.NewMetrics(cfg.Store)
 	}
 	if cfg.Campaign == nil {
-		cfg.Campaign = campaign.New(campaign.Config{
-			Surveys: cfg.Surveys, Responses: cfg.Responses, Tokens: cfg.Tokens, Users: cfg.Users, Sessions: cfg.Sessions,
-			Passwords: cfg.Passwords, Audit: cfg.Audit, Libraries: cfg.Libraries, Invitations: cfg.Invitations,
-			MailTemplates: cfg.MailTemplates, Publications: cfg.Publications, Metrics: cfg.Metrics, Logger: cfg.Logger,
-		})
+		cfg.Campaign = campaign.New(campaignConfig(&cfg, nil))
 	}
 	return cfg
+}
+
+// campaignConfig gives the campaign the web configuration's stores and
+// metrics registry, and mailer (nil: no SMTP server).
+func campaignConfig(c *web.Config, mailer campaign.Mailer) campaign.Config {
+	return campaign.Config{Surveys: c.Surveys, Responses: c.Responses, Tokens: c.Tokens, Users: c.Users, Sessions: c.Sessions, Passwords: c.Passwords,
+		Audit: c.Audit, Libraries: c.Libraries, Invitations: c.Invitations, MailTemplates: c.MailTemplates, Publications: c.Publications,
+		Mailer: mailer, Metrics: c.Metrics, Logger: c.Logger}
+}
+
+// withMailer gives the app's campaign an SMTP sender (an adjustment for
+// newApp; later adjustments that swap a store do not reach this campaign).
+func withMailer(m campaign.Mailer) func(*web.Config) {
+	return func(c *web.Config) {
+		if c.Metrics == nil {
+			c.Metrics = web.NewMetrics(c.Store)
+		}
+		c.Campaign = campaign.New(campaignConfig(c, m))
+	}
 }
 
 // token creates an API token with the given role and returns its secret.

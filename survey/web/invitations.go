@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -205,56 +204,4 @@ func (s *Server) storeInvited(c *gin.Context, sv *survey.Survey, inv *survey.Inv
 	}
 	s.advance(c, inv, outcome)
 	return r, existing == nil, nil
-}
-
-// apiUpdateLibraryFromResponse carries what a library answered about
-// itself (name, city, country, region, type, website, population,
-// branches) into its directory entry: a preview of the changes, applied
-// only with {"confirm": true}.
-func (s *Server) apiUpdateLibraryFromResponse(c *gin.Context) {
-	ctx := c.Request.Context()
-	var body struct {
-		Confirm bool `json:"confirm"`
-	}
-	if err := decodeJSON(c.Request.Body, &body); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	r, err := s.cfg.Responses.FindResponse(ctx, c.Param("id"))
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	if r.LibraryID == "" {
-		s.renderError(c, survey.Errorf(survey.ECONFLICT, "This response did not come through a library's invitation, so it has no directory entry to update."))
-		return
-	}
-	sv, err := s.cfg.Surveys.FindSurvey(ctx, r.SurveySlug)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	lib, err := s.cfg.Libraries.FindLibrary(ctx, r.LibraryID)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	changes := sv.ApplyToLibrary(r.Answers, lib)
-	if changes == nil {
-		changes = []survey.LibraryChange{}
-	}
-	lib.Normalize()
-	if err := lib.Validate(); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	applied := body.Confirm && len(changes) > 0
-	if applied {
-		if err := s.cfg.Libraries.UpdateLibrary(ctx, lib); err != nil {
-			s.renderError(c, err)
-			return
-		}
-		s.audit(c, "library.update_from_response", "library:"+lib.ID, "response "+r.ID+": "+strconv.Itoa(len(changes))+" fields")
-	}
-	c.JSON(http.StatusOK, gin.H{"library": toLibraryJSON(lib), "changes": changes, "applied": applied})
 }

@@ -14,7 +14,6 @@ import (
 	canvassmail "github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/mail/mailtest"
 	"github.com/metlib/canvass/survey"
-	"github.com/metlib/canvass/survey/web"
 )
 
 // invite adds a library with a contact and invites it to slug, returning
@@ -220,7 +219,7 @@ func TestSendingCampaign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := newApp(t, func(c *web.Config) { c.Mailer = canvassmail.NewSender(cfg) })
+	a := newApp(t, withMailer(canvassmail.NewSender(cfg)))
 	admin := a.token(survey.RoleAdmin)
 	libraries := []string{
 		`{"name": "Bibliothèque municipale de Lyon", "city": "Lyon", "country": "FR", "type": "city_system", "contacts": [{"name": "Claire Martin", "email": "claire@bm-lyon.fr", "language": "fr"}]}`,

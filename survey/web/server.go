@@ -14,7 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/metlib/canvass/campaign"
-	"github.com/metlib/canvass/mail"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -39,11 +38,8 @@ type Config struct {
 	MailTemplates survey.MailTemplateStore
 	// Publications records which surveys' results are public.
 	Publications survey.PublicationStore
-	// Mailer sends invitations and reminders; nil when no SMTP server is
-	// configured (the mail-merge file is then the way to send them).
-	Mailer *mail.Sender
-	Store  Pinger
-	Logger *slog.Logger
+	Store        Pinger
+	Logger       *slog.Logger
 	// CSRFSecret keys the respondent forms' CSRF tokens; every instance
 	// sharing a database must use the same one.
 	CSRFSecret []byte

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/campaign"
+	"github.com/metlib/canvass/survey"
+)
+
+// The invitations API: each handler parses the request, calls the campaign
+// and renders what it returns.
+
+// apiCreateInvitations invites libraries to a survey: those listed in
+// library_ids, or all matching region / member, or all.
+func (s *Server) apiCreateInvitations(c *gin.Context) {
+	var body struct {
+		LibraryIDs []string `json:"library_ids"`
+		Region     string   `json:"region"`
+		Member     *bool    `json:"member"`
+		All        bool     `json:"all"`
+	}
+	if err := decodeJSON(c.Request.Body, &body); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	done, err := s.cfg.Campaign.Invite(c.Request.Context(), c.Param("slug"),
+		campaign.Invitees{LibraryIDs: body.LibraryIDs, Region: survey.Region(body.Region), Member: body.Member, All: body.All})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"created": len(done.Created), "skipped": done.Skipped})
+}
+
+// invitationJSON is an invitation as the API shows it.
+type invitationJSON struct {
+	ID          string     `json:"id"`
+	LibraryID   string     `json:"library_id"`
+	Library     string     `json:"library"`
+	Region      string     `json:"region,omitempty"`
+	Type        string     `json:"type,omitempty"`
+	Name        string     `json:"name,omitempty"`
+	Email       string     `json:"email"`
+	Language    string     `json:"language"`
+	Status      string     `json:"status"`
+	Revoked     bool       `json:"revoked,omitempty"`
+	Reminders   int        `json:"reminders,omitempty"`
+	SentAt      *time.Time `json:"sent_at,omitempty"`
+	OpenedAt    *time.Time `json:"opened_at,omitempty"`
+	StartedAt   *time.Time `json:"started_at,omitempty"`
+	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	SendError   string     `json:"send_error,omitempty"`
+}
+
+func toInvitationJSON(inv campaign.Invitation) invitationJSON {
+	return invitationJSON{ID: inv.ID, LibraryID: inv.LibraryID, Library: inv.Library, Region: string(inv.Region), Type: string(inv.Type),
+		Name: inv.Name, Email: inv.Email, Language: inv.Language, Status: string(inv.Status), Revoked: inv.Revoked, Reminders: inv.Reminders,
+		SentAt: inv.SentAt, OpenedAt: inv.OpenedAt, StartedAt: inv.StartedAt, SubmittedAt: inv.SubmittedAt, SendError: inv.SendError}
+}
+
+func (s *Server) apiListInvitations(c *gin.Context) {
+	list, err := s.cfg.Campaign.Invitations(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	out := make([]invitationJSON, len(list))
+	for i, inv := range list {
+		out[i] = toInvitationJSON(inv)
+	}
+	c.JSON(http.StatusOK, gin.H{"invitations": out})
+}
+
+// apiTracking reports how a survey's invitations stand (campaign.Tracking).
+func (s *Server) apiTracking(c *gin.Context) {
+	t, err := s.cfg.Campaign.Tracking(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, t)
+}
+
+func (s *Server) apiRevokeInvitation(c *gin.Context) {
+	if _, err := s.cfg.Campaign.Revoke(c.Request.Context(), c.Param("slug"), c.Param("id")); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// apiRecordBounce records a bounce that came back by email ({"reason": "..."}).
+func (s *Server) apiRecordBounce(c *gin.Context) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(c.Request.Body, &body); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := s.cfg.Campaign.RecordBounce(c.Request.Context(), c.Param("slug"), c.Param("id"), body.Reason); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// apiSendInvitations emails invitations or reminders
+// ({"kind": "invitation"|"reminder"}) over the configured SMTP server.
+func (s *Server) apiSendInvitations(c *gin.Context) {
+	var body struct {
+		Kind survey.MailKind `json:"kind"`
+	}
+	if err := decodeJSON(c.Request.Body, &body); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	res, err := s.cfg.Campaign.Send(c.Request.Context(), c.Param("slug"), body.Kind, s.baseURL(c))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// mailMerge serves the mail-merge file (campaign.MailMerge) as csv or xlsx.
+func (s *Server) mailMerge(c *gin.Context, format string) {
+	data, err := s.cfg.Campaign.MailMerge(c.Request.Context(), c.Param("slug"), format, s.baseURL(c))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	attachment(c, c.Param("slug")+"-invitations."+format)
+	c.Data(http.StatusOK, fileContentType(format), data)
+}
+
+func (s *Server) apiMailMerge(format string) gin.HandlerFunc {
+	return func(c *gin.Context) { s.mailMerge(c, format) }
+}
+
+// fileContentType is the media type of a csv or xlsx download.
+func fileContentType(format string) string {
+	if format == "xlsx" {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "text/csv; charset=utf-8"
+}
