@@ -157,7 +157,7 @@ func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Groupi
 		fmt.Fprintf(w, "  %s\t%d\t%5.1f%%\t[%5.1f%%, %5.1f%%]\t\n", o.Label, o.Count, 100*o.Share, 100*o.CI.Low, 100*o.CI.High)
 	}
 	for _, gs := range q.Groups {
-		fmt.Fprintf(w, "  %s (any)\t%d\t%5.1f%%\t[%5.1f%%, %5.1f%%]\t\n", gs.Group, gs.Count, 100*gs.Share, 100*gs.CI.Low, 100*gs.CI.High)
+		fmt.Fprintf(w, "  %s (any)\t%d\t%5.1f%%\t[%5.1f%%, %5.1f%%]\t\n", gs.Label, gs.Count, 100*gs.Share, 100*gs.CI.Low, 100*gs.CI.High)
 	}
 	if q.Scale != nil {
 		fmt.Fprintf(w, "  mean %.2f, sd %.2f, median %.1f, top two %.1f%%\t\n", q.Scale.Mean, q.Scale.SD, q.Scale.Median, 100*q.Scale.TopTwoShare)
@@ -177,15 +177,20 @@ func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Groupi
 		fmt.Fprintf(w, "  %s\tmean rank %.2f\tfirst %d\t\n", r.Label, r.MeanRank, r.FirstCount)
 	}
 	if ct := q.CrossTab; ct != nil && g != nil {
+		// Columns where the question was asked, headed by the base of their percentages.
 		var head []string
-		for _, grp := range g.Groups {
-			head = append(head, grp.Label)
+		var cols []int
+		for c, grp := range g.Groups {
+			if !ct.NotAsked[c] {
+				cols = append(cols, c)
+				head = append(head, fmt.Sprintf("%s (n=%d)", grp.Label, ct.ColTotals[c]))
+			}
 		}
 		fmt.Fprintf(w, "  by %s:\t%s\t\n", g.Label, strings.Join(head, "\t"))
 		for r, label := range ct.RowLabels {
-			cells := make([]string, len(g.Groups))
-			for c := range g.Groups {
-				cells[c] = fmt.Sprintf("%d (%.0f%%)", ct.Counts[r][c], 100*ct.ColPct[r][c])
+			cells := make([]string, 0, len(cols))
+			for _, c := range cols {
+				cells = append(cells, fmt.Sprintf("%d (%.0f%%)", ct.Counts[r][c], 100*ct.ColPct[r][c]))
 			}
 			fmt.Fprintf(w, "  %s\t%s\t\n", label, strings.Join(cells, "\t"))
 		}

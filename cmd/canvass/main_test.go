@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/metlib/canvass/survey/builtin"
 )
 
 func testConfig(dir string) *Config {
@@ -274,6 +276,40 @@ func TestDemoAndAnalyzeCommands(t *testing.T) {
 	for _, want := range []string{"Impact measurement methods survey: 60 submitted responses", "Table 1. Impact-measurement methods used", "Spearman's rho", "chi-square"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("analyze table lacks %q", want)
+		}
+	}
+	// --by groups every report table without a grouping of its own (but the by-question's), as the dashboard does.
+	var rep struct {
+		Tables []struct {
+			Spec     struct{ ID, Question, By string }
+			Grouping *struct{ By string }
+		}
+	}
+	if err := json.Unmarshal([]byte(cmd("analyze", "--survey", "impact-methods", "--report", "--by", "measurement_status", "--format", "json")), &rep); err != nil || len(rep.Tables) == 0 {
+		t.Fatalf("analyze --report json: %v", err)
+	}
+	surveys, _ := builtin.Surveys()
+	own := map[string]string{}
+	for _, sv := range surveys {
+		if sv.Slug == "impact-methods" {
+			for _, spec := range sv.Report.Tables {
+				own[spec.ID] = spec.By
+				if spec.By == "" && spec.Question != "measurement_status" {
+					own[spec.ID] = "measurement_status"
+				}
+			}
+		}
+	}
+	if len(own) != len(rep.Tables) {
+		t.Fatalf("%d tables, want %d", len(rep.Tables), len(own))
+	}
+	for _, tab := range rep.Tables {
+		got := ""
+		if tab.Grouping != nil {
+			got = tab.Grouping.By
+		}
+		if got != own[tab.Spec.ID] {
+			t.Errorf("table %s grouped by %q, want %q", tab.Spec.ID, got, own[tab.Spec.ID])
 		}
 	}
 	var res struct {
