@@ -45,7 +45,7 @@ func Analyze(s *survey.Survey, responses survey.Responses, opts Options) (*Resul
 	}
 	var accs []*questionAcc
 	for _, q := range s.Questions() {
-		accs = append(accs, p.add(q, "", g))
+		accs = append(accs, p.add(q, g))
 	}
 	if err := p.run(responses); err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func Analyze(s *survey.Survey, responses survey.Responses, opts Options) (*Resul
 		res.By = p.groupers[g].g
 	}
 	for _, a := range accs {
-		res.Questions = append(res.Questions, a.result())
+		res.Questions = append(res.Questions, a.result(""))
 	}
 	return res, nil
 }

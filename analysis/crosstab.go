@@ -176,7 +176,8 @@ type GroupNumbers struct {
 func (a *questionAcc) crossTab(g *Grouping, count func(row, grp int) int, multiMissing []bool) *CrossTab {
 	k := len(g.Groups)
 	multi := a.q.Type == survey.MultiChoice
-	ct := &CrossTab{Base: "answered", Asked: a.gAsked, Answered: a.gAnswered, ColTotals: append([]int(nil), a.gAnswered...), NotAsked: make([]bool, k)}
+	ct := &CrossTab{Base: "answered", Asked: append([]int(nil), a.gAsked...), Answered: append([]int(nil), a.gAnswered...),
+		ColTotals: append([]int(nil), a.gAnswered...), NotAsked: make([]bool, k)}
 	for j := range k {
 		ct.NotAsked[j] = a.gAsked[j] == 0
 		ct.Total += ct.ColTotals[j]

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -82,7 +83,7 @@ func (c *choiceAcc) finish(a *questionAcc, res *QuestionResult) {
 	for i := range res.Options {
 		res.Options[i].Share, res.Options[i].CI = share(res.Options[i].Count, n), Wilson(res.Options[i].Count, n)
 	}
-	res.OtherTexts = c.other
+	res.OtherTexts = slices.Clone(c.other)
 	if c.q.Type == survey.Likert {
 		res.Scale = scaleOf(res.Options)
 	}
@@ -211,7 +212,11 @@ func (m *multiAcc) add(r *survey.Response, v any, g int) {
 
 // values expands a histogram of counts into the sample it describes.
 func values(hist map[int]int) []float64 {
-	var xs []float64
+	n := 0
+	for _, c := range hist {
+		n += c
+	}
+	xs := make([]float64, 0, n)
 	for v, c := range hist {
 		for range c {
 			xs = append(xs, float64(v))
@@ -245,7 +250,11 @@ func (m *multiAcc) finish(a *questionAcc, res *QuestionResult) {
 	d := Describe(values(m.chosen))
 	res.ChosenStats = &d
 	k := len(m.q.Options)
-	cooc := &CoOccurrence{Counts: m.co, Phi: make([][]Float, k)}
+	// Results of tables sharing this accumulator get their own copies.
+	cooc := &CoOccurrence{Counts: make([][]int, k), Phi: make([][]Float, k)}
+	for i := range m.co {
+		cooc.Counts[i] = slices.Clone(m.co[i])
+	}
 	for i, o := range m.q.Options {
 		cooc.Options = append(cooc.Options, string(o.Value))
 		cooc.Phi[i] = make([]Float, k)
@@ -258,7 +267,7 @@ func (m *multiAcc) finish(a *questionAcc, res *QuestionResult) {
 		}
 	}
 	res.CoOccurrence = cooc
-	res.OtherTexts = m.other
+	res.OtherTexts = slices.Clone(m.other)
 	if a.summary == survey.SummaryGroups {
 		for f, code := range m.families {
 			gs := GroupShare{Group: code, Label: a.p.text(m.q.GroupLabel(code)), Count: m.famCounts[f]}

@@ -17,13 +17,14 @@ type pass struct {
 	groupers []*grouper
 	byKey    map[string]int // grouping key → index in groupers
 	accs     []*questionAcc
+	accOf    map[string]*questionAcc // question id and grouper → its accumulator
 	pairs    []*pairAcc
 	n        int   // submitted responses read
 	groupOf  []int // per grouper, the current response's group (−1 none)
 }
 
 func newPass(s *survey.Survey, lang string) *pass {
-	p := &pass{s: s, lang: lang, position: map[string]int{}, byKey: map[string]int{}}
+	p := &pass{s: s, lang: lang, position: map[string]int{}, byKey: map[string]int{}, accOf: map[string]*questionAcc{}}
 	if p.lang == "" || !s.HasLanguage(p.lang) {
 		p.lang = s.DefaultLanguage
 	}
@@ -51,10 +52,17 @@ func (p *pass) grouper(by string, bands []float64) (int, error) {
 	return len(p.groupers) - 1, nil
 }
 
-// add makes the accumulator of one question, summarized as summary and
-// grouped by grouper g (−1 for none).
-func (p *pass) add(q *survey.Question, summary string, g int) *questionAcc {
-	a := &questionAcc{p: p, q: q, pos: p.position[q.ID], summary: summary, grouper: g}
+// add returns the accumulator of one question grouped by grouper g (−1 for
+// none). Tables of the same question and grouping share it (the summary
+// only chooses what result shows): the impact report's six tables of
+// methods_used need three.
+func (p *pass) add(q *survey.Question, g int) *questionAcc {
+	key := q.ID + "|" + strconv.Itoa(g)
+	if a, ok := p.accOf[key]; ok {
+		return a
+	}
+	a := &questionAcc{p: p, q: q, pos: p.position[q.ID], grouper: g}
+	p.accOf[key] = a
 	switch q.Type {
 	case survey.SingleChoice, survey.Likert, survey.Country:
 		a.kind = newChoiceAcc(a)
@@ -113,7 +121,7 @@ type questionAcc struct {
 	p                 *pass
 	q                 *survey.Question
 	pos               int
-	summary           string
+	summary           string // of the result being made
 	grouper           int
 	asked, answered   int
 	gAsked, gAnswered []int // per group
@@ -151,7 +159,9 @@ func (a *questionAcc) grouping() *Grouping {
 	return a.p.groupers[a.grouper].g
 }
 
-func (a *questionAcc) result() *QuestionResult {
+// result summarizes the question as summary (a report table's; "" for options).
+func (a *questionAcc) result(summary string) *QuestionResult {
+	a.summary = summary
 	res := &QuestionResult{ID: a.q.ID, Type: a.q.Type, Label: a.p.text(a.q.Label), Asked: a.asked, Answered: a.answered}
 	if g := a.grouping(); g != nil {
 		grow(&a.gAsked, len(g.Groups))

@@ -65,7 +65,7 @@ func Report(s *survey.Survey, responses survey.Responses, opts Options) (*Report
 				return nil, err
 			}
 		}
-		t := table{spec: spec, acc: p.add(q, spec.Summary, g)}
+		t := table{spec: spec, acc: p.add(q, g)}
 		if spec.Correlate != "" {
 			other := s.Question(spec.Correlate)
 			if other == nil {
@@ -80,7 +80,7 @@ func Report(s *survey.Survey, responses survey.Responses, opts Options) (*Report
 	}
 	out := &ReportResult{Survey: s.Slug, Version: s.Version, Title: p.text(s.Title), Language: p.lang, Responses: p.n}
 	for i, t := range tables {
-		tr := TableResult{Number: i + 1, Spec: t.spec, Title: p.text(t.spec.Title), Question: t.acc.result(), Grouping: t.acc.grouping()}
+		tr := TableResult{Number: i + 1, Spec: t.spec, Title: p.text(t.spec.Title), Question: t.acc.result(t.spec.Summary), Grouping: t.acc.grouping()}
 		if tr.Title == "" {
 			tr.Title = tr.Question.Label
 		}
