@@ -88,10 +88,32 @@ func TestSessionExpiry(t *testing.T) {
 		now.Add(int64(d))
 		return c.get("/admin").status
 	}
+	// The last-seen write is asynchronous: wait until the store has the
+	// time of the last request, however loaded the machine (a fixed sleep
+	// was not always enough when the package's tests run in parallel).
+	seen := func() {
+		t.Helper()
+		u, _ := url.Parse(c.srv.URL)
+		var hash string
+		for _, ck := range c.http.Jar.Cookies(u) {
+			if ck.Name == "canvass_session" {
+				hash = survey.HashSecret(ck.Value)
+			}
+		}
+		want := time.Unix(0, now.Load()).Truncate(time.Millisecond)
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if sess, err := a.store.FindSession(context.Background(), hash); err == nil && !sess.LastSeenAt.Before(want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the session's last use was never recorded")
+			}
+		}
+	}
 	if s := advance(time.Hour); s != 200 {
 		t.Fatalf("after 1h active: %d", s)
 	}
-	time.Sleep(50 * time.Millisecond) // the last-seen write is asynchronous
+	seen()
 	if s := advance(survey.SessionIdleTimeout + time.Minute); s != http.StatusSeeOther {
 		t.Errorf("after an idle timeout: %d, want 303 to login", s)
 	}
@@ -102,7 +124,7 @@ func TestSessionExpiry(t *testing.T) {
 		if s := advance(time.Hour); s != 200 {
 			t.Fatalf("active hour %d: %d", i+1, s)
 		}
-		time.Sleep(30 * time.Millisecond)
+		seen()
 	}
 	if s := advance(time.Hour + time.Minute); s != http.StatusSeeOther {
 		t.Errorf("after the absolute lifetime: %d, want 303", s)
