@@ -31,6 +31,7 @@ type Main struct {
 
 	embedded *store.Embedded
 	store    *store.Store
+	web      *web.Server
 	http     *http.Server
 	served   chan error
 }
@@ -73,6 +74,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("CANVASS_ADDR: cannot listen on %s: %w", m.Config.Addr, err)
 	}
 	m.URL = "http://" + ln.Addr().String()
+	m.web = srv
 	m.http = &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -123,6 +125,10 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.http = nil
+	}
+	if m.web != nil {
+		m.web.Wait() // the last uses recorded in the background, before the store closes
+		m.web = nil
 	}
 	if m.store != nil {
 		if err := m.store.Close(context.Background()); err != nil {

@@ -124,7 +124,9 @@ func (s *Server) touchLater(last *time.Time, write func(context.Context, time.Ti
 	if last != nil && now.Sub(*last) < touchInterval {
 		return
 	}
+	s.background.Add(1)
 	go func() {
+		defer s.background.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = write(ctx, now)

@@ -65,6 +65,9 @@ func newApp(t testing.TB, adjust ...func(*web.Config)) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Registered after the store's cleanup, so it runs before it: the
+	// server's background writes finish before the database is dropped.
+	t.Cleanup(srv.Wait)
 	return &app{t: t, store: st, server: srv, handler: srv.Handler()}
 }
 

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -84,6 +85,9 @@ type Server struct {
 	embedCounts   renderedCounts
 	metrics       *Metrics
 	campaign      *campaign.Service
+	// background counts the writes left running after a response (the
+	// last use of a session or a token), so Wait can let them finish.
+	background sync.WaitGroup
 }
 
 // New builds the router with every route registered.
@@ -156,6 +160,12 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	return s, nil
 }
+
+// Wait blocks until the writes the server started in the background (the
+// last use of sessions and tokens, each bounded by a 5 s deadline) are done.
+// Call it after the HTTP server has stopped and before closing the stores,
+// so none is cut off, or lands after a test dropped its database.
+func (s *Server) Wait() { s.background.Wait() }
 
 // SetClock replaces the server's clock; tests use it to pass session expiry.
 // The use cases' clock moves with it (their caches expire by it).

@@ -19,6 +19,9 @@ import (
 	"sync"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"github.com/metlib/canvass/survey/store"
 )
 
@@ -31,6 +34,12 @@ var (
 	startErr  error
 	embedded  *store.Embedded
 	dir       string
+
+	// dropper drops the tests' databases: a client of its own, since a
+	// test's store is closed first (see New).
+	dropperOnce sync.Once
+	dropper     *mongo.Client
+	dropperErr  error
 )
 
 // Main runs the package's tests and then stops the embedded server, which
@@ -38,6 +47,10 @@ var (
 // packages' pure tests do not pay for it). Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	if dropper != nil {
+		// Before the embedded server stops: it waits for its connections.
+		_ = dropper.Disconnect(context.Background())
+	}
 	if embedded != nil {
 		if err := embedded.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -70,44 +83,38 @@ func URI() string {
 // New returns a store on a database of its own, dropped when the test ends.
 func New(tb testing.TB) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), serverURI(tb), newName())
+	name := DatabaseName(tb)
+	st, err := store.Open(context.Background(), serverURI(tb), name)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() {
-		ctx := context.Background()
-		if err := st.Drop(ctx); err != nil {
-			tb.Error(err)
-		}
-		_ = st.Close(ctx)
-	})
+	// Cleanups run last first: the store closes before its database is
+	// dropped, so a write the code under test left running (a session's
+	// or a token's last use is recorded in the background) fails instead
+	// of creating the database again after the drop, which would leave
+	// it on a shared server.
+	tb.Cleanup(func() { _ = st.Close(context.Background()) })
 	return st
-}
-
-func newName() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return "test_" + hex.EncodeToString(b)
 }
 
 // DatabaseName returns a database name no other test uses, for a test that
 // opens stores on it itself (to reopen one, or to break one); the database
-// is dropped when the test ends, whatever the test did with its stores.
+// is dropped when the test ends, after the test's own cleanups.
 func DatabaseName(tb testing.TB) string {
 	tb.Helper()
-	u, name := serverURI(tb), newName()
+	u := serverURI(tb)
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "test_" + hex.EncodeToString(b)
 	tb.Cleanup(func() {
-		// Through a client of its own: the test's may be closed already.
-		ctx := context.Background()
-		st, err := store.Open(ctx, u, name)
-		if err != nil {
-			tb.Errorf("drop test database %s: %v", name, err)
+		dropperOnce.Do(func() { dropper, dropperErr = mongo.Connect(options.Client().ApplyURI(u)) })
+		if dropperErr != nil {
+			tb.Errorf("drop test database %s: %v", name, dropperErr)
 			return
 		}
-		if err := st.Drop(ctx); err != nil {
+		if err := dropper.Database(name).Drop(context.Background()); err != nil {
 			tb.Errorf("drop test database %s: %v", name, err)
 		}
-		_ = st.Close(ctx)
 	})
 	return name
 }
