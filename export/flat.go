@@ -11,7 +11,6 @@
 package export
 
 import (
-	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -44,19 +43,13 @@ func (o Options) lang(s *survey.Survey) string {
 	return s.DefaultLanguage
 }
 
-// Responses is a sequence of responses, read as it is written.
-type Responses = iter.Seq2[*survey.Response, error]
+// Responses is the stream of responses the raw exports read as they write
+// (the store's cursor: survey.Responses), so memory does not grow with
+// the rows.
+type Responses = survey.Responses
 
-// Slice turns a slice into Responses.
-func Slice(rs []*survey.Response) Responses {
-	return func(yield func(*survey.Response, error) bool) {
-		for _, r := range rs {
-			if !yield(r, nil) {
-				return
-			}
-		}
-	}
-}
+// Slice turns a slice into Responses (survey.ResponsesOf).
+func Slice(rs []*survey.Response) Responses { return survey.ResponsesOf(rs) }
 
 // MaxCellText is Excel's limit on the characters in a cell.
 const MaxCellText = 32767

@@ -1,0 +1,276 @@
+package campaign_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/metlib/canvass/campaign"
+	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/builtin"
+	"github.com/metlib/canvass/survey/store"
+	"github.com/metlib/canvass/survey/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// fixture is a Service over a database of its own holding the built-in
+// surveys, with a clock the test moves.
+type fixture struct {
+	st    *store.Store
+	svc   *campaign.Service
+	clock time.Time
+	ctx   context.Context // an analyst's
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	st := storetest.New(t)
+	surveys, err := builtin.Surveys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range surveys {
+		s.Status = survey.StatusOpen
+		if err := st.CreateSurvey(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &fixture{st: st, clock: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	f.svc = campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return f.clock }})
+	f.ctx = survey.WithActor(context.Background(), survey.Actor{Name: "ana@example.org", Role: survey.RoleAnalyst})
+	return f
+}
+
+// seed stores n demo responses straight into the database (as another
+// instance would) and returns them.
+func (f *fixture) seed(t *testing.T, slug string, n int, seed uint64) []*survey.Response {
+	t.Helper()
+	sv, err := f.st.FindSurvey(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := demo.Responses(sv, n, seed, f.clock)
+	for _, r := range rs {
+		if _, _, err := f.st.CreateResponse(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rs
+}
+
+func (f *fixture) analysed(t *testing.T) (analysis, report int) {
+	t.Helper()
+	res, err := f.svc.Analysis(f.ctx, "impact-methods", campaign.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _, err := f.svc.Report(f.ctx, "impact-methods", campaign.Query{By: "region"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Responses, rep.Responses
+}
+
+// TestCacheFollowsWritesThroughTheStore: a write through the Service's
+// store is seen at once by the next analysis and report (never a stale
+// result), while one made straight into the database — another instance —
+// is seen once the cached result expires, and not before (so the cache is
+// really used).
+func TestCacheFollowsWritesThroughTheStore(t *testing.T) {
+	f := newFixture(t)
+	rs := f.seed(t, "impact-methods", 30, 3)
+	want := func(step string, n int) {
+		t.Helper()
+		if a, r := f.analysed(t); a != n || r != n {
+			t.Errorf("%s: analysis of %d, report of %d responses, want %d", step, a, r, n)
+		}
+	}
+	want("seeded", 30)
+
+	extra := *rs[0]
+	extra.SubmissionID, extra.ID = "through-the-service", ""
+	stored, created, err := f.svc.Responses().CreateResponse(context.Background(), &extra)
+	if err != nil || !created {
+		t.Fatal(created, err)
+	}
+	want("created through the store", 31)
+
+	draft := *rs[1]
+	draft.SubmissionID, draft.ID, draft.Status, draft.SubmittedAt = "a-draft", "", survey.ResponseDraft, nil
+	if err := f.svc.Responses().SaveResponse(context.Background(), &draft); err != nil {
+		t.Fatal(err)
+	}
+	want("a draft saved", 31)
+	at := f.clock
+	draft.Status, draft.SubmittedAt = survey.ResponseSubmitted, &at
+	if err := f.svc.Responses().SaveResponse(context.Background(), &draft); err != nil {
+		t.Fatal(err)
+	}
+	want("the draft submitted", 32)
+
+	if err := f.svc.Responses().DeleteResponse(context.Background(), stored.ID); err != nil {
+		t.Fatal(err)
+	}
+	want("deleted", 31)
+
+	elsewhere := *rs[2]
+	elsewhere.SubmissionID, elsewhere.ID = "another-instance", ""
+	if _, _, err := f.st.CreateResponse(context.Background(), &elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	f.clock = f.clock.Add(29 * time.Second)
+	want("written elsewhere, within the cache time", 31)
+	f.clock = f.clock.Add(2 * time.Second)
+	want("written elsewhere, after the cache time", 32)
+}
+
+// TestQueryChecks: a bad grouping, an answer condition on a question the
+// survey does not have, or drafts asked of an analysis are refused with
+// the parameter named, never ignored; and only analysts and admins may ask.
+func TestQueryChecks(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		name string
+		q    campaign.Query
+		want string
+	}{
+		{"by", campaign.Query{By: "shoe_size"}, `by="shoe_size"`},
+		{"answer", campaign.Query{Filter: survey.ResponseFilter{Answers: map[string]string{"shoe_size": "42"}}}, "answer=shoe_size"},
+		{"status", campaign.Query{Filter: survey.ResponseFilter{Status: survey.ResponseDraft}}, "status=draft"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.svc.Analysis(f.ctx, "impact-methods", tc.q)
+			if survey.ErrorCode(err) != survey.EMALFORMED || !strings.Contains(survey.ErrorMessage(err), tc.want) {
+				t.Errorf("analysis: %v, want EMALFORMED naming %s", err, tc.want)
+			}
+			_, err = f.svc.PrepareDownload(f.ctx, "impact-methods", campaign.Download{Kind: campaign.KindWhitePaper, Query: tc.q})
+			if survey.ErrorCode(err) != survey.EMALFORMED || !strings.Contains(survey.ErrorMessage(err), tc.want) {
+				t.Errorf("white paper: %v, want EMALFORMED naming %s", err, tc.want)
+			}
+		})
+	}
+	_, err := f.svc.PrepareDownload(f.ctx, "impact-methods", campaign.Download{Query: campaign.Query{Filter: survey.ResponseFilter{Answers: map[string]string{"shoe_size": "42"}}}})
+	if survey.ErrorCode(err) != survey.EMALFORMED || !strings.Contains(survey.ErrorMessage(err), "answer=shoe_size") {
+		t.Errorf("raw download with an unknown answer question: %v", err)
+	}
+	if _, err := f.svc.Analysis(context.Background(), "impact-methods", campaign.Query{}); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+		t.Errorf("anonymous analysis: %v", err)
+	}
+	if _, err := f.svc.PrepareDownload(context.Background(), "impact-methods", campaign.Download{}); survey.ErrorCode(err) != survey.EUNAUTHORIZED {
+		t.Errorf("anonymous download: %v", err)
+	}
+	if _, err := f.svc.Analysis(f.ctx, "nope", campaign.Query{}); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("unknown survey: %v", err)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("client went away") }
+
+// TestDownloadAuditedBeforeItIsWritten: the audit entry (kind, format,
+// filters, counts mode) exists once a download is prepared, whether or not
+// a byte of it is ever delivered.
+func TestDownloadAuditedBeforeItIsWritten(t *testing.T) {
+	f := newFixture(t)
+	f.seed(t, "impact-methods", 12, 4)
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		d    campaign.Download
+		want []string
+	}{
+		{campaign.Download{Kind: campaign.KindWhitePaper, FullCounts: true, Query: campaign.Query{By: "region", Filter: survey.ResponseFilter{Region: survey.Europe, From: &from}}},
+			[]string{"kind whitepaper", "format xlsx", "filter region: europe; submitted from: 2026-11-01", "by region", "full counts (unsuppressed)"}},
+		{campaign.Download{Kind: campaign.KindWhitePaper},
+			[]string{"kind whitepaper", "no filter", "counts below 5 suppressed"}},
+		{campaign.Download{Format: "csv", Query: campaign.Query{Filter: survey.ResponseFilter{Status: survey.ResponseDraft, Answers: map[string]string{"measurement_status": "systematic"}}}},
+			[]string{"kind raw", "format csv", "status draft", "answer measurement_status:systematic"}},
+	} {
+		ctx, cancel := context.WithCancel(f.ctx)
+		file, err := f.svc.PrepareDownload(ctx, "impact-methods", tc.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cancel() // the client is gone before the body
+		if err := file.Write(failingWriter{}); err == nil {
+			t.Error("writing to a gone client succeeded")
+		}
+		entries, _, err := f.st.ListAudit(context.Background(), survey.AuditFilter{Action: "responses.export", Limit: 1})
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("audit: %v %v", entries, err)
+		}
+		e := entries[0]
+		for _, want := range tc.want {
+			if !strings.Contains(e.Details, want) {
+				t.Errorf("audit details %q lack %q", e.Details, want)
+			}
+		}
+		if e.Actor != "ana@example.org" || e.Target != "survey:impact-methods" {
+			t.Errorf("audit entry %+v", e)
+		}
+	}
+}
+
+// TestPublicCounts recomputes the published counts from the stored
+// responses: by region and type, counts from 1 to k−1 withheld, the
+// number of countries withheld with a small total, drafts not counted.
+func TestPublicCounts(t *testing.T) {
+	f := newFixture(t)
+	sv, _ := f.st.FindSurvey(context.Background(), "landscape")
+	add := func(prefix, country string, region survey.Region, orgType string, n int, status survey.ResponseStatus) {
+		for i := range n {
+			r := &survey.Response{SurveySlug: "landscape", SurveyVersion: 1, SubmissionID: fmt.Sprintf("%s-%d", prefix, i), Status: status,
+				Country: country, Region: region, Answers: survey.Answers{"org_type": orgType}, CreatedAt: f.clock}
+			if _, _, err := f.svc.Responses().CreateResponse(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	add("fr", "FR", survey.Europe, "city_system", 2, survey.ResponseSubmitted)
+	add("ca", "CA", survey.NorthAmerica, "regional_system", 1, survey.ResponseSubmitted)
+	c, err := f.svc.PublicCounts(context.Background(), sv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Total.N != nil || c.Total.FewerThan != 5 || c.Countries != nil {
+		t.Errorf("3 responses: total %+v, countries %v; want fewer than 5, no countries", c.Total, c.Countries)
+	}
+	add("de", "DE", survey.Europe, "city_system", 4, survey.ResponseSubmitted)
+	add("draft", "DE", survey.Europe, "city_system", 3, survey.ResponseDraft)
+	c, err = f.svc.PublicCounts(context.Background(), sv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	show := func(prefix string, cs ...campaign.Count) {
+		for _, x := range cs {
+			if x.N != nil {
+				got[prefix+x.Key] = fmt.Sprint(*x.N)
+			} else {
+				got[prefix+x.Key] = fmt.Sprintf("<%d", x.FewerThan)
+			}
+		}
+	}
+	show("", c.Total)
+	show("region ", c.ByRegion...)
+	show("type ", c.ByType...)
+	want := map[string]string{"total": "7", "region europe": "6", "region north_america": "<5", "region sub_saharan_africa": "0", "type city_system": "6", "type regional_system": "<5"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s, want %s (all: %v)", k, got[k], v, got)
+		}
+	}
+	if c.Countries == nil || *c.Countries != 3 || len(c.ByRegion) != len(survey.Regions) {
+		t.Errorf("countries %v, %d regions", c.Countries, len(c.ByRegion))
+	}
+	hidden := *sv
+	hidden.Settings.PublicCounts = false
+	if _, err := f.svc.PublicCounts(context.Background(), &hidden); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("counts of a survey without public counts: %v", err)
+	}
+}
