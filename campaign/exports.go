@@ -38,7 +38,8 @@ type Download struct {
 	// FullCounts shows counts below the small-cell threshold in the white
 	// paper: for the working group, never for publication.
 	FullCounts bool
-	// Progress, when set, is called with the number of rows written (raw).
+	// Progress, when set, is called with the number of rows written (raw),
+	// and File.Expected is counted beforehand.
 	Progress func(rows int)
 }
 
@@ -51,6 +52,10 @@ type File struct {
 	// Responses is the number of responses in it, known once written for
 	// a raw download and at once for a white paper.
 	Responses int
+	// Expected is how many rows a raw download will have, counted before
+	// writing when Download.Progress is set and the filter has no answer
+	// conditions (which only reading every response could count); else -1.
+	Expected int
 	write     func(w io.Writer) error
 }
 
@@ -99,7 +104,7 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 	}
 	stamp := s.now().UTC().Format("2006-01-02")
 	opts := export.Options{Lang: d.Lang, Labels: d.Labels, BOM: d.BOM, Generated: s.now(), Progress: d.Progress}
-	f := &File{ContentType: contentTypes[d.Format]}
+	f := &File{ContentType: contentTypes[d.Format], Expected: -1}
 	counts := ""
 	if d.Kind == KindWhitePaper {
 		rep, err := s.report(ctx, sv, d.Query)
@@ -127,6 +132,13 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 			}
 		}
 		d.Filter = filter
+		if d.Progress != nil && len(filter.Answers) == 0 {
+			count := filter
+			count.Limit = 1
+			if _, f.Expected, err = s.cfg.Responses.ListResponses(ctx, count); err != nil {
+				return nil, err
+			}
+		}
 		f.Name = safeFileName(sv.Slug + "-responses-" + stamp + "." + d.Format)
 		f.write = func(w io.Writer) error {
 			responses := counted(s.cfg.Responses.StreamResponses(ctx, filter), &f.Responses)

@@ -48,12 +48,21 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 	}
 	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
 		ctx, svc := useCases(ctx, st)
-		bar := progress(stderr, -1)
+		var bar *progressbar.ProgressBar
 		d := campaign.Download{Kind: *kind, Format: *format, Query: q, Labels: *labels, BOM: *bom, FullCounts: *fullCounts,
-			Progress: func(n int) { _ = bar.Set(n) }}
+			Progress: func(n int) {
+				if bar != nil {
+					_ = bar.Set(n)
+				}
+			}}
 		file, err := svc.PrepareDownload(ctx, *slug, d)
 		if err != nil {
 			return errors.New(survey.ErrorMessage(err))
+		}
+		if file.Expected >= 0 {
+			// A bar needs its total: an unknown one (answer conditions)
+			// would make a spinner, drawn from a goroutine of its own.
+			bar = progress(stderr, file.Expected)
 		}
 		// Write next to the target and rename at the end, so a failed
 		// export never leaves a half-written file under the name asked for.
@@ -66,7 +75,9 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 			tmp.Close()
 			return err
 		}
-		_ = bar.Finish()
+		if bar != nil {
+			_ = bar.Finish()
+		}
 		if err := tmp.Close(); err != nil {
 			return err
 		}
