@@ -56,7 +56,7 @@ type File struct {
 	// writing when Download.Progress is set and the filter has no answer
 	// conditions (which only reading every response could count); else -1.
 	Expected int
-	write     func(w io.Writer) error
+	write    func(w io.Writer) error
 }
 
 // Write writes the file. The download is audited already: a client that
