@@ -7,6 +7,7 @@
 package analysis
 
 import (
+	"encoding/json"
 	"math"
 	"sort"
 	"strconv"
@@ -54,14 +55,13 @@ func jsonFloat(v float64) []byte {
 //	centre = (p̂ + z²/2n) / (1 + z²/n)
 //	half   = z / (1 + z²/n) · √(p̂(1−p̂)/n + z²/4n²)
 //
-// It is defined for n = 0 as the whole of [0, 1], and stays within [0, 1]
-// for x = 0 and x = n, unlike the Wald interval. Counts outside 0 ≤ x ≤ n
-// are not proportions and give NaN bounds.
+// It stays within [0, 1] for x = 0 and x = n, unlike the Wald interval. With
+// no trials (n = 0) there is no estimate to bound, so the interval is
+// undefined: both bounds are NaN (not [0, 1], which would read as a
+// statement about data that does not exist). Counts outside 0 ≤ x ≤ n are
+// not proportions and give NaN bounds too.
 func Wilson(x, n int) Interval {
-	if n <= 0 {
-		return Interval{0, 1}
-	}
-	if x < 0 || x > n {
+	if n <= 0 || x < 0 || x > n {
 		return Interval{math.NaN(), math.NaN()}
 	}
 	p := float64(x) / float64(n)
@@ -80,11 +80,14 @@ func Wilson(x, n int) Interval {
 	return Interval{Low: math.Max(0, lo), High: math.Min(1, hi)}
 }
 
-// Descriptives summarizes a sample of numbers.
+// Descriptives summarizes a sample of numbers. A statistic the sample
+// cannot define is NaN: every one of them when N = 0, and SD when N = 1 (a
+// spread needs two values). Outputs show NaN as undefined ("–", JSON null),
+// never as 0.
 type Descriptives struct {
 	N      int     `json:"n"`
 	Mean   float64 `json:"mean"`
-	SD     float64 `json:"sd"` // sample standard deviation (n − 1 denominator); 0 when n < 2
+	SD     float64 `json:"sd"` // sample standard deviation (n − 1 denominator); NaN when n < 2
 	Min    float64 `json:"min"`
 	Q1     float64 `json:"q1"`
 	Median float64 `json:"median"`
@@ -92,17 +95,60 @@ type Descriptives struct {
 	Max    float64 `json:"max"`
 }
 
+// descriptivesJSON is Descriptives as published: undefined statistics are
+// null (Float), since encoding/json refuses NaN.
+type descriptivesJSON struct {
+	N      int   `json:"n"`
+	Mean   Float `json:"mean"`
+	SD     Float `json:"sd"`
+	Min    Float `json:"min"`
+	Q1     Float `json:"q1"`
+	Median Float `json:"median"`
+	Q3     Float `json:"q3"`
+	Max    Float `json:"max"`
+}
+
+func (d Descriptives) published() descriptivesJSON {
+	return descriptivesJSON{N: d.N, Mean: Float(d.Mean), SD: Float(d.SD), Min: Float(d.Min),
+		Q1: Float(d.Q1), Median: Float(d.Median), Q3: Float(d.Q3), Max: Float(d.Max)}
+}
+
+// MarshalJSON implements json.Marshaler: a statistic the sample cannot
+// define (NaN) is null. The fields stay float64 so that callers compute
+// with them directly.
+func (d Descriptives) MarshalJSON() ([]byte, error) { return json.Marshal(d.published()) }
+
+// MarshalJSON implements json.Marshaler for NumberSummary, which embeds
+// Descriptives: without it, Descriptives' MarshalJSON would be promoted and
+// the summary would be published without its outliers and histogram. It
+// encodes every field of the summary as declared (through rest, a type
+// with the same fields and no methods of its own), with the descriptives
+// replaced by their published form: json takes the shallower of two fields
+// with one name, and the field named MarshalJSON hides the method rest
+// would promote from its embedded Descriptives.
+func (s NumberSummary) MarshalJSON() ([]byte, error) {
+	type rest NumberSummary
+	return json.Marshal(struct {
+		descriptivesJSON
+		rest
+		MarshalJSON struct{} `json:"-"`
+	}{descriptivesJSON: s.Descriptives.published(), rest: rest(s)})
+}
+
 // Describe computes descriptives. Quartiles use Hyndman and Fan's type 7
 // (linear interpolation between order statistics at h = (n−1)p: the default
-// of R and of Excel's QUARTILE.INC). An empty sample gives N = 0 and zeros.
+// of R and of Excel's QUARTILE.INC). An empty sample gives N = 0 and NaN for
+// every statistic; a single value gives NaN for SD.
 func Describe(xs []float64) Descriptives {
+	nan := math.NaN()
+	d := Descriptives{N: len(xs), Mean: nan, SD: nan, Min: nan, Q1: nan, Median: nan, Q3: nan, Max: nan}
 	if len(xs) == 0 {
-		return Descriptives{}
+		return d
 	}
 	sorted := append([]float64(nil), xs...)
 	sort.Float64s(sorted)
-	d := Descriptives{N: len(xs), Min: sorted[0], Max: sorted[len(sorted)-1],
-		Q1: Quantile7(sorted, 0.25), Median: Quantile7(sorted, 0.5), Q3: Quantile7(sorted, 0.75)}
+	d.Min, d.Max = sorted[0], sorted[len(sorted)-1]
+	d.Q1, d.Median, d.Q3 = Quantile7(sorted, 0.25), Quantile7(sorted, 0.5), Quantile7(sorted, 0.75)
 	d.Mean = stat.Mean(sorted, nil)
 	if len(xs) > 1 {
 		d.SD = stat.StdDev(sorted, nil)

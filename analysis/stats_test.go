@@ -3,6 +3,8 @@ package analysis_test
 import (
 	"encoding/json"
 	"math"
+	"reflect"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
@@ -61,16 +63,16 @@ func TestWilsonExactAndEdges(t *testing.T) {
 	}
 }
 
-// TestWilsonUndefined: a count outside 0..n is not a proportion; both
-// bounds are NaN and JSON null.
+// TestWilsonUndefined: with no trials there is no proportion to bound, and a
+// count outside 0..n is not a proportion; both bounds are NaN and JSON null.
 func TestWilsonUndefined(t *testing.T) {
-	for _, tc := range [][2]int{{-1, 5}, {6, 5}} {
+	for _, tc := range [][2]int{{0, 0}, {3, 0}, {-1, 5}, {6, 5}, {0, -2}} {
 		ci := analysis.Wilson(tc[0], tc[1])
 		if !ci.Undefined() || !math.IsNaN(ci.Low) || !math.IsNaN(ci.High) {
 			t.Errorf("Wilson(%d, %d) = %+v, want NaN bounds", tc[0], tc[1], ci)
 		}
 	}
-	b, err := json.Marshal(analysis.Wilson(6, 5))
+	b, err := json.Marshal(analysis.Wilson(0, 0))
 	if err != nil || string(b) != `{"low":null,"high":null}` {
 		t.Errorf("JSON of an undefined interval: %s, %v", b, err)
 	}
@@ -103,10 +105,77 @@ func TestDescribeAndQuantiles(t *testing.T) {
 	near(t, "median of two", d.Median, 5, 1e-12)
 }
 
-func TestQuantile7Empty(t *testing.T) {
+// TestDescribeUndefined: an empty sample has no mean, spread, median or
+// quantiles, and one value has no spread; each is NaN, never 0.
+func TestDescribeUndefined(t *testing.T) {
+	for _, xs := range [][]float64{nil, {}} {
+		d := analysis.Describe(xs)
+		if d.N != 0 {
+			t.Errorf("empty: N = %d", d.N)
+		}
+		for name, v := range map[string]float64{"mean": d.Mean, "sd": d.SD, "min": d.Min, "q1": d.Q1, "median": d.Median, "q3": d.Q3, "max": d.Max} {
+			if !math.IsNaN(v) {
+				t.Errorf("empty sample: %s = %g, want NaN", name, v)
+			}
+		}
+	}
+	d := analysis.Describe([]float64{3})
+	if d.N != 1 || !math.IsNaN(d.SD) {
+		t.Errorf("one value: N = %d, SD = %g, want 1 and NaN", d.N, d.SD)
+	}
+	for name, v := range map[string]float64{"mean": d.Mean, "min": d.Min, "q1": d.Q1, "median": d.Median, "q3": d.Q3, "max": d.Max} {
+		if v != 3 {
+			t.Errorf("one value 3: %s = %g, want 3", name, v)
+		}
+	}
 	for _, p := range []float64{0, 0.25, 0.5, 1} {
 		if q := analysis.Quantile7(nil, p); !math.IsNaN(q) {
 			t.Errorf("Quantile7(empty, %g) = %g, want NaN", p, q)
+		}
+	}
+}
+
+// TestDescriptivesJSON: undefined statistics are published as null, also
+// inside NumberSummary, which embeds Descriptives and must keep its own
+// fields (outliers, histogram) in its JSON.
+func TestDescriptivesJSON(t *testing.T) {
+	b, err := json.Marshal(analysis.Describe(nil))
+	if want := `{"n":0,"mean":null,"sd":null,"min":null,"q1":null,"median":null,"q3":null,"max":null}`; err != nil || string(b) != want {
+		t.Errorf("empty sample: %s (%v), want %s", b, err, want)
+	}
+	b, err = json.Marshal(analysis.Describe([]float64{2.5}))
+	if want := `{"n":1,"mean":2.5,"sd":null,"min":2.5,"q1":2.5,"median":2.5,"q3":2.5,"max":2.5}`; err != nil || string(b) != want {
+		t.Errorf("one value: %s (%v), want %s", b, err, want)
+	}
+	ns := analysis.NumberSummary{Descriptives: analysis.Describe([]float64{7}),
+		Outliers: []float64{}, Histogram: []analysis.Bin{{From: 7, To: 7, Count: 1}}}
+	b, err = json.Marshal(ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"n": 1.0, "mean": 7.0, "sd": nil, "min": 7.0, "q1": 7.0, "median": 7.0, "q3": 7.0, "max": 7.0,
+		"outliers": []any{}, "histogram": []any{map[string]any{"from": 7.0, "to": 7.0, "count": 1.0}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("NumberSummary JSON %s, want %v", b, want)
+	}
+	// Every field NumberSummary declares appears under its JSON name, so a
+	// field added later cannot be dropped by the custom encoding.
+	typ := reflect.TypeFor[analysis.NumberSummary]()
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, ok := got[name]; !ok {
+			t.Errorf("NumberSummary field %s is missing from its JSON %s", f.Name, b)
 		}
 	}
 }
