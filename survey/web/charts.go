@@ -39,12 +39,14 @@ func barChart(title string, bars []chartBar) template.HTML {
 			label = string([]rune(label)[:35]) + "…"
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="end" fill="#1b1f24">%s</text>`, labelW-8, y+14, html.EscapeString(label))
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#0b5cad"><title>%s: %.1f%% (95%% CI %.1f–%.1f%%), n = %d</title></rect>`,
-			labelW, y+3, bar.Share*plotW, html.EscapeString(bar.Label), bar.Share*100, bar.CI.Low*100, bar.CI.High*100, bar.Count)
-		lo, hi := labelW+bar.CI.Low*plotW, labelW+bar.CI.High*plotW
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+10, hi, y+10)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+5, lo, y+15)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, hi, y+5, hi, y+15)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#0b5cad"><title>%s: %.1f%% (95%% CI %s), n = %d</title></rect>`,
+			labelW, y+3, bar.Share*plotW, html.EscapeString(bar.Label), bar.Share*100, formatCI(bar.CI), bar.Count)
+		if !bar.CI.Undefined() { // no answers: no interval, so no whisker (its bounds are NaN)
+			lo, hi := labelW+bar.CI.Low*plotW, labelW+bar.CI.High*plotW
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+10, hi, y+10)
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+5, lo, y+15)
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, hi, y+5, hi, y+15)
+		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#1b1f24">%.0f%%</text>`, labelW+plotW+6, y+14, bar.Share*100)
 	}
 	b.WriteString(`</svg>`)
