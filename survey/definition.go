@@ -92,6 +92,12 @@ type Question struct {
 	// reports, by group code: {inferred: {en: Inferred evidence, fr: …}}.
 	// When given, every group used by an option needs a label here.
 	OptionGroups map[string]Text `json:"option_groups,omitempty"`
+	// Recode maps option values that earlier versions offered, and this one
+	// no longer does, to the option that now stands for them (old: new).
+	// Answers stored under the old value are read as the new one
+	// (RecodeAnswers); without it, a version that drops an option still
+	// used by stored answers is refused (see docs/survey-definitions.md).
+	Recode map[Code]Code `json:"recode,omitempty"`
 
 	Min         *float64 `json:"min,omitempty"`
 	Max         *float64 `json:"max,omitempty"`

@@ -3,6 +3,7 @@ package survey
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -173,7 +174,7 @@ const (
 // misplaced rule is never silently ignored.
 func (v *validator) applicable(path string, q *Question, used []string) {
 	set := map[string]bool{
-		fieldOptions:      len(q.Options) > 0,
+		fieldOptions:      len(q.Options) > 0 || len(q.Recode) > 0, // recode maps former options
 		fieldRows:         len(q.Rows) > 0,
 		fieldScale:        q.Scale != nil,
 		fieldMinMax:       q.Min != nil || q.Max != nil,
@@ -246,6 +247,17 @@ func (v *validator) options(path string, q *Question, allowOther bool) {
 			v.fail(path+".option_groups."+g, "no option is in group %q", g)
 		}
 		v.text(path+".option_groups."+g, q.OptionGroups[g], true)
+	}
+	for _, from := range sortedKeys(q.Recode) {
+		to, p := q.Recode[from], path+".recode."+string(from)
+		switch {
+		case !codePattern.MatchString(string(from)):
+			v.fail(p, "recode maps former option values, which are 1–64 letters, digits, _ or -, got %q", from)
+		case seen[from]:
+			v.fail(p, "%q is still an option of this question; recode maps only values it no longer offers", from)
+		case !seen[to]:
+			v.fail(p, "recode maps %q to %q, which is not an option of this question", from, to)
+		}
 	}
 }
 
@@ -338,11 +350,11 @@ func typeNames() []string {
 	return names
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	return keys
 }
