@@ -81,6 +81,9 @@ type Config struct {
 	Logger  *slog.Logger
 	// Now is the clock (time.Now by default); tests move it.
 	Now func() time.Time
+	// SurveyCacheTTL is how long a respondent's survey definition is reused
+	// before it is read again (default 2s; negative: always read).
+	SurveyCacheTTL time.Duration
 }
 
 // Service runs the use cases over the configured stores.
@@ -93,6 +96,7 @@ type Service struct {
 	responses *WatchedResponses
 	results   resultCache
 	counts    countsCache
+	surveys   *surveyCache
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are
@@ -107,6 +111,10 @@ func New(cfg Config) *Service {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if cfg.SurveyCacheTTL == 0 {
+		cfg.SurveyCacheTTL = 2 * time.Second
+	}
+	s.surveys = newSurveyCache(cfg.Surveys, cfg.SurveyCacheTTL)
 	return s
 }
 

@@ -213,22 +213,16 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if *slug == "" || *n < 1 || *n > 1_000_000 {
 		return usageError{"demo: --survey is required and --responses must be from 1 to 1,000,000"}
 	}
-	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-		sv, err := st.FindSurvey(ctx, *slug)
+	return withCampaign(ctx, cfg, stderr, func(ctx context.Context, svc *campaign.Service) error {
+		sum, err := svc.Survey(ctx, *slug)
 		if err != nil {
 			return errors.New(survey.ErrorMessage(err))
 		}
-		created := 0
-		for i, r := range demo.Responses(sv, *n, *seed, time.Now()) {
-			_, isNew, err := st.CreateResponse(ctx, r)
-			if err != nil {
-				return fmt.Errorf("after %d responses: %w", i, err)
-			}
-			if isNew {
-				created++
-			}
+		created, err := svc.ImportResponses(ctx, sum.Survey.Slug, demo.Responses(sum.Survey, *n, *seed, time.Now()))
+		if err != nil {
+			return fmt.Errorf("after %d new responses: %w", created, err)
 		}
-		fmt.Fprintf(stdout, "Created %d demo responses to %s (%d already there from the same seed).\n", created, sv.Slug, *n-created)
+		fmt.Fprintf(stdout, "Created %d demo responses to %s (%d already there from the same seed).\n", created, sum.Survey.Slug, *n-created)
 		return nil
 	})
 }

@@ -8,11 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store"
 )
@@ -37,6 +37,16 @@ func withStore(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*stor
 		}
 	}()
 	return fn(st)
+}
+
+// withCampaign runs fn with the use cases over the store, acting as the
+// system (survey.SystemActor): a command does what the API would, through
+// the same campaign methods, and its changes are audited as "system".
+func withCampaign(ctx context.Context, cfg *Config, stderr io.Writer, fn func(context.Context, *campaign.Service) error) error {
+	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+		logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return fn(survey.WithActor(ctx, survey.SystemActor), newCampaign(st, logger, nil, nil))
+	})
 }
 
 func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -121,14 +131,11 @@ func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		if err != nil {
 			return err
 		}
-		format := ""
-		switch strings.ToLower(filepath.Ext(fs.Arg(0))) {
-		case ".json":
-			format = "json"
-		case ".yaml", ".yml":
-			format = "yaml"
+		format := campaign.FormatOfFile(fs.Arg(0))
+		if format == "" {
+			format = "yaml" // what a file without a known extension most likely is
 		}
-		s, err := survey.ParseDefinition(data, format)
+		s, notes, err := campaign.ParseDefinition(campaign.Definition{Data: data, Format: format})
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %s\n", fs.Arg(0), survey.ErrorMessage(err))
 			for _, f := range survey.ErrorFields(err) {
@@ -138,25 +145,25 @@ func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		}
 		fmt.Fprintf(stdout, "%s: valid survey %q, version %d, %d questions in %d sections, languages %s\n",
 			fs.Arg(0), s.Slug, s.Version, len(s.Questions()), len(s.Sections), strings.Join(s.Languages, ", "))
+		for _, n := range notes {
+			fmt.Fprintf(stdout, "  not imported: %s\n", n)
+		}
 		return nil
 	case "list":
 		cfg := dataFlags(fs, getenv)
 		if err := fs.Parse(args[1:]); err != nil {
 			return helpOrUsage(err)
 		}
-		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-			surveys, err := st.ListSurveys(ctx)
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, svc *campaign.Service) error {
+			surveys, err := svc.ListSurveys(ctx)
 			if err != nil {
 				return err
 			}
 			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "SLUG\tVERSION\tSTATUS\tRESPONSES\tTITLE")
-			for _, s := range surveys {
-				n, err := st.CountResponses(ctx, s.Slug)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\n", s.Slug, s.Version, s.Status, n, s.Title.In(s.DefaultLanguage, "en"))
+			for _, sum := range surveys {
+				s := sum.Survey
+				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\n", s.Slug, s.Version, s.Status, sum.Responses, s.Title.In(s.DefaultLanguage, "en"))
 			}
 			return w.Flush()
 		})

@@ -93,11 +93,12 @@ func pageLinks(c *gin.Context, page, perPage, total int) (prev, next string) {
 }
 
 func (s *Server) listResponsesPage(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	sum, err := s.campaign.Survey(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
+	sv := sum.Survey
 	title := sv.Title.In("en", sv.DefaultLanguage)
 	p := responsesPage{page: s.adminPage(c, "Responses: "+title), Survey: sv, Title: title, PerPage: 50, Query: filterQuery(c)}
 	p.Regions = regionOptions("en")
@@ -113,7 +114,7 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 		p.Page = 1
 	}
 	f.Offset, f.Limit = (p.Page-1)*p.PerPage, p.PerPage
-	p.Responses, p.Total, err = s.cfg.Responses.ListResponses(c.Request.Context(), f)
+	p.Responses, p.Total, err = s.campaign.ListResponses(c.Request.Context(), sv.Slug, f)
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -137,16 +138,7 @@ type responsePage struct {
 
 // showResponse shows one response with the labels of the version it answered.
 func (s *Server) showResponse(c *gin.Context) {
-	ctx := c.Request.Context()
-	r, err := s.cfg.Responses.FindResponse(ctx, c.Param("id"))
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	sv, err := s.cfg.Surveys.FindSurveyVersion(ctx, r.SurveySlug, r.SurveyVersion)
-	if survey.ErrorCode(err) == survey.ENOTFOUND {
-		sv, err = s.cfg.Surveys.FindSurvey(ctx, r.SurveySlug)
-	}
+	r, sv, err := s.campaign.Response(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -167,7 +159,7 @@ type confirmPage struct {
 }
 
 func (s *Server) confirmDeleteResponse(c *gin.Context) {
-	r, err := s.cfg.Responses.FindResponse(c.Request.Context(), c.Param("id"))
+	r, _, err := s.campaign.Response(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -179,17 +171,11 @@ func (s *Server) confirmDeleteResponse(c *gin.Context) {
 }
 
 func (s *Server) deleteResponse(c *gin.Context) {
-	ctx := c.Request.Context()
-	r, err := s.cfg.Responses.FindResponse(ctx, c.Param("id"))
+	r, err := s.campaign.DeleteResponse(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	if err := s.cfg.Responses.DeleteResponse(ctx, r.ID); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.audit(c, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+r.SurveySlug+"/responses?done="+url.QueryEscape("The response was deleted."))
 }
 

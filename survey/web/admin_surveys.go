@@ -5,62 +5,39 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/xlsform"
 )
 
-// parseDefinitionUpload reads a definition in any format Canvass imports:
-// YAML, JSON or an XLSForm workbook, chosen by format ("yaml", "json",
-// "xlsform"). XLSForm imports come with notes about what did not map.
-func parseDefinitionUpload(data []byte, format string) (*survey.Survey, []xlsform.Note, error) {
-	if format == "xlsform" {
-		return xlsform.Parse(data)
-	}
-	s, err := survey.ParseDefinition(data, format)
-	return s, nil, err
-}
-
-// formatOfFile picks the format from a file name's extension.
-func formatOfFile(name string) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml":
-		return "yaml"
-	case ".json":
-		return "json"
-	case ".xlsx":
-		return "xlsform"
-	}
-	return ""
-}
-
-// readUpload reads the "definition" file of a multipart form.
-func readUpload(c *gin.Context) ([]byte, string, error) {
+// readUpload reads the "definition" file of a multipart form, its format
+// from the file name.
+func readUpload(c *gin.Context) (campaign.Definition, error) {
 	fh, err := c.FormFile("definition")
 	if err != nil {
 		var maxErr *http.MaxBytesError
 		if errors.As(err, &maxErr) {
-			return nil, "", survey.Errorf(survey.ETOOLARGE, "The file is larger than %d bytes.", maxErr.Limit)
+			return campaign.Definition{}, survey.Errorf(survey.ETOOLARGE, "The file is larger than %d bytes.", maxErr.Limit)
 		}
-		return nil, "", survey.Errorf(survey.EINVALID, "Choose a definition file to upload.")
+		return campaign.Definition{}, survey.Errorf(survey.EINVALID, "Choose a definition file to upload.")
 	}
-	format := formatOfFile(fh.Filename)
+	format := campaign.FormatOfFile(fh.Filename)
 	if format == "" {
-		return nil, "", survey.Errorf(survey.EINVALID, "%q is not a .yaml, .yml, .json or .xlsx file.", fh.Filename)
+		return campaign.Definition{}, survey.Errorf(survey.EINVALID, "%q is not a .yaml, .yml, .json or .xlsx file.", fh.Filename)
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, "", err
+		return campaign.Definition{}, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)
-	return data, format, err
+	return campaign.Definition{Data: data, Format: format}, err
 }
 
 type surveyRow struct {
@@ -76,19 +53,15 @@ type dashboardPage struct {
 }
 
 func (s *Server) dashboard(c *gin.Context) {
-	all, err := s.cfg.Surveys.ListSurveys(c.Request.Context())
+	all, err := s.campaign.ListSurveys(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	rows := make([]surveyRow, 0, len(all))
-	for _, sv := range all {
-		n, err := s.cfg.Responses.CountResponses(c.Request.Context(), sv.Slug)
-		if err != nil {
-			s.renderError(c, err)
-			return
-		}
-		rows = append(rows, surveyRow{Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage), Accepting: sv.AcceptingAt(s.now()), Responses: n})
+	for _, sum := range all {
+		sv := sum.Survey
+		rows = append(rows, surveyRow{Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage), Accepting: sum.Accepting, Responses: sum.Responses})
 	}
 	s.renderPage(c, http.StatusOK, "admin_dashboard.html", dashboardPage{page: s.adminPage(c, "Surveys"), Surveys: rows})
 }
@@ -105,7 +78,8 @@ func (s *Server) newSurveyPage(c *gin.Context) {
 	s.renderPage(c, http.StatusOK, "admin_survey_new.html", uploadPage{page: s.adminPage(c, "New survey")})
 }
 
-// uploadSurvey creates a survey (as a draft) from an uploaded file.
+// uploadSurvey creates a survey (a draft unless the file sets its status)
+// from an uploaded file.
 func (s *Server) uploadSurvey(c *gin.Context) {
 	s.handleUpload(c, nil)
 }
@@ -113,12 +87,12 @@ func (s *Server) uploadSurvey(c *gin.Context) {
 // uploadNewVersion replaces a survey's definition; earlier responses keep
 // the version they answered.
 func (s *Server) uploadNewVersion(c *gin.Context) {
-	current, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	current, err := s.campaign.Survey(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	s.handleUpload(c, current)
+	s.handleUpload(c, current.Survey)
 }
 
 func (s *Server) handleUpload(c *gin.Context, current *survey.Survey) {
@@ -135,38 +109,25 @@ func (s *Server) handleUpload(c *gin.Context, current *survey.Survey) {
 		page.Message, page.Problems = survey.ErrorMessage(err), survey.ErrorFields(err)
 		s.renderPage(c, statusOf(survey.ErrorCode(err)), "admin_survey_new.html", page)
 	}
-	data, format, err := readUpload(c)
-	if err != nil {
-		fail(err)
-		return
-	}
-	sv, notes, err := parseDefinitionUpload(data, format)
-	page.Notes = notes
+	d, err := readUpload(c)
 	if err != nil {
 		fail(err)
 		return
 	}
 	ctx := c.Request.Context()
+	var sv *survey.Survey
+	var notes []xlsform.Note
 	if current != nil {
-		if sv.Slug != current.Slug {
-			fail(survey.Errorf(survey.EINVALID, "The file defines survey %q, not %q.", sv.Slug, current.Slug))
-			return
-		}
-		err = s.cfg.Surveys.UpdateSurvey(ctx, sv)
+		sv, notes, err = s.campaign.UpdateSurvey(ctx, current.Slug, d)
 	} else {
-		sv.Status = survey.StatusDraft
-		err = s.cfg.Surveys.CreateSurvey(ctx, sv)
+		sv, notes, err = s.campaign.CreateSurvey(ctx, d)
 	}
+	page.Notes = notes
 	if err != nil {
 		fail(err)
 		return
 	}
 	s.surveys.forget(sv.Slug)
-	action := "survey.create"
-	if current != nil {
-		action = "survey.update"
-	}
-	s.audit(c, action, "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
 	if len(notes) > 0 {
 		page.Survey, page.Message = sv, "Imported. Some parts of the XLSForm could not be mapped; review them below."
 		s.renderPage(c, http.StatusCreated, "admin_survey_new.html", page)
@@ -185,35 +146,26 @@ type surveyPage struct {
 }
 
 func (s *Server) showSurvey(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	sum, err := s.campaign.Survey(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	n, err := s.cfg.Responses.CountResponses(c.Request.Context(), sv.Slug)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
+	sv := sum.Survey
 	title := sv.Title.In("en", sv.DefaultLanguage)
 	s.renderPage(c, http.StatusOK, "admin_survey.html", surveyPage{page: s.adminPage(c, title), Survey: sv, Title: title,
-		Accepting: sv.AcceptingAt(s.now()), Responses: n, Questions: len(sv.Questions())})
+		Accepting: sum.Accepting, Responses: sum.Responses, Questions: len(sv.Questions())})
 }
 
 // changeStatus publishes, closes, reopens or returns a survey to draft.
 func (s *Server) changeStatus(c *gin.Context) {
 	slug := c.Param("slug")
 	status := survey.Status(c.PostForm("status"))
-	if status != survey.StatusOpen && status != survey.StatusClosed && status != survey.StatusDraft {
-		s.renderError(c, survey.Errorf(survey.EINVALID, "Unknown status %q.", status))
-		return
-	}
-	if err := s.cfg.Surveys.SetSurveyStatus(c.Request.Context(), slug, status); err != nil {
+	if err := s.campaign.SetStatus(c.Request.Context(), slug, status); err != nil {
 		s.renderError(c, err)
 		return
 	}
 	s.surveys.forget(slug)
-	s.audit(c, "survey.status", "survey:"+slug, "set to "+string(status))
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?done="+url.QueryEscape("The survey is now "+string(status)+"."))
 }
 
@@ -237,16 +189,16 @@ func (s *Server) changeDates(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?problem="+url.QueryEscape(survey.ErrorMessage(firstErr(err1, err2))))
 		return
 	}
-	if opens != nil && closes != nil && !opens.Before(*closes) {
-		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?problem="+url.QueryEscape("The closing date must be after the opening date."))
+	switch err := s.campaign.SetDates(c.Request.Context(), slug, opens, closes); survey.ErrorCode(err) {
+	case "":
+	case survey.EINVALID:
+		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?problem="+url.QueryEscape(survey.ErrorMessage(err)))
 		return
-	}
-	if err := s.cfg.Surveys.SetSurveyDates(c.Request.Context(), slug, opens, closes); err != nil {
+	default:
 		s.renderError(c, err)
 		return
 	}
 	s.surveys.forget(slug)
-	s.audit(c, "survey.dates", "survey:"+slug, "opens "+formatDate(opens)+", closes "+formatDate(closes))
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?done="+url.QueryEscape("Dates saved."))
 }
 
@@ -261,28 +213,24 @@ func firstErr(errs ...error) error {
 
 // downloadDefinition serves the current definition as YAML.
 func (s *Server) downloadDefinition(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	out, name, err := s.campaign.DefinitionYAML(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	out, err := survey.DefinitionYAML(sv)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="`+sv.Slug+`-v`+itoa(sv.Version)+`.yaml"`)
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, "application/yaml; charset=utf-8", out)
 }
 
 // previewSurvey shows the form as a respondent would see it, whatever the
 // survey's status; nothing can be submitted.
 func (s *Server) previewSurvey(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	sum, err := s.campaign.Survey(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
+	sv := sum.Survey
 	lang := negotiateLanguage(c, sv)
 	sections, _ := buildForm(sv, lang, url.Values{}, nil)
 	s.renderPage(c, http.StatusOK, "form.html", formPage{

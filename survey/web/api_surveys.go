@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/xlsform"
 )
@@ -26,89 +27,85 @@ type surveySummary struct {
 	Responses int         `json:"responses"`
 }
 
-func (s *Server) summarize(c *gin.Context, sv *survey.Survey) (surveySummary, error) {
-	n, err := s.cfg.Responses.CountResponses(c.Request.Context(), sv.Slug)
-	return surveySummary{Slug: sv.Slug, Version: sv.Version, Status: string(sv.Status), Accepting: sv.AcceptingAt(s.now()),
-		Title: sv.Title, Languages: sv.Languages, OpensAt: sv.OpensAt, ClosesAt: sv.ClosesAt, Responses: n}, err
+func toSurveySummary(sum campaign.SurveySummary) surveySummary {
+	sv := sum.Survey
+	return surveySummary{Slug: sv.Slug, Version: sv.Version, Status: string(sv.Status), Accepting: sum.Accepting,
+		Title: sv.Title, Languages: sv.Languages, OpensAt: sv.OpensAt, ClosesAt: sv.ClosesAt, Responses: sum.Responses}
 }
 
 func (s *Server) apiListSurveys(c *gin.Context) {
-	all, err := s.cfg.Surveys.ListSurveys(c.Request.Context())
+	all, err := s.campaign.ListSurveys(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	out := make([]surveySummary, 0, len(all))
-	for _, sv := range all {
-		sum, err := s.summarize(c, sv)
-		if err != nil {
-			s.renderError(c, err)
-			return
-		}
-		out = append(out, sum)
+	for _, sum := range all {
+		out = append(out, toSurveySummary(sum))
 	}
 	c.JSON(http.StatusOK, gin.H{"surveys": out})
 }
 
 // apiGetSurvey returns a survey's summary and its full definition.
 func (s *Server) apiGetSurvey(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	sum, err := s.campaign.Survey(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	sum, err := s.summarize(c, sv)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"survey": sum, "definition": sv})
+	c.JSON(http.StatusOK, gin.H{"survey": toSurveySummary(sum), "definition": sum.Survey})
 }
 
 // apiCreateSurvey stores a new survey from a YAML or JSON definition. It
 // starts as a draft unless the definition sets another status.
 func (s *Server) apiCreateSurvey(c *gin.Context) {
-	sv, format, _, err := s.readDefinitionBody(c, false)
+	s.apiCreate(c, false)
+}
+
+// apiImportSurvey creates a survey from YAML, JSON or an XLSForm, and lists
+// what the XLSForm import could not map.
+func (s *Server) apiImportSurvey(c *gin.Context) {
+	s.apiCreate(c, true)
+}
+
+func (s *Server) apiCreate(c *gin.Context, importing bool) {
+	d, err := readDefinitionBody(c, importing)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	if sum, ok := s.createSurvey(c, sv, format); ok {
-		c.JSON(http.StatusCreated, gin.H{"survey": sum})
-	}
-}
-
-// createSurvey stores a new survey (a draft unless it says otherwise) and
-// records it, or answers with the error and returns false.
-func (s *Server) createSurvey(c *gin.Context, sv *survey.Survey, format string) (surveySummary, bool) {
-	if sv.Status == "" {
-		sv.Status = survey.StatusDraft
-	}
-	if err := s.cfg.Surveys.CreateSurvey(c.Request.Context(), sv); err != nil {
-		s.renderError(c, err)
-		return surveySummary{}, false
-	}
-	s.surveys.forget(sv.Slug)
-	s.audit(c, "survey.create", "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
-	sum, err := s.summarize(c, sv)
+	ctx := c.Request.Context()
+	sv, notes, err := s.campaign.CreateSurvey(ctx, d)
 	if err != nil {
 		s.renderError(c, err)
-		return surveySummary{}, false
+		return
+	}
+	s.surveys.forget(sv.Slug)
+	sum, err := s.campaign.Survey(ctx, sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
+		return
 	}
 	c.Header("Location", "/api/v1/surveys/"+sv.Slug)
-	return sum, true
+	body := gin.H{"survey": toSurveySummary(sum)}
+	if importing {
+		if notes == nil {
+			notes = []xlsform.Note{}
+		}
+		body["not_imported"] = notes
+	}
+	c.JSON(http.StatusCreated, body)
 }
 
 // apiSetStatus publishes or closes a survey.
 func (s *Server) apiSetStatus(status survey.Status) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		slug := c.Param("slug")
-		if err := s.cfg.Surveys.SetSurveyStatus(c.Request.Context(), slug, status); err != nil {
+		if err := s.campaign.SetStatus(c.Request.Context(), slug, status); err != nil {
 			s.renderError(c, err)
 			return
 		}
 		s.surveys.forget(slug)
-		s.audit(c, "survey.status", "survey:"+slug, "set to "+string(status))
 		s.apiGetSurvey(c)
 	}
 }
@@ -122,66 +119,43 @@ var definitionTypes = map[string]string{
 
 // readDefinitionBody reads a definition from the request: the raw body with
 // its Content-Type, or (for import) a multipart form's "definition" file.
-func (s *Server) readDefinitionBody(c *gin.Context, allowXLSForm bool) (*survey.Survey, string, []xlsform.Note, error) {
+func readDefinitionBody(c *gin.Context, allowXLSForm bool) (campaign.Definition, error) {
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	var data []byte
-	var format string
+	var d campaign.Definition
 	var err error
 	if mt == "multipart/form-data" {
-		data, format, err = readUpload(c)
+		d, err = readUpload(c)
 	} else {
-		format = definitionTypes[mt]
-		if format == "" {
-			return nil, "", nil, &survey.Error{Code: EUNSUPPORTED, Message: "Send the definition as application/json, application/yaml, an XLSForm (.xlsx) or a multipart form with a definition file."}
+		d.Format = definitionTypes[mt]
+		if d.Format == "" {
+			return d, &survey.Error{Code: EUNSUPPORTED, Message: "Send the definition as application/json, application/yaml, an XLSForm (.xlsx) or a multipart form with a definition file."}
 		}
-		data, err = io.ReadAll(c.Request.Body)
+		d.Data, err = io.ReadAll(c.Request.Body)
 		var maxErr *http.MaxBytesError
 		if errors.As(err, &maxErr) {
 			err = survey.Errorf(survey.ETOOLARGE, "The definition is larger than %d bytes.", maxErr.Limit)
 		}
 	}
 	if err != nil {
-		return nil, "", nil, err
+		return d, err
 	}
-	if format == "xlsform" && !allowXLSForm {
-		return nil, "", nil, &survey.Error{Code: EUNSUPPORTED, Message: "Import XLSForm workbooks with POST /api/v1/surveys/import."}
+	if d.Format == "xlsform" && !allowXLSForm {
+		return d, &survey.Error{Code: EUNSUPPORTED, Message: "Import XLSForm workbooks with POST /api/v1/surveys/import."}
 	}
-	sv, notes, err := parseDefinitionUpload(data, format)
-	return sv, format, notes, err
-}
-
-// apiImportSurvey creates a survey from YAML, JSON or an XLSForm, and lists
-// what the XLSForm import could not map.
-func (s *Server) apiImportSurvey(c *gin.Context) {
-	sv, format, notes, err := s.readDefinitionBody(c, true)
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	if notes == nil {
-		notes = []xlsform.Note{}
-	}
-	if sum, ok := s.createSurvey(c, sv, format); ok {
-		c.JSON(http.StatusCreated, gin.H{"survey": sum, "not_imported": notes})
-	}
+	return d, nil
 }
 
 // apiUpdateSurvey replaces a survey's definition with a new version.
 func (s *Server) apiUpdateSurvey(c *gin.Context) {
-	sv, format, _, err := s.readDefinitionBody(c, false)
+	d, err := readDefinitionBody(c, false)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	if sv.Slug != c.Param("slug") {
-		s.renderError(c, &survey.Error{Code: survey.EINVALID, Message: "The definition's slug must match the URL.", Fields: []survey.FieldError{{Path: "slug", Message: "expected " + c.Param("slug")}}})
-		return
-	}
-	if err := s.cfg.Surveys.UpdateSurvey(c.Request.Context(), sv); err != nil {
+	if _, _, err := s.campaign.UpdateSurvey(c.Request.Context(), c.Param("slug"), d); err != nil {
 		s.renderError(c, err)
 		return
 	}
-	s.surveys.forget(sv.Slug)
-	s.audit(c, "survey.update", "survey:"+sv.Slug, "version "+itoa(sv.Version)+" from "+format)
+	s.surveys.forget(c.Param("slug"))
 	s.apiGetSurvey(c)
 }

@@ -78,28 +78,6 @@ func (m *Metrics) Submission(slug string, outcome campaign.Outcome, invited bool
 	m.submissions.WithLabelValues(slug, string(outcome), strconv.FormatBool(invited)).Inc()
 }
 
-// submission records a submission's outcome by its error code.
-// Deprecated: transitional, until every submission goes through campaign.
-func (m *Metrics) submission(slug string, created bool, err error) {
-	outcome := campaign.OutcomeCreated
-	switch code := survey.ErrorCode(err); {
-	case code == "" && !created:
-		outcome = campaign.OutcomeDuplicate
-	case code == "":
-	case code == survey.ECONFLICT:
-		outcome = campaign.OutcomeConflict
-	case code == survey.EINVALID:
-		outcome = campaign.OutcomeInvalid
-	case code == survey.ECLOSED:
-		outcome = campaign.OutcomeClosed
-	case code == survey.EUNAVAILABLE:
-		outcome = campaign.OutcomeUnavailable
-	default:
-		outcome = campaign.OutcomeError
-	}
-	m.Submission(slug, outcome, false)
-}
-
 // serveMetrics is the Prometheus endpoint. It answers the machine itself
 // (loopback, as a scraping agent on the host or a sidecar would) or a
 // bearer token; anyone else gets 401.

@@ -3,75 +3,67 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
-
-// submissionIDPattern is what a client-generated submission id may look like
-// (a UUID, or any similar opaque id).
-var submissionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 
 // index lists the open surveys.
 func (s *Server) index(c *gin.Context) {
 	lang := negotiateLanguage(c, nil)
-	all, err := s.cfg.Surveys.ListSurveys(c.Request.Context())
+	open, err := s.campaign.OpenSurveys(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	type item struct{ Title, Description, URL string }
-	var open []item
-	for _, sv := range all {
-		if sv.AcceptingAt(s.now()) {
-			l := lang
-			if !sv.HasLanguage(l) {
-				l = sv.DefaultLanguage
-			}
-			open = append(open, item{Title: sv.Title.In(l, sv.DefaultLanguage), Description: sv.Description.In(l, sv.DefaultLanguage), URL: "/s/" + sv.Slug + "?lang=" + l})
+	var items []item
+	for _, sv := range open {
+		l := lang
+		if !sv.HasLanguage(l) {
+			l = sv.DefaultLanguage
 		}
+		items = append(items, item{Title: sv.Title.In(l, sv.DefaultLanguage), Description: sv.Description.In(l, sv.DefaultLanguage), URL: "/s/" + sv.Slug + "?lang=" + l})
 	}
 	s.renderPage(c, http.StatusOK, "index.html", struct {
 		page
 		Surveys []item
-	}{s.basePage(c, lang, ui(lang, "surveys_title")), open})
+	}{s.basePage(c, lang, ui(lang, "surveys_title")), items})
 }
 
-// openSurvey finds a survey that accepts responses now, or answers with the
-// not-found or closed page itself and returns nil.
-func (s *Server) openSurvey(c *gin.Context) *survey.Survey {
-	sv, err := s.surveys.find(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		s.renderError(c, err)
-		return nil
-	}
-	if !sv.AcceptingAt(s.now()) {
-		if c.Request.Method == http.MethodPost {
-			s.metrics.submission(sv.Slug, false, survey.Errorf(survey.ECLOSED, "closed"))
-		}
-		lang := negotiateLanguage(c, sv)
-		if wantsJSON(c) {
-			s.renderError(c, survey.Errorf(survey.ECLOSED, "The survey %q is not accepting responses.", sv.Slug))
-			return nil
-		}
-		s.renderPage(c, http.StatusConflict, "message.html", messagePage{
-			page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...),
-			Heading: ui(lang, "closed_title"), Message: ui(lang, "closed_text"),
-			Link: "/?lang=" + lang, LinkText: ui(lang, "home"),
-		})
-		c.Abort()
-		return nil
-	}
-	return sv
+// renderClosed is the page of a survey that does not take responses now.
+func (s *Server) renderClosed(c *gin.Context, sv *survey.Survey) {
+	lang := negotiateLanguage(c, sv)
+	s.renderPage(c, http.StatusConflict, "message.html", messagePage{
+		page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...),
+		Heading: ui(lang, "closed_title"), Message: ui(lang, "closed_text"),
+		Link: "/?lang=" + lang, LinkText: ui(lang, "home"),
+	})
 }
 
-// showForm renders an empty form with a fresh submission id.
+// renderInvalidLink is the one page every unknown or revoked personal link
+// gets, so links cannot be probed.
+func (s *Server) renderInvalidLink(c *gin.Context, sv *survey.Survey) {
+	lang := negotiateLanguage(c, sv)
+	s.renderPage(c, http.StatusNotFound, "message.html", messagePage{
+		page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage)),
+		Heading: ui(lang, "invitation_invalid_title"), Message: ui(lang, "invitation_invalid"),
+	})
+}
+
+// showForm renders an empty form with a fresh submission id, or, behind a
+// personal link, the library's draft or response (campaign.Resume).
 func (s *Server) showForm(c *gin.Context) {
-	sv := s.openSurvey(c)
-	if sv == nil {
+	sv, err := s.campaign.OpenSurvey(c.Request.Context(), c.Param("slug"))
+	switch {
+	case survey.ErrorCode(err) == survey.ECLOSED:
+		s.renderClosed(c, sv)
+		return
+	case err != nil:
+		s.renderError(c, err)
 		return
 	}
 	if token := c.Query("t"); token != "" {
@@ -79,10 +71,48 @@ func (s *Server) showForm(c *gin.Context) {
 		return
 	}
 	lang := negotiateLanguage(c, sv)
-	s.renderForm(c, http.StatusOK, sv, lang, url.Values{}, uuid.NewString(), nil, "")
+	s.renderForm(c, http.StatusOK, sv, lang, url.Values{}, uuid.NewString(), "", nil, "")
 }
 
-func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang string, values url.Values, submissionID string, fields []survey.FieldError, notice string) {
+// showInvitedForm renders the form behind a personal link.
+func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string) {
+	res, err := s.campaign.Resume(c.Request.Context(), sv.Slug, token)
+	switch survey.ErrorCode(err) {
+	case "":
+	case survey.ENOTFOUND:
+		s.renderInvalidLink(c, sv)
+		return
+	case survey.ECLOSED:
+		s.renderClosed(c, sv)
+		return
+	default:
+		s.renderError(c, err)
+		return
+	}
+	inv := res.Invitation
+	lang := negotiateLanguage(c, sv)
+	if lang == sv.DefaultLanguage && c.Query("lang") == "" && sv.HasLanguage(inv.Language) {
+		lang = inv.Language
+	}
+	notice := ""
+	switch {
+	case res.Locked:
+		s.renderPage(c, http.StatusOK, "message.html", messagePage{
+			page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...),
+			Heading: ui(lang, "thanks_title"), Message: ui(lang, "already_submitted"),
+		})
+		return
+	case res.Response != nil && res.Response.Status == survey.ResponseSubmitted:
+		notice = ui(lang, "edit_after_submit")
+	case res.Response != nil:
+		notice = ui(lang, "resumed")
+	}
+	s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Answers), inv.SubmissionID(), token, nil, notice)
+}
+
+// renderForm renders the respondent form; token is the personal link's,
+// "" for the open form.
+func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang string, values url.Values, submissionID, token string, fields []survey.FieldError, notice string) {
 	sections, errs := buildForm(sv, lang, values, fields)
 	title := sv.Title.In(lang, sv.DefaultLanguage)
 	s.renderPage(c, status, "form.html", formPage{
@@ -92,18 +122,23 @@ func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang 
 		Action:       "/s/" + sv.Slug + "?lang=" + lang,
 		CSRFToken:    s.csrfToken(c),
 		SubmissionID: submissionID,
+		Token:        token,
 		Notice:       notice,
 		Errors:       errs,
 		Sections:     sections,
 	})
 }
 
-// submitForm checks and stores a posted form. Whatever goes wrong, the form
-// comes back with every answer as typed, and the same submission id, so a
-// second try can never store the response twice.
+// submitForm parses a posted form and hands it to campaign.Submit: an open
+// submission, or, with a personal link's token, the library's draft
+// (action=save) or submission. Whatever goes wrong, the form comes back with
+// every answer as typed and the same submission id, so a second try can
+// never store the response twice.
 func (s *Server) submitForm(c *gin.Context) {
-	sv := s.openSurvey(c)
-	if sv == nil {
+	ctx := c.Request.Context()
+	sv, err := s.campaign.OpenSurvey(ctx, c.Param("slug"))
+	if err != nil && survey.ErrorCode(err) != survey.ECLOSED {
+		s.renderError(c, err)
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
@@ -112,37 +147,56 @@ func (s *Server) submitForm(c *gin.Context) {
 	}
 	lang := negotiateLanguage(c, sv)
 	values := c.Request.PostForm
+	token := values.Get("t")
 	submissionID := values.Get("submission_id")
-	if !submissionIDPattern.MatchString(submissionID) {
+	if !campaign.ValidSubmissionID(submissionID) {
 		submissionID = uuid.NewString()
 	}
-	if !s.csrfValid(c) {
-		s.renderForm(c, http.StatusForbidden, sv, lang, values, submissionID, nil, ui(lang, "csrf_text"))
+	// A closed survey stores nothing, so its refusal (and its count) comes
+	// from Submit whatever the CSRF token says.
+	if err == nil && !s.csrfValid(c) {
+		s.renderForm(c, http.StatusForbidden, sv, lang, values, submissionID, token, nil, ui(lang, "csrf_text"))
 		return
 	}
-	if token := values.Get("t"); token != "" {
-		s.submitInvited(c, sv, lang, token)
-		return
+	save := token != "" && values.Get("action") == "save"
+	res, err := s.campaign.Submit(ctx, campaign.Submission{
+		Survey: sv.Slug, SubmissionID: submissionID, Language: lang, Answers: sv.FormAnswers(values),
+		InvitationToken: token, Draft: save, Source: "web",
+	})
+	if token != "" && err == nil {
+		submissionID = res.Invitation.SubmissionID()
 	}
-	answers, err := sv.CheckAnswers(sv.FormAnswers(values), lang)
-	if err != nil {
-		s.metrics.submission(sv.Slug, false, err)
-		s.renderForm(c, http.StatusUnprocessableEntity, sv, lang, values, submissionID, survey.ErrorFields(err), "")
-		return
-	}
-	_, _, err = s.store(c, sv, submissionID, lang, answers, "web")
 	switch survey.ErrorCode(err) {
 	case "":
+		if save {
+			s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Response.Answers), submissionID, token, nil, ui(lang, "saved"))
+			return
+		}
 		c.Redirect(http.StatusSeeOther, "/s/"+sv.Slug+"/thanks?lang="+lang)
+	case survey.ECLOSED:
+		s.renderClosed(c, sv)
+	case survey.EINVALID:
+		fields := survey.ErrorFields(err)
+		for _, f := range fields {
+			if f.Path == campaign.InvitationTokenField {
+				s.renderInvalidLink(c, sv)
+				return
+			}
+		}
+		s.renderForm(c, http.StatusUnprocessableEntity, sv, lang, values, submissionID, token, fields, "")
 	case survey.ECONFLICT:
+		message, heading := ui(lang, "conflict_text"), ui(lang, "error_title")
+		link, linkText := "/s/"+sv.Slug+"?lang="+lang, sv.Title.In(lang, sv.DefaultLanguage)
+		if token != "" {
+			message, heading, link, linkText = ui(lang, "already_submitted"), ui(lang, "thanks_title"), "", ""
+		}
 		s.renderPage(c, http.StatusConflict, "message.html", messagePage{
 			page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage)),
-			Heading: ui(lang, "error_title"), Message: ui(lang, "conflict_text"),
-			Link: "/s/" + sv.Slug + "?lang=" + lang, LinkText: sv.Title.In(lang, sv.DefaultLanguage),
+			Heading: heading, Message: message, Link: link, LinkText: linkText,
 		})
 	case survey.EUNAVAILABLE:
 		c.Header("Retry-After", retryAfterSeconds)
-		s.renderForm(c, http.StatusServiceUnavailable, sv, lang, values, submissionID, nil, ui(lang, "unavailable"))
+		s.renderForm(c, http.StatusServiceUnavailable, sv, lang, values, submissionID, token, nil, ui(lang, "unavailable"))
 	default:
 		s.renderError(c, err)
 	}

@@ -199,27 +199,11 @@ func (s *Server) embedResultsTable(c *gin.Context) {
 	s.renderError(c, survey.Errorf(survey.ENOTFOUND, "The results have no table %q.", c.Param("table")))
 }
 
-// setPublished publishes or withdraws a survey's results (admin page and API).
+// setPublished publishes or withdraws a survey's results (admin page and
+// API) through campaign.PublishResults.
 func (s *Server) setPublished(c *gin.Context, publish bool) error {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
-	if err != nil {
-		return err
-	}
-	if publish {
-		now := s.now()
-		err = s.cfg.Publications.SetResultsPublished(c.Request.Context(), sv.Slug, &now)
-	} else {
-		err = s.cfg.Publications.SetResultsPublished(c.Request.Context(), sv.Slug, nil)
-	}
-	if err != nil {
-		return err
-	}
-	action := "results.unpublish"
-	if publish {
-		action = "results.publish"
-	}
-	s.audit(c, action, "survey:"+sv.Slug, "")
-	return nil
+	_, err := s.campaign.PublishResults(c.Request.Context(), c.Param("slug"), publish)
+	return err
 }
 
 func (s *Server) publishResultsForm(publish bool) gin.HandlerFunc {

@@ -1,0 +1,132 @@
+package campaign
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// MaxPerPage bounds a page of responses.
+const MaxPerPage = 500
+
+// ListResponses returns a page of a survey's responses matching the filter
+// (f.SurveySlug is set to slug), oldest first, and how many match in all
+// (analysts and admins). A Limit over MaxPerPage is EINVALID.
+func (s *Service) ListResponses(ctx context.Context, slug string, f survey.ResponseFilter) ([]*survey.Response, int, error) {
+	if err := require(ctx, survey.RoleAnalyst); err != nil {
+		return nil, 0, err
+	}
+	if _, err := s.cfg.Surveys.FindSurvey(ctx, slug); err != nil {
+		return nil, 0, err
+	}
+	if f.Limit < 0 || f.Limit > MaxPerPage || f.Offset < 0 {
+		return nil, 0, survey.Errorf(survey.EINVALID, "A page holds 1 to %d responses.", MaxPerPage)
+	}
+	f.SurveySlug = slug
+	return s.cfg.Responses.ListResponses(ctx, f)
+}
+
+// Response returns one response and the definition of the version it
+// answered (the current one when that version is no longer kept), for
+// analysts and admins.
+func (s *Service) Response(ctx context.Context, id string) (*survey.Response, *survey.Survey, error) {
+	if err := require(ctx, survey.RoleAnalyst); err != nil {
+		return nil, nil, err
+	}
+	r, err := s.cfg.Responses.FindResponse(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	sv, err := s.cfg.Surveys.FindSurveyVersion(ctx, r.SurveySlug, r.SurveyVersion)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		sv, err = s.cfg.Surveys.FindSurvey(ctx, r.SurveySlug)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, sv, nil
+}
+
+// DeleteResponse removes a response for good (admins), and records who did
+// in the audit log. It returns the response deleted.
+func (s *Service) DeleteResponse(ctx context.Context, id string) (*survey.Response, error) {
+	if err := require(ctx, survey.RoleAdmin); err != nil {
+		return nil, err
+	}
+	r, err := s.cfg.Responses.FindResponse(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cfg.Responses.DeleteResponse(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, "response.delete", "response:"+r.ID, "survey "+r.SurveySlug+", submission "+r.SubmissionID)
+	return r, nil
+}
+
+// ImportResponses stores responses made elsewhere (the demo data, a
+// migration) with their own times and sources (admins). Each one's answers
+// are checked against the survey as a submission's are; each is stored once
+// by its submission id, so importing the same set again adds nothing. They
+// are not submissions and are not counted as such. It returns how many
+// were new; an error names the response (by position) that failed.
+func (s *Service) ImportResponses(ctx context.Context, slug string, rs []*survey.Response) (created int, err error) {
+	if err := require(ctx, survey.RoleAdmin); err != nil {
+		return 0, err
+	}
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return 0, err
+	}
+	defer func() {
+		if created > 0 {
+			s.audit(ctx, "responses.import", "survey:"+slug, strconv.Itoa(created)+" responses")
+		}
+	}()
+	for i, r := range rs {
+		if r.SurveySlug != slug || !ValidSubmissionID(r.SubmissionID) {
+			return created, survey.Errorf(survey.EINVALID, "Response %d is not to survey %q or has no valid submission id.", i+1, slug)
+		}
+		check := sv.CheckAnswers
+		if r.Status == survey.ResponseDraft {
+			check = sv.CheckDraft
+		}
+		raw, err := rawAnswers(r.Answers)
+		if err != nil {
+			return created, err
+		}
+		if _, err := check(raw, r.Language); err != nil {
+			return created, &survey.Error{Code: survey.EINVALID, Message: "Response " + strconv.Itoa(i+1) + ": " + survey.ErrorMessage(err), Fields: survey.ErrorFields(err), Err: err}
+		}
+		_, isNew, err := s.cfg.Responses.CreateResponse(ctx, r)
+		if err != nil {
+			return created, err
+		}
+		if isNew {
+			created++
+		}
+	}
+	return created, nil
+}
+
+// rawAnswers turns stored answers back into what a client sends (decoded
+// JSON), so they are checked exactly as a submission's are.
+func rawAnswers(a survey.Answers) (map[string]any, error) {
+	data, err := survey.MarshalAnswers(a)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
+		return nil, err
+	}
+	if raw == nil {
+		raw = map[string]any{}
+	}
+	return raw, nil
+}

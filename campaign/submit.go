@@ -1,0 +1,264 @@
+package campaign
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// submissionIDPattern is what a client-generated submission id may look like
+// (a UUID, or any similar opaque id).
+var submissionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
+
+// ValidSubmissionID reports whether id may be used as a submission id: 8–64
+// letters, digits, - or _. The respondent form replaces an id that is not
+// (so a tampered form still cannot store twice); the API refuses it.
+func ValidSubmissionID(id string) bool { return submissionIDPattern.MatchString(id) }
+
+// Submission is what a respondent sends, through the form or the API.
+type Submission struct {
+	// Survey is the survey's slug.
+	Survey string
+	// SubmissionID is the client's id for this response; empty gets a new
+	// one. Ignored with an invitation: an invited library has one response.
+	SubmissionID string
+	// Language is the language answered in; empty is the survey's default.
+	Language string
+	// Answers are the raw answers keyed by question id: decoded JSON, or
+	// what (*survey.Survey).FormAnswers reads from a form.
+	Answers map[string]any
+	// InvitationToken is the personal link's token, when there is one.
+	InvitationToken string
+	// Draft saves the answers without submitting them (an invitation only):
+	// they are checked as far as they go, and never counted.
+	Draft bool
+	// Source is where the response came from: "web" (the form) or "api".
+	Source string
+}
+
+// Submitted is what a submission stored (or found stored).
+type Submitted struct {
+	// Response is the stored response: the one just written, or, for a
+	// retry, the one written the first time.
+	Response *survey.Response
+	// Survey is the definition the answers were checked against.
+	Survey *survey.Survey
+	// Invitation is the invitation answered, nil for an anonymous response.
+	Invitation *survey.Invitation
+	// Created reports that no response with this submission id existed
+	// before (the API's 201 rather than 200).
+	Created bool
+	// Outcome is what Metrics counted; empty for a draft, which is not a
+	// submission.
+	Outcome Outcome
+}
+
+// Submit checks and stores a response, anonymous or invited, from the form
+// or the API: the one implementation of the submission contract
+// (docs/api.md, docs/reliability.md).
+//
+//   - ENOTFOUND when there is no such survey; ECLOSED when it does not take
+//     responses now.
+//   - EINVALID with every problem as a field, in the order submission_id,
+//     language, invitation_token, answers, then each question: an unknown or
+//     revoked invitation is the field invitation_token.
+//   - Anonymous: a new submission id stores the response (Created). The same
+//     id again with the same answers returns the stored response (a retry);
+//     with other answers it is ECONFLICT. The store's unique index makes
+//     this hold whatever the concurrency.
+//   - Invited: the invitation's one response, whatever submission id was
+//     sent. A draft is saved again freely until submitted; a submitted
+//     response is changed only where the survey allows edits after
+//     submitting (else ECONFLICT, "already answered"), except that the same
+//     answers again are a retry. A draft never replaces a submitted
+//     response. The invitation is marked started (draft) or submitted.
+//
+// Every attempt but a draft is counted once, here, through Metrics, in the
+// same way for anonymous and invited submissions.
+func (s *Service) Submit(ctx context.Context, in Submission) (res *Submitted, err error) {
+	sv, err := s.findSurvey(ctx, in.Survey)
+	if err != nil {
+		return nil, err
+	}
+	invited := in.InvitationToken != ""
+	if !in.Draft {
+		defer func() {
+			outcome := outcomeOf(err)
+			if err == nil {
+				outcome = res.Outcome
+			}
+			s.count(sv.Slug, outcome, invited)
+		}()
+	}
+	if !sv.AcceptingAt(s.now()) {
+		return nil, survey.Errorf(survey.ECLOSED, "The survey %q is not accepting responses.", sv.Slug)
+	}
+	var problems []survey.FieldError
+	if in.SubmissionID == "" {
+		in.SubmissionID = uuid.NewString()
+	} else if !ValidSubmissionID(in.SubmissionID) {
+		problems = append(problems, survey.FieldError{Path: "submission_id", Message: "submission_id must be 8–64 letters, digits, - or _ (a UUID is best)."})
+	}
+	lang := in.Language
+	if lang == "" {
+		lang = sv.DefaultLanguage
+	} else if !sv.HasLanguage(lang) {
+		problems = append(problems, survey.FieldError{Path: "language", Message: "The survey is not offered in language " + strconv.Quote(lang) + "."})
+		lang = sv.DefaultLanguage
+	}
+	var inv *survey.Invitation
+	if invited {
+		found, err := s.InvitationByToken(ctx, sv.Slug, in.InvitationToken)
+		switch survey.ErrorCode(err) {
+		case "":
+			inv = found
+		case survey.ENOTFOUND:
+			problems = append(problems, survey.FieldError{Path: InvitationTokenField, Message: "This invitation is not valid."})
+		default:
+			return nil, err
+		}
+	} else if in.Draft {
+		problems = append(problems, survey.FieldError{Path: "draft", Message: "Only a personal invitation's link can save answers to finish later."})
+	}
+	if in.Answers == nil {
+		problems = append(problems, survey.FieldError{Path: "answers", Message: "answers is required: an object keyed by question id."})
+	}
+	var answers survey.Answers
+	if in.Draft {
+		answers, err = sv.CheckDraft(in.Answers, lang)
+	} else {
+		answers, err = sv.CheckAnswers(in.Answers, lang)
+	}
+	problems = append(problems, survey.ErrorFields(err)...)
+	if len(problems) > 0 {
+		return nil, &survey.Error{Code: survey.EINVALID, Message: "Some answers need attention.", Fields: problems}
+	}
+	if inv != nil {
+		return s.storeInvited(ctx, sv, inv, lang, answers, in.Draft, in.Source)
+	}
+	return s.storeAnonymous(ctx, sv, in.SubmissionID, lang, answers, in.Source)
+}
+
+// InvitationTokenField is the field an invalid invitation token is reported
+// under: the form shows its own page for it, the API a 422.
+const InvitationTokenField = "invitation_token"
+
+// newResponse is a submitted response to sv as it will be stored.
+func (s *Service) newResponse(sv *survey.Survey, submissionID, lang string, answers survey.Answers, source string) *survey.Response {
+	// Millisecond precision is what the store keeps, so the first answer and
+	// a replay show the same times.
+	now := s.now().UTC().Truncate(time.Millisecond)
+	country, region := sv.Locate(answers)
+	return &survey.Response{
+		SurveySlug: sv.Slug, SurveyVersion: sv.Version, SubmissionID: submissionID, Language: lang, Country: country, Region: region,
+		Status: survey.ResponseSubmitted, Answers: answers, Source: source,
+		CreatedAt: now, UpdatedAt: now, SubmittedAt: &now,
+	}
+}
+
+// storeAnonymous inserts a checked response idempotently by submission id.
+func (s *Service) storeAnonymous(ctx context.Context, sv *survey.Survey, submissionID, lang string, answers survey.Answers, source string) (*Submitted, error) {
+	stored, created, err := s.cfg.Responses.CreateResponse(ctx, s.newResponse(sv, submissionID, lang, answers, source))
+	if err != nil {
+		return nil, err
+	}
+	res := &Submitted{Response: stored, Survey: sv, Created: created, Outcome: OutcomeCreated}
+	if !created {
+		if !stored.Answers.Equal(answers) {
+			return nil, survey.Errorf(survey.ECONFLICT, "This submission_id was already used with different answers.")
+		}
+		res.Outcome = OutcomeDuplicate
+	}
+	return res, nil
+}
+
+// storeInvited writes an invited library's one response.
+func (s *Service) storeInvited(ctx context.Context, sv *survey.Survey, inv *survey.Invitation, lang string, answers survey.Answers, draft bool, source string) (*Submitted, error) {
+	existing, err := s.cfg.Responses.FindResponseBySubmission(ctx, sv.Slug, inv.SubmissionID())
+	if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
+		return nil, err
+	}
+	r := s.newResponse(sv, inv.SubmissionID(), lang, answers, source)
+	r.LibraryID, r.InvitationID = inv.LibraryID, inv.ID
+	if draft {
+		r.Status, r.SubmittedAt = survey.ResponseDraft, nil
+	}
+	res := &Submitted{Response: r, Survey: sv, Invitation: inv, Created: existing == nil, Outcome: OutcomeCreated}
+	if draft {
+		res.Outcome = ""
+	}
+	if existing != nil {
+		r.ID, r.CreatedAt = existing.ID, existing.CreatedAt
+		if existing.Status == survey.ResponseSubmitted {
+			if existing.Answers.Equal(answers) && !draft {
+				res.Response, res.Outcome = existing, OutcomeDuplicate
+				return res, nil // a retry
+			}
+			if !sv.Settings.AllowEditAfterSubmit || draft {
+				return nil, survey.Errorf(survey.ECONFLICT, "This library has already answered the survey.")
+			}
+			r.SubmittedAt = existing.SubmittedAt
+			res.Outcome = OutcomeUpdated
+		}
+	}
+	if err := s.cfg.Responses.SaveResponse(ctx, r); err != nil {
+		return nil, err
+	}
+	progress := survey.InvitationSubmitted
+	if draft {
+		progress = survey.InvitationStarted
+	}
+	s.advance(ctx, inv, progress)
+	return res, nil
+}
+
+// outcomeOf is how a refused submission is counted.
+func outcomeOf(err error) Outcome {
+	switch survey.ErrorCode(err) {
+	case survey.ECONFLICT:
+		return OutcomeConflict
+	case survey.EINVALID:
+		return OutcomeInvalid
+	case survey.ECLOSED:
+		return OutcomeClosed
+	case survey.EUNAVAILABLE:
+		return OutcomeUnavailable
+	}
+	return OutcomeError
+}
+
+// count records a submission attempt, when there are metrics.
+func (s *Service) count(slug string, outcome Outcome, invited bool) {
+	if s.cfg.Metrics != nil {
+		s.cfg.Metrics.Submission(slug, outcome, invited)
+	}
+}
+
+// InvitationByToken finds the live invitation to the survey slug behind a
+// personal link's token. Unknown, revoked and other surveys' tokens are all
+// ENOTFOUND, so links cannot be probed.
+func (s *Service) InvitationByToken(ctx context.Context, slug, token string) (*survey.Invitation, error) {
+	inv, err := s.cfg.Invitations.FindInvitationByToken(ctx, survey.HashSecret(token))
+	if err == nil && (inv.Revoked || inv.SurveySlug != slug) {
+		return nil, survey.Errorf(survey.ENOTFOUND, "There is no such invitation.")
+	}
+	return inv, err
+}
+
+// advance records progress on an invitation. A failure to record it is
+// logged and does not stop the respondent: their answers are stored.
+func (s *Service) advance(ctx context.Context, inv *survey.Invitation, status survey.InvitationStatus) {
+	before := inv.Status
+	inv.Advance(status, s.now())
+	if inv.Status == before && status != survey.InvitationSubmitted {
+		return
+	}
+	if err := s.cfg.Invitations.UpdateInvitation(ctx, inv); err != nil {
+		s.log.WarnContext(ctx, "record invitation progress", "error", err, "invitation", inv.ID)
+	}
+}
