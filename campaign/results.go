@@ -204,7 +204,8 @@ func (s *Service) computed(ctx context.Context, sv *survey.Survey, what string, 
 	if v, ok := s.results.get(key, generation, s.now()); ok {
 		return v, nil
 	}
-	responses := s.cfg.Responses.StreamResponses(ctx, q.Filter)
+	// Answers to earlier versions are read as today's options (recode).
+	responses := sv.RecodeResponses(s.cfg.Responses.StreamResponses(ctx, q.Filter))
 	opts := analysis.Options{Lang: q.Lang, By: q.By, Bands: q.Bands}
 	var v any
 	if what == "report" {

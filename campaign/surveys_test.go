@@ -94,6 +94,25 @@ func TestUpdateSurveyRefusesDroppingUsedOptions(t *testing.T) {
 	if recoded.String("pick") != "b" || strings.Join(recoded.Strings("many"), ",") != "x" || first.Answers.String("pick") != "c" {
 		t.Errorf("recoded %v from %v; want pick b, many [x] (z and x once), the stored answers unchanged", recoded, first.Answers)
 	}
+	// The analysis of the current version counts the older answers under
+	// the options that now stand for them. Submitted answers: pick c, c, a,
+	// b → a 1, b 1 + 2 recoded = 3; many {z,x}, {z}, {x,y} → x 1 + 1 + 1 = 3
+	// (z and x once in the first), y 1.
+	res, err := f.svc.Analysis(ctx, "trial", campaign.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, q := range res.Questions {
+		for _, o := range q.Options {
+			counts[q.ID+" "+o.Value] = o.Count
+		}
+	}
+	for key, want := range map[string]int{"pick a": 1, "pick b": 3, "many x": 3, "many y": 1} {
+		if counts[key] != want {
+			t.Errorf("analysis after the recode: %s = %d, want %d (all %v)", key, counts[key], want, counts)
+		}
+	}
 	entries, _, err := f.st.ListAudit(context.Background(), survey.AuditFilter{Action: "survey.update"})
 	if err != nil || len(entries) != 1 || entries[0].Actor != "admin@section.example" || entries[0].Details != "version 2 from yaml" {
 		t.Errorf("audit: %+v (%v); want one survey.update by admin@section.example, version 2", entries, err)
