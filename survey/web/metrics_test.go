@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,5 +47,54 @@ func TestMetrics(t *testing.T) {
 	}
 	if regexp.MustCompile(`cvs_[A-Za-z0-9_-]{20,}`).MatchString(body) {
 		t.Error("a token in the metrics")
+	}
+}
+
+// TestMetricsCountFormAndInvitedAlike submits the same way through the open
+// form and through a personal link, and reads /metrics: each path counts
+// its created, duplicate and invalid attempts, labelled by invited, and the
+// invited draft is not counted at all.
+func TestMetricsCountFormAndInvitedAlike(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	link := a.invite(t, admin, "every-type", "Bibliothèque municipale de Lyon", "claire@bm-lyon.fr")
+
+	open, _ := a.openForm("/s/every-type")
+	invited, body := a.openForm(link)
+	token := match(t, tokenField, body)
+	with := func(v url.Values, extra map[string]string) url.Values {
+		for k, x := range extra {
+			v.Set(k, x)
+		}
+		return v
+	}
+	for _, step := range []struct {
+		fs     formSession
+		values url.Values
+		want   int
+	}{
+		{invited, with(url.Values{"pick": {"a"}}, map[string]string{"t": token, "action": "save"}), 200}, // a draft
+		{open, url.Values{"pick": {"nope"}}, 422},
+		{invited, with(url.Values{"pick": {"nope"}}, map[string]string{"t": token}), 422},
+		{open, validForm(), 303},
+		{invited, with(validForm(), map[string]string{"t": token}), 303},
+		{open, validForm(), 303},
+		{invited, with(validForm(), map[string]string{"t": token}), 303},
+	} {
+		if rec := a.postForm("/s/every-type", step.fs, step.values); rec.Code != step.want {
+			t.Fatalf("post %v: %d, want %d", step.values, rec.Code, step.want)
+		}
+	}
+	body = a.do(request{path: "/metrics", remote: "127.0.0.1:5555"}).Body.String()
+	for _, invited := range []string{"false", "true"} {
+		for _, outcome := range []string{"created", "duplicate", "invalid"} {
+			want := `canvass_submissions_total{invited="` + invited + `",outcome="` + outcome + `",survey="every-type"} 1`
+			if !strings.Contains(body, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+	}
+	if n := strings.Count(body, `canvass_submissions_total{`); n != 6 {
+		t.Errorf("%d submission series, want 6 (the draft is not one)", n)
 	}
 }
