@@ -226,12 +226,10 @@ func countText(pc publicCount, lang string) string {
 	return fmt.Sprint(*pc.Count)
 }
 
-var badgeTemplate = template.Must(template.New("badge").Parse(`<svg xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="20" role="img" aria-label="{{.Label}}: {{.Value}}">
-<title>{{.Title}}: {{.Value}} {{.Label}}</title>
-<rect width="{{.LabelWidth}}" height="20" fill="#555"/><rect x="{{.LabelWidth}}" width="{{.ValueWidth}}" height="20" fill="#0b5cad"/>
-<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
-<text x="{{.LabelX}}" y="14" text-anchor="middle">{{.Label}}</text><text x="{{.ValueX}}" y="14" text-anchor="middle">{{.Value}}</text>
-</g></svg>`))
+// embedTemplates are the embed pages and the badge: whole documents of
+// their own (no layout), framed or fetched by other sites.
+var embedTemplates = template.Must(template.New("embed").ParseFS(templateFiles,
+	"templates/embed_badge.svg", "templates/embed_counts.html", "templates/embed_libraries.html", "templates/embed_table.html"))
 
 // embedBadge is a small "responses | 142" badge.
 func (s *Server) embedBadge(c *gin.Context) {
@@ -243,7 +241,7 @@ func (s *Server) embedBadge(c *gin.Context) {
 	width := func(text string) int { return 7*len([]rune(text)) + 12 }
 	lw, vw := width(label), width(value)
 	var b bytes.Buffer
-	err := badgeTemplate.Execute(&b, map[string]any{"Width": lw + vw, "LabelWidth": lw, "ValueWidth": vw, "LabelX": lw / 2, "ValueX": lw + vw/2,
+	err := embedTemplates.ExecuteTemplate(&b, "embed_badge.svg", map[string]any{"Width": lw + vw, "LabelWidth": lw, "ValueWidth": vw, "LabelX": lw / 2, "ValueX": lw + vw/2,
 		"Label": label, "Value": value, "Title": pc.Title})
 	if err != nil {
 		s.renderError(c, err)
@@ -257,22 +255,6 @@ type embedBar struct {
 	Text  string
 	Width int // percent of the largest
 }
-
-var embedPageTemplate = template.Must(template.New("embed").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body{margin:0;padding:.75rem;font:14px/1.4 system-ui,sans-serif;color:#1b1f24;background:#fff}
-h1{font-size:1rem;margin:0 0 .25rem}.total{font-size:1.6rem;font-weight:700;margin:0}.note{color:#555d66;margin:.25rem 0 .75rem}
-dl{margin:0}dt{margin-top:.4rem}dd{margin:0;display:flex;align-items:center;gap:.5rem}
-.bar{height:.8rem;background:#0b5cad;border-radius:2px;min-width:2px}
-</style></head><body>
-<h1>{{.Title}}</h1>
-<p class="total">{{.Total}} {{.ResponsesLabel}}</p>
-{{if .Countries}}<p class="note">{{.Countries}}</p>{{end}}
-<dl>{{range .Bars}}<dt>{{.Label}}</dt><dd><span class="bar" style="width:{{.Width}}%"></span><span>{{.Text}}</span></dd>{{end}}</dl>
-<p class="note">{{.Updated}}</p>
-</body></html>`))
 
 // embedPage is the iframe: the total and bars by region, in one language.
 func (s *Server) embedPage(c *gin.Context) {
@@ -303,7 +285,7 @@ func (s *Server) embedPage(c *gin.Context) {
 		countries = fmt.Sprintf(ui(lang, "countries_n"), *pc.Countries)
 	}
 	var b bytes.Buffer
-	err := embedPageTemplate.Execute(&b, map[string]any{"Lang": lang, "Title": pc.Title, "Total": countText(pc.Total, lang), "ResponsesLabel": ui(lang, "responses"),
+	err := embedTemplates.ExecuteTemplate(&b, "embed_counts.html", map[string]any{"Lang": lang, "Title": pc.Title, "Total": countText(pc.Total, lang), "ResponsesLabel": ui(lang, "responses"),
 		"Countries": countries, "Bars": bars, "Updated": ui(lang, "updated") + " " + pc.UpdatedAt.Format("2006-01-02 15:04") + " UTC"})
 	if err != nil {
 		s.renderError(c, err)
@@ -355,19 +337,6 @@ func (s *Server) embedLibrariesJSON(c *gin.Context) {
 	sendCached(c, "application/json; charset=utf-8", body)
 }
 
-var embedLibrariesTemplate = template.Must(template.New("libraries").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body{margin:0;padding:.75rem;font:14px/1.4 system-ui,sans-serif;color:#1b1f24;background:#fff}
-h1{font-size:1rem;margin:0 0 .5rem}ul{list-style:none;margin:0;padding:0}li{padding:.35rem 0;border-bottom:1px solid #e3e6ea}
-.meta{color:#555d66}a{color:#0b5cad}
-</style></head><body>
-<h1>{{.Title}} ({{.Total}})</h1>
-<ul>{{range .Libraries}}<li>{{if .Website}}<a href="{{.Website}}" target="_blank" rel="noopener">{{.Name}}</a>{{else}}{{.Name}}{{end}}
-<div class="meta">{{if .City}}{{.City}}, {{end}}{{.CountryName}}{{if .TypeName}} · {{.TypeName}}{{end}}</div></li>{{else}}<li>{{.None}}</li>{{end}}</ul>
-</body></html>`))
-
 // embedLibrariesPage is the member profiles list as an iframe.
 func (s *Server) embedLibrariesPage(c *gin.Context) {
 	libs, total, err := s.publicLibraries(c)
@@ -381,7 +350,7 @@ func (s *Server) embedLibrariesPage(c *gin.Context) {
 		views[i] = s.publicView(l, lang)
 	}
 	var b bytes.Buffer
-	err = embedLibrariesTemplate.Execute(&b, map[string]any{"Lang": lang, "Title": ui(lang, "libraries_title"), "Total": total, "Libraries": views, "None": ui(lang, "libraries_none")})
+	err = embedTemplates.ExecuteTemplate(&b, "embed_libraries.html", map[string]any{"Lang": lang, "Title": ui(lang, "libraries_title"), "Total": total, "Libraries": views, "None": ui(lang, "libraries_none")})
 	if err != nil {
 		s.renderError(c, err)
 		return

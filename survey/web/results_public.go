@@ -3,11 +3,10 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"html/template"
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,73 +35,249 @@ type publicTable struct {
 	Title    string
 	Base     string // "Answered by N libraries", or why the table is withheld
 	Withheld bool
-	Rows     []publicRow
-	Summary  string // scale or number summary
-	Notes    []string
+	// Head names the columns of Rows: the answer, the share, the count.
+	Head  [3]string
+	Rows  []publicRow
+	Cross *publicCross // a cross-tabulation or descriptives by group
+	// Summary is the scale or number summary; Notes say how to read the
+	// table (the analysis's notes, then the publication's own).
+	Summary string
+	Notes   []string
 }
 
-// publicTables makes the publishable form of a report.
+// publicCross is a table with groups as columns (a cross-tabulation) or as
+// rows (descriptives by group), every cell already written for the reader.
+type publicCross struct {
+	Corner  string
+	Columns []publicColumn
+	Rows    []publicCrossRow
+}
+
+type publicColumn struct {
+	Label string
+	Base  string // "n = 56": the number the column's percentages are of
+}
+
+type publicCrossRow struct {
+	Label string
+	Cells []publicCell
+}
+
+// publicCell is a count and its percentage, or "fewer than k" alone.
+type publicCell struct {
+	Count string
+	Share string
+}
+
+// publicTables makes the publishable form of a report: each table as its
+// spec asks (grouped tables as cross-tabulations), under the small-cell
+// rule with the survey's k.
 func publicTables(rep *analysis.ReportResult, k int, lang string) []publicTable {
 	var out []publicTable
 	for _, t := range rep.Tables {
-		pt := publicTable{ID: t.Spec.ID, Number: t.Number, Title: t.Title, Notes: t.Notes}
-		q := t.Question
-		if q == nil {
-			continue
-		}
-		if q.Answered < k {
-			pt.Withheld = true
-			pt.Base = fmt.Sprintf(ui(lang, "results_withheld"), k)
+		if pt, ok := publicTableOf(t, k, lang); ok {
 			out = append(out, pt)
-			continue
 		}
-		pt.Base = fmt.Sprintf(ui(lang, "results_base"), q.Answered)
-		addRow := func(label string, count int, share float64) {
-			row := publicRow{Label: label}
-			if _, small := analysis.SmallCell(count, k); small {
-				row.Count = fmt.Sprintf(ui(lang, "fewer_than"), k)
-			} else {
-				row.Count = strconv.Itoa(count)
-				row.Share = fmt.Sprintf("%.0f%%", 100*share)
-				row.Width = int(math.Round(100 * share))
-			}
-			pt.Rows = append(pt.Rows, row)
-		}
-		switch {
-		case t.Grouping != nil:
-			// Cross-tabulations are for the white paper, where cells are checked one by one.
-			for _, o := range q.Options {
-				addRow(o.Label, o.Count, o.Share)
-			}
-		case len(q.Groups) > 0 && t.Spec.Summary == "groups":
-			for _, g := range q.Groups {
-				addRow(g.Group, g.Count, g.Share)
-			}
-		case len(q.Options) > 0:
-			for _, o := range q.Options {
-				addRow(o.Label, o.Count, o.Share)
-			}
-		case q.Scale != nil:
-			for _, o := range q.Scale.Distribution {
-				addRow(o.Label, o.Count, o.Share)
-			}
-		case len(q.Rows) > 0:
-			for _, r := range q.Rows {
-				if r.Scale != nil && r.Answered >= k {
-					pt.Rows = append(pt.Rows, publicRow{Label: r.Label, Count: strconv.Itoa(r.Answered), Share: fmt.Sprintf("%.0f%%", 100*r.Scale.TopTwoShare), Width: int(math.Round(100 * r.Scale.TopTwoShare))})
-				}
-			}
-		case q.Numbers != nil:
-			pt.Summary = fmt.Sprintf(ui(lang, "results_numbers"), q.Numbers.Q1, q.Numbers.Median, q.Numbers.Q3)
-		default:
-			continue // free text and the like are never published
-		}
-		if q.Scale != nil {
-			pt.Summary = fmt.Sprintf(ui(lang, "results_scale"), q.Scale.Mean, 100*q.Scale.TopTwoShare)
-		}
-		out = append(out, pt)
 	}
 	return out
+}
+
+// publicWriter writes one table's numbers for readers in lang.
+type publicWriter struct {
+	k    int
+	lang string
+}
+
+func (w publicWriter) small(n int) bool {
+	_, small := analysis.SmallCell(n, w.k)
+	return small
+}
+
+func (w publicWriter) count(n int) string {
+	if w.small(n) {
+		return fmt.Sprintf(ui(w.lang, "fewer_than"), w.k)
+	}
+	return survey.FormatInt(w.lang, n)
+}
+
+func (w publicWriter) pct(share float64) string { return survey.FormatPercent(w.lang, share, 0) }
+
+func (w publicWriter) num(v float64) string {
+	return survey.FormatNumber(w.lang, v, decimalsFor(v))
+}
+
+// decimalsFor shows whole numbers whole and others to one decimal.
+func decimalsFor(v float64) int {
+	if v == math.Trunc(v) {
+		return 0
+	}
+	return 1
+}
+
+func (w publicWriter) row(label string, count int, share float64) publicRow {
+	row := publicRow{Label: label, Count: w.count(count)}
+	if !w.small(count) && !math.IsNaN(share) {
+		row.Share = w.pct(share)
+		row.Width = int(math.Round(100 * share))
+	}
+	return row
+}
+
+// quartiles are published instead of a minimum or maximum, which would be
+// one library's own figure.
+func (w publicWriter) quartiles(d analysis.Descriptives) string {
+	return fmt.Sprintf(ui(w.lang, "results_numbers"), w.num(d.Q1), w.num(d.Median), w.num(d.Q3))
+}
+
+func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, bool) {
+	w := publicWriter{k: k, lang: lang}
+	pt := publicTable{ID: t.Spec.ID, Number: t.Number, Title: t.Title, Notes: append([]string(nil), t.Notes...),
+		Head: [3]string{ui(lang, "results_answer"), ui(lang, "results_share"), ui(lang, "results_libraries")}}
+	q := t.Question
+	if q == nil {
+		return pt, false
+	}
+	if q.Answered < k {
+		pt.Withheld = true
+		pt.Base = fmt.Sprintf(ui(lang, "results_withheld"), k)
+		pt.Notes = nil
+		return pt, true
+	}
+	pt.Base = fmt.Sprintf(ui(lang, "results_base"), survey.FormatInt(lang, q.Answered))
+	switch {
+	case q.CrossTab != nil && t.Grouping != nil:
+		pt.Cross = w.crossTab(t.Grouping, q.CrossTab, &pt)
+	case len(q.Groups) > 0 && t.Spec.Summary == survey.SummaryGroups:
+		pt.Head[0] = ui(lang, "results_family")
+		for _, g := range q.Groups {
+			pt.Rows = append(pt.Rows, w.row(optionGroupLabel(g), g.Count, g.Share))
+		}
+	case t.Spec.Summary == survey.SummaryCount && len(q.ChosenCount) > 0:
+		pt.Head[0] = ui(lang, "results_number_chosen")
+		for _, c := range q.ChosenCount {
+			label := c.Key
+			if c.Label != "" {
+				label = c.Label
+			}
+			pt.Rows = append(pt.Rows, w.row(label, c.Count, c.Share))
+		}
+		if s := q.ChosenStats; s != nil && s.N >= k {
+			pt.Summary = w.quartiles(*s)
+		}
+		if t.Grouping != nil && len(q.ByGroup) > 0 {
+			pt.Cross = w.byGroup(t.Grouping, q.ByGroup, &pt)
+		}
+	case len(q.Options) > 0:
+		for _, o := range q.Options {
+			pt.Rows = append(pt.Rows, w.row(o.Label, o.Count, o.Share))
+		}
+		if nt := q.NotTicked; nt != nil && nt.Count > 0 {
+			// Outside the rows' base (the note says so): a count alone.
+			pt.Rows = append(pt.Rows, publicRow{Label: nt.Label, Count: w.count(nt.Count)})
+		}
+		if q.Scale != nil {
+			pt.Summary = fmt.Sprintf(ui(lang, "results_scale"), survey.FormatNumber(lang, float64(q.Scale.Mean), 2), survey.FormatPercent(lang, q.Scale.TopTwoShare, 0))
+		}
+	case len(q.Rows) > 0:
+		pt.Head = [3]string{ui(lang, "results_row"), ui(lang, "results_top_two"), ui(lang, "results_libraries")}
+		for _, r := range q.Rows {
+			if r.Scale != nil && r.Answered >= k {
+				pt.Rows = append(pt.Rows, publicRow{Label: r.Label, Count: survey.FormatInt(lang, r.Answered), Share: w.pct(r.Scale.TopTwoShare), Width: int(math.Round(100 * r.Scale.TopTwoShare))})
+			}
+		}
+	case len(q.Ranking) > 0:
+		pt.Head = [3]string{ui(lang, "results_answer"), ui(lang, "results_first"), ui(lang, "results_libraries")}
+		for _, r := range q.Ranking {
+			pt.Rows = append(pt.Rows, w.row(r.Label, r.FirstCount, r.FirstShare))
+		}
+	case q.Numbers != nil:
+		pt.Summary = w.quartiles(q.Numbers.Descriptives)
+		if t.Grouping != nil && len(q.ByGroup) > 0 {
+			pt.Cross = w.byGroup(t.Grouping, q.ByGroup, &pt)
+		}
+	default:
+		return pt, false // free text and the like are never published
+	}
+	if c := t.Correlation; c != nil && c.N >= k && !math.IsNaN(c.Rho) {
+		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(lang, "results_spearman"), survey.FormatNumber(lang, c.Rho, 2), survey.FormatInt(lang, c.N)))
+	}
+	return pt, true
+}
+
+// crossTab publishes a question by a grouping: a column per group with the
+// number the column's percentages are of. A group where fewer than k
+// answered is withheld whole (its cells would be a handful of libraries);
+// a group where nobody answered (not asked: show_if) has no column of zeros.
+func (w publicWriter) crossTab(g *analysis.Grouping, ct *analysis.CrossTab, pt *publicTable) *publicCross {
+	out := &publicCross{Corner: ui(w.lang, "results_answer")}
+	var shown []int
+	var withheld, empty []string
+	for i, grp := range g.Groups {
+		switch n := ct.ColTotals[i]; {
+		case n == 0 && i < len(ct.NotAsked) && ct.NotAsked[i] && grp.N > 0:
+			// the analysis's notes say it was not asked there
+		case n == 0:
+			empty = append(empty, grp.Label)
+		case n < w.k:
+			withheld = append(withheld, grp.Label)
+		default:
+			shown = append(shown, i)
+			out.Columns = append(out.Columns, publicColumn{Label: grp.Label, Base: "n = " + survey.FormatInt(w.lang, n)})
+		}
+	}
+	for r, label := range ct.RowLabels {
+		row := publicCrossRow{Label: label}
+		for _, i := range shown {
+			c := publicCell{Count: w.count(ct.Counts[r][i])}
+			if !w.small(ct.Counts[r][i]) {
+				c.Share = w.pct(ct.ColPct[r][i])
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	pt.Notes = append(pt.Notes, ui(w.lang, "results_column_base"))
+	w.groupNotes(pt, withheld, empty)
+	return out
+}
+
+// byGroup publishes descriptives per group: n and quartiles, a row per
+// group with at least k values.
+func (w publicWriter) byGroup(g *analysis.Grouping, by []analysis.GroupNumbers, pt *publicTable) *publicCross {
+	out := &publicCross{Corner: g.Label, Columns: []publicColumn{{Label: "n"}, {Label: ui(w.lang, "results_q1")}, {Label: ui(w.lang, "results_median")}, {Label: ui(w.lang, "results_q3")}}}
+	var withheld, empty []string
+	for i, gn := range by {
+		label := g.Groups[i].Label
+		switch n := gn.Stats.N; {
+		case n == 0:
+			empty = append(empty, label)
+		case n < w.k:
+			withheld = append(withheld, label)
+		default:
+			out.Rows = append(out.Rows, publicCrossRow{Label: label, Cells: []publicCell{{Count: survey.FormatInt(w.lang, n)},
+				{Count: w.num(gn.Stats.Q1)}, {Count: w.num(gn.Stats.Median)}, {Count: w.num(gn.Stats.Q3)}}})
+		}
+	}
+	w.groupNotes(pt, withheld, empty)
+	return out
+}
+
+func (w publicWriter) groupNotes(pt *publicTable, withheld, empty []string) {
+	if len(withheld) > 0 {
+		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(w.lang, "results_groups_withheld"), w.k, strings.Join(withheld, ", ")))
+	}
+	if len(empty) > 0 {
+		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(w.lang, "results_groups_empty"), strings.Join(empty, ", ")))
+	}
+}
+
+// optionGroupLabel is an option group as readers know it: its label, or
+// its code when the definition gives none.
+func optionGroupLabel(g analysis.GroupShare) string {
+	if g.Label != "" {
+		return g.Label
+	}
+	return g.Group
 }
 
 // publishedSurvey finds a survey whose results are published; any other
@@ -146,7 +321,7 @@ func (s *Server) resultsPage(c *gin.Context) {
 		return
 	}
 	k := smallCellK(sv)
-	responses := strconv.Itoa(rep.Responses)
+	responses := survey.FormatInt(lang, rep.Responses)
 	if rep.Responses > 0 && rep.Responses < k {
 		responses = fmt.Sprintf(ui(lang, "fewer_than"), k)
 	}
@@ -154,22 +329,6 @@ func (s *Server) resultsPage(c *gin.Context) {
 	s.renderPage(c, http.StatusOK, "results.html", resultsPublicPage{
 		page: s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...), Slug: sv.Slug, Responses: responses, Tables: tables, K: k})
 }
-
-var embedTableTemplate = template.Must(template.New("table").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Table.Title}}</title>
-<style>
-body{margin:0;padding:.75rem;font:14px/1.4 system-ui,sans-serif;color:#1b1f24;background:#fff}
-h1{font-size:1rem;margin:0 0 .25rem}.note{color:#555d66;margin:.25rem 0 .75rem}
-table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #e3e6ea;vertical-align:middle}
-.bar{display:inline-block;height:.8rem;background:#0b5cad;border-radius:2px;min-width:2px}
-</style></head><body>
-<h1>{{.Table.Title}}</h1>
-<p class="note">{{.Table.Base}}</p>
-{{if .Table.Rows}}<table><tbody>{{range .Table.Rows}}<tr><th scope="row">{{.Label}}</th><td><span class="bar" style="width:{{.Width}}px"></span></td><td>{{.Share}}</td><td>{{.Count}}</td></tr>{{end}}</tbody></table>{{end}}
-{{if .Table.Summary}}<p>{{.Table.Summary}}</p>{{end}}
-<p class="note"><a href="{{.Link}}" target="_top">{{.Survey}}</a></p>
-</body></html>`))
 
 // embedResultsTable is one published table, for an iframe.
 func (s *Server) embedResultsTable(c *gin.Context) {
@@ -187,7 +346,7 @@ func (s *Server) embedResultsTable(c *gin.Context) {
 			continue
 		}
 		var b bytes.Buffer
-		err := embedTableTemplate.Execute(&b, map[string]any{"Lang": lang, "Table": t, "Survey": sv.Title.In(lang, sv.DefaultLanguage),
+		err := embedTemplates.ExecuteTemplate(&b, "embed_table.html", map[string]any{"Lang": lang, "Table": t, "Survey": sv.Title.In(lang, sv.DefaultLanguage),
 			"Link": s.baseURL(c) + "/results/" + sv.Slug + "?lang=" + lang})
 		if err != nil {
 			s.renderError(c, err)

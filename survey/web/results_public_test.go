@@ -48,7 +48,7 @@ func TestPublishedResults(t *testing.T) {
 		t.Fatalf("results page: %d %s", page.Code, body)
 	}
 	// 6 of 7 chose a (86%); b's single answer is "fewer than 5", its percentage withheld.
-	for _, want := range []string{"Findings from 7 responding libraries", `<td>86%</td><td>6</td>`, `<td></td><td>fewer than 5</td>`, "Fewer than 5 libraries answered: not shown."} {
+	for _, want := range []string{"Findings from 7 responding libraries", `<td class="num">86%</td><td class="num">6</td>`, `<td class="num"></td><td class="num">fewer than 5</td>`, "Fewer than 5 libraries answered: not shown."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("results page lacks %q", want)
 		}

@@ -1,0 +1,233 @@
+package export
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// The white paper's own words (headers, bases, notes, the source line) in
+// each language Canvass ships; the survey's labels come translated in the
+// report. A workbook in French must not carry English scaffolding: the
+// section publishes it under its name.
+var paperWords = map[string]map[string]string{
+	"en": {
+		"empty_groups":     "No respondent in %s answered the question (no column or row).",
+		"ranked_n":         "Ranked it (n)",
+		"mean_rank":        "Mean rank",
+		"first_n":          "Ranked first (n)",
+		"first_pct":        "Ranked first (%)",
+		"contents":         "Contents",
+		"table":            "Table %d",
+		"survey":           "Survey",
+		"survey_version":   "%s, version %d",
+		"generated":        "Generated",
+		"filters":          "Filters",
+		"no_filters":       "none (all submitted responses)",
+		"responses":        "Responses",
+		"percentages":      "Percentages",
+		"percentages_text": "of respondents who answered each question; intervals are 95% Wilson score intervals",
+		"tables":           "Tables",
+		"base":             "Base: asked of %s respondents, answered by %s.",
+		"answer":           "Answer",
+		"respondents_n":    "Respondents (n)",
+		"ci_low":           "95% CI low",
+		"ci_high":          "95% CI high",
+		"mentions":         "% of mentions",
+		"total_n":          "Total (n)",
+		"answering":        "Respondents answering (n)",
+		"column_base":      "Percentages in each column are of that column's respondents who answered (the n of the \"Respondents answering\" row).",
+		"not_asked":        "Not asked of: %s (no column).",
+		"test":             "Test",
+		"chi_square":       "Pearson chi-square test of independence",
+		"chi_square_row":   "Chi-square test, %s (chosen or not) by group",
+		"cramers_v":        "Cramér's V",
+		"fisher":           "Fisher's exact p",
+		"family":           "Evidence family",
+		"number_chosen":    "Number chosen",
+		"statistic":        "Statistic",
+		"value":            "Value",
+		"mean":             "Mean",
+		"sd":               "SD",
+		"median":           "Median",
+		"minimum":          "Minimum",
+		"maximum":          "Maximum",
+		"outliers":         "Outliers",
+		"top_two":          "Top two (%)",
+		"group":            "Group",
+		"row":              "Row",
+		"for_coding":       "Answers (for coding)",
+		"nothing":          "No answers to summarize.",
+		"correlation":      "Correlation",
+		"spearman":         "Spearman's rank correlation",
+		"note":             "Note: %s",
+		"fewer_than":       "fewer than %d",
+		"suppressed":       "Counts below %d are shown as \"fewer than %d\" and their percentages left out, to protect respondents.",
+		"undefined":        "– marks a statistic that is undefined for its base (n).",
+		"source":           "Source: %s, %s responses. Canvass, %s.",
+	},
+	"fr": {
+		"empty_groups":     "Aucun répondant de ce groupe n'a répondu : %s (ni colonne ni ligne).",
+		"ranked_n":         "L'ont classé (n)",
+		"mean_rank":        "Rang moyen",
+		"first_n":          "Classé premier (n)",
+		"first_pct":        "Classé premier (%)",
+		"contents":         "Sommaire",
+		"table":            "Tableau %d",
+		"survey":           "Enquête",
+		"survey_version":   "%s, version %d",
+		"generated":        "Produit le",
+		"filters":          "Filtres",
+		"no_filters":       "aucun (toutes les réponses envoyées)",
+		"responses":        "Réponses",
+		"percentages":      "Pourcentages",
+		"percentages_text": "des répondants ayant répondu à chaque question ; intervalles de confiance de Wilson à 95 %",
+		"tables":           "Tableaux",
+		"base":             "Base : question posée à %s répondants, %s ont répondu.",
+		"answer":           "Réponse",
+		"respondents_n":    "Répondants (n)",
+		"ci_low":           "IC à 95 %, borne basse",
+		"ci_high":          "IC à 95 %, borne haute",
+		"mentions":         "% des mentions",
+		"total_n":          "Total (n)",
+		"answering":        "Répondants ayant répondu (n)",
+		"column_base":      "Dans chaque colonne, les pourcentages portent sur les répondants de la colonne ayant répondu (le n de la ligne « Répondants ayant répondu »).",
+		"not_asked":        "Question non posée : %s (pas de colonne).",
+		"test":             "Test",
+		"chi_square":       "Test d'indépendance du khi deux de Pearson",
+		"chi_square_row":   "Test du khi deux, %s (choisi ou non) selon le groupe",
+		"cramers_v":        "V de Cramér",
+		"fisher":           "p exact de Fisher",
+		"family":           "Famille de preuves",
+		"number_chosen":    "Nombre de choix",
+		"statistic":        "Statistique",
+		"value":            "Valeur",
+		"mean":             "Moyenne",
+		"sd":               "Écart type",
+		"median":           "Médiane",
+		"minimum":          "Minimum",
+		"maximum":          "Maximum",
+		"outliers":         "Valeurs atypiques",
+		"top_two":          "Deux niveaux supérieurs (%)",
+		"group":            "Groupe",
+		"row":              "Ligne",
+		"for_coding":       "Réponses (à coder)",
+		"nothing":          "Aucune réponse à résumer.",
+		"correlation":      "Corrélation",
+		"spearman":         "Corrélation des rangs de Spearman",
+		"note":             "Note : %s",
+		"fewer_than":       "moins de %d",
+		"suppressed":       "Les effectifs inférieurs à %d sont indiqués « moins de %d » et leurs pourcentages omis, pour protéger les répondants.",
+		"undefined":        "– : statistique non définie pour son effectif (n).",
+		"source":           "Source : %s, %s réponses. Canvass, %s.",
+	},
+	"es": {
+		"empty_groups":     "Nadie de este grupo respondió a la pregunta: %s (sin columna ni fila).",
+		"ranked_n":         "La clasificaron (n)",
+		"mean_rank":        "Puesto medio",
+		"first_n":          "En primer puesto (n)",
+		"first_pct":        "En primer puesto (%)",
+		"contents":         "Índice",
+		"table":            "Tabla %d",
+		"survey":           "Encuesta",
+		"survey_version":   "%s, versión %d",
+		"generated":        "Generado el",
+		"filters":          "Filtros",
+		"no_filters":       "ninguno (todas las respuestas enviadas)",
+		"responses":        "Respuestas",
+		"percentages":      "Porcentajes",
+		"percentages_text": "sobre quienes respondieron a cada pregunta; intervalos de confianza de Wilson al 95 %",
+		"tables":           "Tablas",
+		"base":             "Base: pregunta formulada a %s personas, respondida por %s.",
+		"answer":           "Respuesta",
+		"respondents_n":    "Personas (n)",
+		"ci_low":           "IC al 95 %, límite inferior",
+		"ci_high":          "IC al 95 %, límite superior",
+		"mentions":         "% de las menciones",
+		"total_n":          "Total (n)",
+		"answering":        "Personas que respondieron (n)",
+		"column_base":      "En cada columna, los porcentajes son sobre quienes respondieron en esa columna (la n de la fila «Personas que respondieron»).",
+		"not_asked":        "Pregunta no formulada a: %s (sin columna).",
+		"test":             "Prueba",
+		"chi_square":       "Prueba de independencia ji cuadrado de Pearson",
+		"chi_square_row":   "Prueba ji cuadrado, %s (elegida o no) por grupo",
+		"cramers_v":        "V de Cramér",
+		"fisher":           "p exacta de Fisher",
+		"family":           "Familia de evidencias",
+		"number_chosen":    "Número de opciones elegidas",
+		"statistic":        "Estadístico",
+		"value":            "Valor",
+		"mean":             "Media",
+		"sd":               "Desviación típica",
+		"median":           "Mediana",
+		"minimum":          "Mínimo",
+		"maximum":          "Máximo",
+		"outliers":         "Valores atípicos",
+		"top_two":          "Dos niveles superiores (%)",
+		"group":            "Grupo",
+		"row":              "Fila",
+		"for_coding":       "Respuestas (para codificar)",
+		"nothing":          "No hay respuestas que resumir.",
+		"correlation":      "Correlación",
+		"spearman":         "Correlación de rangos de Spearman",
+		"note":             "Nota: %s",
+		"fewer_than":       "menos de %d",
+		"suppressed":       "Los recuentos inferiores a %d se indican como «menos de %d» y se omiten sus porcentajes, para proteger a quienes respondieron.",
+		"undefined":        "–: estadístico no definido para su base (n).",
+		"source":           "Fuente: %s, %s respuestas. Canvass, %s.",
+	},
+}
+
+// words picks the white paper's words for a language (English when the
+// language is not one Canvass ships).
+type words struct {
+	lang string
+	m    map[string]string
+}
+
+func wordsFor(lang string) words {
+	if m, ok := paperWords[lang]; ok {
+		return words{lang, m}
+	}
+	return words{"en", paperWords["en"]}
+}
+
+// get returns the word for key, formatted with args when it has verbs.
+func (w words) get(key string, args ...any) string {
+	s, ok := w.m[key]
+	if !ok {
+		s = paperWords["en"][key]
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// int writes a count for a reader, grouped as the language groups digits.
+func (w words) int(n int) string { return survey.FormatInt(w.lang, n) }
+
+var monthNames = map[string][12]string{
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+}
+
+// date writes a day as the language writes it in running text:
+// "1 December 2026", "1 décembre 2026" (1er for the first), "1 de diciembre de 2026".
+func (w words) date(t time.Time) string {
+	t = t.UTC()
+	month := monthNames[w.lang][t.Month()-1]
+	switch w.lang {
+	case "fr":
+		day := fmt.Sprint(t.Day())
+		if t.Day() == 1 {
+			day = "1er"
+		}
+		return fmt.Sprintf("%s %s %d", day, month, t.Year())
+	case "es":
+		return fmt.Sprintf("%d de %s de %d", t.Day(), month, t.Year())
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), month, t.Year())
+}
