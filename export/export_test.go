@@ -281,59 +281,62 @@ func TestWhitePaper(t *testing.T) {
 	}
 	f := readXLSX(t, buf.Bytes())
 	sheets := f.GetSheetList()
-	if len(sheets) != 13 || sheets[0] != "Contents" || sheets[1] != "Table 1" || sheets[12] != "Table 12" {
+	if len(sheets) != 13 || sheets[0] != "Sommaire" || sheets[1] != "Tableau 1" || sheets[12] != "Tableau 12" {
 		t.Fatalf("sheets %v", sheets)
 	}
-	if got := cell(t, f, "Contents", "B4"); got != "region: Europe" {
+	if got := cell(t, f, "Sommaire", "B4"); got != "region: Europe" {
 		t.Errorf("filters %q", got)
 	}
-	if got := cell(t, f, "Contents", "B5"); got != "300" {
+	if got := cell(t, f, "Sommaire", "B5"); got != "300" {
 		t.Errorf("responses %q", got)
 	}
-	ok, target, _ := f.GetCellHyperLink("Contents", "A9")
-	if !ok || target != "'Table 1'!A1" || cell(t, f, "Contents", "A9") != "Table 1. Méthodes de mesure d'impact utilisées" {
-		t.Errorf("first link %v %q %q", ok, target, cell(t, f, "Contents", "A9"))
+	ok, target, _ := f.GetCellHyperLink("Sommaire", "A9")
+	if !ok || target != "'Tableau 1'!A1" || cell(t, f, "Sommaire", "A9") != "Tableau 1. Méthodes de mesure d'impact utilisées" {
+		t.Errorf("first link %v %q %q", ok, target, cell(t, f, "Sommaire", "A9"))
 	}
 	// Table 1: ranked methods, counts, formatted percentages and intervals.
-	if got := cell(t, f, "Table 1", "A1"); got != "Table 1. Méthodes de mesure d'impact utilisées" {
+	if got := cell(t, f, "Sommaire", "A1"); got == "" {
+		t.Errorf("no title")
+	}
+	if got := cell(t, f, "Tableau 1", "A1"); got != "Tableau 1. Méthodes de mesure d'impact utilisées" {
 		t.Errorf("title %q", got)
 	}
-	rows, _ := f.GetRows("Table 1")
-	if strings.Join(rows[3], "|") != "Answer|Respondents (n)|%|95% CI low|95% CI high|% of mentions" {
+	rows, _ := f.GetRows("Tableau 1")
+	if strings.Join(rows[3], "|") != "Réponse|Répondants (n)|%|IC à 95 %, borne basse|IC à 95 %, borne haute|% des mentions" {
 		t.Errorf("header %v", rows[3])
 	}
 	first := rep.Tables[0].Question.Options[0]
 	if rows[4][0] != first.Label || rows[4][1] != itoa(first.Count) {
 		t.Errorf("first row %v, want %s %d", rows[4], first.Label, first.Count)
 	}
-	if shown, _ := f.GetCellValue("Table 1", "C5"); !strings.HasSuffix(shown, "%") || !strings.Contains(shown, ".") {
+	if shown, _ := f.GetCellValue("Tableau 1", "C5"); !strings.HasSuffix(shown, "%") || !strings.Contains(shown, ".") {
 		t.Errorf("percentage shown as %q", shown)
 	}
-	if raw := cell(t, f, "Table 1", "C5"); raw == "" || raw[0] != '0' {
+	if raw := cell(t, f, "Tableau 1", "C5"); raw == "" || raw[0] != '0' {
 		t.Errorf("percentage stored as %q, want a fraction", raw)
 	}
 	all := strings.Join(flatten(rows), "\n")
-	for _, want := range []string{"Note: Plusieurs réponses possibles : la somme des pourcentages dépasse 100.", "Source: Enquête sur les méthodes de mesure d'impact, 300 responses. Canvass, 27 November 2026."} {
+	for _, want := range []string{"Base : question posée à ", "Note : Plusieurs réponses possibles : la somme des pourcentages dépasse 100.", "Source : Enquête sur les méthodes de mesure d'impact, 300 réponses. Canvass, 27 novembre 2026."} {
 		if !strings.Contains(all, want) {
 			t.Errorf("Table 1 lacks %q", want)
 		}
 	}
 	// Tests on cross-tabs; small cells suppressed.
-	byStatus, _ := f.GetRows("Table 10")
+	byStatus, _ := f.GetRows("Tableau 10")
 	flat := strings.Join(flatten(byStatus), "\n")
-	if !strings.Contains(flat, "Pearson chi-square test of independence") || !strings.Contains(flat, "Cramér's V") {
+	if !strings.Contains(flat, "Test d'indépendance du khi deux de Pearson") || !strings.Contains(flat, "V de Cramér") {
 		t.Errorf("Table 10 has no test:\n%s", flat)
 	}
-	byRegion, _ := f.GetRows("Table 2")
-	if flat := strings.Join(flatten(byRegion), "\n"); !strings.Contains(flat, "fewer than 5") || !strings.Contains(flat, "to protect respondents") {
+	byRegion, _ := f.GetRows("Tableau 2")
+	if flat := strings.Join(flatten(byRegion), "\n"); !strings.Contains(flat, "moins de 5") || !strings.Contains(flat, "pour protéger les répondants") {
 		t.Errorf("Table 2: small cells not suppressed")
 	}
 	// Frozen header, landscape one page wide, native charts for the headline tables.
-	panes, _ := f.GetPanes("Table 1")
+	panes, _ := f.GetPanes("Tableau 1")
 	if !panes.Freeze || panes.YSplit != 4 {
 		t.Errorf("panes %+v", panes)
 	}
-	layout, _ := f.GetPageLayout("Table 1")
+	layout, _ := f.GetPageLayout("Tableau 1")
 	if *layout.Orientation != "landscape" || *layout.FitToWidth != 1 {
 		t.Errorf("page layout %v %v", *layout.Orientation, *layout.FitToWidth)
 	}

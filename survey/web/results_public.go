@@ -42,7 +42,9 @@ type publicTable struct {
 	// Summary is the scale or number summary; Notes say how to read the
 	// table (the analysis's notes, then the publication's own).
 	Summary string
-	Notes   []string
+	// Correlation is Spearman's ρ with the table's correlate, when it has one.
+	Correlation string
+	Notes       []string
 }
 
 // publicCross is a table with groups as columns (a cross-tabulation) or as
@@ -199,7 +201,7 @@ func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, boo
 		return pt, false // free text and the like are never published
 	}
 	if c := t.Correlation; c != nil && c.N >= k && !math.IsNaN(c.Rho) {
-		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(lang, "results_spearman"), survey.FormatNumber(lang, c.Rho, 2), survey.FormatInt(lang, c.N)))
+		pt.Correlation = (fmt.Sprintf(ui(lang, "results_spearman"), survey.FormatNumber(lang, c.Rho, 2), survey.FormatInt(lang, c.N)))
 	}
 	return pt, true
 }
