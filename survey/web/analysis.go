@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -93,20 +94,27 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	title := sv.Title.In("en", sv.DefaultLanguage)
-	p := resultsPage{page: s.adminPage(c, "Results: "+title), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: smallCellK(sv), Query: filterQuery(c)}
+	// The dashboard reads in any of the survey's languages (?lang=, English
+	// by default): labels from the definition, its own words from ui.
+	lang := "en"
+	if l := c.Query("lang"); l != "" && sv.HasLanguage(l) {
+		lang = l
+	}
+	title := sv.Title.In(lang, sv.DefaultLanguage)
+	p := resultsPage{page: s.adminPage(c, fmt.Sprintf(ui(lang, "dash_title"), title)), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: smallCellK(sv), Query: filterQuery(c)}
+	p.Lang, p.Languages = lang, s.basePage(c, lang, "", sv.Languages...).Languages
 	if p.Published, err = s.cfg.Publications.ResultsPublished(c.Request.Context(), sv.Slug); err != nil {
 		s.renderError(c, err)
 		return
 	}
 	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
-	p.Regions = regionOptions("en")
-	p.Groupings = []regionOption{{"region", "IFLA region"}, {"language", "Language"}}
+	p.Regions = regionOptions(lang)
+	p.Groupings = []regionOption{{"region", ui(lang, "dash_grouping_region")}, {"language", ui(lang, "dash_grouping_language")}}
 	for _, q := range sv.Questions() {
 		if q.Type == survey.SingleChoice || q.Type == survey.Likert {
-			p.Groupings = append(p.Groupings, regionOption{q.ID, q.Label.In("en", sv.DefaultLanguage)})
+			p.Groupings = append(p.Groupings, regionOption{q.ID, q.Label.In(lang, sv.DefaultLanguage)})
 			for _, o := range q.Options {
-				p.Answers = append(p.Answers, regionOption{q.ID + ":" + string(o.Value), q.Label.In("en", sv.DefaultLanguage) + " = " + o.Label.In("en", sv.DefaultLanguage)})
+				p.Answers = append(p.Answers, regionOption{q.ID + ":" + string(o.Value), q.Label.In(lang, sv.DefaultLanguage) + " = " + o.Label.In(lang, sv.DefaultLanguage)})
 			}
 		}
 	}
@@ -116,7 +124,7 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 		s.renderPage(c, http.StatusBadRequest, "admin_results.html", p)
 		return
 	}
-	q.Lang = "en"
+	q.Lang = lang
 	if p.Report, _, err = s.cfg.Campaign.Report(c.Request.Context(), sv.Slug, q); err != nil {
 		s.renderErrorOr(c, err, &p)
 		return

@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/survey"
 )
 
 // barChart draws horizontal bars of shares (0–1) with 95% interval whiskers
 // as an inline SVG, server-side: no script, no external styles (the page's
 // Content-Security-Policy allows neither), readable without colour.
-func barChart(title string, bars []chartBar) template.HTML {
+func barChart(lang, title string, bars []chartBar) template.HTML {
 	if len(bars) == 0 {
 		return ""
 	}
@@ -30,7 +31,7 @@ func barChart(title string, bars []chartBar) template.HTML {
 	for _, tick := range []float64{0, .25, .5, .75, 1} {
 		x := labelW + tick*plotW
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d8dde2"/>`, x, top-6, x, height-20)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="#555d66">%.0f%%</text>`, x, height-6, tick*100)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="#555d66">%s</text>`, x, height-6, survey.FormatPercent(lang, tick, 0))
 	}
 	for i, bar := range bars {
 		y := top + float64(i)*rowH
@@ -39,15 +40,16 @@ func barChart(title string, bars []chartBar) template.HTML {
 			label = string([]rune(label)[:35]) + "…"
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="end" fill="#1b1f24">%s</text>`, labelW-8, y+14, html.EscapeString(label))
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#0b5cad"><title>%s: %.1f%% (95%% CI %s), n = %d</title></rect>`,
-			labelW, y+3, bar.Share*plotW, html.EscapeString(bar.Label), bar.Share*100, formatCI(bar.CI), bar.Count)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#0b5cad"><title>%s: %s (%s %s), n = %s</title></rect>`,
+			labelW, y+3, bar.Share*plotW, html.EscapeString(bar.Label), survey.FormatPercent(lang, bar.Share, 1), html.EscapeString(ui(lang, "dash_ci")),
+			formatCIIn(lang, bar.CI), survey.FormatInt(lang, bar.Count))
 		if !bar.CI.Undefined() { // no answers: no interval, so no whisker (its bounds are NaN)
 			lo, hi := labelW+bar.CI.Low*plotW, labelW+bar.CI.High*plotW
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+10, hi, y+10)
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+5, lo, y+15)
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, hi, y+5, hi, y+15)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#1b1f24">%.0f%%</text>`, labelW+plotW+6, y+14, bar.Share*100)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#1b1f24">%s</text>`, labelW+plotW+6, y+14, survey.FormatPercent(lang, bar.Share, 0))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // every text above is escaped
@@ -61,14 +63,14 @@ type chartBar struct {
 }
 
 // chartFor picks the bars of a report table: options, option groups, or
-// matrix rows' top-two-box shares.
-func chartFor(t analysis.TableResult) template.HTML {
+// matrix rows' top-two-box shares; numbers are written for lang.
+func chartFor(lang string, t analysis.TableResult) template.HTML {
 	q := t.Question
 	var bars []chartBar
 	switch {
 	case len(q.Groups) > 0:
 		for _, g := range q.Groups {
-			bars = append(bars, chartBar{g.Group, g.Share, g.CI, g.Count})
+			bars = append(bars, chartBar{optionGroupLabel(g), g.Share, g.CI, g.Count})
 		}
 	case len(q.Rows) > 0:
 		for _, r := range q.Rows {
@@ -86,5 +88,5 @@ func chartFor(t analysis.TableResult) template.HTML {
 	if len(bars) > 30 {
 		bars = bars[:30]
 	}
-	return barChart(t.Title, bars)
+	return barChart(lang, t.Title, bars)
 }

@@ -299,7 +299,9 @@ func sheetBody(rows [][]any) string {
 // pageBodies are the public page's tables without their titles and notes.
 func pageBodies(doc *html.Node) map[string]string {
 	out := map[string]string{}
-	for _, s := range findAll(doc, func(n *html.Node) bool { return n.Data == "section" && strings.Contains(attr(n, "class"), "results-table") }) {
+	for _, s := range findAll(doc, func(n *html.Node) bool {
+		return n.Data == "section" && strings.Contains(attr(n, "class"), "results-table")
+	}) {
 		var b strings.Builder
 		for c := s.FirstChild; c != nil; c = c.NextSibling {
 			if c.Data == "h2" || attr(c, "class") == "note" {

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"html/template"
+	"math"
+
+	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/survey"
+)
+
+// readerFuncs write numbers for people in the page's language (the results
+// dashboard can be read in any of the survey's languages): "12,5 %" in
+// French, "–" for a statistic that is undefined.
+var readerFuncs = template.FuncMap{
+	"inum":  survey.FormatInt,
+	"ipct":  func(lang string, f float64) string { return survey.FormatPercent(lang, f, 1) },
+	"istat": func(lang string, f float64) string { return survey.FormatNumber(lang, f, 2) },
+	"ici":   formatCIIn,
+	"ipval": func(lang string, p float64) string {
+		switch {
+		case math.IsNaN(p):
+			return "–"
+		case p < 0.001:
+			return "< " + survey.FormatNumber(lang, 0.001, 3)
+		}
+		return survey.FormatNumber(lang, p, 3)
+	},
+	"answeredGroups":   answeredGroups,
+	"optionGroupLabel": optionGroupLabel,
+}
+
+// formatCIIn writes an interval of shares as "12.0–18.5%" ("12,0–18,5 %"
+// in French), "–" when it is undefined.
+func formatCIIn(lang string, i analysis.Interval) string {
+	if i.Undefined() {
+		return "–"
+	}
+	return survey.FormatNumber(lang, 100*i.Low, 1) + "–" + survey.FormatPercent(lang, i.High, 1)
+}
+
+// groupColumn is one column of a cross-tabulation on the dashboard.
+type groupColumn struct {
+	Index int
+	Label string
+	N     int // respondents in the group who answered: the percentages' base
+}
+
+// answeredGroups are the groups with respondents who answered: a group
+// nobody in which was asked (show_if) or answered gets no column of zeros.
+func answeredGroups(ct *analysis.CrossTab, groups []analysis.Group) []groupColumn {
+	var out []groupColumn
+	for i, g := range groups {
+		if i < len(ct.ColTotals) && ct.ColTotals[i] > 0 {
+			out = append(out, groupColumn{Index: i, Label: g.Label, N: ct.ColTotals[i]})
+		}
+	}
+	return out
+}
