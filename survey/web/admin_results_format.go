@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"math"
+	"strings"
 
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/survey"
@@ -16,16 +17,18 @@ var readerFuncs = template.FuncMap{
 	"ipct":  func(lang string, f float64) string { return survey.FormatPercent(lang, f, 1) },
 	"istat": func(lang string, f float64) string { return survey.FormatNumber(lang, f, 2) },
 	"ici":   formatCIIn,
+	// ipval is "= 0.034" or "< 0.001", to follow a "p".
 	"ipval": func(lang string, p float64) string {
 		switch {
 		case math.IsNaN(p):
-			return "–"
+			return "= –"
 		case p < 0.001:
 			return "< " + survey.FormatNumber(lang, 0.001, 3)
 		}
-		return survey.FormatNumber(lang, p, 3)
+		return "= " + survey.FormatNumber(lang, p, 3)
 	},
 	"answeredGroups":   answeredGroups,
+	"emptyGroups":      emptyGroups,
 	"optionGroupLabel": optionGroupLabel,
 }
 
@@ -55,4 +58,15 @@ func answeredGroups(ct *analysis.CrossTab, groups []analysis.Group) []groupColum
 		}
 	}
 	return out
+}
+
+// emptyGroups names the groups answeredGroups leaves out, for a note.
+func emptyGroups(ct *analysis.CrossTab, groups []analysis.Group) string {
+	var out []string
+	for i, g := range groups {
+		if i >= len(ct.ColTotals) || ct.ColTotals[i] == 0 {
+			out = append(out, g.Label)
+		}
+	}
+	return strings.Join(out, ", ")
 }

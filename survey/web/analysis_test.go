@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/demo"
 	"github.com/metlib/canvass/survey"
@@ -126,6 +128,26 @@ func TestResultsDashboard(t *testing.T) {
 	}
 	if strings.Contains(p.body, "<script>") || strings.Contains(p.body, " on") && regexp.MustCompile(`<[^>]+ on[a-z]+=`).MatchString(p.body) {
 		t.Error("inline script on the dashboard")
+	}
+	// No two tables with different specs show the same body (Table 3 used
+	// to repeat Table 1's options above its option groups).
+	doc, err := html.Parse(strings.NewReader(p.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := map[string]string{}
+	for _, s := range findAll(doc, func(n *html.Node) bool { return n.Data == "section" && strings.HasPrefix(attr(n, "id"), "table-") }) {
+		var b strings.Builder
+		for c := s.FirstChild; c != nil; c = c.NextSibling {
+			if c.Data != "h2" && attr(c, "class") != "note" {
+				b.WriteString(text(c))
+			}
+		}
+		bodies[attr(s, "id")] = b.String()
+	}
+	distinctBodies(t, "dashboard", bodies)
+	if body := bodies["table-evidence_families"]; strings.Contains(body, "Output statistics") {
+		t.Errorf("Table 3 lists the options again:\n%s", body)
 	}
 	p = c.get("/admin/surveys/impact-methods/results?by=region&language=fr")
 	if p.status != 200 || !strings.Contains(p.body, `Europe<span class="col-base">n = `) {

@@ -68,6 +68,8 @@ func chartFor(lang string, t analysis.TableResult) template.HTML {
 	q := t.Question
 	var bars []chartBar
 	switch {
+	case t.Grouping != nil:
+		return "" // the bars would be the ungrouped shares, under a grouped table's title
 	case len(q.Groups) > 0:
 		for _, g := range q.Groups {
 			bars = append(bars, chartBar{optionGroupLabel(g), g.Share, g.CI, g.Count})
