@@ -15,7 +15,7 @@ import (
 var readerFuncs = template.FuncMap{
 	"inum":  survey.FormatInt,
 	"ipct":  func(lang string, f float64) string { return survey.FormatPercent(lang, f, 1) },
-	"istat": func(lang string, f float64) string { return survey.FormatNumber(lang, f, 2) },
+	"istat": func(lang string, v any) string { return survey.FormatNumber(lang, asFloat(v), 2) },
 	"ici":   formatCIIn,
 	// ipval is "= 0.034" or "< 0.001", to follow a "p".
 	"ipval": func(lang string, p float64) string {
@@ -30,6 +30,20 @@ var readerFuncs = template.FuncMap{
 	"answeredGroups":   answeredGroups,
 	"emptyGroups":      emptyGroups,
 	"optionGroupLabel": optionGroupLabel,
+}
+
+// asFloat reads a statistic as the analysis gives it: float64, or Float
+// (NaN when undefined).
+func asFloat(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case analysis.Float:
+		return float64(x)
+	case int:
+		return float64(x)
+	}
+	return math.NaN()
 }
 
 // formatCIIn writes an interval of shares as "12.0–18.5%" ("12,0–18,5 %"
@@ -64,7 +78,8 @@ func answeredGroups(ct *analysis.CrossTab, groups []analysis.Group) []groupColum
 func emptyGroups(ct *analysis.CrossTab, groups []analysis.Group) string {
 	var out []string
 	for i, g := range groups {
-		if i >= len(ct.ColTotals) || ct.ColTotals[i] == 0 {
+		noted := i < len(ct.NotAsked) && ct.NotAsked[i] && g.N > 0 // the analysis's note says so
+		if (i >= len(ct.ColTotals) || ct.ColTotals[i] == 0) && !noted {
 			out = append(out, g.Label)
 		}
 	}
