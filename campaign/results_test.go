@@ -16,7 +16,6 @@ import (
 	"github.com/metlib/canvass/survey/store/storetest"
 )
 
-
 // fixture is a Service over a database of its own holding the built-in
 // surveys, with a clock the test moves.
 type fixture struct {

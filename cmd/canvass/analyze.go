@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -122,7 +123,7 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 				fmt.Fprintf(stdout, "\nTable %d. %s\n", t.Number, t.Title)
 				writeQuestion(stdout, t.Question, t.Grouping)
 				if c := t.Correlation; c != nil {
-					fmt.Fprintf(stdout, "  Spearman's rho = %.3f (n = %d, p = %s)\n", c.Rho, c.N, pValue(c.P))
+					fmt.Fprintf(stdout, "  Spearman's rho = %s (n = %d, p = %s)\n", num(c.Rho, 3), c.N, pValue(c.P))
 				}
 				for _, n := range t.Notes {
 					fmt.Fprintf(stdout, "  Note: %s\n", n)
@@ -145,8 +146,32 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 // pValue writes p as every output does (analysis.FormatP), in English
-// notation like the rest of this terminal output (its %.3f and %g numbers).
+// notation like the rest of this terminal output (its decimal points).
 func pValue(p float64) string { return analysis.FormatP("en", p) }
+
+// num writes a statistic for the terminal: "–" when it is undefined (NaN),
+// never the text NaN; decimals -1 writes the shortest exact form.
+func num[F ~float64](v F, decimals int) string {
+	f := float64(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "–"
+	}
+	if decimals < 0 {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', decimals, 64)
+}
+
+// pct writes a share as a percentage with one decimal, "–" when undefined.
+func pct[F ~float64](share F) string { return pctN(share, 1) }
+
+func pctN[F ~float64](share F, decimals int) string {
+	s := num(100*float64(share), decimals)
+	if s == "–" {
+		return s
+	}
+	return s + "%"
+}
 
 // writeQuestion prints one summary as an aligned text table.
 func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Grouping) {
@@ -154,27 +179,27 @@ func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Groupi
 	defer w.Flush()
 	fmt.Fprintf(w, "  asked %d, answered %d\t\n", q.Asked, q.Answered)
 	for _, o := range q.Options {
-		fmt.Fprintf(w, "  %s\t%d\t%5.1f%%\t[%5.1f%%, %5.1f%%]\t\n", o.Label, o.Count, 100*o.Share, 100*o.CI.Low, 100*o.CI.High)
+		fmt.Fprintf(w, "  %s\t%d\t%s\t[%s, %s]\t\n", o.Label, o.Count, pct(o.Share), pct(o.CI.Low), pct(o.CI.High))
 	}
 	for _, gs := range q.Groups {
-		fmt.Fprintf(w, "  %s (any)\t%d\t%5.1f%%\t[%5.1f%%, %5.1f%%]\t\n", gs.Label, gs.Count, 100*gs.Share, 100*gs.CI.Low, 100*gs.CI.High)
+		fmt.Fprintf(w, "  %s (any)\t%d\t%s\t[%s, %s]\t\n", gs.Label, gs.Count, pct(gs.Share), pct(gs.CI.Low), pct(gs.CI.High))
 	}
 	if q.Scale != nil {
-		fmt.Fprintf(w, "  mean %.2f, sd %.2f, median %.1f, top two %.1f%%\t\n", q.Scale.Mean, q.Scale.SD, q.Scale.Median, 100*q.Scale.TopTwoShare)
+		fmt.Fprintf(w, "  mean %s, sd %s, median %s, top two %s\t\n", num(q.Scale.Mean, 2), num(q.Scale.SD, 2), num(q.Scale.Median, 1), pct(q.Scale.TopTwoShare))
 	}
 	for _, r := range q.Rows {
 		if r.Scale != nil {
-			fmt.Fprintf(w, "  %s\tn %d\tmean %.2f\tsd %.2f\t\n", r.Label, r.Answered, r.Scale.Mean, r.Scale.SD)
+			fmt.Fprintf(w, "  %s\tn %d\tmean %s\tsd %s\t\n", r.Label, r.Answered, num(r.Scale.Mean, 2), num(r.Scale.SD, 2))
 		}
 	}
 	if n := q.Numbers; n != nil && n.N > 0 {
-		fmt.Fprintf(w, "  n %d, mean %.2f, sd %.2f, min %g, Q1 %g, median %g, Q3 %g, max %g, outliers %d\t\n", n.N, n.Mean, n.SD, n.Min, n.Q1, n.Median, n.Q3, n.Max, len(n.Outliers))
+		fmt.Fprintf(w, "  n %d, mean %s, sd %s, min %s, Q1 %s, median %s, Q3 %s, max %s, outliers %d\t\n", n.N, num(n.Mean, 2), num(n.SD, 2), num(n.Min, -1), num(n.Q1, -1), num(n.Median, -1), num(n.Q3, -1), num(n.Max, -1), len(n.Outliers))
 	}
 	if s := q.ChosenStats; s != nil && s.N > 0 {
-		fmt.Fprintf(w, "  options chosen per respondent: mean %.2f, median %g\t\n", s.Mean, s.Median)
+		fmt.Fprintf(w, "  options chosen per respondent: mean %s, median %s\t\n", num(s.Mean, 2), num(s.Median, -1))
 	}
 	for _, r := range q.Ranking {
-		fmt.Fprintf(w, "  %s\tmean rank %.2f\tfirst %d\t\n", r.Label, r.MeanRank, r.FirstCount)
+		fmt.Fprintf(w, "  %s\tmean rank %s\tfirst %d\t\n", r.Label, num(r.MeanRank, 2), r.FirstCount)
 	}
 	if ct := q.CrossTab; ct != nil && g != nil {
 		// Columns where the question was asked, headed by the base of their percentages.
@@ -190,12 +215,12 @@ func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Groupi
 		for r, label := range ct.RowLabels {
 			cells := make([]string, 0, len(cols))
 			for _, c := range cols {
-				cells = append(cells, fmt.Sprintf("%d (%.0f%%)", ct.Counts[r][c], 100*ct.ColPct[r][c]))
+				cells = append(cells, fmt.Sprintf("%d (%s)", ct.Counts[r][c], pctN(ct.ColPct[r][c], 0)))
 			}
 			fmt.Fprintf(w, "  %s\t%s\t\n", label, strings.Join(cells, "\t"))
 		}
 		if t := ct.Test; t != nil {
-			fmt.Fprintf(w, "  chi-square %.2f, df %d, p %s, Cramer's V %.3f\t\n", t.Statistic, t.DF, pValue(t.P), t.CramersV)
+			fmt.Fprintf(w, "  chi-square %s, df %d, p %s, Cramer's V %s\t\n", num(t.Statistic, 2), t.DF, pValue(t.P), num(t.CramersV, 3))
 		}
 	}
 }

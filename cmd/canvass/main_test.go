@@ -312,6 +312,16 @@ func TestDemoAndAnalyzeCommands(t *testing.T) {
 			t.Errorf("table %s grouped by %q, want %q", tab.Spec.ID, got, own[tab.Spec.ID])
 		}
 	}
+	// No response matches: every statistic is undefined and says so, never "NaN".
+	for _, args := range [][]string{
+		{"analyze", "--survey", "impact-methods", "--from", "2999-01-01"},
+		{"analyze", "--survey", "impact-methods", "--report", "--by", "region", "--from", "2999-01-01"},
+	} {
+		empty := cmd(args...)
+		if strings.Contains(empty, "NaN") || !strings.Contains(empty, "–") || !strings.Contains(empty, ": 0 submitted responses") {
+			t.Errorf("%v on no responses writes undefined values wrongly:\n%s", args, empty)
+		}
+	}
 	var res struct {
 		Responses int
 		Questions []struct{ ID string }
