@@ -19,7 +19,13 @@ func (s *Service) ListResponses(ctx context.Context, slug string, f survey.Respo
 	if err := require(ctx, survey.RoleAnalyst); err != nil {
 		return nil, 0, err
 	}
-	if _, err := s.cfg.Surveys.FindSurvey(ctx, slug); err != nil {
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return nil, 0, err
+	}
+	// The same rule as analyses and downloads: an answer condition on a
+	// question the survey lacks is a mistake to report, not an empty list.
+	if err := checkAnswerConditions(sv, f); err != nil {
 		return nil, 0, err
 	}
 	if f.Limit < 0 || f.Limit > MaxPerPage || f.Offset < 0 {

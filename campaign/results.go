@@ -100,6 +100,17 @@ func DescribeFilter(f survey.ResponseFilter) string {
 	return strings.Join(parts, "; ")
 }
 
+// checkAnswerConditions returns EMALFORMED naming the first answer= condition
+// on a question the survey does not have.
+func checkAnswerConditions(sv *survey.Survey, f survey.ResponseFilter) error {
+	for _, id := range sortedKeys(f.Answers) {
+		if sv.Question(id) == nil {
+			return survey.Errorf(survey.EMALFORMED, "answer=%s:…: the survey has no question %q.", id, id)
+		}
+	}
+	return nil
+}
+
 // check validates a query against its survey and returns it normalized:
 // the survey's slug, submitted responses only.
 func check(sv *survey.Survey, q Query) (Query, error) {
@@ -108,10 +119,8 @@ func check(sv *survey.Survey, q Query) (Query, error) {
 	}
 	q.Filter.SurveySlug, q.Filter.Status = sv.Slug, survey.ResponseSubmitted
 	q.Filter.Offset, q.Filter.Limit = 0, 0
-	for _, id := range sortedKeys(q.Filter.Answers) {
-		if sv.Question(id) == nil {
-			return q, survey.Errorf(survey.EMALFORMED, "answer=%s:…: the survey has no question %q.", id, id)
-		}
+	if err := checkAnswerConditions(sv, q.Filter); err != nil {
+		return q, err
 	}
 	if q.By != "" && q.By != "region" && q.By != "language" && sv.Question(q.By) == nil {
 		return q, survey.Errorf(survey.EMALFORMED, "by=%q: group by region, language or a question of the survey.", q.By)

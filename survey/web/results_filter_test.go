@@ -167,13 +167,18 @@ func TestOneFilterEverywhere(t *testing.T) {
 		t.Errorf("dashboard: %d, responses %v", p.status, m)
 	}
 
-	// An answer condition on a question the survey lacks is refused, naming it, everywhere.
+	// An answer condition on a question the survey lacks is refused, naming it, everywhere:
+	// the responses list too, and its page.
+	if p := c.get("/admin/surveys/impact-methods/responses?answer=shoe_size:42"); p.status != http.StatusBadRequest || !strings.Contains(p.body, "shoe_size") {
+		t.Errorf("responses page with an unknown question: %d", p.status)
+	}
 	for _, path := range []string{
 		"/api/v1/surveys/impact-methods/analysis?answer=shoe_size:42",
 		"/api/v1/surveys/impact-methods/analysis?report=true&answer=shoe_size:42",
 		"/api/v1/surveys/impact-methods/export.xlsx?kind=whitepaper&answer=shoe_size:42",
 		"/api/v1/surveys/impact-methods/export.csv?answer=shoe_size:42",
 		"/api/v1/surveys/impact-methods/export.csv?answer=nocolon",
+		"/api/v1/surveys/impact-methods/responses?answer=shoe_size:42",
 	} {
 		rec := a.do(request{path: path, token: analyst})
 		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "answer=") {
