@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,11 +18,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
 	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/internal/workbook"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -98,38 +99,45 @@ type Row struct {
 	Fields map[string]string
 }
 
+// Import limits. A directory of a section's libraries runs to a few
+// thousand rows and the export has 15 columns; these caps are far above
+// that and keep one import's memory bounded (see docs/reliability.md).
+const (
+	MaxRows       = 20000    // data rows, after the header
+	MaxColumns    = 100      // the rightmost column a cell may be in (CV)
+	MaxLineBytes  = 64 << 10 // one CSV line
+	PlanRowsShown = 500      // rows a dry run lists; the rest are counted
+)
+
 // Read reads a CSV or XLSX file (format "csv" or "xlsx"): the first row
 // names the columns. It returns the rows, and the headers it did not
-// recognise.
+// recognise. A file beyond MaxRows, MaxColumns or MaxLineBytes, or a
+// workbook that unpacks beyond workbook.UnzipSizeLimit, is ETOOLARGE.
 func Read(data []byte, format string) ([]Row, []string, error) {
 	var records [][]string
 	switch format {
 	case "csv":
-		data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-		if !utf8.Valid(data) {
-			return nil, nil, survey.Errorf(survey.EINVALID, "The CSV file is not UTF-8; save it as \"CSV UTF-8\".")
-		}
-		r := csv.NewReader(bytes.NewReader(data))
-		r.FieldsPerRecord = -1
-		r.LazyQuotes = true
-		if sniffSemicolon(data) {
-			r.Comma = ';' // spreadsheets in many locales save CSV with semicolons
-		}
 		var err error
-		if records, err = r.ReadAll(); err != nil {
-			return nil, nil, survey.Errorf(survey.EINVALID, "The CSV file cannot be read: %v", err)
+		if records, err = readCSV(data); err != nil {
+			return nil, nil, err
 		}
 	case "xlsx":
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		f, err := workbook.Open(data)
 		if err != nil {
-			return nil, nil, survey.Errorf(survey.EINVALID, "The file is not an .xlsx workbook.")
+			if survey.ErrorCode(err) == survey.ETOOLARGE {
+				return nil, nil, err
+			}
+			return nil, nil, &survey.Error{Code: survey.EINVALID, Message: "The file is not an .xlsx workbook.", Err: err}
 		}
 		defer f.Close()
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
 			return nil, nil, survey.Errorf(survey.EINVALID, "The workbook has no sheets.")
 		}
-		if records, err = f.GetRows(sheets[0]); err != nil {
+		if records, err = workbook.ReadRows(f, sheets[0], workbook.Limits{MaxRows: MaxRows + 1, MaxColumns: MaxColumns}); err != nil {
+			if survey.ErrorCode(err) == survey.ETOOLARGE {
+				return nil, nil, err
+			}
 			return nil, nil, survey.Errorf(survey.EINVALID, "The first sheet cannot be read: %v", err)
 		}
 	default:
@@ -168,6 +176,50 @@ func Read(data []byte, format string) ([]Row, []string, error) {
 		}
 	}
 	return rows, unknown, nil
+}
+
+// readCSV reads records one at a time, so a file of millions of tiny rows
+// is refused at MaxRows+1 instead of being held whole.
+func readCSV(data []byte) ([][]string, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) {
+		return nil, survey.Errorf(survey.EINVALID, "The CSV file is not UTF-8; save it as \"CSV UTF-8\".")
+	}
+	for line, rest := 1, data; len(rest) > 0; line++ {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		if i > MaxLineBytes {
+			return nil, survey.Errorf(survey.ETOOLARGE, "Line %d of the CSV file is longer than %d KiB, the limit for an import.", line, MaxLineBytes>>10)
+		}
+		rest = rest[min(i+1, len(rest)):]
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = false
+	if sniffSemicolon(data) {
+		r.Comma = ';' // spreadsheets in many locales save CSV with semicolons
+	}
+	var records [][]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return records, nil
+		}
+		if err != nil {
+			return nil, survey.Errorf(survey.EINVALID, "The CSV file cannot be read: %v", err)
+		}
+		if len(records) > MaxRows {
+			return nil, survey.Errorf(survey.ETOOLARGE, "The CSV file has more than %d rows, the limit for an import.", MaxRows)
+		}
+		if len(rec) > MaxColumns {
+			line, _ := r.FieldPos(0)
+			return nil, survey.Errorf(survey.ETOOLARGE, "Line %d of the CSV file has %d columns; an import may use at most %d.", line, len(rec), MaxColumns)
+		}
+		records = append(records, rec)
+	}
 }
 
 func sniffSemicolon(data []byte) bool {
@@ -246,9 +298,32 @@ type PlannedRow struct {
 
 // Plan is a dry run: every row with its action.
 type Plan struct {
-	Rows           []PlannedRow   `json:"rows"`
+	Rows           []PlannedRow   `json:"rows"` // every row; JSON lists Shown()
 	Counts         map[string]int `json:"counts"`
 	UnknownHeaders []string       `json:"unknown_headers,omitempty"`
+}
+
+// Shown returns the rows a dry run lists: the first PlanRowsShown.
+func (p *Plan) Shown() []PlannedRow {
+	return p.Rows[:min(len(p.Rows), PlanRowsShown)]
+}
+
+// NotShown is how many rows Shown leaves out (they are still counted in
+// Counts and imported on confirmation).
+func (p *Plan) NotShown() int {
+	return len(p.Rows) - len(p.Shown())
+}
+
+// MarshalJSON writes the plan with at most PlanRowsShown rows and
+// "rows_not_shown", so a dry run of a large file answers in kilobytes, not
+// hundreds of megabytes.
+func (p *Plan) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Rows           []PlannedRow   `json:"rows"`
+		RowsNotShown   int            `json:"rows_not_shown"`
+		Counts         map[string]int `json:"counts"`
+		UnknownHeaders []string       `json:"unknown_headers,omitempty"`
+	}{p.Shown(), p.NotShown(), p.Counts, p.UnknownHeaders})
 }
 
 // Lister is what planning needs from the directory.
