@@ -5,7 +5,6 @@
 package xlsform
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/metlib/canvass/internal/workbook"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -35,9 +35,15 @@ func (n Note) String() string {
 // validated, with notes about everything that could not be mapped. A
 // workbook that is not an XLSForm, or a survey that does not validate, is an
 // error (EMALFORMED or EINVALID with every problem).
+//
+// A workbook beyond the limits below (or one that unpacks beyond
+// workbook.UnzipSizeLimit) is ETOOLARGE, naming the limit.
 func Parse(data []byte) (*survey.Survey, []Note, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := workbook.Open(data)
 	if err != nil {
+		if survey.ErrorCode(err) == survey.ETOOLARGE {
+			return nil, nil, err
+		}
 		return nil, nil, &survey.Error{Code: survey.EMALFORMED, Message: "The file is not an .xlsx workbook.", Err: err}
 	}
 	defer f.Close()
@@ -46,11 +52,23 @@ func Parse(data []byte) (*survey.Survey, []Note, error) {
 		return nil, p.notes, err
 	}
 	s := p.build()
+	if n := len(s.Questions()); n > MaxQuestions {
+		return nil, p.notes, survey.Errorf(survey.ETOOLARGE, "The form has %d questions; a survey may have at most %d.", n, MaxQuestions)
+	}
 	if err := s.Validate(); err != nil {
 		return nil, p.notes, err
 	}
 	return s, p.notes, nil
 }
+
+// Import limits. The longest questionnaires the section has run have under
+// 200 questions; each choice list row and each language column is a row or
+// column here, so the sheet caps are generous multiples of that.
+const (
+	MaxQuestions = 1000
+	MaxRows      = 10000 // per sheet, header included
+	MaxColumns   = 200   // the rightmost column a cell may be in (GR)
+)
 
 type table struct {
 	name   string
@@ -111,7 +129,7 @@ func (p *parser) note(sheet string, row int, format string, args ...any) {
 func (p *parser) sheet(want string) (*table, error) {
 	for _, name := range p.f.GetSheetList() {
 		if strings.EqualFold(strings.TrimSpace(name), want) {
-			rows, err := p.f.GetRows(name)
+			rows, err := workbook.ReadRows(p.f, name, workbook.Limits{MaxRows: MaxRows, MaxColumns: MaxColumns})
 			if err != nil {
 				return nil, err
 			}
@@ -154,7 +172,10 @@ func languageCode(s string) string {
 
 func (p *parser) readSheets() error {
 	var err error
-	if p.survey, err = p.sheet("survey"); err != nil || p.survey == nil || len(p.survey.header) == 0 {
+	if p.survey, err = p.sheet("survey"); survey.ErrorCode(err) == survey.ETOOLARGE {
+		return err
+	}
+	if err != nil || p.survey == nil || len(p.survey.header) == 0 {
 		return survey.Errorf(survey.EMALFORMED, "The workbook has no \"survey\" sheet with a header row, so it is not an XLSForm.")
 	}
 	for _, col := range []string{"type", "name"} {
