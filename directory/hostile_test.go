@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/metlib/canvass/directory"
+	"github.com/metlib/canvass/internal/memtest"
 	"github.com/metlib/canvass/internal/workbook/workbooktest"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store/storetest"
@@ -69,7 +70,7 @@ func TestHostileFilesAreRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data := tc.data()
 			var err error
-			u := workbooktest.Measure(func() { _, _, err = directory.Read(data, tc.format) })
+			u := memtest.Measure(func() { _, _, err = directory.Read(data, tc.format) })
 			t.Logf("%d bytes: %v", len(data), u)
 			if survey.ErrorCode(err) != survey.ETOOLARGE || !strings.Contains(survey.ErrorMessage(err), tc.want) {
 				t.Errorf("got %v, want too_large with %q", err, tc.want)

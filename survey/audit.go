@@ -33,19 +33,26 @@ type AuditStore interface {
 }
 
 // LoginLimiter throttles sign-in attempts per account and per address,
-// across every instance sharing the database.
+// across every instance sharing the database. An attempt is counted before
+// the password is checked, so concurrent guesses cannot all be checked
+// while the count catches up.
 type LoginLimiter interface {
-	// LoginBlocked returns how long until key ("email:…" or "ip:…") may try
-	// again, or 0 when it may try now.
-	LoginBlocked(ctx context.Context, key string, now time.Time) (time.Duration, error)
-	// LoginFailed records a failed attempt for key.
-	LoginFailed(ctx context.Context, key string, now time.Time) error
-	// LoginSucceeded clears key's failures.
+	// ReserveLogin counts one attempt for key ("email:…" or "ip:…") at now.
+	// When key has used its attempts within LoginWindow it returns how long
+	// until it may try again (and this attempt is not counted); otherwise
+	// wait is 0 and id names the counted attempt. An error means the count
+	// could not be kept: refuse the sign-in.
+	ReserveLogin(ctx context.Context, key string, now time.Time) (id string, wait time.Duration, err error)
+	// ReleaseLogin uncounts one reserved attempt (its sign-in succeeded, or
+	// its password was never checked).
+	ReleaseLogin(ctx context.Context, id string) error
+	// LoginSucceeded clears key's attempts.
 	LoginSucceeded(ctx context.Context, key string) error
 }
 
-// Login throttling: after this many failures within LoginWindow, a key may
-// not try again until the window ends.
+// Login throttling: after this many attempts within the last LoginWindow
+// (a sliding window; a successful sign-in clears the account's), a key may
+// not try again until the oldest of them is LoginWindow old.
 const (
 	LoginWindow             = 15 * time.Minute
 	LoginMaxAccountFailures = 5

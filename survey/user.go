@@ -71,53 +71,127 @@ const (
 	argonKeyLen  = 32
 )
 
+// Password hashing is bounded process-wide, because each argon2id call
+// holds its whole memory (argonMemory KiB = 19 MiB) until it ends: 150
+// concurrent sign-ins took the server to 3.5 GB (issue 13). At most
+// MaxConcurrentHashes run at once; the rest wait up to HashQueueWait.
+const (
+	// PasswordHashMemory is what one hash holds while it runs.
+	PasswordHashMemory = argonMemory << 10
+	// HashMemoryBudget is the memory password hashing may hold at once.
+	HashMemoryBudget = 160 << 20
+	// MaxConcurrentHashes is HashMemoryBudget / PasswordHashMemory (8).
+	MaxConcurrentHashes = HashMemoryBudget / PasswordHashMemory
+	// HashQueueWait is how long a hash waits for a free slot before the
+	// sign-in is refused as busy (EUNAVAILABLE, so 503 with Retry-After).
+	HashQueueWait = 2 * time.Second
+)
+
+var hashSlots = make(chan struct{}, MaxConcurrentHashes)
+
+// errHashBusy is returned when no hashing slot frees within HashQueueWait.
+var errHashBusy = Errorf(EUNAVAILABLE, "Too many sign-ins are being checked at once; try again in a few seconds.")
+
+// argonKey runs argon2id in a slot. With wait false it waits as long as it
+// takes (the command line, which has no client to answer).
+func argonKey(ctx context.Context, wait bool, pw, salt []byte, t, m uint32, p uint8, n uint32) ([]byte, error) {
+	if wait {
+		hashSlots <- struct{}{}
+	} else {
+		timer := time.NewTimer(HashQueueWait)
+		defer timer.Stop()
+		select {
+		case hashSlots <- struct{}{}:
+		case <-timer.C:
+			return nil, errHashBusy
+		case <-ctx.Done():
+			return nil, errHashBusy
+		}
+	}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(pw, salt, t, m, p, n), nil
+}
+
 // HashPassword returns the argon2id hash of pw in the PHC string format
-// ($argon2id$v=19$m=…,t=…,p=…$salt$hash), with a fresh 16-byte salt.
+// ($argon2id$v=19$m=…,t=…,p=…$salt$hash), with a fresh 16-byte salt. It
+// waits for a hashing slot however long it takes; requests use
+// HashPasswordContext.
 func HashPassword(pw string) string {
+	h, _ := hashPassword(context.Background(), true, pw)
+	return h
+}
+
+// HashPasswordContext is HashPassword that gives up with EUNAVAILABLE when
+// no hashing slot frees within HashQueueWait or ctx ends.
+func HashPasswordContext(ctx context.Context, pw string) (string, error) {
+	return hashPassword(ctx, false, pw)
+}
+
+func hashPassword(ctx context.Context, wait bool, pw string) (string, error) {
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key, err := argonKey(ctx, wait, []byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	if err != nil {
+		return "", err
+	}
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
 // CheckPassword reports whether pw matches a hash made by HashPassword (with
-// whatever parameters the hash records), in constant time.
+// whatever parameters the hash records), in constant time. Like
+// HashPassword it waits for a slot however long it takes.
 func CheckPassword(hash, pw string) bool {
+	ok, _ := checkPassword(context.Background(), true, hash, pw)
+	return ok
+}
+
+// CheckPasswordContext is CheckPassword that gives up with EUNAVAILABLE
+// when no hashing slot frees within HashQueueWait or ctx ends.
+func CheckPasswordContext(ctx context.Context, hash, pw string) (bool, error) {
+	return checkPassword(ctx, false, hash, pw)
+}
+
+func checkPassword(ctx context.Context, wait bool, hash, pw string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	var version int
 	var memory, iterations uint32
 	var threads uint8
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return false, nil
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &iterations, &threads); err != nil || memory > 1<<20 || iterations > 16 || threads == 0 {
-		return false
+	// A stored hash asking for more memory than ours would break the
+	// budget; none is ever written (HashPassword uses argonMemory).
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &iterations, &threads); err != nil || memory > argonMemory || iterations > 16 || threads == 0 {
+		return false, nil
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
 	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 {
-		return false
+	if err1 != nil || err2 != nil || len(want) == 0 || len(want) > 64 {
+		return false, nil
 	}
-	got := argon2.IDKey([]byte(pw), salt, iterations, memory, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	got, err := argonKey(ctx, wait, []byte(pw), salt, iterations, memory, threads, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // dummyHash is checked against when the account does not exist, so a login
 // for an unknown email takes as long as one with a wrong password.
 var dummyHash = HashPassword("canvass-no-such-user")
 
-// CheckPasswordOrDummy is CheckPassword that spends the same time when the
-// user does not exist (hash == "") and then fails.
-func CheckPasswordOrDummy(hash, pw string) bool {
+// CheckPasswordOrDummyContext is CheckPasswordContext that spends the same
+// time when the user does not exist (hash == "") and then fails.
+func CheckPasswordOrDummyContext(ctx context.Context, hash, pw string) (bool, error) {
 	if hash == "" {
-		CheckPassword(dummyHash, pw)
-		return false
+		_, err := CheckPasswordContext(ctx, dummyHash, pw)
+		return false, err
 	}
-	return CheckPassword(hash, pw)
+	return CheckPasswordContext(ctx, hash, pw)
 }
 
 // NewSecret returns a random URL-safe secret of 256 bits and its SHA-256 hash
@@ -178,9 +252,11 @@ type UserStore interface {
 	ListUsers(ctx context.Context) ([]*User, error)
 	// CountUsers returns the number of users.
 	CountUsers(ctx context.Context) (int, error)
-	// UpdateUser saves name, role and disabled. Returns ENOTFOUND if there is no such user.
+	// UpdateUser saves name, role and disabled; disabling deletes the user's
+	// password links. Returns ENOTFOUND if there is no such user.
 	UpdateUser(ctx context.Context, u *User) error
-	// SetPassword stores a new password hash. Returns ENOTFOUND if there is no such user.
+	// SetPassword stores a new password hash and deletes the user's password
+	// links. Returns ENOTFOUND if there is no such user.
 	SetPassword(ctx context.Context, userID, hash string) error
 	// RecordLogin sets the last login time.
 	RecordLogin(ctx context.Context, userID string, at time.Time) error

@@ -151,34 +151,97 @@ func TestLoginThrottle(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	key := "email:ana@example.org"
-	for i := 0; i < survey.LoginMaxAccountFailures; i++ {
-		if wait, _ := st.LoginBlocked(ctx, key, now); wait != 0 {
-			t.Fatalf("blocked after %d failures", i)
-		}
-		if err := st.LoginFailed(ctx, key, now); err != nil {
+	reserve := func(key string, at time.Time) (string, time.Duration) {
+		t.Helper()
+		id, wait, err := st.ReserveLogin(ctx, key, at)
+		if err != nil {
 			t.Fatal(err)
 		}
+		return id, wait
 	}
-	wait, err := st.LoginBlocked(ctx, key, now.Add(time.Minute))
-	if err != nil || wait != survey.LoginWindow-time.Minute {
-		t.Errorf("wait %v %v, want %v", wait, err, survey.LoginWindow-time.Minute)
-	}
-	if wait, _ := st.LoginBlocked(ctx, key, now.Add(survey.LoginWindow)); wait != 0 {
-		t.Errorf("still blocked after the window: %v", wait)
-	}
-	// A failure after the window starts a new one.
-	_ = st.LoginFailed(ctx, key, now.Add(survey.LoginWindow+time.Second))
-	if wait, _ := st.LoginBlocked(ctx, key, now.Add(survey.LoginWindow+2*time.Second)); wait != 0 {
-		t.Errorf("one failure in a new window blocks: %v", wait)
-	}
-	// Addresses get a larger allowance.
 	for i := 0; i < survey.LoginMaxAccountFailures; i++ {
-		_ = st.LoginFailed(ctx, "ip:192.0.2.1", now)
+		if id, wait := reserve(key, now.Add(time.Duration(i)*10*time.Second)); wait != 0 || id == "" {
+			t.Fatalf("attempt %d: wait %v, id %q; want counted", i+1, wait, id)
+		}
 	}
-	if wait, _ := st.LoginBlocked(ctx, "ip:192.0.2.1", now); wait != 0 {
-		t.Error("address blocked at the account limit")
+	// The sixth is refused until the first is LoginWindow old.
+	id, wait := reserve(key, now.Add(time.Minute))
+	if id != "" || wait != survey.LoginWindow-time.Minute {
+		t.Errorf("sixth attempt: id %q wait %v, want none and %v", id, wait, survey.LoginWindow-time.Minute)
 	}
-	_ = st.LoginSucceeded(ctx, key)
+	// Refused attempts are not counted: once the first leaves the window one
+	// more may try, and then the account is full again.
+	if id, wait := reserve(key, now.Add(survey.LoginWindow+time.Millisecond)); wait != 0 || id == "" {
+		t.Errorf("after the first attempt left the window: wait %v", wait)
+	}
+	if _, wait := reserve(key, now.Add(survey.LoginWindow+2*time.Millisecond)); wait != 10*time.Second-2*time.Millisecond {
+		t.Errorf("a sixth attempt in the sliding window: wait %v, want %v (until the second attempt is %v old)", wait, 10*time.Second-2*time.Millisecond, survey.LoginWindow)
+	}
+	// A release uncounts one attempt; a success clears them all.
+	rid, _ := reserve("ip:192.0.2.1", now)
+	if err := st.ReleaseLogin(ctx, rid); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < survey.LoginMaxAddressFailures; i++ {
+		if _, wait := reserve("ip:192.0.2.1", now); wait != 0 {
+			t.Fatalf("address refused after %d attempts (one released), want %d allowed", i, survey.LoginMaxAddressFailures)
+		}
+	}
+	if _, wait := reserve("ip:192.0.2.1", now); wait == 0 {
+		t.Errorf("address allowed past %d attempts", survey.LoginMaxAddressFailures)
+	}
+	if err := st.LoginSucceeded(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if _, wait := reserve(key, now.Add(survey.LoginWindow+time.Second)); wait != 0 {
+		t.Errorf("blocked after a success cleared the account: %v", wait)
+	}
+}
+
+// TestConcurrentLoginAttemptsAreCounted races 60 attempts at one account on
+// the embedded server: at most the limit may go ahead (fewer when counts
+// overlap), and since refused attempts uncount themselves, exactly the
+// limit in all once the race is over.
+func TestConcurrentLoginAttemptsAreCounted(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	allowed, refused := 0, 0
+	for range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, wait, err := st.ReserveLogin(ctx, "email:ana@example.org", now)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				t.Error(err)
+			case wait == 0:
+				allowed++
+			default:
+				refused++
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("60 concurrent attempts: %d allowed, %d refused", allowed, refused)
+	if allowed > survey.LoginMaxAccountFailures || allowed+refused != 60 {
+		t.Errorf("%d allowed, %d refused; want at most %d allowed", allowed, refused, survey.LoginMaxAccountFailures)
+	}
+	later := 0
+	for {
+		_, wait, err := st.ReserveLogin(ctx, "email:ana@example.org", now.Add(time.Second))
+		if err != nil || wait > 0 {
+			break
+		}
+		later++
+	}
+	if allowed+later != survey.LoginMaxAccountFailures {
+		t.Errorf("%d allowed in the race and %d after it, want %d in all", allowed, later, survey.LoginMaxAccountFailures)
+	}
 }
 
 func TestSurveyVersionsAndFilters(t *testing.T) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -75,59 +76,78 @@ func (st *Store) ListAudit(ctx context.Context, f survey.AuditFilter) ([]*survey
 	return out, int(total), nil
 }
 
+// loginAttemptDoc is one sign-in attempt. Each attempt is its own
+// document, inserted before the password is checked, and the attempts are
+// counted after the insert: inserts are atomic on MongoDB and on the
+// embedded FerretDB alike (an upsert-and-increment is not on the latter,
+// which runs findAndModify and upserts as a read then a write), so of any
+// number of concurrent attempts at most the limit see a count within it.
+// The attempt whose count is over the limit deletes itself, so refused
+// attempts do not extend the lockout.
 type loginAttemptDoc struct {
-	Key         string    `bson:"_id"`
-	Failures    int       `bson:"failures"`
-	WindowStart time.Time `bson:"window_start"`
+	ID  bson.ObjectID `bson:"_id"`
+	Key string        `bson:"key"`
+	At  time.Time     `bson:"at"`
 }
 
 func loginLimit(key string) int {
-	if len(key) > 3 && key[:3] == "ip:" {
+	if strings.HasPrefix(key, "ip:") {
 		return survey.LoginMaxAddressFailures
 	}
 	return survey.LoginMaxAccountFailures
 }
 
-// LoginBlocked returns how long until key may try again (0: now).
-func (st *Store) LoginBlocked(ctx context.Context, key string, now time.Time) (time.Duration, error) {
-	ctx, cancel := st.op(ctx)
-	defer cancel()
-	var d loginAttemptDoc
-	err := st.db.Collection(colLoginAttempts).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&d)
-	if err != nil {
-		if err = wrap(err, "find login attempts"); survey.ErrorCode(err) == survey.ENOTFOUND {
-			return 0, nil
-		}
-		return 0, err
-	}
-	end := d.WindowStart.Add(survey.LoginWindow)
-	if d.Failures >= loginLimit(key) && now.Before(end) {
-		return end.Sub(now), nil
-	}
-	return 0, nil
-}
-
-// LoginFailed records a failed attempt, starting a new window when the last one ended.
-func (st *Store) LoginFailed(ctx context.Context, key string, now time.Time) error {
+// ReserveLogin counts an attempt for key; see survey.LoginLimiter.
+func (st *Store) ReserveLogin(ctx context.Context, key string, now time.Time) (string, time.Duration, error) {
 	ctx, cancel := st.op(ctx)
 	defer cancel()
 	col := st.db.Collection(colLoginAttempts)
-	res, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "window_start", Value: bson.D{{Key: "$gt", Value: now.Add(-survey.LoginWindow).UTC()}}}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "failures", Value: 1}}}})
+	since := now.Add(-survey.LoginWindow).UTC()
+	// Attempts that left the window are of no more use.
+	if _, err := col.DeleteMany(ctx, bson.D{{Key: "key", Value: key}, {Key: "at", Value: bson.D{{Key: "$lte", Value: since}}}}); err != nil {
+		return "", 0, wrap(err, "expire login attempts")
+	}
+	doc := loginAttemptDoc{ID: bson.NewObjectID(), Key: key, At: now.UTC()}
+	if _, err := col.InsertOne(ctx, doc); err != nil {
+		return "", 0, wrap(err, "count login attempt")
+	}
+	inWindow := bson.D{{Key: "key", Value: key}, {Key: "at", Value: bson.D{{Key: "$gt", Value: since}}}}
+	n, err := col.CountDocuments(ctx, inWindow)
 	if err != nil {
-		return wrap(err, "count login failure")
+		return "", 0, wrap(err, "count login attempts")
 	}
-	if res.MatchedCount > 0 {
-		return nil
+	if int(n) <= loginLimit(key) {
+		return doc.ID.Hex(), 0, nil
 	}
-	_, err = col.ReplaceOne(ctx, bson.D{{Key: "_id", Value: key}}, loginAttemptDoc{Key: key, Failures: 1, WindowStart: now.UTC()}, options.Replace().SetUpsert(true))
-	return wrap(err, "start login window")
+	if _, err := col.DeleteOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}); err != nil {
+		return "", 0, wrap(err, "uncount refused login attempt")
+	}
+	var oldest loginAttemptDoc
+	if err := col.FindOne(ctx, inWindow, options.FindOne().SetSort(bson.D{{Key: "at", Value: 1}})).Decode(&oldest); err != nil {
+		if survey.ErrorCode(wrap(err, "")) == survey.ENOTFOUND {
+			return "", time.Second, nil // cleared meanwhile; try again
+		}
+		return "", 0, wrap(err, "find oldest login attempt")
+	}
+	return "", max(oldest.At.Add(survey.LoginWindow).Sub(now), time.Second), nil
 }
 
-// LoginSucceeded clears key's failures.
+// ReleaseLogin uncounts one reserved attempt.
+func (st *Store) ReleaseLogin(ctx context.Context, id string) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return nil // nothing was reserved
+	}
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	_, err = st.db.Collection(colLoginAttempts).DeleteOne(ctx, bson.D{{Key: "_id", Value: oid}})
+	return wrap(err, "release login attempt")
+}
+
+// LoginSucceeded clears key's attempts.
 func (st *Store) LoginSucceeded(ctx context.Context, key string) error {
 	ctx, cancel := st.op(ctx)
 	defer cancel()
-	_, err := st.db.Collection(colLoginAttempts).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
-	return wrap(err, "clear login failures")
+	_, err := st.db.Collection(colLoginAttempts).DeleteMany(ctx, bson.D{{Key: "key", Value: key}})
+	return wrap(err, "clear login attempts")
 }

@@ -119,6 +119,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colUsers: {
 			{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetUnique(true).SetName("email_unique")},
 		},
+		colLoginAttempts: {
+			{Keys: bson.D{{Key: "key", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("key_at")},
+		},
 		colSessions: {
 			{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user")},
 		},

@@ -16,7 +16,7 @@ const (
 	colSessions       = "sessions"
 	colPasswordTokens = "password_tokens"
 	colAudit          = "audit"
-	colLoginAttempts  = "login_attempts"
+	colLoginAttempts  = "login_attempt_log" // one document per attempt (the old "login_attempts" held counters)
 )
 
 var (
@@ -133,14 +133,32 @@ func (st *Store) updateUser(ctx context.Context, id string, set bson.D) error {
 	return nil
 }
 
-// UpdateUser saves name, role and disabled.
+// UpdateUser saves name, role and disabled. Disabling an account also
+// deletes its password links, so none outlives the reason it was sent.
 func (st *Store) UpdateUser(ctx context.Context, u *survey.User) error {
-	return st.updateUser(ctx, u.ID, bson.D{{Key: "name", Value: u.Name}, {Key: "role", Value: string(u.Role)}, {Key: "disabled", Value: u.Disabled}})
+	if err := st.updateUser(ctx, u.ID, bson.D{{Key: "name", Value: u.Name}, {Key: "role", Value: string(u.Role)}, {Key: "disabled", Value: u.Disabled}}); err != nil {
+		return err
+	}
+	if u.Disabled {
+		return st.deleteUserPasswordTokens(ctx, u.ID)
+	}
+	return nil
 }
 
-// SetPassword stores a new password hash.
+// SetPassword stores a new password hash and deletes the user's password
+// links: a reset sent before the change must not undo it.
 func (st *Store) SetPassword(ctx context.Context, userID, hash string) error {
-	return st.updateUser(ctx, userID, bson.D{{Key: "password_hash", Value: hash}})
+	if err := st.updateUser(ctx, userID, bson.D{{Key: "password_hash", Value: hash}}); err != nil {
+		return err
+	}
+	return st.deleteUserPasswordTokens(ctx, userID)
+}
+
+func (st *Store) deleteUserPasswordTokens(ctx context.Context, userID string) error {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	_, err := st.db.Collection(colPasswordTokens).DeleteMany(ctx, bson.D{{Key: "user_id", Value: userID}})
+	return wrap(err, "delete password links")
 }
 
 // RecordLogin sets the last login time.

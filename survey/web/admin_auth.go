@@ -44,6 +44,15 @@ func localNext(next string) string {
 	return "/admin"
 }
 
+// loginBusyRetry is the Retry-After of a sign-in refused because the
+// attempt could not be counted or no hashing slot was free.
+const loginBusyRetry = "5"
+
+// login counts the attempt against the address and the account before the
+// password is checked (so concurrent guesses cannot outrun the count),
+// checks it in a bounded hashing slot, and clears the account's count on
+// success. Whenever the count cannot be kept the sign-in is refused (503):
+// a limiter that fails open is no limiter.
 func (s *Server) login(c *gin.Context) {
 	ctx := c.Request.Context()
 	email := strings.ToLower(strings.TrimSpace(c.PostForm("email")))
@@ -51,21 +60,39 @@ func (s *Server) login(c *gin.Context) {
 	fail := func(status int, msg string) {
 		s.renderPage(c, status, "admin_login.html", loginPage{page: s.adminPage(c, "Sign in"), Email: email, Next: next, Error: msg})
 	}
-	keys := []string{"email:" + email, "ip:" + c.ClientIP()}
-	for _, key := range keys {
-		wait, err := s.cfg.Logins.LoginBlocked(ctx, key, s.now())
+	busy := func(err error) {
+		s.log.ErrorContext(ctx, "sign-in refused: attempt not counted or no hashing slot", "error", err)
+		c.Header("Retry-After", loginBusyRetry)
+		fail(http.StatusServiceUnavailable, "Signing in is not possible right now. Try again in a few seconds.")
+	}
+	var reserved []string
+	release := func() {
+		for _, id := range reserved {
+			if err := s.cfg.Logins.ReleaseLogin(ctx, id); err != nil {
+				s.log.ErrorContext(ctx, "release login attempt", "error", err)
+			}
+		}
+	}
+	for _, key := range []string{"ip:" + c.ClientIP(), "email:" + email} {
+		id, wait, err := s.cfg.Logins.ReserveLogin(ctx, key, s.now())
 		if err != nil {
-			s.renderError(c, err)
+			busy(err)
 			return
 		}
 		if wait > 0 {
+			if strings.HasPrefix(key, "email:") {
+				// The address's attempt stays counted: it was a try at a locked account.
+				s.auditAs(c, email, "user.login_blocked", "user:"+email, "from "+c.ClientIP())
+			}
 			c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			fail(http.StatusTooManyRequests, "Too many failed sign-ins. Try again in "+wait.Round(time.Minute).String()+".")
 			return
 		}
+		reserved = append(reserved, id)
 	}
 	user, err := s.cfg.Users.FindUserByEmail(ctx, email)
 	if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
+		release()
 		s.renderError(c, err)
 		return
 	}
@@ -73,17 +100,21 @@ func (s *Server) login(c *gin.Context) {
 	if user != nil {
 		hash = user.PasswordHash
 	}
-	if !survey.CheckPasswordOrDummy(hash, c.PostForm("password")) || user.Disabled {
-		for _, key := range keys {
-			if err := s.cfg.Logins.LoginFailed(ctx, key, s.now()); err != nil {
-				s.log.ErrorContext(ctx, "record failed login", "error", err)
-			}
-		}
+	ok, err := survey.CheckPasswordOrDummyContext(ctx, hash, c.PostForm("password"))
+	if err != nil {
+		release() // the password was not checked, so the attempt does not count
+		busy(err)
+		return
+	}
+	if !ok || user.Disabled {
 		s.auditAs(c, email, "user.login_failed", "user:"+email, "from "+c.ClientIP())
 		fail(http.StatusUnauthorized, badLogin)
 		return
 	}
-	_ = s.cfg.Logins.LoginSucceeded(ctx, keys[0])
+	release() // a success does not count against the address
+	if err := s.cfg.Logins.LoginSucceeded(ctx, "email:"+email); err != nil {
+		s.log.ErrorContext(ctx, "clear login attempts", "error", err)
+	}
 	if err := s.startSession(c, user); err != nil {
 		s.renderError(c, err)
 		return
@@ -146,6 +177,10 @@ func (s *Server) baseURL(c *gin.Context) string {
 	return scheme + "://" + c.Request.Host
 }
 
+// errLinkInvalid is the one answer for a password link that cannot be used,
+// whatever the reason (the store's message for unknown and used links).
+var errLinkInvalid = survey.Errorf(survey.ENOTFOUND, "This link is not valid. It may have expired or been used already.")
+
 type passwordPage struct {
 	page
 	Token, Purpose, Email, Name, Error string
@@ -164,9 +199,15 @@ func (s *Server) showSetPassword(c *gin.Context) {
 	}
 	p := passwordPage{page: s.adminPage(c, "Choose a password"), Token: token, Purpose: t.Purpose}
 	if t.UserID != "" {
-		if u, err := s.cfg.Users.FindUserByID(c.Request.Context(), t.UserID); err == nil {
-			p.Email, p.Name = u.Email, u.Name
+		u, err := s.cfg.Users.FindUserByID(c.Request.Context(), t.UserID)
+		if err == nil && u.Disabled {
+			err = errLinkInvalid
 		}
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		p.Email, p.Name = u.Email, u.Name
 	}
 	s.renderPage(c, http.StatusOK, "admin_password.html", p)
 }
@@ -195,7 +236,10 @@ func (s *Server) setPassword(c *gin.Context) {
 			p.Problems = append(p.Problems, survey.FieldError{Path: "email", Message: survey.ErrorMessage(err)})
 		}
 		user = &survey.User{Email: email, Name: p.Name, Role: survey.RoleAdmin}
-	} else if user, err = s.cfg.Users.FindUserByID(ctx, t.UserID); err != nil {
+	} else if user, err = s.cfg.Users.FindUserByID(ctx, t.UserID); err != nil || user.Disabled {
+		if err == nil {
+			err = errLinkInvalid
+		}
 		s.renderError(c, err)
 		return
 	}
@@ -208,7 +252,10 @@ func (s *Server) setPassword(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	user.PasswordHash = survey.HashPassword(password)
+	if user.PasswordHash, err = survey.HashPasswordContext(ctx, password); err != nil {
+		s.renderError(c, err)
+		return
+	}
 	if t.Purpose == "setup" {
 		if n, err := s.cfg.Users.CountUsers(ctx); err != nil || n > 0 {
 			s.renderError(c, survey.Errorf(survey.ECONFLICT, "Canvass has been set up already; sign in instead."))
@@ -252,8 +299,13 @@ func (s *Server) changePassword(c *gin.Context) {
 	}
 	page := accountPage{page: s.adminPage(c, "Your account")}
 	password := c.PostForm("password")
+	current, err := survey.CheckPasswordContext(c.Request.Context(), p.User.PasswordHash, c.PostForm("current_password"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
 	switch {
-	case !survey.CheckPassword(p.User.PasswordHash, c.PostForm("current_password")):
+	case !current:
 		page.Problems = []survey.FieldError{{Path: "current_password", Message: "Your current password is not right."}}
 	case password != c.PostForm("password_again"):
 		page.Problems = []survey.FieldError{{Path: "password_again", Message: "The two passwords differ."}}
@@ -265,7 +317,12 @@ func (s *Server) changePassword(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.cfg.Users.SetPassword(ctx, p.User.ID, survey.HashPassword(password)); err != nil {
+	hash, err := survey.HashPasswordContext(ctx, password)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if err := s.cfg.Users.SetPassword(ctx, p.User.ID, hash); err != nil {
 		s.renderError(c, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/metlib/canvass/internal/memtest"
 	"github.com/metlib/canvass/internal/workbook/workbooktest"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/xlsform"
@@ -59,7 +60,7 @@ func TestHostileWorkbooksAreRefused(t *testing.T) {
 			data := tc.data()
 			var s *survey.Survey
 			var err error
-			u := workbooktest.Measure(func() { s, _, err = xlsform.Parse(data) })
+			u := memtest.Measure(func() { s, _, err = xlsform.Parse(data) })
 			t.Logf("%d bytes: %v", len(data), u)
 			if s != nil || survey.ErrorCode(err) != survey.ETOOLARGE || !strings.Contains(survey.ErrorMessage(err), tc.want) {
 				t.Errorf("got %v, want too_large with %q", err, tc.want)

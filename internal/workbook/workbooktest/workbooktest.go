@@ -1,7 +1,6 @@
 // Package workbooktest writes hostile .xlsx files for the importers' tests,
 // generated in the test rather than committed: a sheet with cells far to
-// the right, millions of rows, a zip bomb. It also measures the memory a
-// call uses.
+// the right, millions of rows, a zip bomb.
 package workbooktest
 
 import (
@@ -12,10 +11,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
-	"time"
 )
 
 // Sheet is one worksheet: Data writes the <row> elements of its sheetData.
@@ -146,61 +142,4 @@ func Bomb(compressed int) (data []byte, inflated uint64) {
 	probe := repeat("", strings.Repeat("\x00", chunk), 3, "")
 	d := repeat("", strings.Repeat("\x00", chunk), max(3, compressed/probe.steady), "")
 	return Workbook(Sheet{Name: "Sheet1", raw: &d}), d.size
-}
-
-// Usage is what one call cost: the peak of HeapInuse above the figure
-// before the call (sampled every millisecond), and the bytes allocated.
-type Usage struct {
-	PeakHeap   uint64
-	TotalAlloc uint64
-	Elapsed    time.Duration
-}
-
-// String formats u in MiB.
-func (u Usage) String() string {
-	return fmt.Sprintf("peak heap +%.1f MiB, allocated %.1f MiB, %v", float64(u.PeakHeap)/(1<<20), float64(u.TotalAlloc)/(1<<20), u.Elapsed.Round(time.Millisecond))
-}
-
-// Measure runs f and returns its Usage. Measure calls from one goroutine at
-// a time (the figures are process-wide).
-func Measure(f func()) Usage {
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var (
-		mu   sync.Mutex
-		peak = before.HeapInuse
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	sample := func() {
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		mu.Lock()
-		peak = max(peak, m.HeapInuse)
-		mu.Unlock()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				sample()
-			}
-		}
-	}()
-	start := time.Now()
-	f()
-	elapsed := time.Since(start)
-	sample()
-	close(done)
-	wg.Wait()
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	return Usage{PeakHeap: peak - before.HeapInuse, TotalAlloc: after.TotalAlloc - before.TotalAlloc, Elapsed: elapsed}
 }
