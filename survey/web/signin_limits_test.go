@@ -109,8 +109,10 @@ func TestSignInFailsClosed(t *testing.T) {
 // TestPasswordHashingIsBounded sends 150 sign-ins at once from 150
 // addresses. Unbounded, argon2id held 19 MiB each (2.9 GB measured in
 // process, 3.5 GB RSS in issue 13); bounded, the heap grows by less than
-// the hashing budget plus slack, and every sign-in is either checked (401)
-// or refused as busy (503 with Retry-After).
+// twice the hashing budget plus slack (HeapInuse also holds finished
+// hashes' memory until the collector runs, up to the live heap again at
+// GOGC=100: 342 MiB measured without -race), and every sign-in is either
+// checked (401) or refused as busy (503 with Retry-After).
 func TestPasswordHashingIsBounded(t *testing.T) {
 	a := newApp(t)
 	fs := a.loginForm()
@@ -138,7 +140,7 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 	if statuses[http.StatusUnauthorized]+statuses[http.StatusServiceUnavailable] != 150 || statuses[http.StatusUnauthorized] < survey.MaxConcurrentHashes || !retry {
 		t.Errorf("statuses %v (Retry-After on every 503: %v); want only 401 and 503, at least %d checked", statuses, retry, survey.MaxConcurrentHashes)
 	}
-	if bound := uint64(survey.HashMemoryBudget + 96<<20); u.PeakHeap > bound {
+	if bound := uint64(2*survey.HashMemoryBudget + 96<<20); u.PeakHeap > bound {
 		t.Errorf("peak heap grew by %d MiB, want under %d", u.PeakHeap>>20, bound>>20)
 	}
 }
