@@ -96,7 +96,6 @@ type Service struct {
 	responses *WatchedResponses
 	results   resultCache
 	counts    countsCache
-	surveys   *surveyCache
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are
@@ -104,6 +103,10 @@ type Service struct {
 func New(cfg Config) *Service {
 	watched := Watch(cfg.Responses)
 	cfg.Responses = watched
+	if cfg.SurveyCacheTTL == 0 {
+		cfg.SurveyCacheTTL = 2 * time.Second
+	}
+	cfg.Surveys = CacheSurveys(cfg.Surveys, cfg.SurveyCacheTTL)
 	s := &Service{cfg: cfg, log: cfg.Logger, now: cfg.Now, responses: watched}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -111,12 +114,13 @@ func New(cfg Config) *Service {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if cfg.SurveyCacheTTL == 0 {
-		cfg.SurveyCacheTTL = 2 * time.Second
-	}
-	s.surveys = newSurveyCache(cfg.Surveys, cfg.SurveyCacheTTL)
 	return s
 }
+
+// Surveys is the store the Service reads and writes surveys through, with
+// its cache. Adapters read surveys through it too, so that there is one
+// cache and every write through it is seen at once.
+func (s *Service) Surveys() *CachedSurveys { return s.cfg.Surveys.(*CachedSurveys) }
 
 // Responses is the store the Service reads and writes responses through.
 // Adapters that still write responses themselves must use it, so that

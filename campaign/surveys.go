@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/metlib/canvass/survey"
@@ -153,7 +152,6 @@ func (s *Service) CreateSurvey(ctx context.Context, d Definition) (*survey.Surve
 	if err := s.cfg.Surveys.CreateSurvey(ctx, sv); err != nil {
 		return nil, notes, err
 	}
-	s.surveys.forget(sv.Slug)
 	s.audit(ctx, "survey.create", "survey:"+sv.Slug, "version "+strconv.Itoa(sv.Version)+" from "+d.Format)
 	return sv, notes, nil
 }
@@ -185,7 +183,6 @@ func (s *Service) UpdateSurvey(ctx context.Context, slug string, d Definition) (
 	if err := s.cfg.Surveys.UpdateSurvey(ctx, sv); err != nil {
 		return nil, notes, err
 	}
-	s.surveys.forget(slug)
 	s.audit(ctx, "survey.update", "survey:"+slug, "version "+strconv.Itoa(sv.Version)+" from "+d.Format)
 	return sv, notes, nil
 }
@@ -219,7 +216,6 @@ func (s *Service) SetStatus(ctx context.Context, slug string, status survey.Stat
 	if err := s.cfg.Surveys.SetSurveyStatus(ctx, slug, status); err != nil {
 		return err
 	}
-	s.surveys.forget(slug)
 	s.audit(ctx, "survey.status", "survey:"+slug, "set to "+string(status))
 	return nil
 }
@@ -237,7 +233,6 @@ func (s *Service) SetDates(ctx context.Context, slug string, opens, closes *time
 	if err := s.cfg.Surveys.SetSurveyDates(ctx, slug, opens, closes); err != nil {
 		return err
 	}
-	s.surveys.forget(slug)
 	s.audit(ctx, "survey.dates", "survey:"+slug, "opens "+dateOrNone(opens)+", closes "+dateOrNone(closes))
 	return nil
 }
@@ -263,51 +258,7 @@ func (s *Service) DefinitionYAML(ctx context.Context, slug string) ([]byte, stri
 	return out, sv.Slug + "-v" + strconv.Itoa(sv.Version) + ".yaml", err
 }
 
-// findSurvey reads a survey through the cache.
+// findSurvey reads a survey through the cached store.
 func (s *Service) findSurvey(ctx context.Context, slug string) (*survey.Survey, error) {
-	return s.surveys.find(ctx, slug)
-}
-
-// surveyCache reuses survey definitions for a short time (Config.SurveyCacheTTL),
-// so each submission does not pay for reading its survey. Writes through
-// the service drop the entry at once; another instance's are seen within
-// the TTL.
-type surveyCache struct {
-	store survey.SurveyStore
-	ttl   time.Duration
-
-	mu      sync.Mutex
-	entries map[string]cachedSurvey
-}
-
-type cachedSurvey struct {
-	s       *survey.Survey
-	fetched time.Time
-}
-
-func newSurveyCache(store survey.SurveyStore, ttl time.Duration) *surveyCache {
-	return &surveyCache{store: store, ttl: ttl, entries: map[string]cachedSurvey{}}
-}
-
-func (c *surveyCache) find(ctx context.Context, slug string) (*survey.Survey, error) {
-	c.mu.Lock()
-	e, ok := c.entries[slug]
-	c.mu.Unlock()
-	if ok && time.Since(e.fetched) < c.ttl {
-		return e.s, nil
-	}
-	s, err := c.store.FindSurvey(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.entries[slug] = cachedSurvey{s: s, fetched: time.Now()}
-	c.mu.Unlock()
-	return s, nil
-}
-
-func (c *surveyCache) forget(slug string) {
-	c.mu.Lock()
-	delete(c.entries, slug)
-	c.mu.Unlock()
+	return s.cfg.Surveys.FindSurvey(ctx, slug)
 }

@@ -127,7 +127,6 @@ func (s *Server) handleUpload(c *gin.Context, current *survey.Survey) {
 		fail(err)
 		return
 	}
-	s.surveys.forget(sv.Slug)
 	if len(notes) > 0 {
 		page.Survey, page.Message = sv, "Imported. Some parts of the XLSForm could not be mapped; review them below."
 		s.renderPage(c, http.StatusCreated, "admin_survey_new.html", page)
@@ -165,7 +164,6 @@ func (s *Server) changeStatus(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.surveys.forget(slug)
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?done="+url.QueryEscape("The survey is now "+string(status)+"."))
 }
 
@@ -198,7 +196,6 @@ func (s *Server) changeDates(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.surveys.forget(slug)
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?done="+url.QueryEscape("Dates saved."))
 }
 

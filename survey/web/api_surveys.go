@@ -80,7 +80,6 @@ func (s *Server) apiCreate(c *gin.Context, importing bool) {
 		s.renderError(c, err)
 		return
 	}
-	s.surveys.forget(sv.Slug)
 	sum, err := s.campaign.Survey(ctx, sv.Slug)
 	if err != nil {
 		s.renderError(c, err)
@@ -105,7 +104,6 @@ func (s *Server) apiSetStatus(status survey.Status) gin.HandlerFunc {
 			s.renderError(c, err)
 			return
 		}
-		s.surveys.forget(slug)
 		s.apiGetSurvey(c)
 	}
 }
@@ -156,6 +154,5 @@ func (s *Server) apiUpdateSurvey(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	s.surveys.forget(c.Param("slug"))
 	s.apiGetSurvey(c)
 }

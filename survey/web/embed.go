@@ -123,7 +123,7 @@ func (s *Server) embedSurvey(c *gin.Context) *survey.Survey {
 // it may be shown; a survey that may not be gets the same 404 as one that
 // does not exist, so what is unpublished cannot be told apart.
 func (s *Server) publicSurvey(c *gin.Context, visible func(*survey.Survey) (bool, error)) *survey.Survey {
-	sv, err := s.surveys.find(c.Request.Context(), c.Param("slug"))
+	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
 	if err == nil {
 		var ok bool
 		if ok, err = visible(sv); err == nil && !ok {

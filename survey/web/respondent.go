@@ -205,7 +205,7 @@ func (s *Server) submitForm(c *gin.Context) {
 // showThanks is where a stored form lands (POST, then redirect, then GET, so
 // reloading the page never posts again).
 func (s *Server) showThanks(c *gin.Context) {
-	sv, err := s.surveys.find(c.Request.Context(), c.Param("slug"))
+	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -49,9 +49,6 @@ type Config struct {
 	BaseURL string
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
 	TrustedProxies []string
-	// SurveyCacheTTL is how long a survey definition is reused before it is
-	// read again (default 2s): submissions do not each pay for a read.
-	SurveyCacheTTL time.Duration
 	// MaxBodyBytes limits request bodies (default 1 MiB); definition
 	// uploads may be up to MaxUploadBytes (default 10 MiB).
 	MaxBodyBytes   int64
@@ -76,7 +73,6 @@ type Server struct {
 	cfg           Config
 	log           *slog.Logger
 	engine        *gin.Engine
-	surveys       *surveyCache
 	pages         map[string]*template.Template
 	now           func() time.Time
 	secureCookies bool
@@ -101,6 +97,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	// Responses are read and written through the use cases' watched store,
 	// so every write here, too, invalidates the results they cache.
+	// Read and write through the use cases' stores, so there is one survey
+	// cache and one results cache, and every write here invalidates them.
+	cfg.Surveys = cfg.Campaign.Surveys()
 	cfg.Responses = cfg.Campaign.Responses()
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(cfg.Store)
@@ -110,9 +109,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
-	}
-	if cfg.SurveyCacheTTL == 0 {
-		cfg.SurveyCacheTTL = 2 * time.Second
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
@@ -133,7 +129,6 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:           cfg,
 		log:           cfg.Logger,
-		surveys:       newSurveyCache(cfg.Surveys, cfg.SurveyCacheTTL),
 		pages:         pages,
 		now:           func() time.Time { return time.Now().UTC() },
 		secureCookies: len(cfg.BaseURL) >= 8 && cfg.BaseURL[:8] == "https://",
