@@ -16,13 +16,18 @@ type Grouping struct {
 	Ungrouped int `json:"ungrouped"`
 }
 
-// Group is one column of a cross-tab. N counts every response in the
-// group; a cross-tab's own bases (CrossTab.Asked, Answered, ColTotals) are
-// the ones its percentages use.
+// Group is one column of a cross-tab (or one row of descriptives by
+// group). Respondents counts every response in the group. In a report
+// table's grouping, N is the base the table's figures of the group use:
+// the respondents in the group who answered the table's question (the
+// cross-tab's ColTotals, the descriptives' n), so a column headed "n" is
+// the number its percentages are of. In Result.By, which serves every
+// question, N is Respondents.
 type Group struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
-	N     int    `json:"n"`
+	Key         string `json:"key"`
+	Label       string `json:"label"`
+	N           int    `json:"n"`
+	Respondents int    `json:"respondents"`
 }
 
 // grouper assigns each response of the stream to a group.
@@ -117,6 +122,7 @@ func (gr *grouper) assign(r *survey.Response) int {
 		gr.g.Groups = append(gr.g.Groups, Group{Key: k, Label: k})
 	}
 	gr.g.Groups[i].N++
+	gr.g.Groups[i].Respondents++
 	return i
 }
 
@@ -174,6 +180,22 @@ type GroupNumbers struct {
 // count gives the cell of (option, group). multiMissing is set (per option:
 // missing) for multi_choice, nil for single choices.
 func (a *questionAcc) crossTab(g *Grouping, count func(row, grp int) int, multiMissing []bool) *CrossTab {
+	var rows []ctRow
+	for _, o := range a.q.Options {
+		rows = append(rows, ctRow{string(o.Value), a.p.text(o.Label), o.Missing})
+	}
+	return a.crossTabOf(g, rows, count, multiMissing)
+}
+
+// ctRow is a row of a cross-tab: an option, or an option group.
+type ctRow struct {
+	value, label string
+	missing      bool
+}
+
+// crossTabOf builds a cross-tab of the given rows (options, or option
+// groups of a multi_choice) by the grouping, on the question's bases.
+func (a *questionAcc) crossTabOf(g *Grouping, rows []ctRow, count func(row, grp int) int, multiMissing []bool) *CrossTab {
 	k := len(g.Groups)
 	multi := a.q.Type == survey.MultiChoice
 	ct := &CrossTab{Base: "answered", Asked: append([]int(nil), a.gAsked...), Answered: append([]int(nil), a.gAnswered...),
@@ -182,10 +204,10 @@ func (a *questionAcc) crossTab(g *Grouping, count func(row, grp int) int, multiM
 		ct.NotAsked[j] = a.gAsked[j] == 0
 		ct.Total += ct.ColTotals[j]
 	}
-	for i, o := range a.q.Options {
-		ct.Rows = append(ct.Rows, string(o.Value))
-		ct.RowLabels = append(ct.RowLabels, a.p.text(o.Label))
-		ct.Missing = append(ct.Missing, o.Missing)
+	for i, o := range rows {
+		ct.Rows = append(ct.Rows, o.value)
+		ct.RowLabels = append(ct.RowLabels, o.label)
+		ct.Missing = append(ct.Missing, o.missing)
 		row := make([]int, k)
 		for j := range k {
 			row[j] = count(i, j)

@@ -126,6 +126,7 @@ type multiAcc struct {
 	famCounts   []int
 	gCounts     [][]int       // group → option → count
 	gChosen     []map[int]int // group → substantive options chosen → respondents
+	gFam        [][]int       // group → option group → respondents choosing any of it
 	other       []string
 	otherKey    string
 	picked      []int
@@ -202,6 +203,13 @@ func (m *multiAcc) add(r *survey.Response, v any, g int) {
 			*hist = map[int]int{}
 		}
 		(*hist)[n]++
+		fam := at(&m.gFam, g)
+		grow(fam, len(m.families))
+		for f, seen := range m.seen {
+			if seen {
+				(*fam)[f]++
+			}
+		}
 	}
 	if m.otherKey != "" {
 		if t := r.Answers.String(m.otherKey); t != "" {
@@ -292,6 +300,25 @@ func (m *multiAcc) finish(a *questionAcc, res *QuestionResult) {
 		for i, grp := range g.Groups {
 			res.ByGroup = append(res.ByGroup, GroupNumbers{Group: grp.Key, Stats: Describe(values(m.gChosen[i]))})
 		}
+		return
+	}
+	if a.summary == survey.SummaryGroups && len(m.families) > 0 {
+		// Families by group: respondents of the group who chose any option
+		// of the family, on the options' bases (respondents who ticked
+		// something), with a 2×k test per family.
+		rows := make([]ctRow, len(m.families))
+		for f, code := range m.families {
+			rows[f] = ctRow{value: code, label: res.Groups[f].Label}
+			if rows[f].label == "" {
+				rows[f].label = code
+			}
+		}
+		res.CrossTab = a.crossTabOf(g, rows, func(row, grp int) int {
+			if grp >= len(m.gFam) || row >= len(m.gFam[grp]) {
+				return 0
+			}
+			return m.gFam[grp][row]
+		}, make([]bool, len(rows)))
 		return
 	}
 	res.CrossTab = a.crossTab(g, func(row, grp int) int {

@@ -28,8 +28,15 @@ type TableResult struct {
 
 // Report computes the tables of the survey's report section, in order.
 // A survey without one gets a table per question. Each table is grouped by
-// its own by; opts.By (with opts.Bands) groups every table that has none,
-// except the table of the grouping question itself.
+// its own by; a count table without one that correlates with a
+// single_choice or likert question is grouped by that question (the number
+// of options chosen per level, beside Spearman's ρ); opts.By (with
+// opts.Bands) groups every other table, except the table of the grouping
+// question itself.
+//
+// A table's Grouping is set only when its result is grouped (a cross-tab,
+// or descriptives by group): a matrix, a ranking or a text table is never
+// grouped, and carries none. Its groups' N are the table's own bases.
 //
 // Like Analyze it reads the stream of responses, already filtered, once
 // for all the tables, and stops at its first error.
@@ -51,17 +58,22 @@ func Report(s *survey.Survey, responses survey.Responses, opts Options) (*Report
 	}
 	tables := make([]table, 0, len(specs))
 	for _, spec := range specs {
-		if spec.By == "" && opts.By != "" && spec.Question != opts.By {
-			spec.By, spec.Bands = opts.By, opts.Bands
-		}
 		q := s.Question(spec.Question)
 		if q == nil {
 			return nil, survey.Errorf(survey.EINVALID, "Report table %q is about %q, which is not a question of the survey.", spec.ID, spec.Question)
 		}
+		by, bands := spec.By, spec.Bands
+		if c := s.Question(spec.Correlate); by == "" && spec.Summary == survey.SummaryCount && c != nil && (c.Type == survey.Likert || c.Type == survey.SingleChoice) {
+			by = c.ID
+		}
+		if by == "" && opts.By != "" && spec.Question != opts.By && groupable(q) {
+			by, bands = opts.By, opts.Bands
+		}
+		spec.By, spec.Bands = by, bands // the published spec says how the table is grouped
 		g := -1
-		if spec.By != "" {
+		if by != "" {
 			var err error
-			if g, err = p.grouper(spec.By, spec.Bands); err != nil {
+			if g, err = p.grouper(by, bands); err != nil {
 				return nil, err
 			}
 		}
@@ -80,7 +92,8 @@ func Report(s *survey.Survey, responses survey.Responses, opts Options) (*Report
 	}
 	out := &ReportResult{Survey: s.Slug, Version: s.Version, Title: p.text(s.Title), Language: p.lang, Responses: p.n}
 	for i, t := range tables {
-		tr := TableResult{Number: i + 1, Spec: t.spec, Title: p.text(t.spec.Title), Question: t.acc.result(t.spec.Summary), Grouping: t.acc.grouping()}
+		tr := TableResult{Number: i + 1, Spec: t.spec, Title: p.text(t.spec.Title), Question: t.acc.result(t.spec.Summary)}
+		tr.Grouping = tableGrouping(t.acc, tr.Question)
 		if tr.Title == "" {
 			tr.Title = tr.Question.Label
 		}
@@ -91,6 +104,37 @@ func Report(s *survey.Survey, responses survey.Responses, opts Options) (*Report
 		out.Tables = append(out.Tables, tr)
 	}
 	return out, nil
+}
+
+// groupable reports whether a request's grouping applies to a question's
+// table: the kinds whose results have a cross-tab or descriptives by group.
+func groupable(q *survey.Question) bool {
+	switch q.Type {
+	case survey.SingleChoice, survey.Likert, survey.MultiChoice, survey.Number:
+		return true
+	}
+	return false
+}
+
+// tableGrouping is the grouping published with a table: nil when its
+// result is not grouped, else a copy whose groups' N are the table's bases
+// (respondents in the group who answered the question), the numbers its
+// percentages and descriptives are of.
+func tableGrouping(a *questionAcc, r *QuestionResult) *Grouping {
+	g := a.grouping()
+	if g == nil || r.CrossTab == nil && len(r.ByGroup) == 0 {
+		return nil
+	}
+	out := *g
+	out.Groups = make([]Group, len(g.Groups))
+	for j, grp := range g.Groups {
+		grp.N = 0
+		if j < len(a.gAnswered) {
+			grp.N = a.gAnswered[j]
+		}
+		out.Groups[j] = grp
+	}
+	return &out
 }
 
 func defaultTables(s *survey.Survey) []survey.ReportTable {
@@ -131,7 +175,7 @@ func notes(lang string, q *survey.Question, spec survey.ReportTable, r *Question
 	if ct := r.CrossTab; ct != nil && g != nil {
 		var hidden []string
 		for j, na := range ct.NotAsked {
-			if na && j < len(g.Groups) && g.Groups[j].N > 0 {
+			if na && j < len(g.Groups) && g.Groups[j].Respondents > 0 {
 				hidden = append(hidden, g.Groups[j].Label)
 			}
 		}
