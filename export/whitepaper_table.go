@@ -176,7 +176,7 @@ func (tw *tableWriter) shownGroups(answered func(g int) int, noted func(g int) b
 // question was not asked in group g (a group with respondents, all of
 // whom show_if skipped).
 func notAskedNoted(ct *analysis.CrossTab, groups []analysis.Group) func(int) bool {
-	return func(g int) bool { return g < len(ct.NotAsked) && ct.NotAsked[g] && groups[g].N > 0 }
+	return func(g int) bool { return g < len(ct.NotAsked) && ct.NotAsked[g] && groups[g].Respondents > 0 }
 }
 
 func (tw *tableWriter) crossTab(ct *analysis.CrossTab) {

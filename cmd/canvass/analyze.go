@@ -121,7 +121,7 @@ func analyzeCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			fmt.Fprintf(stdout, "%s: %d submitted responses\n", rep.Title, rep.Responses)
 			for _, t := range rep.Tables {
 				fmt.Fprintf(stdout, "\nTable %d. %s\n", t.Number, t.Title)
-				writeQuestion(stdout, t.Question, t.Grouping)
+				writeTable(stdout, t)
 				if c := t.Correlation; c != nil {
 					fmt.Fprintf(stdout, "  Spearman's rho = %s (n = %d, p = %s)\n", num(c.Rho, 3), c.N, pValue(c.P))
 				}
@@ -171,6 +171,47 @@ func pctN[F ~float64](share F, decimals int) string {
 		return s
 	}
 	return s + "%"
+}
+
+// writeTable prints one report table as its spec asks, like the workbook
+// and the dashboard: a grouped table as its cross-tab or its descriptives
+// by group, summary groups as the option groups, summary count as the
+// distribution of the number of options chosen, the rest as writeQuestion.
+func writeTable(out io.Writer, t analysis.TableResult) {
+	q, g := t.Question, t.Grouping
+	switch {
+	case q.CrossTab != nil && g != nil:
+		writeQuestion(out, &analysis.QuestionResult{Asked: q.Asked, Answered: q.Answered, CrossTab: q.CrossTab}, g)
+	case t.Spec.Summary == survey.SummaryGroups && len(q.Groups) > 0:
+		writeQuestion(out, &analysis.QuestionResult{Asked: q.Asked, Answered: q.Answered, Groups: q.Groups}, nil)
+	case t.Spec.Summary == survey.SummaryCount && g != nil && len(q.ByGroup) > 0:
+		w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
+		defer w.Flush()
+		fmt.Fprintf(w, "  asked %d, answered %d\t\n", q.Asked, q.Answered)
+		fmt.Fprintf(w, "  number chosen by %s:\tn\tmean\tmedian\tQ1\tQ3\t\n", g.Label)
+		for i, gn := range q.ByGroup {
+			if d := gn.Stats; d.N > 0 {
+				fmt.Fprintf(w, "  %s\t%d\t%s\t%s\t%s\t%s\t\n", g.Groups[i].Label, d.N, num(d.Mean, 2), num(d.Median, -1), num(d.Q1, -1), num(d.Q3, -1))
+			}
+		}
+	case t.Spec.Summary == survey.SummaryCount:
+		w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
+		defer w.Flush()
+		fmt.Fprintf(w, "  asked %d, answered %d\t\n", q.Asked, q.Answered)
+		fmt.Fprintf(w, "  number chosen\trespondents\t%%\t\n")
+		for _, c := range q.ChosenCount {
+			fmt.Fprintf(w, "  %s\t%d\t%s\t\n", c.Key, c.Count, pct(c.Share))
+		}
+		if d := q.ChosenStats; d != nil && d.N > 0 {
+			fmt.Fprintf(w, "  n %d, mean %s, median %s, Q1 %s, Q3 %s\t\n", d.N, num(d.Mean, 2), num(d.Median, -1), num(d.Q1, -1), num(d.Q3, -1))
+		}
+	default:
+		// An options or ranked table: its options (or rows, numbers,
+		// ranks), without the count and group summaries other tables show.
+		body := *q
+		body.ChosenStats, body.Groups = nil, nil
+		writeQuestion(out, &body, g)
+	}
 }
 
 // writeQuestion prints one summary as an aligned text table.

@@ -12,11 +12,15 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
 )
 
@@ -294,7 +298,11 @@ func TestDemoAndAnalyzeCommands(t *testing.T) {
 		if sv.Slug == "impact-methods" {
 			for _, spec := range sv.Report.Tables {
 				own[spec.ID] = spec.By
-				if spec.By == "" && spec.Question != "measurement_status" {
+				switch {
+				case spec.By != "":
+				case spec.Correlate == "maturity" && spec.Summary == survey.SummaryCount:
+					own[spec.ID] = "maturity" // the number of methods per maturity level
+				case spec.Question != "measurement_status" && sv.Question(spec.Question).Type != survey.Matrix:
 					own[spec.ID] = "measurement_status"
 				}
 			}
@@ -312,6 +320,7 @@ func TestDemoAndAnalyzeCommands(t *testing.T) {
 			t.Errorf("table %s grouped by %q, want %q", tab.Spec.ID, got, own[tab.Spec.ID])
 		}
 	}
+	checkCountTables(t, cmd("analyze", "--survey", "impact-methods", "--report"), 60, 9)
 	// No response matches: every statistic is undefined and says so, never "NaN".
 	for _, args := range [][]string{
 		{"analyze", "--survey", "impact-methods", "--from", "2999-01-01"},
@@ -393,5 +402,131 @@ func TestLibrariesCommands(t *testing.T) {
 	}
 	if err := cmd("libraries", "import", "--merge", path); err != nil || !strings.Contains(out.String(), "0 to create, 7 to merge") {
 		t.Errorf("re-import of the export: %v\n%s", err, out.String())
+	}
+}
+
+// checkCountTables: the text bodies of tables 4, 5 and 6 (summary count;
+// by population bands; with maturity) differ, and hold what their specs
+// ask, recomputed from the demo responses (the seed makes the same
+// answers): table 4 the distribution of the number of methods chosen,
+// table 5 per band its n, table 6 per maturity level its n.
+func checkCountTables(t *testing.T, text string, n int, seed uint64) {
+	t.Helper()
+	body := map[int]string{}
+	for _, part := range strings.Split(text, "\nTable ")[1:] {
+		num, rest, _ := strings.Cut(part, ". ")
+		i, err := strconv.Atoi(num)
+		if err != nil {
+			t.Fatalf("table heading %q", num)
+		}
+		_, rest, _ = strings.Cut(rest, "\n") // the title
+		body[i] = rest
+	}
+	for _, pair := range [][2]int{{4, 5}, {4, 6}, {5, 6}} {
+		if body[pair[0]] == body[pair[1]] {
+			t.Errorf("tables %d and %d have the same body:\n%s", pair[0], pair[1], body[pair[0]])
+		}
+	}
+	surveys, _ := builtin.Surveys()
+	var s *survey.Survey
+	for _, sv := range surveys {
+		if sv.Slug == "impact-methods" {
+			s = sv
+		}
+	}
+	q := s.Question("methods_used")
+	pos := -1
+	for i, x := range s.Questions() {
+		if x.ID == q.ID {
+			pos = i
+		}
+	}
+	chosen := map[int]int{}
+	bands := map[int]int{} // band → respondents answering
+	levels := map[string]int{}
+	answered := 0
+	limits := []float64{400000, 1000000, 5000000}
+	for _, r := range demo.Responses(s, n, seed, time.Now()) {
+		list, ok := r.Answers[q.ID].([]string)
+		if !ok || !s.Asked(r.Answers)[pos] {
+			continue
+		}
+		answered++
+		c := 0
+		for _, v := range list {
+			if o := q.Option(v); o != nil && !o.Exclusive && !o.Missing {
+				c++
+			}
+		}
+		chosen[c]++
+		if pop, ok := r.Answers.Number("population_served"); ok {
+			b := 0
+			for b < len(limits) && pop >= limits[b] {
+				b++
+			}
+			bands[b]++
+		}
+		if m, ok := r.Answers["maturity"].(string); ok {
+			levels[m]++
+		}
+	}
+	lines := func(b string) [][]string {
+		var out [][]string
+		for _, l := range strings.Split(b, "\n") {
+			out = append(out, strings.Fields(l))
+		}
+		return out
+	}
+	has := func(table int, want ...string) bool {
+		for _, f := range lines(body[table]) {
+			if len(f) >= len(want) && reflect.DeepEqual(f[len(f)-len(want):], want) {
+				return true
+			}
+		}
+		return false
+	}
+	hasPrefix := func(table int, want ...string) bool {
+		for _, f := range lines(body[table]) {
+			if len(f) >= len(want) && reflect.DeepEqual(f[:len(want)], want) {
+				return true
+			}
+		}
+		return false
+	}
+	maxChosen := 0
+	for c := range chosen {
+		maxChosen = max(maxChosen, c)
+	}
+	for c := 0; c <= maxChosen; c++ {
+		want := []string{strconv.Itoa(c), strconv.Itoa(chosen[c]), strconv.FormatFloat(100*float64(chosen[c])/float64(answered), 'f', 1, 64) + "%"}
+		if !has(4, want...) {
+			t.Errorf("table 4 lacks the row %v:\n%s", want, body[4])
+		}
+	}
+	for b, label := range []string{"under 400,000", "400,000 to under 1,000,000", "1,000,000 to under 5,000,000", "5,000,000 and over"} {
+		if bands[b] == 0 {
+			continue
+		}
+		want := append(strings.Fields(label), strconv.Itoa(bands[b]))
+		if !hasPrefix(5, want...) {
+			t.Errorf("table 5 lacks band %q with n %d:\n%s", label, bands[b], body[5])
+		}
+	}
+	if strings.Contains(body[5], "number chosen  respondents") || strings.Contains(body[6], "number chosen  respondents") {
+		t.Errorf("tables 5 and 6 repeat the distribution:\n%s\n%s", body[5], body[6])
+	}
+	checked := 0
+	for _, o := range s.Question("maturity").Options {
+		if levels[string(o.Value)] == 0 {
+			continue
+		}
+		want := append(strings.Fields(o.Label.In("en", "en")), strconv.Itoa(levels[string(o.Value)]))
+		if !hasPrefix(6, want...) {
+			t.Errorf("table 6 lacks maturity level %q with n %d:\n%s", o.Label.In("en", "en"), levels[string(o.Value)], body[6])
+		}
+		checked++
+	}
+	if checked < 2 || !strings.Contains(body[6], "Spearman's rho") {
+		t.Errorf("table 6: %d levels checked, or no Spearman line:\n%s", checked, body[6])
 	}
 }

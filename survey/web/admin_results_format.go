@@ -78,7 +78,7 @@ func answeredGroups(ct *analysis.CrossTab, groups []analysis.Group) []groupColum
 func emptyGroups(ct *analysis.CrossTab, groups []analysis.Group) string {
 	var out []string
 	for i, g := range groups {
-		noted := i < len(ct.NotAsked) && ct.NotAsked[i] && g.N > 0 // the analysis's note says so
+		noted := i < len(ct.NotAsked) && ct.NotAsked[i] && g.Respondents > 0 // the analysis's note says so
 		if (i >= len(ct.ColTotals) || ct.ColTotals[i] == 0) && !noted {
 			out = append(out, g.Label)
 		}

@@ -216,7 +216,7 @@ func (w publicWriter) crossTab(g *analysis.Grouping, ct *analysis.CrossTab, pt *
 	var withheld, empty []string
 	for i, grp := range g.Groups {
 		switch n := ct.ColTotals[i]; {
-		case n == 0 && i < len(ct.NotAsked) && ct.NotAsked[i] && grp.N > 0:
+		case n == 0 && i < len(ct.NotAsked) && ct.NotAsked[i] && grp.Respondents > 0:
 			// the analysis's notes say it was not asked there
 		case n == 0:
 			empty = append(empty, grp.Label)
