@@ -311,7 +311,14 @@ func (tw *tableWriter) statRows(n int, stats [][2]any) {
 	}
 }
 
+// chosenCount writes a summary count table: grouped (by its bands, the
+// levels it correlates with, a request's by), the number of options chosen
+// per group; else the distribution of that number, 0 to the most chosen.
 func (tw *tableWriter) chosenCount(q *analysis.QuestionResult) {
+	if len(q.ByGroup) > 0 && tw.t.Grouping != nil {
+		tw.byGroup(q)
+		return
+	}
 	tw.put(tw.st.header, tw.w.get("number_chosen"), tw.w.get("respondents_n"), "%")
 	for _, c := range q.ChosenCount {
 		label := c.Key
@@ -330,20 +337,20 @@ func (tw *tableWriter) chosenCount(q *analysis.QuestionResult) {
 		tw.put(0)
 		tw.put(tw.st.header, tw.w.get("statistic"), tw.w.get("value"))
 		tw.put(0, "n", s.N)
-		tw.statRows(s.N, [][2]any{{tw.w.get("mean"), s.Mean}, {tw.w.get("sd"), sdOf(*s)}, {tw.w.get("median"), s.Median}})
+		tw.statRows(s.N, [][2]any{{tw.w.get("mean"), s.Mean}, {tw.w.get("median"), s.Median}, {"Q1", s.Q1}, {"Q3", s.Q3}})
 	}
-	tw.byGroup(q)
 }
 
 // byGroup writes descriptives per group (numbers, or the number of options
-// chosen); a group with fewer than k values shows "fewer than k" and no
-// statistics, which would give its few values away.
+// chosen): n, mean, median and quartiles, the set every output shows; a
+// group with fewer than k values shows "fewer than k" and no statistics,
+// which would give its few values away.
 func (tw *tableWriter) byGroup(q *analysis.QuestionResult) {
 	if len(q.ByGroup) == 0 || tw.t.Grouping == nil {
 		return
 	}
 	tw.put(0)
-	tw.put(tw.st.header, tw.w.get("group"), "n", tw.w.get("mean"), tw.w.get("sd"), tw.w.get("median"))
+	tw.put(tw.st.header, tw.t.Grouping.Label, "n", tw.w.get("mean"), tw.w.get("median"), "Q1", "Q3")
 	for _, i := range tw.shownGroups(func(g int) int { return q.ByGroup[g].Stats.N }, func(int) bool { return false }) {
 		g := q.ByGroup[i]
 		label := tw.t.Grouping.Groups[i].Label
@@ -351,8 +358,8 @@ func (tw *tableWriter) byGroup(q *analysis.QuestionResult) {
 			tw.put(0, label, c)
 			continue
 		}
-		tw.put(0, append([]any{label, g.Stats.N}, tw.describe(g.Stats, "mean", "sd", "median")...)...)
-		tw.style(3, 5, tw.st.num)
+		tw.put(0, append([]any{label, g.Stats.N}, tw.describe(g.Stats, "mean", "median", "q1", "q3")...)...)
+		tw.style(3, 6, tw.st.num)
 	}
 }
 
@@ -427,12 +434,4 @@ func groupLabel(g analysis.GroupShare) string {
 		return g.Label
 	}
 	return g.Group
-}
-
-// sdOf is the standard deviation, undefined for fewer than two values.
-func sdOf(d analysis.Descriptives) float64 {
-	if d.N < 2 {
-		return math.NaN()
-	}
-	return d.SD
 }
