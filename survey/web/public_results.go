@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -149,11 +150,24 @@ func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, boo
 	switch {
 	case q.CrossTab != nil && t.Grouping != nil:
 		pt.Cross = w.crossTab(t.Grouping, q.CrossTab, &pt)
+		if t.Spec.Summary == survey.SummaryGroups && len(q.Groups) > 0 {
+			pt.Cross.Corner = ui(lang, "results_family")
+		}
+		// The tests are not published (a per-option test of a handful of
+		// libraries reads as a finding): nor is the analysis's warning
+		// about them, which would point at a p-value nobody can see.
+		if q.CrossTab.Warning != "" {
+			pt.Notes = slices.DeleteFunc(pt.Notes, func(n string) bool { return n == q.CrossTab.Warning })
+		}
 	case len(q.Groups) > 0 && t.Spec.Summary == survey.SummaryGroups:
 		pt.Head[0] = ui(lang, "results_family")
 		for _, g := range q.Groups {
 			pt.Rows = append(pt.Rows, w.row(optionGroupLabel(g), g.Count, g.Share))
 		}
+	case t.Spec.Summary == survey.SummaryCount && t.Grouping != nil && len(q.ByGroup) > 0:
+		// The number of options chosen by group (bands, levels): the
+		// groups' descriptives, not the overall distribution again.
+		pt.Cross = w.byGroup(t.Grouping, q.ByGroup, &pt)
 	case t.Spec.Summary == survey.SummaryCount && len(q.ChosenCount) > 0:
 		pt.Head[0] = ui(lang, "results_number_chosen")
 		for _, c := range q.ChosenCount {
@@ -165,9 +179,6 @@ func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, boo
 		}
 		if s := q.ChosenStats; s != nil && s.N >= k {
 			pt.Summary = w.quartiles(*s)
-		}
-		if t.Grouping != nil && len(q.ByGroup) > 0 {
-			pt.Cross = w.byGroup(t.Grouping, q.ByGroup, &pt)
 		}
 	case len(q.Options) > 0:
 		for _, o := range q.Options {
@@ -201,9 +212,17 @@ func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, boo
 		return pt, false // free text and the like are never published
 	}
 	if c := t.Correlation; c != nil && c.N >= k && !math.IsNaN(c.Rho) {
-		pt.Correlation = (fmt.Sprintf(ui(lang, "results_spearman"), survey.FormatNumber(lang, c.Rho, 2), survey.FormatInt(lang, c.N)))
+		pt.Correlation = fmt.Sprintf(ui(lang, "results_spearman"), survey.FormatNumber(lang, c.Rho, 2), survey.FormatInt(lang, c.N), pRelation(lang, c.P))
 	}
 	return pt, true
+}
+
+// pRelation writes a p-value to follow a "p": "= 0.034", or "< 0.001".
+func pRelation(lang string, p float64) string {
+	if s := analysis.FormatP(lang, p); strings.HasPrefix(s, "<") {
+		return s
+	}
+	return "= " + analysis.FormatP(lang, p)
 }
 
 // crossTab publishes a question by a grouping: a column per group with the
@@ -243,10 +262,11 @@ func (w publicWriter) crossTab(g *analysis.Grouping, ct *analysis.CrossTab, pt *
 	return out
 }
 
-// byGroup publishes descriptives per group: n and quartiles, a row per
+// byGroup publishes descriptives per group: n, mean, median and quartiles
+// (the set the workbook, dashboard and command line show), a row per
 // group with at least k values.
 func (w publicWriter) byGroup(g *analysis.Grouping, by []analysis.GroupNumbers, pt *publicTable) *publicCross {
-	out := &publicCross{Corner: g.Label, Columns: []publicColumn{{Label: "n"}, {Label: ui(w.lang, "results_q1")}, {Label: ui(w.lang, "results_median")}, {Label: ui(w.lang, "results_q3")}}}
+	out := &publicCross{Corner: g.Label, Columns: []publicColumn{{Label: "n"}, {Label: ui(w.lang, "dash_mean")}, {Label: ui(w.lang, "results_median")}, {Label: ui(w.lang, "results_q1")}, {Label: ui(w.lang, "results_q3")}}}
 	var withheld, empty []string
 	for i, gn := range by {
 		label := g.Groups[i].Label
@@ -257,7 +277,7 @@ func (w publicWriter) byGroup(g *analysis.Grouping, by []analysis.GroupNumbers, 
 			withheld = append(withheld, label)
 		default:
 			out.Rows = append(out.Rows, publicCrossRow{Label: label, Cells: []publicCell{{Count: survey.FormatInt(w.lang, n)},
-				{Count: w.num(gn.Stats.Q1)}, {Count: w.num(gn.Stats.Median)}, {Count: w.num(gn.Stats.Q3)}}})
+				{Count: survey.FormatNumber(w.lang, gn.Stats.Mean, 2)}, {Count: w.num(gn.Stats.Median)}, {Count: w.num(gn.Stats.Q1)}, {Count: w.num(gn.Stats.Q3)}}})
 		}
 	}
 	w.groupNotes(pt, withheld, empty)
