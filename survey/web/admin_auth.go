@@ -92,8 +92,13 @@ func (s *Server) login(c *gin.Context) {
 	}
 	user, err := s.cfg.Users.FindUserByEmail(ctx, email)
 	if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
+		// Under a burst of sign-ins the store may fail in ways other than a
+		// timeout (the embedded server's SQLite reports a busy database as a
+		// command error): the password was not checked, so the attempt does
+		// not count, and the answer is the same "try again shortly" as when
+		// no attempt could be counted — never a 500.
 		release()
-		s.renderError(c, err)
+		busy(err)
 		return
 	}
 	hash := ""
