@@ -179,8 +179,16 @@ type auditPage struct {
 
 // auditFilter reads the audit filters from the query string.
 func auditFilter(c *gin.Context) (survey.AuditFilter, error) {
-	f := survey.AuditFilter{Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")), Target: strings.TrimSpace(c.Query("target"))}
+	var f survey.AuditFilter
 	var err error
+	for _, p := range []struct {
+		name string
+		dst  *string
+	}{{"actor", &f.Actor}, {"action", &f.Action}, {"target", &f.Target}} {
+		if *p.dst, err = textParam(c, p.name); err != nil {
+			return f, err
+		}
+	}
 	f.From, f.To, err = dateRange(c.Query("from"), c.Query("to"))
 	return f, err
 }
@@ -194,9 +202,10 @@ func (s *Server) auditPage(c *gin.Context) {
 		return
 	}
 	const perPage = 100
-	p.Page, _ = strconv.Atoi(c.DefaultQuery("page", "1"))
-	if p.Page < 1 {
-		p.Page = 1
+	if p.Page, err = pageParam(c); err != nil {
+		p.Problem = survey.ErrorMessage(err)
+		s.renderPage(c, http.StatusBadRequest, "admin_audit.html", p)
+		return
 	}
 	f.Offset, f.Limit = (p.Page-1)*perPage, perPage
 	p.Entries, p.Total, err = s.cfg.Audit.ListAudit(c.Request.Context(), f)

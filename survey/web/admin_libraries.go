@@ -46,9 +46,10 @@ func (s *Server) librariesAdminPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	pageNo, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
-	if pageNo < 1 {
-		pageNo = 1
+	pageNo, err := pageParam(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
 	}
 	const perPage = 50
 	f.Offset, f.Limit = (pageNo-1)*perPage, perPage

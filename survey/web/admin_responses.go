@@ -109,9 +109,10 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 		s.renderPage(c, http.StatusBadRequest, "admin_responses.html", p)
 		return
 	}
-	p.Page, _ = strconv.Atoi(c.DefaultQuery("page", "1"))
-	if p.Page < 1 {
-		p.Page = 1
+	if p.Page, err = pageParam(c); err != nil {
+		p.Problem = survey.ErrorMessage(err)
+		s.renderPage(c, http.StatusBadRequest, "admin_responses.html", p)
+		return
 	}
 	f.Offset, f.Limit = (p.Page-1)*p.PerPage, p.PerPage
 	p.Responses, p.Total, err = s.campaign.ListResponses(c.Request.Context(), sv.Slug, f)

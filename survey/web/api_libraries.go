@@ -74,8 +74,12 @@ func (j libraryJSON) library() *survey.Library {
 // libraryFilter reads q, region, country, type, member and public (the
 // campaign checks the region and type).
 func libraryFilter(c *gin.Context) (survey.LibraryFilter, error) {
-	f := survey.LibraryFilter{Query: strings.TrimSpace(c.Query("q")), Region: survey.Region(c.Query("region")),
+	f := survey.LibraryFilter{Region: survey.Region(c.Query("region")),
 		Country: strings.ToUpper(c.Query("country")), Type: survey.LibraryType(c.Query("type"))}
+	var err error
+	if f.Query, err = textParam(c, "q"); err != nil {
+		return f, err
+	}
 	for _, b := range []struct {
 		name string
 		dst  **bool

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -145,19 +147,53 @@ func (s *Server) apiListResponses(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"responses": out, "page": page, "per_page": perPage, "total": total})
 }
 
+// maxPage bounds the page parameter of every paged list, so that the offset
+// (page-1)*per_page stays far from overflowing an int (and from asking the
+// database to skip more documents than it could hold): 1,000,000 pages of
+// 500 are 5e8 rows, more than any survey or directory here will have.
+const maxPage = 1_000_000
+
+// paging reads page and per_page; a bad one is EMALFORMED naming it.
 func paging(c *gin.Context) (page, perPage int, err error) {
-	page, perPage = 1, 50
-	if v := c.Query("page"); v != "" {
-		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			return 0, 0, survey.Errorf(survey.EMALFORMED, "page must be a whole number from 1.")
-		}
+	if page, err = pageParam(c); err != nil {
+		return 0, 0, err
 	}
+	perPage = 50
 	if v := c.Query("per_page"); v != "" {
 		if perPage, err = strconv.Atoi(v); err != nil || perPage < 1 || perPage > campaign.MaxPerPage {
 			return 0, 0, survey.Errorf(survey.EMALFORMED, "per_page must be a whole number from 1 to %d.", campaign.MaxPerPage)
 		}
 	}
 	return page, perPage, nil
+}
+
+// pageParam reads the page parameter (1 when absent): a whole number from 1
+// to maxPage, or EMALFORMED naming page. Pages with a fixed page size use it
+// directly.
+func pageParam(c *gin.Context) (int, error) {
+	v := c.Query("page")
+	if v == "" {
+		return 1, nil
+	}
+	page, err := strconv.Atoi(v)
+	if err != nil || page < 1 || page > maxPage {
+		return 0, &survey.Error{Code: survey.EMALFORMED, Message: fmt.Sprintf("page must be a whole number from 1 to %d.", maxPage),
+			Fields: []survey.FieldError{{Path: "page", Message: "A whole number from 1 to 1000000."}}}
+	}
+	return page, nil
+}
+
+// textParam reads a free-text query parameter, trimmed. A NUL byte, another
+// control character or invalid UTF-8 cannot be part of any name being
+// searched for, and the database refuses a NUL in a pattern: EMALFORMED
+// naming the parameter, rather than a failed query.
+func textParam(c *gin.Context, name string) (string, error) {
+	v := strings.TrimSpace(c.Query(name))
+	if !utf8.ValidString(v) || strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return "", &survey.Error{Code: survey.EMALFORMED, Message: fmt.Sprintf("%s holds a control character or invalid UTF-8.", name),
+			Fields: []survey.FieldError{{Path: name, Message: "Text without control characters."}}}
+	}
+	return v, nil
 }
 
 // apiGetResponse returns one response.

@@ -63,9 +63,19 @@ func countryName(code, lang string) string {
 
 // librariesPage lists the member libraries that opted in to a public
 // profile: searchable by name or city, region and country. A filter that
-// names no region or type shows the empty list rather than an error page.
+// names no region or type shows the empty list rather than an error page;
+// a page number out of range or a search holding control characters is a
+// broken link, not a filter, and is refused (400).
 func (s *Server) librariesPage(c *gin.Context) {
 	lang := negotiateLanguage(c, nil)
+	if _, _, err := paging(c); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if _, err := textParam(c, "q"); err != nil {
+		s.renderError(c, err)
+		return
+	}
 	libs, total, err := s.publicLibraries(c)
 	if err != nil && survey.ErrorCode(err) != survey.EMALFORMED {
 		s.renderError(c, err)
