@@ -35,16 +35,16 @@ func FormatInt(lang string, n int) string {
 	return FormatNumber(lang, float64(n), 0)
 }
 
-// FormatNumber writes v rounded to decimals places with the language's digit
+// FormatNumber writes v rounded to decimals places, halves away from zero
+// (72.5 is 73, −0.125 at two places is −0.13), with the language's digit
 // grouping and decimal mark. NaN and infinities are written as "–".
 func FormatNumber(lang string, v float64, decimals int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
 	st := styleFor(lang)
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
+	neg := math.Signbit(v)
+	s := roundHalfAway(math.Abs(v), decimals)
 	intPart, frac, _ := strings.Cut(s, ".")
 	if len(intPart) >= st.minGrouping {
 		var b strings.Builder
@@ -67,6 +67,63 @@ func FormatNumber(lang string, v float64, decimals int) string {
 		intPart = "−" + intPart // U+2212, the minus sign
 	}
 	return intPart
+}
+
+// roundHalfAway writes a (not negative) with exactly decimals places,
+// rounding halves away from zero as Excel and people do, where strconv rounds
+// them to even (72.5 became 72). The value is first written to 15 significant
+// digits, the precision a float64 holds for sure, so that a half that
+// arithmetic left a hair below (100*0.725 is 72.49999999999999) is still a
+// half, and 0.125 is rounded as the decimal it stands for.
+func roundHalfAway(a float64, decimals int) string {
+	if decimals < 0 {
+		decimals = 0
+	}
+	e := strconv.FormatFloat(a, 'e', 14, 64) // d.dddddddddddddde±XX
+	mant, expText, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(expText)
+	digits := strings.Replace(mant, ".", "", 1) // 15 digits; the point is after digit exp+1
+	// keep is how many of the digits make up round(a * 10^decimals).
+	keep := exp + 1 + decimals
+	var n []byte
+	switch {
+	case keep < 0:
+		n = []byte("0")
+	case keep >= len(digits):
+		n = append([]byte(digits), strings.Repeat("0", keep-len(digits))...)
+	default:
+		n = []byte(digits[:keep])
+		if digits[keep] >= '5' {
+			n = increment(n)
+		}
+	}
+	if len(n) == 0 {
+		n = []byte("0")
+	}
+	// Place the decimal point decimals digits from the right.
+	if len(n) <= decimals {
+		n = append([]byte(strings.Repeat("0", decimals-len(n)+1)), n...)
+	}
+	intPart := strings.TrimLeft(string(n[:len(n)-decimals]), "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	if decimals == 0 {
+		return intPart
+	}
+	return intPart + "." + string(n[len(n)-decimals:])
+}
+
+// increment adds one to a string of decimal digits.
+func increment(n []byte) []byte {
+	for i := len(n) - 1; i >= 0; i-- {
+		if n[i] < '9' {
+			n[i]++
+			return n
+		}
+		n[i] = '0'
+	}
+	return append([]byte("1"), n...)
 }
 
 // FormatPercent writes share (0.25 for 25 %) as a percentage with decimals
