@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,10 +46,10 @@ type FilterInput struct {
 func ParseFilter(slug string, in FilterInput) (survey.ResponseFilter, error) {
 	f := survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseStatus(in.Status), Region: survey.Region(in.Region), Language: in.Language}
 	if f.Status != "" && f.Status != survey.ResponseDraft && f.Status != survey.ResponseSubmitted {
-		return f, survey.Errorf(survey.EMALFORMED, "status must be draft or submitted.")
+		return f, survey.KeyedErrorf(survey.EMALFORMED, "filter_status", "status must be draft or submitted.")
 	}
 	if f.Region != "" && survey.RegionLabels[f.Region] == nil {
-		return f, survey.Errorf(survey.EMALFORMED, "Unknown region %q.", in.Region)
+		return f, survey.KeyedErrorf(survey.EMALFORMED, "filter_region", "Unknown region %q.", in.Region)
 	}
 	for i, text := range []string{in.From, in.To} {
 		if text == "" {
@@ -56,7 +57,7 @@ func ParseFilter(slug string, in FilterInput) (survey.ResponseFilter, error) {
 		}
 		t, err := time.Parse(time.DateOnly, text)
 		if err != nil {
-			return f, survey.Errorf(survey.EMALFORMED, "%s: %q is not a date like 2026-03-01.", [2]string{"from", "to"}[i], text)
+			return f, survey.KeyedErrorf(survey.EMALFORMED, "filter_date", "%s: %q is not a date like 2026-03-01.", [2]string{"from", "to"}[i], text)
 		}
 		if i == 0 {
 			f.From = &t
@@ -68,7 +69,7 @@ func ParseFilter(slug string, in FilterInput) (survey.ResponseFilter, error) {
 	for _, a := range in.Answers {
 		q, v, ok := strings.Cut(a, ":")
 		if !ok || q == "" {
-			return f, survey.Errorf(survey.EMALFORMED, "answer=%q: use QUESTION:VALUE.", a)
+			return f, survey.KeyedErrorf(survey.EMALFORMED, "filter_answer", "answer=%q: use QUESTION:VALUE.", a)
 		}
 		if f.Answers == nil {
 			f.Answers = map[string]string{}
@@ -105,7 +106,7 @@ func DescribeFilter(f survey.ResponseFilter) string {
 func checkAnswerConditions(sv *survey.Survey, f survey.ResponseFilter) error {
 	for _, id := range sortedKeys(f.Answers) {
 		if sv.Question(id) == nil {
-			return survey.Errorf(survey.EMALFORMED, "answer=%s:…: the survey has no question %q.", id, id)
+			return survey.KeyedErrorf(survey.EMALFORMED, "filter_answer_question", "answer=%s:…: the survey has no question %q.", id, id)
 		}
 	}
 	return nil
@@ -115,21 +116,54 @@ func checkAnswerConditions(sv *survey.Survey, f survey.ResponseFilter) error {
 // the survey's slug, submitted responses only.
 func check(sv *survey.Survey, q Query) (Query, error) {
 	if q.Filter.Status != "" && q.Filter.Status != survey.ResponseSubmitted {
-		return q, survey.Errorf(survey.EMALFORMED, "status=%s: analyses and reports are of submitted responses only.", q.Filter.Status)
+		return q, survey.KeyedErrorf(survey.EMALFORMED, "filter_submitted_only", "status=%s: analyses and reports are of submitted responses only.", q.Filter.Status)
 	}
 	q.Filter.SurveySlug, q.Filter.Status = sv.Slug, survey.ResponseSubmitted
 	q.Filter.Offset, q.Filter.Limit = 0, 0
 	if err := checkAnswerConditions(sv, q.Filter); err != nil {
 		return q, err
 	}
-	if q.By != "" && q.By != "region" && q.By != "language" && sv.Question(q.By) == nil {
-		return q, survey.Errorf(survey.EMALFORMED, "by=%q: group by region, language or a question of the survey.", q.By)
+	if err := checkBy(sv, q.By, q.Bands); err != nil {
+		return q, err
 	}
 	if q.Lang != "" && !sv.HasLanguage(q.Lang) {
 		q.Lang = "" // the survey's default, as analysis does
 	}
 	return q, nil
 }
+
+// checkBy returns EMALFORMED naming by when the query cannot be grouped by
+// it: by is a query parameter, so a bad one is a bad request (400) wherever
+// it arrives (API, downloads, dashboard), not a definition the analysis
+// refuses (422). What can be grouped by mirrors analysis's grouper: region,
+// language, a single-choice, Likert or country question, or a number
+// question cut by increasing bands.
+func checkBy(sv *survey.Survey, by string, bands []float64) error {
+	if by == "" || by == "region" || by == "language" {
+		return nil
+	}
+	q := sv.Question(by)
+	if q == nil {
+		return survey.KeyedErrorf(survey.EMALFORMED, "by_unknown", "by=%q: group by region, language or a question of the survey.", by)
+	}
+	switch q.Type {
+	case survey.SingleChoice, survey.Likert, survey.Country:
+		return nil
+	case survey.Number:
+		if len(bands) == 0 {
+			return survey.KeyedErrorf(survey.EMALFORMED, "by_bands", "by=%q: grouping by a number question needs bands (bands=10,100).", by)
+		}
+		for i := 1; i < len(bands); i++ {
+			if bands[i] <= bands[i-1] {
+				return survey.KeyedErrorf(survey.EMALFORMED, "bands_order", "bands: each must be larger than the one before; %s comes after %s.", fmtBand(bands[i]), fmtBand(bands[i-1]))
+			}
+		}
+		return nil
+	}
+	return survey.KeyedErrorf(survey.EMALFORMED, "by_type", "by=%q: %s answers cannot be grouped by; group by region, language or a single-choice, Likert, country or number question.", by, string(q.Type))
+}
+
+func fmtBand(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // Analysis summarizes every question of a survey over the submitted
 // responses passing the query's filter (docs/analysis.md). Analysts and

@@ -138,6 +138,12 @@ func TestQueryChecks(t *testing.T) {
 		want string
 	}{
 		{"by", campaign.Query{By: "shoe_size"}, `by="shoe_size"`},
+		// Questions that exist but cannot be grouped by: a bad query
+		// parameter still (400 on the web), not the analysis's 422.
+		{"by a text question", campaign.Query{By: "library_name"}, `by="library_name"`},
+		{"by an email question", campaign.Query{By: "contact_email"}, `by="contact_email"`},
+		{"by a number question without bands", campaign.Query{By: "population_served"}, `by="population_served"`},
+		{"bands out of order", campaign.Query{By: "population_served", Bands: []float64{100, 10}}, "bands"},
 		{"answer", campaign.Query{Filter: survey.ResponseFilter{Answers: map[string]string{"shoe_size": "42"}}}, "answer=shoe_size"},
 		{"status", campaign.Query{Filter: survey.ResponseFilter{Status: survey.ResponseDraft}}, "status=draft"},
 	} {
@@ -151,6 +157,12 @@ func TestQueryChecks(t *testing.T) {
 				t.Errorf("white paper: %v, want EMALFORMED naming %s", err, tc.want)
 			}
 		})
+	}
+	// What can be grouped by still can.
+	for _, q := range []campaign.Query{{By: "population_served", Bands: []float64{10000, 100000}}, {By: "region"}, {By: "language"}} {
+		if _, err := f.svc.Analysis(f.ctx, "impact-methods", q); err != nil {
+			t.Errorf("by %s: %v", q.By, err)
+		}
 	}
 	_, err := f.svc.PrepareDownload(f.ctx, "impact-methods", campaign.Download{Query: campaign.Query{Filter: survey.ResponseFilter{Answers: map[string]string{"shoe_size": "42"}}}})
 	if survey.ErrorCode(err) != survey.EMALFORMED || !strings.Contains(survey.ErrorMessage(err), "answer=shoe_size") {

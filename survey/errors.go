@@ -38,6 +38,12 @@ type Error struct {
 	Message string
 	Fields  []FieldError
 	Err     error // the underlying cause, for logs only
+	// Key, when set, names this message in the translations of the pages
+	// that show it (the web layer's catalogue), and Args are the values
+	// written into the translation, in order. Message stays the English
+	// text, which the API returns unchanged.
+	Key  string
+	Args []any
 }
 
 // Error implements the error interface.
@@ -54,6 +60,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// KeyedErrorf is Errorf for a message that pages translate: key names it in
+// their catalogue and args fill both the English format and the translation.
+func KeyedErrorf(code, key, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Key: key, Args: args}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for

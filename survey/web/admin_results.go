@@ -63,7 +63,7 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 	}
 	q, err := resultsQuery(c, sv.Slug)
 	if err != nil {
-		p.Problem = survey.ErrorMessage(err)
+		p.Problem = errorText(lang, err)
 		s.renderPage(c, http.StatusBadRequest, "admin_results.html", p)
 		return
 	}
@@ -77,7 +77,7 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 
 func (s *Server) renderErrorOr(c *gin.Context, err error, p *resultsPage) {
 	if code := survey.ErrorCode(err); code == survey.EINVALID || code == survey.EMALFORMED {
-		p.Problem = survey.ErrorMessage(err)
+		p.Problem = errorText(p.Lang, err)
 		s.renderPage(c, http.StatusBadRequest, "admin_results.html", *p)
 		return
 	}

@@ -29,7 +29,7 @@ func resultsQuery(c *gin.Context, slug string) (campaign.Query, error) {
 		for _, part := range strings.Split(b, ",") {
 			f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
 			if err != nil {
-				return q, survey.Errorf(survey.EMALFORMED, "bands: %q is not a number.", part)
+				return q, survey.KeyedErrorf(survey.EMALFORMED, "bands_number", "bands: %q is not a number.", part)
 			}
 			q.Bands = append(q.Bands, f)
 		}
