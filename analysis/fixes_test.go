@@ -221,10 +221,10 @@ func TestCrossTabBasesAndNotAskedGroups(t *testing.T) {
 	}
 	notes := strings.Join(rep.Tables[1].Notes, "\n")
 	for _, want := range []string{
-		"Base : répondants ayant coché au moins une option (3 sur les 4 à qui la question a été posée ; 1 n'ont rien coché).",
-		"Question non posée : " + survey.RegionLabels[survey.AsiaOceania]["fr"] + " ",
+		"Base\u00a0: répondants ayant coché au moins une option (3 sur les 4 à qui la question a été posée\u202f; 1 n'ont rien coché).",
+		"Question non posée\u00a0: " + survey.RegionLabels[survey.AsiaOceania]["fr"] + " ",
 		"Plusieurs réponses possibles",
-		"1 réponses « Prefer not to say » sont comptées dans la distribution mais exclues",
+		"1 réponses «\u00a0Prefer not to say\u00a0» sont comptées dans la distribution mais exclues",
 	} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)

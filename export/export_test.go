@@ -316,7 +316,7 @@ func TestWhitePaper(t *testing.T) {
 		t.Errorf("percentage stored as %q, want a fraction", raw)
 	}
 	all := strings.Join(flatten(rows), "\n")
-	for _, want := range []string{"Base : question posée à ", "Note : Plusieurs réponses possibles : la somme des pourcentages dépasse 100.", "Source : Enquête sur les méthodes de mesure d'impact, 300 réponses. Canvass, 27 novembre 2026."} {
+	for _, want := range []string{"Base : question posée à ", "Note : Plusieurs réponses possibles\u00a0: la somme des pourcentages dépasse 100.", "Source : Enquête sur les méthodes de mesure d'impact, 300 réponses. Canvass, 27 novembre 2026."} {
 		if !strings.Contains(all, want) {
 			t.Errorf("Table 1 lacks %q", want)
 		}

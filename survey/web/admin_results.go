@@ -23,10 +23,13 @@ type resultsPage struct {
 	Groupings []regionOption
 	Regions   []regionOption
 	Answers   []regionOption
-	Problem   string
-	K         int
-	Query     template.URL
-	Published *time.Time // when the public results page was published
+	// SurveyLanguages are the Language filter's options: the survey's
+	// languages named in the page's language ("anglais" on a French page).
+	SurveyLanguages []regionOption
+	Problem         string
+	K               int
+	Query           template.URL
+	Published       *time.Time // when the public results page was published
 }
 
 // resultsDashboard shows the report tables with charts, filterable, to the
@@ -52,6 +55,9 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 	}
 	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
 	p.Regions = regionOptions(lang)
+	for _, l := range sv.Languages {
+		p.SurveyLanguages = append(p.SurveyLanguages, regionOption{l, languageIn(lang, l)})
+	}
 	p.Groupings = []regionOption{{"region", ui(lang, "dash_grouping_region")}, {"language", ui(lang, "dash_grouping_language")}}
 	for _, q := range sv.Questions() {
 		if q.Type == survey.SingleChoice || q.Type == survey.Likert {

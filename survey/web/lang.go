@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/metlib/canvass/survey"
 )
@@ -57,6 +58,20 @@ var languageNames = map[string]string{
 
 func languageName(code string) string {
 	if n, ok := languageNames[code]; ok {
+		return n
+	}
+	return code
+}
+
+// languageIn names a language code in the language lang (CLDR's names, as
+// the report tables' own language groups read: "anglais" in French), or
+// gives the code back when it names no language.
+func languageIn(lang, code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Languages(language.Make(lang)).Name(tag); n != "" {
 		return n
 	}
 	return code
@@ -173,6 +188,8 @@ var uiText = map[string]map[string]string{
 		"already_submitted":        "Your library has already answered this survey. Thank you.",
 		"invitation_invalid_title": "This link does not work",
 		"invitation_invalid":       "This personal link is not valid: it may have been replaced by a newer one or withdrawn. Please ask the section for a new link.",
+		// label_value is "label: value" (French puts a no-break space before the colon).
+		"label_value": "%s: %s",
 	},
 	"fr": {
 		"nav_label":                "Groupe de travail",
@@ -182,13 +199,13 @@ var uiText = map[string]map[string]string{
 		"nav_tokens":               "Jetons d'API",
 		"nav_audit":                "Journal d'audit",
 		"nav_sign_out":             "Se déconnecter",
-		"dash_title":               "Résultats : %s",
+		"dash_title":               "Résultats\u00a0: %s",
 		"dash_back":                "Retour à l'enquête",
 		"dash_download":            "Télécharger les tableaux du livre blanc (Excel)",
 		"dash_full_counts":         "avec les petits effectifs",
 		"dash_published":           "Publié le %s à l'adresse",
-		"dash_published_rules":     "Les tableaux du rapport, agrégés seulement, effectifs inférieurs à %d indiqués « moins de %d », sans texte libre. Chaque tableau peut être intégré à l'adresse",
-		"dash_unpublished":         "Non publié. La publication met les tableaux du rapport (agrégés seulement, effectifs inférieurs à %d indiqués « moins de %d », sans texte libre) à l'adresse /results/%s, dans les langues de l'enquête.",
+		"dash_published_rules":     "Les tableaux du rapport, agrégés seulement, effectifs inférieurs à %d indiqués «\u00a0moins de %d\u00a0», sans texte libre. Chaque tableau peut être intégré à l'adresse",
+		"dash_unpublished":         "Non publié. La publication met les tableaux du rapport (agrégés seulement, effectifs inférieurs à %d indiqués «\u00a0moins de %d\u00a0», sans texte libre) à l'adresse /results/%s, dans les langues de l'enquête.",
 		"dash_withdraw":            "Retirer les résultats publics",
 		"dash_publish":             "Publier les résultats",
 		"dash_filters":             "Filtrer et regrouper les résultats",
@@ -198,22 +215,22 @@ var uiText = map[string]map[string]string{
 		"dash_from":                "Envoyées du",
 		"dash_to":                  "au",
 		"dash_apply":               "Appliquer",
-		"dash_responses":           "réponses envoyées. Les pourcentages portent sur les répondants ayant répondu ; intervalles de confiance de Wilson à 95 %.",
+		"dash_responses":           "réponses envoyées. Les pourcentages portent sur les répondants ayant répondu\u202f; intervalles de confiance de Wilson à 95\u202f%.",
 		"dash_table":               "Tableau %d. %s",
 		"dash_base":                "Question posée à %s, %s ont répondu.",
-		"dash_ci":                  "IC à 95 %",
+		"dash_ci":                  "IC à 95\u202f%",
 		"dash_mentions":            "% des mentions",
 		"dash_family_share":        "% en utilisant au moins une",
-		"dash_mean_sd_median":      "Moyenne %s (écart type %s), médiane %s ; n = %s.",
-		"dash_scale":               "Moyenne %s (écart type %s), médiane %s ; deux niveaux les plus hauts %s (%s).",
+		"dash_mean_sd_median":      "Moyenne %s (écart type %s), médiane %s\u202f; n = %s.",
+		"dash_scale":               "Moyenne %s (écart type %s), médiane %s\u202f; deux niveaux les plus hauts %s (%s).",
 		"dash_mean":                "Moyenne",
 		"dash_sd":                  "Écart type",
 		"dash_min":                 "Min.",
 		"dash_max":                 "Max.",
 		"dash_outliers":            "Valeurs atypiques",
-		"dash_chi":                 "χ² de Pearson = %s, ddl = %d, p %s ; V de Cramér = %s",
-		"dash_fisher":              " ; p exact de Fisher %s",
-		"dash_other_texts":         "Réponses « Autre » (%d)",
+		"dash_chi":                 "χ² de Pearson = %s, ddl = %d, p %s\u202f; V de Cramér = %s",
+		"dash_fisher":              "\u202f; p exact de Fisher %s",
+		"dash_other_texts":         "Réponses «\u00a0Autre\u00a0» (%d)",
 		"dash_texts":               "Toutes les réponses (%d)",
 		"dash_spearman":            "ρ de Spearman = %s (n = %s, p %s).",
 		"dash_grouping_region":     "Région de l'IFLA",
@@ -227,9 +244,9 @@ var uiText = map[string]map[string]string{
 		"results_top_two":          "Deux niveaux les plus hauts",
 		"results_first":            "Classé premier",
 		"results_column_base":      "Dans chaque colonne, les pourcentages portent sur les bibliothèques du groupe ayant répondu à la question (n sous le nom du groupe).",
-		"results_groups_withheld":  "Moins de %d bibliothèques ont répondu dans : %s ; non publié.",
-		"results_groups_empty":     "Aucune bibliothèque de ce groupe n'a répondu à cette question (elle ne leur a pas été posée, ou elles n'y ont pas répondu) : %s.",
-		"results_spearman":         "Corrélation des rangs de Spearman : ρ = %s (n = %s, p %s).",
+		"results_groups_withheld":  "Moins de %d bibliothèques ont répondu dans\u00a0: %s\u202f; non publié.",
+		"results_groups_empty":     "Aucune bibliothèque de ce groupe n'a répondu à cette question (elle ne leur a pas été posée, ou elles n'y ont pas répondu)\u00a0: %s.",
+		"results_spearman":         "Corrélation des rangs de Spearman\u00a0: ρ = %s (n = %s, p %s).",
 		"results_q1":               "Premier quartile",
 		"results_median":           "Médiane",
 		"results_q3":               "Troisième quartile",
@@ -248,8 +265,8 @@ var uiText = map[string]map[string]string{
 		"closed_text":              "Cette enquête n'accepte pas de réponses pour le moment.",
 		"error_title":              "Une erreur s'est produite",
 		"conflict_text":            "Ce formulaire a déjà été envoyé avec d'autres réponses. Rechargez l'enquête pour répondre à nouveau.",
-		"csrf_text":                "Votre session a expiré avant l'envoi. Vos réponses sont conservées : veuillez les envoyer à nouveau.",
-		"unavailable":              "Nous n'avons pas pu enregistrer vos réponses pour l'instant. Elles sont conservées : réessayez dans quelques secondes.",
+		"csrf_text":                "Votre session a expiré avant l'envoi. Vos réponses sont conservées\u00a0: veuillez les envoyer à nouveau.",
+		"unavailable":              "Nous n'avons pas pu enregistrer vos réponses pour l'instant. Elles sont conservées\u00a0: réessayez dans quelques secondes.",
 		"surveys_title":            "Enquêtes",
 		"surveys_none":             "Aucune enquête n'est ouverte pour le moment.",
 		"required_note":            "Les questions marquées d'un * sont obligatoires.",
@@ -266,23 +283,25 @@ var uiText = map[string]map[string]string{
 		"website":                  "Site web",
 		"restored":                 "Les réponses que vous n'aviez pas encore envoyées ont été restaurées depuis ce navigateur.",
 		"results_intro":            "Résultats de %s bibliothèques ayant répondu.",
-		"results_k":                "Pour protéger les répondants, un effectif inférieur à %d est indiqué « moins de » ce nombre.",
+		"results_k":                "Pour protéger les répondants, un effectif inférieur à %d est indiqué «\u00a0moins de\u00a0» ce nombre.",
 		"results_base":             "%s bibliothèques ont répondu.",
-		"results_withheld":         "Moins de %d bibliothèques ont répondu : non publié.",
-		"results_numbers":          "Quartiles : %s, %s (médiane), %s.",
-		"results_scale":            "Moyenne %s ; %s dans les deux niveaux les plus hauts.",
+		"results_withheld":         "Moins de %d bibliothèques ont répondu\u00a0: non publié.",
+		"results_numbers":          "Quartiles\u00a0: %s, %s (médiane), %s.",
+		"results_scale":            "Moyenne %s\u202f; %s dans les deux niveaux les plus hauts.",
 		"responses":                "réponses",
 		"fewer_than":               "moins de %d",
 		"unknown":                  "Non connu",
 		"countries_n":              "%d pays",
 		"updated":                  "Mis à jour le",
 		"save_later":               "Enregistrer et terminer plus tard",
-		"saved":                    "Vos réponses sont enregistrées. Revenez par le même lien personnel pour terminer ; rien n'est envoyé avant que vous cliquiez sur Envoyer.",
-		"resumed":                  "Bon retour : voici les réponses que vous aviez enregistrées.",
-		"edit_after_submit":        "Votre bibliothèque a déjà répondu. Vous pouvez modifier les réponses jusqu'à la clôture de l'enquête ; cliquez sur Envoyer pour les remplacer.",
+		"saved":                    "Vos réponses sont enregistrées. Revenez par le même lien personnel pour terminer\u202f; rien n'est envoyé avant que vous cliquiez sur Envoyer.",
+		"resumed":                  "Bon retour\u00a0: voici les réponses que vous aviez enregistrées.",
+		"edit_after_submit":        "Votre bibliothèque a déjà répondu. Vous pouvez modifier les réponses jusqu'à la clôture de l'enquête\u202f; cliquez sur Envoyer pour les remplacer.",
 		"already_submitted":        "Votre bibliothèque a déjà répondu à cette enquête. Merci.",
 		"invitation_invalid_title": "Ce lien ne fonctionne pas",
-		"invitation_invalid":       "Ce lien personnel n'est pas valide : il a peut-être été remplacé ou retiré. Demandez un nouveau lien à la section.",
+		"invitation_invalid":       "Ce lien personnel n'est pas valide\u00a0: il a peut-être été remplacé ou retiré. Demandez un nouveau lien à la section.",
+		// label_value is "label: value" (French puts a no-break space before the colon).
+		"label_value": "%s\u00a0: %s",
 	},
 	"es": {
 		"nav_label":                "Grupo de trabajo",
@@ -393,6 +412,8 @@ var uiText = map[string]map[string]string{
 		"already_submitted":        "Su biblioteca ya ha respondido a esta encuesta. Gracias.",
 		"invitation_invalid_title": "Este enlace no funciona",
 		"invitation_invalid":       "Este enlace personal no es válido: puede haber sido sustituido o retirado. Pida un nuevo enlace a la sección.",
+		// label_value is "label: value" (French puts a no-break space before the colon).
+		"label_value": "%s: %s",
 	},
 }
 

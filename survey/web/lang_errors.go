@@ -14,7 +14,7 @@ import (
 // is left out or moved).
 var errorTexts = map[string]map[string]string{
 	"fr": {
-		"filter_status":          "Le statut doit être « draft » (brouillon) ou « submitted » (envoyée).",
+		"filter_status":          "Le statut doit être «\u00a0draft\u00a0» (brouillon) ou «\u00a0submitted\u00a0» (envoyée).",
 		"filter_region":          "Région inconnue\u00a0: «\u00a0%s\u00a0».",
 		"filter_date":            "%s\u00a0: «\u00a0%s\u00a0» n’est pas une date comme 2026-03-01.",
 		"filter_answer":          "answer=«\u00a0%s\u00a0»\u00a0: écrivez QUESTION:VALEUR.",

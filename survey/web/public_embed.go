@@ -242,7 +242,8 @@ func (s *Server) embedBadge(c *gin.Context) {
 	lw, vw := width(label), width(value)
 	var b bytes.Buffer
 	err := embedTemplates.ExecuteTemplate(&b, "embed_badge.svg", map[string]any{"Width": lw + vw, "LabelWidth": lw, "ValueWidth": vw, "LabelX": lw / 2, "ValueX": lw + vw/2,
-		"Label": label, "Value": value, "Title": pc.Title})
+		"Label": label, "Value": value, "AriaLabel": fmt.Sprintf(ui(pc.Language, "label_value"), label, value),
+		"TitleText": fmt.Sprintf(ui(pc.Language, "label_value"), pc.Title, value+" "+label)})
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -70,7 +70,7 @@ func TestBadFiltersAndGroupings(t *testing.T) {
 			"status=draft: los análisis y los informes son solo de respuestas enviadas."},
 		{"status unknown", "status=maybe",
 			"status must be draft or submitted.",
-			"Le statut doit être « draft » (brouillon) ou « submitted » (envoyée).",
+			"Le statut doit être «" + nb + "draft" + nb + "» (brouillon) ou «" + nb + "submitted" + nb + "» (envoyée).",
 			"El estado debe ser «draft» (borrador) o «submitted» (enviada)."},
 	}
 	const dash = "/admin/surveys/impact-methods/results?"
@@ -95,4 +95,20 @@ func TestBadFiltersAndGroupings(t *testing.T) {
 		}
 	}
 	runScenarios(t, scenarios)
+}
+
+// TestDashboardNamesLanguagesInItsLanguage: the Language filter offers the
+// survey's languages by name in the page's language, not as codes.
+func TestDashboardNamesLanguagesInItsLanguage(t *testing.T) {
+	opts := func(en, fr, es string) []string {
+		return []string{`<option value="en">` + en + `</option>`, `<option value="fr">` + fr + `</option>`, `<option value="es">` + es + `</option>`}
+	}
+	runScenarios(t, []scenario{
+		{name: "en", url: "/admin/surveys/impact-methods/results?lang=en", as: survey.RoleAnalyst, status: 200, contains: opts("English", "French", "Spanish")},
+		{name: "fr", url: "/admin/surveys/impact-methods/results?lang=fr", as: survey.RoleAnalyst, status: 200, contains: opts("anglais", "français", "espagnol"),
+			absent: []string{`<option value="en">en</option>`}},
+		{name: "es", url: "/admin/surveys/impact-methods/results?lang=es", as: survey.RoleAnalyst, status: 200, contains: opts("inglés", "francés", "español")},
+		{name: "fr selected", url: "/admin/surveys/impact-methods/results?lang=fr&language=es", as: survey.RoleAnalyst, status: 200,
+			contains: []string{`<option value="es" selected>espagnol</option>`}},
+	})
 }
