@@ -13,46 +13,73 @@ import (
 // barChart draws horizontal bars of shares (0–1) with 95% interval whiskers
 // as an inline SVG, server-side: no script, no external styles (the page's
 // Content-Security-Policy allows neither), readable without colour.
+//
+// It draws the chart twice and the stylesheet shows one: wide, labels
+// beside the bars (690 units across, for screens where it is drawn near
+// full size), and narrow, each label above its bar (280 units, the width of
+// a phone's column), so that on a 390 px phone the text is not scaled down
+// to unreadable sizes (the wide chart would be drawn at about half size,
+// its 11-unit text at 6 px).
 func barChart(lang, title string, bars []chartBar) template.HTML {
 	if len(bars) == 0 {
 		return ""
 	}
-	const (
-		labelW = 260.0
-		plotW  = 360.0
-		rowH   = 22.0
-		top    = 24.0
-	)
-	width := labelW + plotW + 70
-	height := top + rowH*float64(len(bars)) + 24
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-labelledby="chart-%p">`, width, height, &bars)
-	fmt.Fprintf(&b, `<title id="chart-%p">%s</title>`, &bars, html.EscapeString(title))
+	drawBars(&b, lang, title, bars, false)
+	drawBars(&b, lang, title, bars, true)
+	return template.HTML(b.String()) // every text is escaped
+}
+
+// drawBars writes one layout of barChart: narrow puts each label on its own
+// line above the bar.
+func drawBars(b *strings.Builder, lang, title string, bars []chartBar, narrow bool) {
+	labelW, plotW, rowH, labelH, class, maxLabel := 260.0, 360.0, 22.0, 0.0, "chart chart-wide", 36
+	labelSize, smallSize, right := 12, 11, 70.0
+	if narrow {
+		// 280 units fill a 390 px phone's card at about 1:1; the text is a
+		// point larger so that narrower phones still draw it near 11 px.
+		labelW, plotW, rowH, labelH, class, maxLabel = 4.0, 226.0, 40.0, 17.0, "chart chart-narrow", 40
+		labelSize, smallSize, right = 13, 12, 50
+	}
+	const top = 24.0
+	width := labelW + plotW + right
+	height := top + rowH*float64(len(bars)) + 24
+	id := fmt.Sprintf("chart-%p-%s", bars, map[bool]string{false: "w", true: "n"}[narrow])
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" class="%s" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-labelledby="%s">`, class, width, height, id)
+	fmt.Fprintf(b, `<title id="%s">%s</title>`, id, html.EscapeString(title))
 	for _, tick := range []float64{0, .25, .5, .75, 1} {
 		x := labelW + tick*plotW
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d8dde2"/>`, x, top-6, x, height-20)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="#555d66">%s</text>`, x, height-6, survey.FormatPercent(lang, tick, 0))
+		anchor := "middle"
+		if narrow && tick == 0 {
+			anchor = "start"
+		}
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d8dde2"/>`, x, top-6, x, height-20)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="%d" text-anchor="%s" fill="#555d66">%s</text>`, x, height-6, smallSize, anchor, survey.FormatPercent(lang, tick, 0))
 	}
 	for i, bar := range bars {
 		y := top + float64(i)*rowH
 		label := bar.Label
-		if len([]rune(label)) > 36 {
-			label = string([]rune(label)[:35]) + "…"
+		if len([]rune(label)) > maxLabel {
+			label = string([]rune(label)[:maxLabel-1]) + "…"
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" text-anchor="end" fill="#1b1f24">%s</text>`, labelW-8, y+14, html.EscapeString(label))
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#0b5cad"><title>%s: %s (%s %s), n = %s</title></rect>`,
+		if narrow {
+			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="%d" fill="#1b1f24">%s</text>`, labelW, y+11, labelSize, html.EscapeString(label))
+		} else {
+			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="%d" text-anchor="end" fill="#1b1f24">%s</text>`, labelW-8, y+14, labelSize, html.EscapeString(label))
+		}
+		y += labelH
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#0b5cad"><title>%s: %s (%s %s), n = %s</title></rect>`,
 			labelW, y+3, bar.Share*plotW, html.EscapeString(bar.Label), survey.FormatPercent(lang, bar.Share, 1), html.EscapeString(ui(lang, "dash_ci")),
 			formatCIIn(lang, bar.CI), survey.FormatInt(lang, bar.Count))
 		if !bar.CI.Undefined() { // no answers: no interval, so no whisker (its bounds are NaN)
 			lo, hi := labelW+bar.CI.Low*plotW, labelW+bar.CI.High*plotW
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+10, hi, y+10)
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+5, lo, y+15)
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, hi, y+5, hi, y+15)
+			fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+10, hi, y+10)
+			fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, lo, y+5, lo, y+15)
+			fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1b1f24" stroke-width="1.5"/>`, hi, y+5, hi, y+15)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="#1b1f24">%s</text>`, labelW+plotW+6, y+14, survey.FormatPercent(lang, bar.Share, 0))
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="%d" fill="#1b1f24">%s</text>`, labelW+plotW+6, y+14, smallSize, survey.FormatPercent(lang, bar.Share, 0))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) // every text above is escaped
 }
 
 type chartBar struct {
