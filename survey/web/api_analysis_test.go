@@ -121,7 +121,7 @@ func TestResultsDashboard(t *testing.T) {
 		t.Fatalf("dashboard: %d", p.status)
 	}
 	for _, want := range []string{"<strong>150</strong> submitted responses", "Table 1. Impact-measurement methods used", "Table 3. Use of each family of evidence (ISO 16439)",
-		`<svg xmlns="http://www.w3.org/2000/svg" class="chart"`, "95% CI", "Spearman&#39;s ρ", "Pearson χ²", "Multiple answers allowed"} {
+		`<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-wide"`, "95% CI", "Spearman&#39;s ρ", "Pearson χ²", "Multiple answers allowed"} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
