@@ -82,7 +82,7 @@ func (s *Service) PublicCounts(ctx context.Context, sv *survey.Survey) (*Counts,
 	e := s.counts.entry(sv.Slug)
 	generation := s.responses.Generation(sv.Slug)
 	fresh := func(snap *countsSnapshot) bool {
-		return snap != nil && snap.generation == generation && s.now().Sub(snap.counts.At) < countsTTL && snap.counts.Threshold == SmallCellK(sv)
+		return snap != nil && snap.generation == generation && s.now().Sub(snap.counts.At) < countsTTL && snap.counts.Threshold == sv.SmallCellK()
 	}
 	if snap := e.snapshot.Load(); fresh(snap) {
 		return snap.counts, nil
@@ -140,7 +140,7 @@ func (s *Service) tally(ctx context.Context, sv *survey.Survey) (*Counts, error)
 		}
 		byType[t]++
 	}
-	k := SmallCellK(sv)
+	k := sv.SmallCellK()
 	c := &Counts{Survey: sv.Slug, Total: suppress("total", total, k), Threshold: k, At: at, ByRegion: []Count{}, ByType: []Count{}}
 	if c.Total.N != nil {
 		n := len(countries)

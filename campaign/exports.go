@@ -111,7 +111,7 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 		if err != nil {
 			return nil, err
 		}
-		k := SmallCellK(sv)
+		k := sv.SmallCellK()
 		counts = fmt.Sprintf("counts below %d suppressed", k)
 		if d.FullCounts {
 			k, counts = 0, "full counts (unsuppressed)"

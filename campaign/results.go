@@ -212,7 +212,7 @@ func (s *Service) report(ctx context.Context, sv *survey.Survey, q Query) (*anal
 // PublicReport computes the report tables of a survey whose results are
 // published, for /results/:slug and its embeds, in lang: every submitted
 // response, full counts (the page applies the disclosure rules, with
-// SmallCellK). Anyone may ask; an unpublished survey is ENOTFOUND, as an
+// Survey.SmallCellK). Anyone may ask; an unpublished survey is ENOTFOUND, as an
 // unknown one.
 func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, error) {
 	at, err := s.cfg.Publications.ResultsPublished(ctx, sv.Slug)
@@ -223,15 +223,6 @@ func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang stri
 		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
 	}
 	return s.report(ctx, sv, Query{Lang: lang})
-}
-
-// SmallCellK is the survey's small-cell threshold (default 5): public
-// outputs show counts from 1 to k−1 as "fewer than k".
-func SmallCellK(sv *survey.Survey) int {
-	if sv.Settings.SmallCellThreshold > 0 {
-		return sv.Settings.SmallCellThreshold
-	}
-	return 5
 }
 
 // computed returns the analysis or report of a query, from the cache when

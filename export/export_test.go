@@ -302,7 +302,7 @@ func TestWhitePaper(t *testing.T) {
 		t.Errorf("title %q", got)
 	}
 	rows, _ := f.GetRows("Tableau 1")
-	if strings.Join(rows[3], "|") != "Réponse|Répondants (n)|%|IC à 95 %, borne basse|IC à 95 %, borne haute|% des mentions" {
+	if strings.Join(rows[3], "|") != "Réponse|Répondants (n)|%|IC à 95\u202f%, borne basse|IC à 95\u202f%, borne haute|% des mentions" {
 		t.Errorf("header %v", rows[3])
 	}
 	first := rep.Tables[0].Question.Options[0]
@@ -316,7 +316,7 @@ func TestWhitePaper(t *testing.T) {
 		t.Errorf("percentage stored as %q, want a fraction", raw)
 	}
 	all := strings.Join(flatten(rows), "\n")
-	for _, want := range []string{"Base : question posée à ", "Note : Plusieurs réponses possibles\u00a0: la somme des pourcentages dépasse 100.", "Source : Enquête sur les méthodes de mesure d'impact, 300 réponses. Canvass, 27 novembre 2026."} {
+	for _, want := range []string{"Base\u00a0: question posée à ", "Note\u00a0: Plusieurs réponses possibles\u00a0: la somme des pourcentages dépasse 100.", "Source\u00a0: Enquête sur les méthodes de mesure d'impact, 300 réponses. Canvass, 27 novembre 2026."} {
 		if !strings.Contains(all, want) {
 			t.Errorf("Table 1 lacks %q", want)
 		}

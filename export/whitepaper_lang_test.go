@@ -29,7 +29,7 @@ func TestWhitePaperHasNoEnglishInFrenchOrSpanish(t *testing.T) {
 	for _, tc := range []struct {
 		lang, contents, source string
 	}{
-		{"fr", "Sommaire", "Source : Enquête sur les méthodes de mesure d'impact, 300 réponses. Canvass, 1er décembre 2026."},
+		{"fr", "Sommaire", "Source\u00a0: Enquête sur les méthodes de mesure d'impact, 300 réponses. Canvass, 1er décembre 2026."},
 		{"es", "Índice", "Fuente: Encuesta sobre métodos de medición del impacto, 300 respuestas. Canvass, 1 de diciembre de 2026."},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {

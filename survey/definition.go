@@ -231,3 +231,16 @@ func (q *Question) HasOther() bool {
 	}
 	return false
 }
+
+// DefaultSmallCellThreshold is k when a survey does not set its own.
+const DefaultSmallCellThreshold = 5
+
+// SmallCellK is the survey's small-cell threshold k (settings'
+// small_cell_threshold, else DefaultSmallCellThreshold): public outputs show
+// counts from 1 to k−1 as "fewer than k".
+func (s *Survey) SmallCellK() int {
+	if s.Settings.SmallCellThreshold > 0 {
+		return s.Settings.SmallCellThreshold
+	}
+	return DefaultSmallCellThreshold
+}

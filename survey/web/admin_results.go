@@ -47,7 +47,7 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 		lang = l
 	}
 	title := sv.Title.In(lang, sv.DefaultLanguage)
-	p := resultsPage{page: s.adminPage(c, fmt.Sprintf(ui(lang, "dash_title"), title)), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: smallCellK(sv), Query: filterQuery(c)}
+	p := resultsPage{page: s.adminPage(c, fmt.Sprintf(ui(lang, "dash_title"), title)), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: sv.SmallCellK(), Query: filterQuery(c)}
 	p.Lang, p.Languages = lang, s.basePage(c, lang, "", sv.Languages...).Languages
 	if p.Published, err = s.cfg.Publications.ResultsPublished(c.Request.Context(), sv.Slug); err != nil {
 		s.renderError(c, err)

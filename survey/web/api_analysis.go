@@ -65,5 +65,3 @@ func (s *Server) apiAnalysis(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
 }
 
-// smallCellK is the survey's small-cell threshold (default 5).
-func smallCellK(sv *survey.Survey) int { return campaign.SmallCellK(sv) }

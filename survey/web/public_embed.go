@@ -313,7 +313,7 @@ func (s *Server) embedAdminPageGet(c *gin.Context) {
 	}
 	base := s.baseURL(c)
 	title := sv.Title.In("en", sv.DefaultLanguage)
-	p := embedAdminPage{page: s.adminPage(c, "Embed: "+title), Survey: sv, Base: base, Threshold: smallCellK(sv)}
+	p := embedAdminPage{page: s.adminPage(c, "Embed: "+title), Survey: sv, Base: base, Threshold: sv.SmallCellK()}
 	p.ScriptSnippet = `<div data-canvass-survey="` + sv.Slug + `" data-lang="` + sv.DefaultLanguage + `" data-breakdown="region"></div>` + "\n" +
 		`<script src="` + base + `/embed/` + sv.Slug + `/widget.js" async></script>`
 	p.IframeSnippet = `<iframe src="` + base + `/embed/` + sv.Slug + `?lang=` + sv.DefaultLanguage + `" title="` + template.HTMLEscapeString(title) + `" width="420" height="360" style="border:0"></iframe>`

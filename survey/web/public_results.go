@@ -320,7 +320,7 @@ func (s *Server) publicReport(c *gin.Context, sv *survey.Survey, lang string) (*
 		s.renderError(c, err)
 		return nil, nil, false
 	}
-	return rep, publicTables(rep, smallCellK(sv), lang), true
+	return rep, publicTables(rep, sv.SmallCellK(), lang), true
 }
 
 type resultsPublicPage struct {
@@ -342,7 +342,7 @@ func (s *Server) resultsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	k := smallCellK(sv)
+	k := sv.SmallCellK()
 	responses := survey.FormatInt(lang, rep.Responses)
 	if rep.Responses > 0 && rep.Responses < k {
 		responses = fmt.Sprintf(ui(lang, "fewer_than"), k)

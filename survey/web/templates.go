@@ -77,7 +77,6 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 			"num":     formatStat,
 			"pval":    func(p float64) string { return analysis.FormatP("en", p) }, // working-group pages are in English (adminPage)
-			"ci":      formatCI,
 			"chart":   chartFor,
 			"cell":    func(m [][]float64, r, c int) float64 { return m[r][c] },
 			"count":   func(m [][]int, r, c int) int { return m[r][c] },
@@ -156,15 +155,6 @@ type messagePage struct {
 	Message  string
 	Link     string
 	LinkText string
-}
-
-// formatCI shows a 95% interval in percent, or "–" when it is undefined
-// (Wilson's interval of no answers has NaN bounds).
-func formatCI(i analysis.Interval) string {
-	if i.Undefined() {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f–%.1f%%", 100*i.Low, 100*i.High)
 }
 
 // formatStat writes a statistic (float64 or analysis.Float) with two
