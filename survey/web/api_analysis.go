@@ -64,4 +64,3 @@ func (s *Server) apiAnalysis(c *gin.Context) {
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
 }
-
