@@ -69,11 +69,10 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		if !survey.Role(*role).Valid() {
 			return usageError{fmt.Sprintf("token create: --role must be admin or analyst, got %q", *role)}
 		}
-		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-			secret, hash := survey.NewTokenSecret()
-			t := &survey.APIToken{Name: strings.TrimSpace(*name), Role: survey.Role(*role), Hash: hash, CreatedAt: time.Now().UTC()}
-			if err := st.CreateToken(ctx, t); err != nil {
-				return err
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, uc *campaign.Service) error {
+			t, secret, err := uc.CreateToken(ctx, *name, survey.Role(*role))
+			if err != nil {
+				return errors.New(survey.ErrorMessage(err))
 			}
 			fmt.Fprintf(stderr, "Created %s token %q (id %s). Copy it now: it is shown only once.\n", t.Role, t.Name, t.ID)
 			fmt.Fprintln(stdout, secret)
@@ -83,8 +82,8 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		if err := fs.Parse(args[1:]); err != nil {
 			return helpOrUsage(err)
 		}
-		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-			tokens, err := st.ListTokens(ctx)
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, uc *campaign.Service) error {
+			tokens, err := uc.ListTokens(ctx)
 			if err != nil {
 				return err
 			}
@@ -102,8 +101,8 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		if fs.NArg() != 1 {
 			return usageError{"token revoke needs one token ID (see canvass token list)"}
 		}
-		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-			if err := st.RevokeToken(ctx, fs.Arg(0)); err != nil {
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, uc *campaign.Service) error {
+			if err := uc.RevokeToken(ctx, fs.Arg(0)); err != nil {
 				return errors.New(survey.ErrorMessage(err))
 			}
 			fmt.Fprintf(stderr, "Revoked token %s.\n", fs.Arg(0))

@@ -10,12 +10,11 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"golang.org/x/term"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
-	"github.com/metlib/canvass/survey/store"
 )
 
 func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -58,45 +57,20 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 				return err
 			}
 		}
-		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, uc *campaign.Service) error {
 			var u *survey.User
+			var secret string
 			if args[0] == "create" {
-				u = &survey.User{Email: addr, Name: strings.TrimSpace(*name), Role: survey.Role(*role)}
-				if err := u.Validate(); err != nil {
-					return errors.New(survey.ErrorMessage(err))
-				}
-				if password != "" {
-					u.PasswordHash = survey.HashPassword(password)
-				}
-				if err := st.CreateUser(ctx, u); err != nil {
-					return errors.New(survey.ErrorMessage(err))
-				}
+				u, secret, err = uc.CreateUser(ctx, campaign.NewUser{Email: addr, Name: *name, Role: survey.Role(*role), Password: password})
 			} else {
-				if u, err = st.FindUserByEmail(ctx, addr); err != nil {
-					return errors.New(survey.ErrorMessage(err))
-				}
-				if password != "" {
-					if err := st.SetPassword(ctx, u.ID, survey.HashPassword(password)); err != nil {
-						return err
-					}
-				}
-				_ = st.DeleteUserSessions(ctx, u.ID)
+				u, secret, err = uc.ResetPassword(ctx, addr, password)
 			}
-			action, details := "user.create", "role "+string(u.Role)
-			if args[0] == "reset-password" {
-				action, details = "user.password_set", "by the command line"
+			if err != nil {
+				return errors.New(survey.ErrorMessage(err))
 			}
-			if *link {
-				secret, hash := survey.NewSecret()
-				now := time.Now().UTC()
-				purpose := map[string]string{"create": "invite", "reset-password": "reset"}[args[0]]
-				if err := st.CreatePasswordToken(ctx, &survey.PasswordToken{Hash: hash, UserID: u.ID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(7 * 24 * time.Hour)}); err != nil {
-					return err
-				}
-				fmt.Fprintln(stdout, strings.TrimSuffix(*base, "/")+"/admin/setup?token="+secret)
-				details += ", one-time link issued"
+			if secret != "" {
+				fmt.Fprintln(stdout, campaign.SetupLink(*base, secret))
 			}
-			_ = st.RecordAudit(ctx, &survey.AuditEntry{At: time.Now().UTC(), Actor: "system (command line)", Action: action, Target: "user:" + u.Email, Details: details})
 			fmt.Fprintf(stderr, "Done: %s (%s).\n", u.Email, u.Role)
 			return nil
 		})
@@ -104,8 +78,8 @@ func userCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		if err := fs.Parse(args[1:]); err != nil {
 			return helpOrUsage(err)
 		}
-		return withStore(ctx, cfg, stderr, func(st *store.Store) error {
-			users, err := st.ListUsers(ctx)
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, uc *campaign.Service) error {
+			users, err := uc.ListUsers(ctx)
 			if err != nil {
 				return err
 			}

@@ -1,14 +1,15 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -25,7 +26,7 @@ func (s *Server) listTokensPage(c *gin.Context) {
 }
 
 func (s *Server) renderTokens(c *gin.Context, status int, p tokensPage) {
-	tokens, err := s.cfg.Tokens.ListTokens(c.Request.Context())
+	tokens, err := s.campaign.ListTokens(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -37,31 +38,26 @@ func (s *Server) renderTokens(c *gin.Context, status int, p tokensPage) {
 // createToken shows the new token's secret once, on this response only.
 func (s *Server) createToken(c *gin.Context) {
 	p := tokensPage{page: s.adminPage(c, "API tokens")}
-	name := strings.TrimSpace(c.PostForm("name"))
-	role := survey.Role(c.PostForm("role"))
-	if name == "" || len(name) > 100 || !role.Valid() {
-		p.Problem = "Give the token a name (up to 100 characters) and a role."
+	t, secret, err := s.campaign.CreateToken(c.Request.Context(), c.PostForm("name"), survey.Role(c.PostForm("role")))
+	if survey.ErrorCode(err) == survey.EINVALID {
+		p.Problem = survey.ErrorMessage(err)
 		s.renderTokens(c, http.StatusUnprocessableEntity, p)
 		return
 	}
-	secret, hash := survey.NewTokenSecret()
-	t := &survey.APIToken{Name: name, Role: role, Hash: hash, CreatedAt: s.now()}
-	if err := s.cfg.Tokens.CreateToken(c.Request.Context(), t); err != nil {
+	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	s.audit(c, "token.create", "token:"+t.ID, name+" ("+string(role)+")")
-	p.NewSecret, p.NewName = secret, name
+	p.NewSecret, p.NewName = secret, t.Name
 	s.renderTokens(c, http.StatusCreated, p)
 }
 
 func (s *Server) revokeToken(c *gin.Context) {
 	id := c.Param("id")
-	if err := s.cfg.Tokens.RevokeToken(c.Request.Context(), id); err != nil {
+	if err := s.campaign.RevokeToken(c.Request.Context(), id); err != nil {
 		s.renderError(c, err)
 		return
 	}
-	s.audit(c, "token.revoke", "token:"+id, "")
 	c.Redirect(http.StatusSeeOther, "/admin/tokens?done="+url.QueryEscape("The token was revoked."))
 }
 
@@ -80,7 +76,7 @@ func (s *Server) listUsersPage(c *gin.Context) {
 }
 
 func (s *Server) renderUsers(c *gin.Context, status int, p usersPage) {
-	users, err := s.cfg.Users.ListUsers(c.Request.Context())
+	users, err := s.campaign.ListUsers(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -93,77 +89,47 @@ func (s *Server) renderUsers(c *gin.Context, status int, p usersPage) {
 // choose a password; no password ever passes through the admin.
 func (s *Server) createUser(c *gin.Context) {
 	p := usersPage{page: s.adminPage(c, "Users"), Email: strings.TrimSpace(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("name"))}
-	email, _ := survey.CheckEmail(p.Email)
-	u := &survey.User{Email: email, Name: p.Name, Role: survey.Role(c.PostForm("role"))}
-	if err := u.Validate(); err != nil {
+	u, secret, err := s.campaign.CreateUser(c.Request.Context(), campaign.NewUser{Email: p.Email, Name: p.Name, Role: survey.Role(c.PostForm("role"))})
+	switch survey.ErrorCode(err) {
+	case "":
+	case survey.EINVALID:
 		p.Problems = survey.ErrorFields(err)
 		s.renderUsers(c, http.StatusUnprocessableEntity, p)
 		return
-	}
-	if err := s.cfg.Users.CreateUser(c.Request.Context(), u); err != nil {
-		if survey.ErrorCode(err) == survey.ECONFLICT {
-			p.Problems = []survey.FieldError{{Path: "email", Message: survey.ErrorMessage(err)}}
-			s.renderUsers(c, http.StatusConflict, p)
-			return
-		}
+	case survey.ECONFLICT:
+		p.Problems = []survey.FieldError{{Path: "email", Message: survey.ErrorMessage(err)}}
+		s.renderUsers(c, http.StatusConflict, p)
+		return
+	default:
 		s.renderError(c, err)
 		return
 	}
-	link, err := s.passwordLink(c, u, "invite")
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.audit(c, "user.create", "user:"+u.Email, "role "+string(u.Role))
-	s.renderUsers(c, http.StatusCreated, usersPage{page: s.adminPage(c, "Users"), Link: link, LinkFor: u.Email})
+	s.renderUsers(c, http.StatusCreated, usersPage{page: s.adminPage(c, "Users"), Link: campaign.SetupLink(s.baseURL(c), secret), LinkFor: u.Email})
 }
 
-// updateUser changes a user's role or disables them. An admin cannot demote
-// or disable themselves, so the group never loses its last way in by accident.
+// updateUser changes a user's role or disables them. Refusing an admin's
+// own demotion is shown on the list, not as an error page.
 func (s *Server) updateUser(c *gin.Context) {
-	ctx := c.Request.Context()
-	u, err := s.cfg.Users.FindUserByID(ctx, c.Param("id"))
+	u, err := s.campaign.UpdateUser(c.Request.Context(), c.Param("id"), survey.Role(c.PostForm("role")), c.PostForm("disabled") == "true")
+	if errors.Is(err, campaign.ErrOwnAccount) {
+		c.Redirect(http.StatusSeeOther, "/admin/users?problem="+url.QueryEscape(survey.ErrorMessage(err)))
+		return
+	}
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	role := survey.Role(c.PostForm("role"))
-	disabled := c.PostForm("disabled") == "true"
-	if !role.Valid() {
-		s.renderError(c, survey.Errorf(survey.EINVALID, "The role must be admin or analyst."))
-		return
-	}
-	if me := principalOf(c); me.User != nil && me.User.ID == u.ID && (role != survey.RoleAdmin || disabled) {
-		c.Redirect(http.StatusSeeOther, "/admin/users?problem="+url.QueryEscape("You cannot demote or disable your own account."))
-		return
-	}
-	before := string(u.Role) + ", disabled " + strconv.FormatBool(u.Disabled)
-	u.Role, u.Disabled = role, disabled
-	if err := s.cfg.Users.UpdateUser(ctx, u); err != nil {
-		s.renderError(c, err)
-		return
-	}
-	if disabled {
-		_ = s.cfg.Sessions.DeleteUserSessions(ctx, u.ID)
-	}
-	s.audit(c, "user.update", "user:"+u.Email, "was "+before+"; now "+string(role)+", disabled "+strconv.FormatBool(disabled))
 	c.Redirect(http.StatusSeeOther, "/admin/users?done="+url.QueryEscape("Saved "+u.Email+"."))
 }
 
 // resetUserPassword makes a one-time link for a user to choose a new password.
 func (s *Server) resetUserPassword(c *gin.Context) {
-	u, err := s.cfg.Users.FindUserByID(c.Request.Context(), c.Param("id"))
+	u, secret, err := s.campaign.IssueResetLink(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	link, err := s.passwordLink(c, u, "reset")
-	if err != nil {
-		s.renderError(c, err)
-		return
-	}
-	s.audit(c, "user.reset_link", "user:"+u.Email, "")
-	s.renderUsers(c, http.StatusOK, usersPage{page: s.adminPage(c, "Users"), Link: link, LinkFor: u.Email})
+	s.renderUsers(c, http.StatusOK, usersPage{page: s.adminPage(c, "Users"), Link: campaign.SetupLink(s.baseURL(c), secret), LinkFor: u.Email})
 }
 
 type auditPage struct {
@@ -208,7 +174,7 @@ func (s *Server) auditPage(c *gin.Context) {
 		return
 	}
 	f.Offset, f.Limit = (p.Page-1)*perPage, perPage
-	p.Entries, p.Total, err = s.cfg.Audit.ListAudit(c.Request.Context(), f)
+	p.Entries, p.Total, err = s.campaign.ListAudit(c.Request.Context(), f)
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -230,7 +196,7 @@ func (s *Server) apiListAudit(c *gin.Context) {
 		return
 	}
 	f.Offset, f.Limit = (page-1)*perPage, perPage
-	entries, total, err := s.cfg.Audit.ListAudit(c.Request.Context(), f)
+	entries, total, err := s.campaign.ListAudit(c.Request.Context(), f)
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -13,11 +13,9 @@ import (
 	"github.com/metlib/canvass/survey"
 )
 
-// Lifetimes of one-time password links.
-const (
-	setupLinkLifetime  = 24 * time.Hour
-	inviteLinkLifetime = 7 * 24 * time.Hour
-)
+// setupLinkLifetime is how long the first admin's setup link lasts;
+// invitation and reset links last campaign.PasswordLinkLifetime.
+const setupLinkLifetime = 24 * time.Hour
 
 // badLogin is the one message for an unknown email, a wrong password and a
 // disabled account, so the form does not reveal which accounts exist.
@@ -158,16 +156,6 @@ func (s *Server) IssueSetupLink(ctx context.Context, baseURL string) (link strin
 		return "", false, err
 	}
 	return strings.TrimSuffix(baseURL, "/") + "/admin/setup?token=" + secret, true, nil
-}
-
-// passwordLink makes an invitation or reset link for an existing user.
-func (s *Server) passwordLink(c *gin.Context, user *survey.User, purpose string) (string, error) {
-	secret, hash := survey.NewSecret()
-	now := s.now()
-	if err := s.cfg.Passwords.CreatePasswordToken(c.Request.Context(), &survey.PasswordToken{Hash: hash, UserID: user.ID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(inviteLinkLifetime)}); err != nil {
-		return "", err
-	}
-	return s.baseURL(c) + "/admin/setup?token=" + secret, nil
 }
 
 // baseURL is CANVASS_BASE_URL, or the scheme and host the request came to.
