@@ -100,5 +100,5 @@ func librariesCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 // command line as the actor, with an admin's rights (whoever can run it
 // can read the data directory anyway).
 func commandLine(ctx context.Context) context.Context {
-	return survey.WithActor(ctx, survey.Actor{Name: "system (command line)", Role: survey.RoleAdmin})
+	return survey.WithActor(ctx, survey.SystemActor)
 }
