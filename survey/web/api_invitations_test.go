@@ -31,7 +31,7 @@ func (a *app) invite(t *testing.T, admin, slug, library, email string) string {
 	if got := decode[struct{ Created int }](t, rec); rec.Code != 201 || got.Created != 1 {
 		t.Fatalf("invite: %d %s", rec.Code, rec.Body)
 	}
-	rec = a.do(request{path: "/api/v1/surveys/" + slug + "/invitations/mailmerge.csv", token: admin})
+	rec = a.do(request{method: http.MethodPost, path: "/api/v1/surveys/" + slug + "/invitations/mailmerge.csv", token: admin})
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF"))).ReadAll()
 	if err != nil || len(rows) != 2 || rows[1][0] != library || rows[1][2] != email || rows[1][3] != "fr" {
 		t.Fatalf("mail merge: %v %q", err, rows)
