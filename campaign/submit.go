@@ -81,7 +81,8 @@ type Submitted struct {
 // Every attempt but a draft is counted once, here, through Metrics, in the
 // same way for anonymous and invited submissions.
 func (s *Service) Submit(ctx context.Context, in Submission) (res *Submitted, err error) {
-	sv, err := s.findSurvey(ctx, in.Survey)
+	// A draft is ENOTFOUND, as an unknown slug: respondents cannot tell one exists.
+	sv, err := s.PublishedForm(ctx, in.Survey)
 	if err != nil {
 		return nil, err
 	}

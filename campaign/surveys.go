@@ -112,12 +112,16 @@ func (s *Service) Survey(ctx context.Context, slug string) (SurveySummary, error
 // OpenSurvey returns the survey a respondent is answering, read through a
 // short cache so that each submission does not pay for reading it. When the
 // survey does not take responses now the error is ECLOSED and the survey
-// is still returned, so the page saying so can name it. The survey is
-// shared: callers must not change it.
+// is still returned, so the page saying so can name it. A draft is
+// ENOTFOUND, exactly as an unknown slug, so that its title never shows to
+// the public. The survey is shared: callers must not change it.
 func (s *Service) OpenSurvey(ctx context.Context, slug string) (*survey.Survey, error) {
 	sv, err := s.findSurvey(ctx, slug)
 	if err != nil {
 		return nil, err
+	}
+	if sv.Status == survey.StatusDraft {
+		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
 	}
 	if !sv.AcceptingAt(s.now()) {
 		return sv, survey.Errorf(survey.ECLOSED, "The survey %q is not accepting responses.", sv.Slug)

@@ -164,6 +164,9 @@ func TestCreateSurveyAndStatusAndDates(t *testing.T) {
 	if _, err := f.svc.PublishedForm(ctx, "second"); survey.ErrorCode(err) != survey.ENOTFOUND {
 		t.Errorf("a draft's form: %v, want not found", err)
 	}
+	if sv, err := f.svc.OpenSurvey(ctx, "second"); survey.ErrorCode(err) != survey.ENOTFOUND || sv != nil {
+		t.Errorf("a draft opened for respondents: %v, %v; want not found and no survey", sv, err)
+	}
 	if err := f.svc.SetStatus(ctx, "second", "published"); survey.ErrorCode(err) != survey.EINVALID {
 		t.Errorf("an unknown status: %v, want invalid", err)
 	}

@@ -279,6 +279,12 @@ type accountPage struct {
 }
 
 func (s *Server) showAccount(c *gin.Context) {
+	// An API token is a principal without a user: there is no account to
+	// show (nor a password to change), so say so rather than fail in the template.
+	if principalOf(c).User == nil {
+		s.renderError(c, survey.Errorf(survey.EFORBIDDEN, "This page is for signed-in users; API tokens have no account."))
+		return
+	}
 	s.renderPage(c, http.StatusOK, "admin_account.html", accountPage{page: s.adminPage(c, "Your account")})
 }
 

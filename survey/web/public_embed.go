@@ -120,13 +120,17 @@ func (s *Server) embedSurvey(c *gin.Context) *survey.Survey {
 }
 
 // publicSurvey finds the survey of the request's :slug when visible says
-// it may be shown; a survey that may not be gets the same 404 as one that
-// does not exist, so what is unpublished cannot be told apart.
+// it may be shown; a survey that may not be (and any draft, whatever its
+// settings) gets the same 404 as one that does not exist, so what is
+// unpublished cannot be told apart.
 func (s *Server) publicSurvey(c *gin.Context, visible func(*survey.Survey) (bool, error)) *survey.Survey {
 	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
 	if err == nil {
-		var ok bool
-		if ok, err = visible(sv); err == nil && !ok {
+		ok := sv.Status != survey.StatusDraft
+		if ok {
+			ok, err = visible(sv)
+		}
+		if err == nil && !ok {
 			err = survey.Errorf(survey.ENOTFOUND, "hidden")
 		}
 	}

@@ -205,7 +205,8 @@ func (s *Server) submitForm(c *gin.Context) {
 // showThanks is where a stored form lands (POST, then redirect, then GET, so
 // reloading the page never posts again).
 func (s *Server) showThanks(c *gin.Context) {
-	sv, err := s.cfg.Surveys.FindSurvey(c.Request.Context(), c.Param("slug"))
+	// PublishedForm: a draft's thanks page is a 404 like an unknown slug's.
+	sv, err := s.campaign.PublishedForm(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
 		return
