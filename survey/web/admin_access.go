@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -58,7 +57,7 @@ func (s *Server) revokeToken(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/tokens?done="+url.QueryEscape("The token was revoked."))
+	s.redirectFlash(c, "/admin/tokens", "The token was revoked.", "")
 }
 
 type usersPage struct {
@@ -112,14 +111,14 @@ func (s *Server) createUser(c *gin.Context) {
 func (s *Server) updateUser(c *gin.Context) {
 	u, err := s.campaign.UpdateUser(c.Request.Context(), c.Param("id"), survey.Role(c.PostForm("role")), c.PostForm("disabled") == "true")
 	if errors.Is(err, campaign.ErrOwnAccount) {
-		c.Redirect(http.StatusSeeOther, "/admin/users?problem="+url.QueryEscape(survey.ErrorMessage(err)))
+		s.redirectFlash(c, "/admin/users", "", survey.ErrorMessage(err))
 		return
 	}
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/users?done="+url.QueryEscape("Saved "+u.Email+"."))
+	s.redirectFlash(c, "/admin/users", "Saved "+u.Email+".", "")
 }
 
 // resetUserPassword makes a one-time link for a user to choose a new password.

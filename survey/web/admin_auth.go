@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +133,7 @@ func (s *Server) logout(c *gin.Context) {
 		s.audit(c, "user.logout", "user:"+p.User.Email, "")
 	}
 	s.clearSessionCookie(c)
-	c.Redirect(http.StatusSeeOther, "/admin/login?done="+url.QueryEscape("You are signed out."))
+	s.redirectFlash(c, "/admin/login", "You are signed out.", "")
 }
 
 // IssueSetupLink returns a one-time link for the first admin to choose a
@@ -270,7 +269,7 @@ func (s *Server) setPassword(c *gin.Context) {
 		return
 	}
 	s.auditAs(c, user.Email, "user.password_set", "user:"+user.Email, "by "+t.Purpose+" link")
-	c.Redirect(http.StatusSeeOther, "/admin?done="+url.QueryEscape("Your password is set. Welcome to Canvass."))
+	s.redirectFlash(c, "/admin", "Your password is set. Welcome to Canvass.", "")
 }
 
 type accountPage struct {
@@ -331,5 +330,5 @@ func (s *Server) changePassword(c *gin.Context) {
 		return
 	}
 	s.audit(c, "user.password_change", "user:"+p.User.Email, "")
-	c.Redirect(http.StatusSeeOther, "/admin/account?done="+url.QueryEscape("Your password has been changed; other sessions were signed out."))
+	s.redirectFlash(c, "/admin/account", "Your password has been changed; other sessions were signed out.", "")
 }

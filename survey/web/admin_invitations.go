@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,13 +84,13 @@ func (s *Server) backToInvitations(c *gin.Context, done string, err error) {
 	back := "/admin/surveys/" + c.Param("slug") + "/invitations"
 	switch survey.ErrorCode(err) {
 	case "":
-		c.Redirect(http.StatusSeeOther, back+"?done="+url.QueryEscape(done))
+		s.redirectFlash(c, back, done, "")
 	case survey.EINVALID, survey.ECONFLICT, survey.EUNAVAILABLE:
 		msg := survey.ErrorMessage(err)
 		for _, f := range survey.ErrorFields(err) {
 			msg += " " + f.Message
 		}
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape(msg))
+		s.redirectFlash(c, back, "", msg)
 	default:
 		s.renderError(c, err)
 	}
@@ -136,7 +135,7 @@ func (s *Server) sendForm(c *gin.Context) {
 	}
 	if len(res.Failed) > 0 {
 		// The failures are listed on the page itself, not in a redirect.
-		c.Request.URL.RawQuery = "done=" + url.QueryEscape(strconv.Itoa(res.Sent)+" sent; "+strconv.Itoa(len(res.Failed))+" could not be sent (below).")
+		flashNow(c, strconv.Itoa(res.Sent)+" sent; "+strconv.Itoa(len(res.Failed))+" could not be sent (below).")
 		s.renderInvitationsPage(c, http.StatusOK, res.Failed)
 		return
 	}
@@ -169,13 +168,13 @@ func (s *Server) saveTemplateForm(c *gin.Context) {
 	back := "/admin/surveys/" + c.Param("slug") + "/invitations"
 	switch survey.ErrorCode(err) {
 	case "":
-		c.Redirect(http.StatusSeeOther, back+"?done="+url.QueryEscape(what+" was saved.")+"#templates")
+		s.redirectFlash(c, back+"#templates", what+" was saved.", "")
 	case survey.EINVALID:
 		msgs := []string{}
 		for _, f := range survey.ErrorFields(err) {
 			msgs = append(msgs, f.Message)
 		}
-		c.Redirect(http.StatusSeeOther, back+"?problem="+url.QueryEscape(what+" was not saved: "+strings.Join(msgs, " "))+"#templates")
+		s.redirectFlash(c, back+"#templates", "", what+" was not saved: "+strings.Join(msgs, " "))
 	default:
 		s.renderError(c, err)
 	}

@@ -194,7 +194,7 @@ func (s *Server) saveLibraryForm(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/libraries/"+l.ID+"?done="+url.QueryEscape("Saved."))
+	s.redirectFlash(c, "/admin/libraries/"+l.ID, "Saved.", "")
 }
 
 func (s *Server) deleteLibraryForm(c *gin.Context) {
@@ -203,7 +203,7 @@ func (s *Server) deleteLibraryForm(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/libraries?done="+url.QueryEscape(l.Name+" was deleted."))
+	s.redirectFlash(c, "/admin/libraries", l.Name+" was deleted.", "")
 }
 
 func (s *Server) mergeLibraryForm(c *gin.Context) {
@@ -211,7 +211,7 @@ func (s *Server) mergeLibraryForm(c *gin.Context) {
 	_, from, err := s.cfg.Campaign.MergeLibraries(c.Request.Context(), id, c.PostForm("from"))
 	switch {
 	case err == nil:
-		c.Redirect(http.StatusSeeOther, "/admin/libraries/"+id+"?done="+url.QueryEscape(from.Name+" was merged into this library."))
+		s.redirectFlash(c, "/admin/libraries/"+id, from.Name+" was merged into this library.", "")
 	case survey.ErrorCode(err) == survey.EINVALID || survey.ErrorCode(err) == survey.ENOTFOUND:
 		// The duplicate chosen is gone or is this library: the page says
 		// so, unless it is this library that is gone.
@@ -219,7 +219,7 @@ func (s *Server) mergeLibraryForm(c *gin.Context) {
 			s.renderError(c, ferr)
 			return
 		}
-		c.Redirect(http.StatusSeeOther, "/admin/libraries/"+id+"?problem="+url.QueryEscape("Choose another library of the directory to merge in."))
+		s.redirectFlash(c, "/admin/libraries/"+id, "", "Choose another library of the directory to merge in.")
 	default:
 		s.renderError(c, err)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -177,7 +176,7 @@ func (s *Server) deleteResponse(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+r.SurveySlug+"/responses?done="+url.QueryEscape("The response was deleted."))
+	s.redirectFlash(c, "/admin/surveys/"+r.SurveySlug+"/responses", "The response was deleted.", "")
 }
 
 // filterQuery is the request's query without paging and messages, for

@@ -132,7 +132,7 @@ func (s *Server) handleUpload(c *gin.Context, current *survey.Survey) {
 		s.renderPage(c, http.StatusCreated, "admin_survey_new.html", page)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+sv.Slug+"?done="+url.QueryEscape("Saved version "+itoa(sv.Version)+"."))
+	s.redirectFlash(c, "/admin/surveys/"+sv.Slug, "Saved version "+itoa(sv.Version)+".", "")
 }
 
 type surveyPage struct {
@@ -164,7 +164,7 @@ func (s *Server) changeStatus(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?done="+url.QueryEscape("The survey is now "+string(status)+"."))
+	s.redirectFlash(c, "/admin/surveys/"+slug, "The survey is now "+string(status)+".", "")
 }
 
 // changeDates sets when a survey opens and closes (dates, in UTC).
@@ -184,19 +184,19 @@ func (s *Server) changeDates(c *gin.Context) {
 	opens, err1 := parse("opens_at")
 	closes, err2 := parse("closes_at")
 	if err := errors.Join(err1, err2); err != nil {
-		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?problem="+url.QueryEscape(survey.ErrorMessage(firstErr(err1, err2))))
+		s.redirectFlash(c, "/admin/surveys/"+slug, "", survey.ErrorMessage(firstErr(err1, err2)))
 		return
 	}
 	switch err := s.campaign.SetDates(c.Request.Context(), slug, opens, closes); survey.ErrorCode(err) {
 	case "":
 	case survey.EINVALID:
-		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?problem="+url.QueryEscape(survey.ErrorMessage(err)))
+		s.redirectFlash(c, "/admin/surveys/"+slug, "", survey.ErrorMessage(err))
 		return
 	default:
 		s.renderError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+slug+"?done="+url.QueryEscape("Dates saved."))
+	s.redirectFlash(c, "/admin/surveys/"+slug, "Dates saved.", "")
 }
 
 func firstErr(errs ...error) error {

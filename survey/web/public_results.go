@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -397,7 +396,7 @@ func (s *Server) publishResultsForm(publish bool) gin.HandlerFunc {
 		if !publish {
 			msg = "The results are no longer public."
 		}
-		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+c.Param("slug")+"/results?done="+url.QueryEscape(msg))
+		s.redirectFlash(c, "/admin/surveys/"+c.Param("slug")+"/results", msg, "")
 	}
 }
 

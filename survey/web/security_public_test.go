@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +105,32 @@ func TestAccountPageWithAnAPIToken(t *testing.T) {
 	if p := c.get("/admin/account"); p.status != 200 || !strings.Contains(p.body, email) {
 		t.Errorf("account page signed in: %d\n%s", p.status, p.body)
 	}
+}
+
+var (
+	flashDoneBox    = regexp.MustCompile(`<p class="flash" role="status">([^<]*)</p>`)
+	flashProblemBox = regexp.MustCompile(`<p class="flash flash-error" role="alert">([^<]*)</p>`)
+)
+
+// flashShown returns the status box's text on a page: the confirmation
+// and the problem, unescaped as a reader sees them.
+func flashShown(body string) (done, problem string) {
+	if m := flashDoneBox.FindStringSubmatch(body); m != nil {
+		done = html.UnescapeString(m[1])
+	}
+	if m := flashProblemBox.FindStringSubmatch(body); m != nil {
+		problem = html.UnescapeString(m[1])
+	}
+	return done, problem
+}
+
+// flashAfter follows an action's 303 as a browser would and returns the
+// status box of the page it lands on.
+func (c *client) flashAfter(p page) (done, problem string) {
+	c.t.Helper()
+	if p.status != http.StatusSeeOther {
+		c.t.Fatalf("want a 303 after the action, got %d:\n%s", p.status, p.body)
+	}
+	location, _, _ := strings.Cut(p.location, "#")
+	return flashShown(c.get(location).body)
 }

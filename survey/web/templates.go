@@ -48,7 +48,10 @@ func formatPercent(n, d int) string {
 
 // adminPage fills the layout of a working-group page.
 func (s *Server) adminPage(c *gin.Context, title string) page {
-	p := page{Lang: "en", Title: title, CSRF: s.csrfToken(c), Flash: c.Query("done"), FlashError: c.Query("problem")}
+	// The status box shows only what the server itself said (flash.go),
+	// never text from the URL.
+	done, problem := s.takeFlash(c)
+	p := page{Lang: "en", Title: title, CSRF: s.csrfToken(c), Flash: done, FlashError: problem}
 	if pr := principalOf(c); pr != nil {
 		p.User, p.Role = pr.User, pr.Role
 	}
