@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/base64"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,7 +38,7 @@ type librariesAdminPage struct {
 	Types            []regionOption
 	Page, Pages      int
 	PrevURL, NextURL string
-	ExportQ          string
+	ExportQ          template.URL
 }
 
 func (s *Server) librariesAdminPage(c *gin.Context) {
@@ -62,10 +63,7 @@ func (s *Server) librariesAdminPage(c *gin.Context) {
 	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptions("en"), Types: typeOptions(),
 		Page: pageNo, Pages: (total + perPage - 1) / perPage}
 	p.PrevURL, p.NextURL = pageLinks(c, pageNo, perPage, total)
-	for _, k := range []string{"done", "problem", "page"} {
-		q.Del(k)
-	}
-	p.ExportQ = q.Encode()
+	p.ExportQ = filterQuery(c)
 	s.renderPage(c, http.StatusOK, "admin_libraries.html", p)
 }
 
