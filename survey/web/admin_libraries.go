@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/base64"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -38,7 +37,7 @@ type librariesAdminPage struct {
 	Types            []regionOption
 	Page, Pages      int
 	PrevURL, NextURL string
-	ExportQ          template.URL
+	ExportQ          string
 }
 
 func (s *Server) librariesAdminPage(c *gin.Context) {
@@ -63,7 +62,10 @@ func (s *Server) librariesAdminPage(c *gin.Context) {
 	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptions("en"), Types: typeOptions(),
 		Page: pageNo, Pages: (total + perPage - 1) / perPage}
 	p.PrevURL, p.NextURL = pageLinks(c, pageNo, perPage, total)
-	p.ExportQ = filterQuery(c)
+	for _, k := range []string{"done", "problem", "page"} {
+		q.Del(k)
+	}
+	p.ExportQ = q.Encode()
 	s.renderPage(c, http.StatusOK, "admin_libraries.html", p)
 }
 

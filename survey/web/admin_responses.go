@@ -179,10 +179,12 @@ func (s *Server) deleteResponse(c *gin.Context) {
 	s.redirectFlash(c, "/admin/surveys/"+r.SurveySlug+"/responses", "The response was deleted.", "")
 }
 
-// filterQuery is the request's query without paging, for download links
-// that keep the filters on screen.
+// filterQuery is the request's query without paging and messages, for
+// download links that keep the filters on screen.
 func filterQuery(c *gin.Context) template.URL {
 	q := c.Request.URL.Query()
-	q.Del("page")
+	for _, k := range []string{"page", "done", "problem"} {
+		q.Del(k)
+	}
 	return template.URL(q.Encode()) // already encoded: the template must not encode it again
 }
