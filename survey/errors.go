@@ -5,6 +5,7 @@
 package survey
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 )
@@ -29,6 +30,29 @@ type FieldError struct {
 	Question string `json:"question,omitempty"`
 	Path     string `json:"path,omitempty"`
 	Message  string `json:"message"`
+	// Sheet, Row and Column place a problem of an imported workbook where
+	// its author can find it (the XLSForm's "survey" sheet, row 7, column
+	// "relevant"); Path still names the place in the definition.
+	Sheet  string `json:"sheet,omitempty"`
+	Row    int    `json:"row,omitempty"`
+	Column string `json:"column,omitempty"`
+}
+
+// Where names the place of the problem for a reader: the sheet, row and
+// column of a workbook when known ("survey sheet, row 7, column relevant"),
+// else the definition path, else the question id.
+func (f FieldError) Where() string {
+	if f.Sheet == "" {
+		return cmp.Or(f.Path, f.Question)
+	}
+	where := f.Sheet + " sheet"
+	if f.Row > 0 {
+		where += fmt.Sprintf(", row %d", f.Row)
+	}
+	if f.Column != "" {
+		where += ", column " + f.Column
+	}
+	return where
 }
 
 // Error is the one error type that crosses package boundaries. Message is safe

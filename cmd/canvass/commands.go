@@ -138,7 +138,7 @@ func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %s\n", fs.Arg(0), survey.ErrorMessage(err))
 			for _, f := range survey.ErrorFields(err) {
-				fmt.Fprintf(stderr, "  %s: %s\n", f.Path, f.Message)
+				fmt.Fprintf(stderr, "  %s: %s\n", f.Where(), f.Message)
 			}
 			return errors.New("the definition is not valid")
 		}

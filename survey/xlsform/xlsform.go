@@ -23,12 +23,13 @@ type Note struct {
 	Message string `json:"message"`
 }
 
-// String formats a note as "survey row 12: message".
+// String formats a note as "survey sheet, row 12: message", the way
+// problems are placed (survey.FieldError.Where).
 func (n Note) String() string {
 	if n.Row > 0 {
-		return fmt.Sprintf("%s row %d: %s", n.Sheet, n.Row, n.Message)
+		return fmt.Sprintf("%s sheet, row %d: %s", n.Sheet, n.Row, n.Message)
 	}
-	return fmt.Sprintf("%s: %s", n.Sheet, n.Message)
+	return fmt.Sprintf("%s sheet: %s", n.Sheet, n.Message)
 }
 
 // Parse reads an XLSForm workbook and returns the survey it defines, already
@@ -56,7 +57,7 @@ func Parse(data []byte) (*survey.Survey, []Note, error) {
 		return nil, p.notes, survey.Errorf(survey.ETOOLARGE, "The form has %d questions; a survey may have at most %d.", n, MaxQuestions)
 	}
 	if err := s.Validate(); err != nil {
-		return nil, p.notes, err
+		return nil, p.notes, p.locate(err)
 	}
 	return s, p.notes, nil
 }
@@ -120,6 +121,10 @@ type parser struct {
 	notes    []Note
 	lang     string
 	langs    []string
+	// places and optionRows say where each part of the definition came
+	// from, for naming problems by sheet and row (places.go).
+	places     map[string]place
+	optionRows map[*survey.Question][]int
 }
 
 func (p *parser) note(sheet string, row int, format string, args ...any) {
@@ -222,6 +227,7 @@ func (p *parser) readSheets() error {
 					} else if !seen[code] {
 						seen[code] = true
 						p.langs = append(p.langs, code)
+						p.mark(fmt.Sprintf("languages[%d]", len(p.langs)-1), place{kind: placeHeader, sheet: t.name, row: 1, column: h})
 					}
 				}
 			}
@@ -269,6 +275,7 @@ func (p *parser) build() *survey.Survey {
 		}
 	}
 	p.reportColumns()
+	p.markSettings()
 	var current *survey.Section
 	depth := 0
 	loose := 0
@@ -289,6 +296,7 @@ func (p *parser) build() *survey.Survey {
 			id := p.id("survey", row, name)
 			current = &survey.Section{ID: id, Title: p.survey.texts(r, "label", p.lang), ShowIf: p.relevance(row, p.survey.get(r, "relevant"))}
 			s.Sections = append(s.Sections, current)
+			p.mark(fmt.Sprintf("sections[%d]", len(s.Sections)-1), place{kind: placeSection, sheet: "survey", row: row})
 			continue
 		case "end group", "end_group":
 			if depth > 0 {
@@ -308,8 +316,11 @@ func (p *parser) build() *survey.Survey {
 			loose++
 			current = &survey.Section{ID: fmt.Sprintf("section_%d", loose)}
 			s.Sections = append(s.Sections, current)
+			// A section no group started is found at its first question.
+			p.mark(fmt.Sprintf("sections[%d]", len(s.Sections)-1), place{kind: placeSection, sheet: "survey", row: row})
 		}
 		current.Questions = append(current.Questions, q)
+		p.markQuestion(fmt.Sprintf("sections[%d].questions[%d]", len(s.Sections)-1, len(current.Questions)-1), row, q)
 	}
 	return s
 }
@@ -394,9 +405,11 @@ func (p *parser) question(row int, r []string, typ, name string) *survey.Questio
 				p.note("choices", c.row, "choice %q renamed %q (codes use letters, digits, _ and -)", c.value, value)
 			}
 			q.Options = append(q.Options, survey.Option{Value: survey.Code(value), Label: c.label})
+			p.noteOptionRow(q, c.row)
 		}
 		if len(fields) >= 3 && fields[2] == "or_other" {
 			q.Options = append(q.Options, survey.Option{Value: "other", Label: survey.Text{p.lang: "Other"}, Other: true})
+			p.noteOptionRow(q, 0)
 		}
 		if q.Type == survey.SingleChoice && strings.Contains(appearance, "likert") && allWholeNumbers(q.Options) {
 			q.Type = survey.Likert

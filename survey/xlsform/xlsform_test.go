@@ -90,13 +90,13 @@ func TestParseLibrarySurvey(t *testing.T) {
 	}
 	all := strings.Join(joined, "\n")
 	for _, want := range []string{
-		`survey row 2: "start" (start) is not a question`,
-		`survey row 16: "thanks_note" has type "note"`,
-		`survey row 17: "double_pop" has type "calculate"`,
-		`survey row 18: name "Budget M" renamed "budget_m"`,
-		`survey row 18: constraint ". > 0" on "budget_m" cannot be translated`,
-		`survey row 19: relevant "${population} > 400000" uses a form Canvass cannot translate`,
-		`choices row 8: choice "maker space" renamed "maker_space"`,
+		`survey sheet, row 2: "start" (start) is not a question`,
+		`survey sheet, row 16: "thanks_note" has type "note"`,
+		`survey sheet, row 17: "double_pop" has type "calculate"`,
+		`survey sheet, row 18: name "Budget M" renamed "budget_m"`,
+		`survey sheet, row 18: constraint ". > 0" on "budget_m" cannot be translated`,
+		`survey sheet, row 19: relevant "${population} > 400000" uses a form Canvass cannot translate`,
+		`choices sheet, row 8: choice "maker space" renamed "maker_space"`,
 		`column "constraint_message::english (en)" was ignored`,
 	} {
 		if !strings.Contains(all, want) {
