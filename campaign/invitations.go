@@ -21,38 +21,109 @@ type Invitees struct {
 	Region     survey.Region
 	Member     *bool
 	All        bool
+	// Basis, when set, is the documented legal basis on which contacts
+	// who have not recorded consent to be contacted are invited too; nil
+	// leaves them out (Skipped, SkipNoConsent).
+	Basis *LegalBasis
+}
+
+// LegalBasis is the ground, other than the contact's recorded consent, on
+// which the section mails a contact: one of the LegalBases and where it is
+// documented (a note such as "legitimate-interest assessment of 2 Nov
+// 2026, standing committee minutes item 4"). Using one is audited.
+type LegalBasis struct {
+	Kind string `json:"kind"`
+	Note string `json:"note"`
+}
+
+// The kinds of legal basis (GDPR article 6(1)) a mailing may rest on
+// besides consent.
+const (
+	BasisLegitimateInterest = "legitimate_interest"
+	BasisMembership         = "membership"
+	BasisPublicTask         = "public_task"
+)
+
+// LegalBases lists the kinds of legal basis with what each means, in the
+// order the pages offer them.
+var LegalBases = []struct{ Kind, Label string }{
+	{BasisLegitimateInterest, "Legitimate interest (GDPR art. 6(1)(f)): professional contacts of libraries, assessed and documented"},
+	{BasisMembership, "Section membership (GDPR art. 6(1)(b)): the library is a member and the mailing is part of membership"},
+	{BasisPublicTask, "Public task (GDPR art. 6(1)(e)): the survey is part of an official statistical or public mandate"},
+}
+
+// Validate reports what is missing from a legal basis: a known kind and a
+// note (up to 1,000 characters) saying where it is documented.
+func (b *LegalBasis) Validate() error {
+	var fields []survey.FieldError
+	known := false
+	for _, k := range LegalBases {
+		known = known || k.Kind == b.Kind
+	}
+	if !known {
+		fields = append(fields, survey.FieldError{Path: "legal_basis.kind", Message: "legal_basis.kind is legitimate_interest, membership or public_task."})
+	}
+	if note := strings.TrimSpace(b.Note); note == "" || len([]rune(note)) > 1000 {
+		fields = append(fields, survey.FieldError{Path: "legal_basis.note", Message: "Say where the legal basis is documented (legal_basis.note, up to 1,000 characters)."})
+	}
+	if len(fields) > 0 {
+		return &survey.Error{Code: survey.EINVALID, Message: "Contacts without recorded consent are invited only on a documented legal basis.", Fields: fields}
+	}
+	return nil
 }
 
 // Skipped is a library that was not invited, with the reason.
 type Skipped struct {
 	LibraryID string `json:"library_id"`
 	Name      string `json:"name"`
-	// Reason is SkipNoEmail or SkipInvited.
+	// Reason is SkipNoEmail, SkipNoConsent or SkipInvited.
 	Reason string `json:"reason"`
 }
 
 // The reasons a library is skipped.
 const (
-	SkipNoEmail = "no contact email"
-	SkipInvited = "already invited"
+	SkipNoEmail   = "no contact email"
+	SkipNoConsent = "no recorded consent to be contacted"
+	SkipInvited   = "already invited"
 )
 
 // Invited is what inviting did.
 type Invited struct {
 	// Created are the new invitations' ids.
-	Created []string  `json:"-"`
+	Created []string `json:"-"`
+	// Reinvited are the ids of withdrawn invitations issued again.
+	Reinvited []string `json:"-"`
+	// OnBasis are the libraries whose contact was invited on the legal
+	// basis rather than a recorded consent.
+	OnBasis []string  `json:"-"`
 	Skipped []Skipped `json:"skipped"`
 }
 
 // Invite invites libraries to survey slug, each once, at its first contact
-// with an email, in that contact's language when the survey offers it
-// (else the survey's default). Libraries without a contact email, and
-// those already invited, are skipped with the reason. Returns ENOTFOUND
-// for an unknown survey or library, EINVALID when who selects nothing or
-// names an unknown region (field "region").
+// with an email who has recorded consent to be contacted (with who.Basis:
+// else its first contact with an email), in that contact's language when
+// the survey offers it (else the survey's default). Libraries without a
+// contact email, without a consenting contact (and no basis), and those
+// already invited are skipped with the reason.
+//
+// A library whose invitation was withdrawn is invited again: the same
+// invitation (so the same one response, whatever it answered before),
+// live again, to its contact as the directory now has it, with no link
+// until one is sent or downloaded (the links of before stay dead); it is
+// counted in the tracking again.
+//
+// Returns ENOTFOUND for an unknown survey or library, EINVALID when who
+// selects nothing, names an unknown region (field "region") or gives an
+// incomplete legal basis (fields "legal_basis.kind", "legal_basis.note").
 func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invited, error) {
 	if err := require(ctx, survey.RoleAdmin); err != nil {
 		return nil, err
+	}
+	if who.Basis != nil {
+		if err := who.Basis.Validate(); err != nil {
+			return nil, err
+		}
+		who.Basis.Note = strings.TrimSpace(who.Basis.Note)
 	}
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
 	if err != nil {
@@ -61,7 +132,12 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 	var libs []*survey.Library
 	switch {
 	case len(who.LibraryIDs) > 0:
+		seen := map[string]bool{}
 		for _, id := range who.LibraryIDs {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
 			l, err := s.cfg.Libraries.FindLibrary(ctx, id)
 			if err != nil {
 				return nil, err
@@ -77,41 +153,126 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 	default:
 		return nil, survey.Errorf(survey.EINVALID, "Say which libraries to invite: library_ids, region, member, or all.")
 	}
+	existing, err := s.cfg.Invitations.ListInvitations(ctx, sv.Slug)
+	if err != nil {
+		return nil, err
+	}
+	byLibrary := make(map[string]*survey.Invitation, len(existing))
+	for _, inv := range existing {
+		byLibrary[inv.LibraryID] = inv
+	}
 	out := &Invited{Skipped: []Skipped{}}
+	defer s.auditInvited(ctx, sv.Slug, who.Basis, out)
 	for _, l := range libs {
-		var contact *survey.Contact
-		for i := range l.Contacts {
-			if l.Contacts[i].Email != "" {
-				contact = &l.Contacts[i]
-				break
-			}
+		before := byLibrary[l.ID]
+		if before != nil && !before.Revoked {
+			out.Skipped = append(out.Skipped, Skipped{l.ID, l.Name, SkipInvited})
+			continue
 		}
+		contact, onBasis, reason := pickContact(l, who.Basis != nil)
 		if contact == nil {
-			out.Skipped = append(out.Skipped, Skipped{l.ID, l.Name, SkipNoEmail})
+			out.Skipped = append(out.Skipped, Skipped{l.ID, l.Name, reason})
 			continue
 		}
 		lang := contact.Language
 		if !sv.HasLanguage(lang) {
 			lang = sv.DefaultLanguage
 		}
-		inv := &survey.Invitation{SurveySlug: sv.Slug, LibraryID: l.ID, Name: contact.Name, Email: contact.Email, Language: lang, Status: survey.InvitationNotSent, CreatedAt: s.now()}
-		switch err := s.cfg.Invitations.CreateInvitation(ctx, inv); survey.ErrorCode(err) {
-		case "":
-			out.Created = append(out.Created, inv.ID)
-		case survey.ECONFLICT:
-			out.Skipped = append(out.Skipped, Skipped{l.ID, l.Name, SkipInvited})
-		default:
-			s.auditInvited(ctx, sv.Slug, out)
-			return nil, err
+		if before != nil {
+			reissue(before, contact, lang)
+			if err := s.cfg.Invitations.UpdateInvitation(ctx, before); err != nil {
+				return nil, err
+			}
+			out.Reinvited = append(out.Reinvited, before.ID)
+		} else {
+			inv := &survey.Invitation{SurveySlug: sv.Slug, LibraryID: l.ID, Name: contact.Name, Email: contact.Email, Language: lang, Status: survey.InvitationNotSent, CreatedAt: s.now()}
+			switch err := s.cfg.Invitations.CreateInvitation(ctx, inv); survey.ErrorCode(err) {
+			case "":
+				out.Created = append(out.Created, inv.ID)
+			case survey.ECONFLICT: // invited meanwhile, by another request
+				out.Skipped = append(out.Skipped, Skipped{l.ID, l.Name, SkipInvited})
+				continue
+			default:
+				return nil, err
+			}
+		}
+		if onBasis {
+			out.OnBasis = append(out.OnBasis, l.Name)
 		}
 	}
-	s.auditInvited(ctx, sv.Slug, out)
 	return out, nil
 }
 
-func (s *Service) auditInvited(ctx context.Context, slug string, out *Invited) {
-	if len(out.Created) > 0 || len(out.Skipped) > 0 {
-		s.audit(ctx, "invitation.create", "survey:"+slug, strconv.Itoa(len(out.Created))+" libraries invited")
+// pickContact chooses whom a library's invitation goes to: its first
+// contact with an email who consented to be contacted, else (when a legal
+// basis is given) its first contact with an email. Without one, reason
+// says why.
+func pickContact(l *survey.Library, basis bool) (c *survey.Contact, onBasis bool, reason string) {
+	var first *survey.Contact
+	for i := range l.Contacts {
+		ct := &l.Contacts[i]
+		if ct.Email == "" {
+			continue
+		}
+		if ct.Consent {
+			return ct, false, ""
+		}
+		if first == nil {
+			first = ct
+		}
+	}
+	switch {
+	case first == nil:
+		return nil, false, SkipNoEmail
+	case !basis:
+		return nil, false, SkipNoConsent
+	}
+	return first, true, ""
+}
+
+// reissue makes a withdrawn invitation live again for contact: its id
+// (and so its one response) stays, the links issued before stay dead, and
+// it waits to be sent. What the library had answered still counts: a
+// submitted response keeps it submitted, a draft started.
+func reissue(inv *survey.Invitation, contact *survey.Contact, lang string) {
+	inv.Revoked = false
+	inv.TokenHashes = nil
+	inv.Name, inv.Email, inv.Language = contact.Name, contact.Email, lang
+	inv.SentAt, inv.OpenedAt, inv.SendError, inv.Reminders = nil, nil, "", 0
+	switch {
+	case inv.SubmittedAt != nil:
+		inv.Status = survey.InvitationSubmitted
+	case inv.StartedAt != nil:
+		inv.Status = survey.InvitationStarted
+	default:
+		inv.Status = survey.InvitationNotSent
+	}
+}
+
+// auditInvited records an inviting; one on a legal basis is recorded
+// with the basis, its note and the libraries it reached, so the section
+// can show why each contact without consent was mailed.
+func (s *Service) auditInvited(ctx context.Context, slug string, basis *LegalBasis, out *Invited) {
+	if len(out.Created) == 0 && len(out.Reinvited) == 0 && len(out.Skipped) == 0 {
+		return
+	}
+	details := strconv.Itoa(len(out.Created)) + " libraries invited"
+	if len(out.Reinvited) > 0 {
+		details += ", " + strconv.Itoa(len(out.Reinvited)) + " invited again"
+	}
+	noConsent := 0
+	for _, sk := range out.Skipped {
+		if sk.Reason == SkipNoConsent {
+			noConsent++
+		}
+	}
+	if noConsent > 0 {
+		details += ", " + strconv.Itoa(noConsent) + " left out without recorded consent"
+	}
+	s.audit(ctx, "invitation.create", "survey:"+slug, details)
+	if basis != nil && len(out.OnBasis) > 0 {
+		s.audit(ctx, "invitation.legal_basis", "survey:"+slug, basis.Kind+" ("+basis.Note+"): "+strconv.Itoa(len(out.OnBasis))+
+			" contacts without recorded consent invited: "+strings.Join(out.OnBasis, "; "))
 	}
 }
 
@@ -291,4 +452,40 @@ func (s *Service) RecordBounce(ctx context.Context, slug, id, reason string) err
 	}
 	s.audit(ctx, "invitation.bounce", "invitation:"+inv.ID, reason)
 	return nil
+}
+
+// LibraryInvitation is one survey's invitation of a library, as the
+// library's page shows it.
+type LibraryInvitation struct {
+	Survey     *survey.Survey
+	Invitation *survey.Invitation
+}
+
+// LibraryInvitations lists library id's invitations, one per survey that
+// invited it, in the order of the surveys. Returns ENOTFOUND for an
+// unknown library.
+func (s *Service) LibraryInvitations(ctx context.Context, id string) ([]LibraryInvitation, error) {
+	if err := require(ctx, survey.RoleAnalyst); err != nil {
+		return nil, err
+	}
+	if _, err := s.cfg.Libraries.FindLibrary(ctx, id); err != nil {
+		return nil, err
+	}
+	surveys, err := s.cfg.Surveys.ListSurveys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []LibraryInvitation
+	for _, sv := range surveys {
+		invs, err := s.cfg.Invitations.ListInvitations(ctx, sv.Slug)
+		if err != nil {
+			return nil, err
+		}
+		for _, inv := range invs {
+			if inv.LibraryID == id {
+				out = append(out, LibraryInvitation{sv, inv})
+			}
+		}
+	}
+	return out, nil
 }

@@ -1,13 +1,11 @@
 package campaign
 
 import (
-	"bytes"
 	"context"
 	"net/mail"
 	"strconv"
 	"strings"
 
-	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -97,9 +95,9 @@ type SendResult struct {
 	Failed []SendFailure   `json:"failed"`
 }
 
-// Send emails kind to survey slug's invitations due one: invitations to
-// those not yet sent one, reminders to those sent one but not submitted
-// (withdrawn ones never). Each message is in the invitation's language
+// Send emails kind to survey slug's invitations due one (dueFor):
+// invitations to those not yet sent one, reminders to those sent one but
+// not submitted (withdrawn ones never). Each message is in the invitation's language
 // (else the survey's default) with a fresh personal link starting with
 // base, the public address. A recipient the server refuses fails alone:
 // its error is kept on the invitation and listed; a success clears an
@@ -137,11 +135,7 @@ func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, b
 	var targets []Invitation
 	var messages []Message
 	for _, inv := range list {
-		due := inv.Status == survey.InvitationNotSent
-		if kind == survey.MailReminder {
-			due = inv.Status != survey.InvitationNotSent && inv.Status != survey.InvitationSubmitted
-		}
-		if !due || inv.Revoked {
+		if !dueFor(kind, inv.Invitation) {
 			continue
 		}
 		tmpl := templateFor(templates, kind, inv.Language, sv.DefaultLanguage)
@@ -201,61 +195,38 @@ func templateFor(templates []survey.MailTemplate, kind survey.MailKind, lang, de
 	return fallback
 }
 
-// newLink issues a fresh personal link for an invitation. Tokens are kept
-// only as hashes, so a link can be shown only when it is made; every link
-// issued stays valid until the invitation is withdrawn.
+// dueFor reports whether inv is due an email of kind: an invitation when
+// none was sent yet (or since it was invited again after a withdrawal),
+// a reminder when one was sent; never once the library has submitted or
+// while the invitation is withdrawn.
+func dueFor(kind survey.MailKind, inv *survey.Invitation) bool {
+	if inv.Revoked || inv.Status == survey.InvitationSubmitted {
+		return false
+	}
+	if kind == survey.MailReminder {
+		return inv.SentAt != nil
+	}
+	return inv.SentAt == nil
+}
+
+// newLink issues a fresh personal link for an invitation, valid besides
+// those issued before. Tokens are kept only as hashes, so a link can be
+// shown only when it is made; every link issued stays valid until the
+// invitation is withdrawn or given new links (replaceLinks).
 func newLink(base string, inv *survey.Invitation) string {
 	secret, hash := survey.NewSecret()
 	inv.TokenHashes = append(inv.TokenHashes, hash)
-	return strings.TrimSuffix(base, "/") + "/s/" + inv.SurveySlug + "?t=" + secret + "&lang=" + inv.Language
+	return linkFor(base, inv, secret)
 }
 
-// MailMerge makes the mail-merge file for the section's own mailing: a
-// row per invitation not yet sent (library, contact, email, language, a
-// fresh personal link starting with base), as "csv" or "xlsx". Those
-// invitations are then marked sent, and the file is recorded in the audit
-// log. The file is made before anything is recorded, so a failure leaves
-// no invitation marked sent without its link. Returns ENOTFOUND for an
-// unknown survey, EINVALID for another format.
-func (s *Service) MailMerge(ctx context.Context, slug, format, base string) ([]byte, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
-		return nil, err
-	}
-	if format != "csv" && format != "xlsx" {
-		return nil, survey.Errorf(survey.EINVALID, "The mail-merge file is csv or xlsx, not %q.", format)
-	}
-	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	list, err := s.invitationsOf(ctx, sv.Slug)
-	if err != nil {
-		return nil, err
-	}
-	rows := [][]string{{"library", "contact", "email", "language", "link"}}
-	var issued []*survey.Invitation
-	for _, inv := range list {
-		if inv.Status != survey.InvitationNotSent || inv.Revoked {
-			continue
-		}
-		rows = append(rows, []string{inv.Library, inv.Name, inv.Email, inv.Language, newLink(base, inv.Invitation)})
-		inv.Advance(survey.InvitationSent, s.now())
-		issued = append(issued, inv.Invitation)
-	}
-	var buf bytes.Buffer
-	if format == "xlsx" {
-		err = export.TableXLSX(&buf, "Invitations", rows, 40)
-	} else {
-		err = export.TableCSV(&buf, rows)
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, inv := range issued {
-		if err := s.cfg.Invitations.UpdateInvitation(ctx, inv); err != nil {
-			return nil, err
-		}
-	}
-	s.audit(ctx, "invitation.mailmerge", "survey:"+sv.Slug, format+": "+strconv.Itoa(len(issued))+" links issued")
-	return buf.Bytes(), nil
+// replaceLinks issues a fresh personal link that replaces every link
+// issued before: those stop working at once.
+func replaceLinks(base string, inv *survey.Invitation) string {
+	secret, hash := survey.NewSecret()
+	inv.TokenHashes = []string{hash}
+	return linkFor(base, inv, secret)
+}
+
+func linkFor(base string, inv *survey.Invitation, secret string) string {
+	return strings.TrimSuffix(base, "/") + "/s/" + inv.SurveySlug + "?t=" + secret + "&lang=" + inv.Language
 }

@@ -27,8 +27,8 @@ type Invitation struct {
 	LibraryID  string
 	// The contact the invitation goes to.
 	Name, Email, Language string
-	// TokenHashes are the hashes of every link issued (each sending makes
-	// a new one; all stay valid until the invitation is revoked).
+	// TokenHashes are the hashes of the links that work: each sending adds
+	// one; new links replace them all; withdrawing kills them all.
 	TokenHashes []string
 	Status      InvitationStatus
 	Revoked     bool

@@ -34,6 +34,30 @@ type invitationsPage struct {
 	SMTP        bool
 	Templates   []survey.MailTemplate
 	Failures    []campaign.SendFailure
+	// Candidates are the libraries the picker offers: not invited, or
+	// withdrawn (invited again when ticked).
+	Candidates []candidate
+	Bases      []regionOption
+	// Skipped lists the libraries the last inviting left out, and why.
+	Skipped []campaign.Skipped
+	// Unanswered counts the live invitations not answered; Waiting those
+	// of them sent a link (the reminder file's rows).
+	Unanswered, Waiting int
+}
+
+// candidate is a library the picker offers, with what inviting it will
+// meet: no email, no recorded consent, or an earlier withdrawn invitation.
+type candidate struct {
+	ID, Name, Place string
+	NoEmail         bool
+	NoConsent       bool
+	Withdrawn       bool
+}
+
+// pageExtras is what an action hands back to the page it renders.
+type pageExtras struct {
+	failures []campaign.SendFailure
+	skipped  []campaign.Skipped
 }
 
 func sortedGroups(m map[string]*campaign.TrackingGroup) []trackingRow {
@@ -45,11 +69,20 @@ func sortedGroups(m map[string]*campaign.TrackingGroup) []trackingRow {
 	return out
 }
 
-func (s *Server) invitationsAdminPage(c *gin.Context) {
-	s.renderInvitationsPage(c, http.StatusOK, nil)
+// legalBasisOptions are the legal bases the consent choice offers.
+func legalBasisOptions() []regionOption {
+	out := make([]regionOption, 0, len(campaign.LegalBases))
+	for _, b := range campaign.LegalBases {
+		out = append(out, regionOption{b.Kind, b.Label})
+	}
+	return out
 }
 
-func (s *Server) renderInvitationsPage(c *gin.Context, status int, failures []campaign.SendFailure) {
+func (s *Server) invitationsAdminPage(c *gin.Context) {
+	s.renderInvitationsPage(c, http.StatusOK, pageExtras{})
+}
+
+func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageExtras) {
 	ctx := c.Request.Context()
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, c.Param("slug"))
 	if err != nil {
@@ -67,9 +100,36 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, failures []ca
 		return
 	}
 	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv,
-		Regions: regionOptions("en"), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: failures}
+		Regions: regionOptions("en"), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: extras.failures,
+		Bases: legalBasisOptions(), Skipped: extras.skipped}
+	live := map[string]bool{}
+	withdrawn := map[string]bool{}
 	for _, inv := range list {
 		p.Invitations = append(p.Invitations, toInvitationJSON(inv))
+		if inv.Revoked {
+			withdrawn[inv.LibraryID] = true
+			continue
+		}
+		live[inv.LibraryID] = true
+		if inv.Status != survey.InvitationSubmitted {
+			p.Unanswered++
+			if inv.SentAt != nil {
+				p.Waiting++
+			}
+		}
+	}
+	if p.Role == survey.RoleAdmin {
+		libs, _, err := s.cfg.Campaign.Libraries(ctx, survey.LibraryFilter{})
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		for _, l := range libs {
+			if live[l.ID] {
+				continue
+			}
+			p.Candidates = append(p.Candidates, candidateOf(l, withdrawn[l.ID]))
+		}
 	}
 	t := campaign.TrackingOf(list)
 	p.Overall = t.Overall
@@ -77,11 +137,29 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, failures []ca
 	s.renderPage(c, status, "admin_invitations.html", p)
 }
 
+func candidateOf(l *survey.Library, withdrawn bool) candidate {
+	c := candidate{ID: l.ID, Name: l.Name, Place: strings.Trim(l.City+", "+l.Country, ", "), NoEmail: true, NoConsent: true, Withdrawn: withdrawn}
+	for _, ct := range l.Contacts {
+		if ct.Email != "" {
+			c.NoEmail = false
+			if ct.Consent {
+				c.NoConsent = false
+			}
+		}
+	}
+	return c
+}
+
 // backToInvitations returns to the invitations page with a message: done
 // for what happened, problem for a refusal the working group can fix.
 // Other errors (a store down) get the error page.
 func (s *Server) backToInvitations(c *gin.Context, done string, err error) {
-	back := "/admin/surveys/" + c.Param("slug") + "/invitations"
+	s.backTo(c, "/admin/surveys/"+c.Param("slug")+"/invitations", done, err)
+}
+
+// backTo returns to an admin page with done, or with the refusal err
+// when the working group can fix it; other errors get the error page.
+func (s *Server) backTo(c *gin.Context, back, done string, err error) {
 	switch survey.ErrorCode(err) {
 	case "":
 		s.redirectFlash(c, back, done, "")
@@ -96,34 +174,67 @@ func (s *Server) backToInvitations(c *gin.Context, done string, err error) {
 	}
 }
 
+// basisFromForm reads the consent choice of an invite form: nil leaves
+// contacts without recorded consent out; "basis" invites them on the
+// legal basis chosen, with its note.
+func basisFromForm(c *gin.Context) *campaign.LegalBasis {
+	if c.PostForm("consent") != "basis" {
+		return nil
+	}
+	return &campaign.LegalBasis{Kind: c.PostForm("basis_kind"), Note: c.PostForm("basis_note")}
+}
+
+// invitedMessage says what inviting did, in one line.
+func invitedMessage(done *campaign.Invited) string {
+	msg := strconv.Itoa(len(done.Created)) + " libraries invited."
+	if n := len(done.Reinvited); n > 0 {
+		msg += " " + strconv.Itoa(n) + " invited again after a withdrawal (their old links stay dead; send or download their new link)."
+	}
+	if n := len(done.OnBasis); n > 0 {
+		msg += " " + strconv.Itoa(n) + " without recorded consent, on the legal basis given (recorded in the audit log)."
+	}
+	if n := len(done.Skipped); n > 0 {
+		msg += " " + strconv.Itoa(n) + " left out (listed below with the reason)."
+	}
+	return msg
+}
+
+// inviteForm invites the libraries ticked in the picker (action
+// "selected"), or a group: who is all or members, within region.
 func (s *Server) inviteForm(c *gin.Context) {
-	who := campaign.Invitees{Region: survey.Region(c.PostForm("region"))}
-	switch c.PostForm("who") {
-	case "members":
+	who := campaign.Invitees{Region: survey.Region(c.PostForm("region")), Basis: basisFromForm(c)}
+	switch {
+	case c.PostForm("action") == "selected":
+		who.Region = ""
+		who.LibraryIDs = c.PostFormArray("library_id")
+		if len(who.LibraryIDs) == 0 {
+			s.backToInvitations(c, "", survey.Errorf(survey.EINVALID, "Tick the libraries to invite."))
+			return
+		}
+	case c.PostForm("who") == "members":
 		yes := true
 		who.Member = &yes
-	case "all":
+	case c.PostForm("who") == "all":
 		who.All = true
 	default:
 		s.backToInvitations(c, "", survey.Errorf(survey.EINVALID, "Choose whom to invite."))
 		return
 	}
 	done, err := s.cfg.Campaign.Invite(c.Request.Context(), c.Param("slug"), who)
+	if survey.ErrorCode(err) == survey.ENOTFOUND && len(who.LibraryIDs) > 0 {
+		err = survey.Errorf(survey.EINVALID, "A library ticked is no longer in the directory; tick again.")
+	}
 	if err != nil {
 		s.backToInvitations(c, "", err)
 		return
 	}
-	msg := strconv.Itoa(len(done.Created)) + " libraries invited."
-	noEmail := 0
-	for _, sk := range done.Skipped {
-		if sk.Reason == campaign.SkipNoEmail {
-			noEmail++
-		}
+	if len(done.Skipped) > 0 {
+		// The libraries left out are listed on the page itself.
+		flashNow(c, invitedMessage(done))
+		s.renderInvitationsPage(c, http.StatusOK, pageExtras{skipped: done.Skipped})
+		return
 	}
-	if noEmail > 0 {
-		msg += " " + strconv.Itoa(noEmail) + " left out: no contact email."
-	}
-	s.backToInvitations(c, msg, nil)
+	s.backToInvitations(c, invitedMessage(done), nil)
 }
 
 func (s *Server) sendForm(c *gin.Context) {
@@ -136,7 +247,7 @@ func (s *Server) sendForm(c *gin.Context) {
 	if len(res.Failed) > 0 {
 		// The failures are listed on the page itself, not in a redirect.
 		flashNow(c, strconv.Itoa(res.Sent)+" sent; "+strconv.Itoa(len(res.Failed))+" could not be sent (below).")
-		s.renderInvitationsPage(c, http.StatusOK, res.Failed)
+		s.renderInvitationsPage(c, http.StatusOK, pageExtras{failures: res.Failed})
 		return
 	}
 	s.backToInvitations(c, strconv.Itoa(res.Sent)+" "+string(kind)+"s sent.", nil)
@@ -152,13 +263,42 @@ func (s *Server) revokeForm(c *gin.Context) {
 }
 
 // mailMergeForm is the mail-merge download as a POST, so a page elsewhere
-// cannot make a signed-in browser issue links and mark invitations sent.
+// cannot make a signed-in browser issue links and mark invitations sent:
+// mailing "invitations" (the first links) or "reminders". A refusal
+// (nothing to put in the file) comes back to the page saying what to do.
 func (s *Server) mailMergeForm(c *gin.Context) {
-	format := c.PostForm("format")
-	if format != "xlsx" {
-		format = "csv"
+	mailing := campaign.MailingInvitations
+	if c.PostForm("mailing") == string(campaign.MailingReminders) {
+		mailing = campaign.MailingReminders
 	}
-	s.mailMerge(c, format)
+	s.mailMerge(c, campaign.MergeRequest{Mailing: mailing, Format: formatFromForm(c)}, func(err error) { s.backToInvitations(c, "", err) })
+}
+
+// newLinksForm downloads new links for the invitations ticked (or, with
+// scope "unanswered", every one not answered); their old links stop
+// working.
+func (s *Server) newLinksForm(c *gin.Context) {
+	req := campaign.MergeRequest{Mailing: campaign.MailingNewLinks, Format: formatFromForm(c)}
+	if c.PostForm("scope") != "unanswered" {
+		if req.InvitationIDs = c.PostFormArray("invitation_id"); len(req.InvitationIDs) == 0 {
+			s.backToInvitations(c, "", survey.Errorf(survey.EINVALID, "Tick the invitations that need new links, or choose every invitation not answered."))
+			return
+		}
+	}
+	s.mailMerge(c, req, func(err error) {
+		if survey.ErrorCode(err) == survey.ENOTFOUND && len(req.InvitationIDs) > 0 {
+			err = survey.Errorf(survey.EINVALID, "An invitation ticked is gone; tick again.")
+		}
+		s.backToInvitations(c, "", err)
+	})
+}
+
+// formatFromForm is the file format chosen: xlsx, else csv.
+func formatFromForm(c *gin.Context) string {
+	if c.PostForm("format") == "xlsx" {
+		return "xlsx"
+	}
+	return "csv"
 }
 
 func (s *Server) saveTemplateForm(c *gin.Context) {

@@ -85,6 +85,18 @@ type libraryAdminPage struct {
 	Regions  []regionOption
 	Types    []regionOption
 	Others   []*survey.Library // candidates to merge in
+	// Invitations are the library's invitations, one per survey; InviteTo
+	// the surveys it may be invited to now (not invited, or withdrawn).
+	Invitations []libraryInvitationRow
+	InviteTo    []regionOption
+	Bases       []regionOption
+	NoConsent   bool // no contact with an email has recorded consent
+}
+
+// libraryInvitationRow is one survey's invitation on a library's page.
+type libraryInvitationRow struct {
+	Slug, Survey, Email, Status string
+	Withdrawn                   bool
 }
 
 func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library, isNew bool, problems []survey.FieldError) {
@@ -101,6 +113,10 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 		p.Contacts = append(p.Contacts, row)
 	}
 	if !isNew {
+		if err := s.libraryInvitations(c, &p); err != nil {
+			s.renderError(c, err)
+			return
+		}
 		// Likely duplicates first: same country.
 		others, _, err := s.cfg.Campaign.Libraries(c.Request.Context(), survey.LibraryFilter{Country: l.Country})
 		if err == nil {
@@ -112,6 +128,84 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 		}
 	}
 	s.renderPage(c, status, "admin_library.html", p)
+}
+
+// libraryInvitations fills in the library's invitations and the surveys
+// it may be invited to.
+func (s *Server) libraryInvitations(c *gin.Context, p *libraryAdminPage) error {
+	ctx := c.Request.Context()
+	invs, err := s.cfg.Campaign.LibraryInvitations(ctx, p.Library.ID)
+	if err != nil {
+		return err
+	}
+	live := map[string]bool{}
+	for _, li := range invs {
+		status := string(li.Invitation.Status)
+		if li.Invitation.Revoked {
+			status = "withdrawn"
+		} else {
+			live[li.Survey.Slug] = true
+		}
+		p.Invitations = append(p.Invitations, libraryInvitationRow{Slug: li.Survey.Slug, Survey: li.Survey.Title.In("en", li.Survey.DefaultLanguage),
+			Email: li.Invitation.Email, Status: status, Withdrawn: li.Invitation.Revoked})
+	}
+	if p.Role != survey.RoleAdmin {
+		return nil
+	}
+	surveys, err := s.cfg.Campaign.ListSurveys(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sum := range surveys {
+		if !live[sum.Survey.Slug] {
+			p.InviteTo = append(p.InviteTo, regionOption{sum.Survey.Slug, sum.Survey.Title.In("en", sum.Survey.DefaultLanguage) + " (" + string(sum.Survey.Status) + ")"})
+		}
+	}
+	p.Bases = legalBasisOptions()
+	p.NoConsent = candidateOf(p.Library, false).NoConsent
+	return nil
+}
+
+// inviteLibraryForm invites the library to the survey chosen on its page
+// (again, when its invitation was withdrawn).
+func (s *Server) inviteLibraryForm(c *gin.Context) {
+	id := c.Param("id")
+	back := "/admin/libraries/" + id + "#invitations"
+	slug := c.PostForm("survey")
+	if slug == "" {
+		s.backTo(c, back, "", survey.Errorf(survey.EINVALID, "Choose the survey to invite the library to."))
+		return
+	}
+	done, err := s.cfg.Campaign.Invite(c.Request.Context(), slug, campaign.Invitees{LibraryIDs: []string{id}, Basis: basisFromForm(c)})
+	switch {
+	case survey.ErrorCode(err) == survey.ENOTFOUND:
+		if _, ferr := s.cfg.Campaign.Library(c.Request.Context(), id); ferr != nil {
+			s.renderError(c, ferr)
+			return
+		}
+		s.backTo(c, back, "", survey.Errorf(survey.EINVALID, "That survey is gone; choose another."))
+	case err != nil:
+		s.backTo(c, back, "", err)
+	case len(done.Skipped) > 0:
+		why := done.Skipped[0].Reason
+		hint := ""
+		switch why {
+		case campaign.SkipNoConsent:
+			hint = " Record the contact's consent above, or invite on a documented legal basis."
+		case campaign.SkipNoEmail:
+			hint = " Add a contact with an email above."
+		}
+		s.backTo(c, back, "", survey.Errorf(survey.ECONFLICT, "Not invited: %s.%s", why, hint))
+	default:
+		msg := "Invited. Send or download its link from the survey's invitations page."
+		if len(done.Reinvited) > 0 {
+			msg = "Invited again: the old links stay dead. Send or download its new link from the survey's invitations page."
+		}
+		if len(done.OnBasis) > 0 {
+			msg += " Invited without recorded consent, on the legal basis given (recorded in the audit log)."
+		}
+		s.backTo(c, back, msg, nil)
+	}
 }
 
 func (s *Server) newLibraryPage(c *gin.Context) {

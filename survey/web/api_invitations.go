@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,25 +17,28 @@ import (
 // and renders what it returns.
 
 // apiCreateInvitations invites libraries to a survey: those listed in
-// library_ids, or all matching region / member, or all.
+// library_ids, or all matching region / member, or all. Contacts without
+// recorded consent are left out (listed in skipped) unless legal_basis
+// ({"kind", "note"}) documents the ground for mailing them.
 func (s *Server) apiCreateInvitations(c *gin.Context) {
 	var body struct {
-		LibraryIDs []string `json:"library_ids"`
-		Region     string   `json:"region"`
-		Member     *bool    `json:"member"`
-		All        bool     `json:"all"`
+		LibraryIDs []string             `json:"library_ids"`
+		Region     string               `json:"region"`
+		Member     *bool                `json:"member"`
+		All        bool                 `json:"all"`
+		LegalBasis *campaign.LegalBasis `json:"legal_basis"`
 	}
 	if err := decodeJSON(c.Request.Body, &body); err != nil {
 		s.renderError(c, err)
 		return
 	}
 	done, err := s.cfg.Campaign.Invite(c.Request.Context(), c.Param("slug"),
-		campaign.Invitees{LibraryIDs: body.LibraryIDs, Region: survey.Region(body.Region), Member: body.Member, All: body.All})
+		campaign.Invitees{LibraryIDs: body.LibraryIDs, Region: survey.Region(body.Region), Member: body.Member, All: body.All, Basis: body.LegalBasis})
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"created": len(done.Created), "skipped": done.Skipped})
+	c.JSON(http.StatusCreated, gin.H{"created": len(done.Created), "reinvited": len(done.Reinvited), "on_legal_basis": len(done.OnBasis), "skipped": done.Skipped})
 }
 
 // invitationJSON is an invitation as the API shows it.
@@ -126,19 +132,43 @@ func (s *Server) apiSendInvitations(c *gin.Context) {
 	c.JSON(http.StatusOK, res)
 }
 
-// mailMerge serves the mail-merge file (campaign.MailMerge) as csv or xlsx.
-func (s *Server) mailMerge(c *gin.Context, format string) {
-	data, err := s.cfg.Campaign.MailMerge(c.Request.Context(), c.Param("slug"), format, s.baseURL(c))
+// mailMerge makes a mail-merge file (campaign.MailMerge); a refusal is
+// handed to fail, the file is served as a download.
+func (s *Server) mailMerge(c *gin.Context, req campaign.MergeRequest, fail func(error)) {
+	req.Base = s.baseURL(c)
+	f, err := s.cfg.Campaign.MailMerge(c.Request.Context(), c.Param("slug"), req)
 	if err != nil {
-		s.renderError(c, err)
+		fail(err)
 		return
 	}
-	attachment(c, c.Param("slug")+"-invitations."+format)
-	c.Data(http.StatusOK, fileContentType(format), data)
+	attachment(c, c.Param("slug")+"-"+strings.ReplaceAll(string(req.Mailing), "_", "-")+"."+req.Format)
+	c.Data(http.StatusOK, fileContentType(req.Format), f.Data)
 }
 
-func (s *Server) apiMailMerge(format string) gin.HandlerFunc {
-	return func(c *gin.Context) { s.mailMerge(c, format) }
+// apiMailMerge serves a mail-merge file of mailing as format. New links
+// take {"invitation_ids": [...]} (an empty or absent body: every
+// invitation not answered).
+func (s *Server) apiMailMerge(mailing campaign.Mailing, format string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		req := campaign.MergeRequest{Mailing: mailing, Format: format}
+		if mailing == campaign.MailingNewLinks {
+			var body struct {
+				InvitationIDs []string `json:"invitation_ids"`
+			}
+			data, err := io.ReadAll(c.Request.Body)
+			if err == nil && len(bytes.TrimSpace(data)) > 0 {
+				err = decodeJSON(bytes.NewReader(data), &body)
+			} else if err != nil {
+				err = decodeJSON(io.MultiReader(bytes.NewReader(data), errReader{err}), &body)
+			}
+			if err != nil {
+				s.renderError(c, err)
+				return
+			}
+			req.InvitationIDs = body.InvitationIDs
+		}
+		s.mailMerge(c, req, func(err error) { s.renderError(c, err) })
+	}
 }
 
 // fileContentType is the media type of a csv or xlsx download.
@@ -148,3 +178,9 @@ func fileContentType(format string) string {
 	}
 	return "text/csv; charset=utf-8"
 }
+
+// errReader fails with err: a body that could not be read is reported as
+// decodeJSON reports it (too large, unreadable).
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

@@ -84,7 +84,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"cell":    func(m [][]float64, r, c int) float64 { return m[r][c] },
 			"count":   func(m [][]int, r, c int) int { return m[r][c] },
 			"deref":   func(f *float64) float64 { return *f },
-		}).Funcs(readerFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name)
+		}).Funcs(readerFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partial_consent.html", "templates/"+name)
 		if err != nil {
 			return nil, err
 		}
