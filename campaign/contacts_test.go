@@ -15,7 +15,7 @@ func TestContactDataExportAndErasure(t *testing.T) {
 	svc, st := newService(t, nil)
 	ctx := context.Background()
 	lyon := &survey.Library{Name: "Bibliothèque municipale de Lyon", Country: "FR", Contacts: []survey.Contact{{Name: "Anne", Email: "anne@bm-lyon.fr", Consent: true}, {Name: "Paul", Email: "paul@bm-lyon.fr"}}}
-	villeurbanne := &survey.Library{Name: "Médiathèque de Villeurbanne", Country: "FR", Contacts: []survey.Contact{{Name: "Anne", Email: "anne@bm-lyon.fr", Language: "fr"}}}
+	villeurbanne := &survey.Library{Name: "Médiathèque de Villeurbanne", Country: "FR", Contacts: []survey.Contact{{Name: "Anne", Email: "anne@bm-lyon.fr", Language: "fr", Consent: true}}}
 	other := &survey.Library{Name: "Deichman", Country: "NO", Contacts: []survey.Contact{{Email: "kari@deichman.no"}}}
 	for _, l := range []*survey.Library{lyon, villeurbanne, other} {
 		if err := svc.CreateLibrary(admin, l); err != nil {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/metlib/canvass/campaign"
 	canvassmail "github.com/metlib/canvass/mail"
@@ -303,16 +304,18 @@ func TestMailMerge(t *testing.T) {
 	}
 	_, err := svc.Send(admin, "landscape", survey.MailInvitation, "https://x.example")
 	wantCode(t, "send without SMTP", err, survey.ECONFLICT)
-	_, err = svc.MailMerge(admin, "landscape", "pdf", "https://x.example")
+	_, err = svc.MailMerge(admin, "landscape", campaign.MergeRequest{Mailing: campaign.MailingInvitations, Format: "pdf", Base: "https://x.example"})
 	wantCode(t, "mail merge as pdf", err, survey.EINVALID)
 	if invs, _ := st.ListInvitations(context.Background(), "landscape"); len(invs) != 1 || invs[0].Status != survey.InvitationNotSent {
 		t.Fatalf("after a refused mail merge: %+v", invs)
 	}
-	file, err := svc.MailMerge(admin, "landscape", "csv", "https://x.example")
+	_, err = svc.MailMerge(admin, "landscape", campaign.MergeRequest{Mailing: campaign.MailingReminders, Format: "csv", Base: "https://x.example"})
+	wantCode(t, "reminders before any sending", err, survey.ECONFLICT)
+	file, err := svc.MailMerge(admin, "landscape", campaign.MergeRequest{Mailing: campaign.MailingInvitations, Format: "csv", Base: "https://x.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(file, []byte("\uFEFF")))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(file.Data, []byte("\uFEFF")))).ReadAll()
 	if err != nil || len(rows) != 2 || strings.Join(rows[1][:4], "|") != "Toronto Public Library|Vickery Bowles|ceo@tpl.ca|en" {
 		t.Fatalf("mail merge rows %q %v", rows, err)
 	}
@@ -321,9 +324,90 @@ func TestMailMerge(t *testing.T) {
 	if err != nil || inv.Status != survey.InvitationSent || u.Host != "x.example" {
 		t.Errorf("the file's link finds %+v %v", inv, err)
 	}
-	again, _ := svc.MailMerge(admin, "landscape", "csv", "https://x.example")
-	if rows, _ := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(again, []byte("\uFEFF")))).ReadAll(); len(rows) != 1 {
-		t.Errorf("a second file repeats sent invitations: %q", rows)
+	// The built-in English text, rendered for Toronto, with the link.
+	sv, _ := st.FindSurvey(context.Background(), "landscape")
+	if rows[1][5] != sv.Title["en"]+": an invitation to Toronto Public Library" || !strings.HasPrefix(rows[1][6], "Dear Vickery Bowles,") || !strings.Contains(rows[1][6], rows[1][4]+"\n") {
+		t.Errorf("subject %q, body %q", rows[1][5], rows[1][6])
+	}
+	// A second file is never just a header: it says what to do.
+	_, err = svc.MailMerge(admin, "landscape", campaign.MergeRequest{Mailing: campaign.MailingInvitations, Format: "csv", Base: "https://x.example"})
+	wantCode(t, "a second file", err, survey.ECONFLICT)
+	if msg := survey.ErrorMessage(err); !strings.Contains(msg, "reminder file") || !strings.Contains(msg, "new links") {
+		t.Errorf("a second file says %q", msg)
+	}
+}
+
+// TestConsentAndLegalBasis: contacts without recorded consent are left out
+// with the reason, unless a documented legal basis is given, which is
+// checked and audited; a withdrawn invitation is issued again on the
+// same invitation, without its old links.
+func TestConsentAndLegalBasis(t *testing.T) {
+	svc, st := newService(t, nil)
+	ctx := context.Background()
+	consenting := &survey.Library{Name: "Deichman", Country: "NO", Contacts: []survey.Contact{{Name: "Kari", Email: "kari@deichman.no"}, {Name: "Ola", Email: "ola@deichman.no", Consent: true}}}
+	silent := &survey.Library{Name: "Helsinki City Library", Country: "FI", Contacts: []survey.Contact{{Name: "Anna", Email: "anna@hel.fi"}}}
+	for _, l := range []*survey.Library{consenting, silent} {
+		if err := svc.CreateLibrary(admin, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, err := svc.Invite(admin, "landscape", campaign.Invitees{All: true})
+	if err != nil || len(done.Created) != 1 || len(done.Skipped) != 1 || done.Skipped[0] != (campaign.Skipped{LibraryID: silent.ID, Name: silent.Name, Reason: campaign.SkipNoConsent}) {
+		t.Fatalf("invite all: %+v %v", done, err)
+	}
+	// The consenting contact, not the first one, is invited.
+	if inv, _ := st.FindInvitation(ctx, done.Created[0]); inv.Email != "ola@deichman.no" {
+		t.Errorf("invited %q, want the contact who consented", inv.Email)
+	}
+	for _, basis := range []campaign.LegalBasis{{Kind: "because", Note: "x"}, {Kind: campaign.BasisLegitimateInterest, Note: "  "}} {
+		_, err := svc.Invite(admin, "landscape", campaign.Invitees{All: true, Basis: &basis})
+		wantCode(t, "basis "+basis.Kind, err, survey.EINVALID)
+	}
+	basis := campaign.LegalBasis{Kind: campaign.BasisLegitimateInterest, Note: "LIA of 2 November 2026"}
+	done, err = svc.Invite(admin, "landscape", campaign.Invitees{All: true, Basis: &basis})
+	if err != nil || len(done.Created) != 1 || len(done.OnBasis) != 1 || len(done.Skipped) != 1 || done.Skipped[0].Reason != campaign.SkipInvited {
+		t.Fatalf("invite on a basis: %+v %v", done, err)
+	}
+	if got := auditActions(t, st, "invitation.legal_basis"); len(got) != 1 || got[0] != "admin@section.example: legitimate_interest (LIA of 2 November 2026): 1 contacts without recorded consent invited: Helsinki City Library" {
+		t.Errorf("audit of the basis: %q", got)
+	}
+
+	// Helsinki is sent its link, starts, is withdrawn, and invited again.
+	file, err := svc.MailMerge(admin, "landscape", campaign.MergeRequest{Mailing: campaign.MailingInvitations, Format: "csv", Base: "https://x.example"})
+	if err != nil || file.Rows != 2 {
+		t.Fatalf("file: %v %+v", err, file)
+	}
+	helsinki := done.Created[0]
+	inv, _ := st.FindInvitation(ctx, helsinki)
+	old := inv.TokenHashes
+	inv.Advance(survey.InvitationStarted, time.Now())
+	if err := st.UpdateInvitation(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Revoke(admin, "landscape", helsinki); err != nil {
+		t.Fatal(err)
+	}
+	if tr, _ := svc.Tracking(analyst, "landscape"); tr.Overall.Invited != 1 {
+		t.Errorf("withdrawn still tracked: %+v", tr.Overall)
+	}
+	again, err := svc.Invite(admin, "landscape", campaign.Invitees{LibraryIDs: []string{silent.ID}, Basis: &basis})
+	if err != nil || len(again.Reinvited) != 1 || again.Reinvited[0] != helsinki || len(again.Created) != 0 {
+		t.Fatalf("invite again: %+v %v", again, err)
+	}
+	inv, _ = st.FindInvitation(ctx, helsinki)
+	if inv.Revoked || len(inv.TokenHashes) != 0 || inv.SentAt != nil || inv.Status != survey.InvitationStarted {
+		t.Errorf("invited again: %+v", inv)
+	}
+	if _, err := st.FindInvitationByToken(ctx, old[0]); err == nil {
+		t.Error("the old link's token still finds the invitation")
+	}
+	if tr, _ := svc.Tracking(analyst, "landscape"); tr.Overall.Invited != 2 || tr.Overall.Started != 1 {
+		t.Errorf("tracking after inviting again: %+v", tr.Overall)
+	}
+	// Its new link comes with the next invitations file.
+	file, err = svc.MailMerge(admin, "landscape", campaign.MergeRequest{Mailing: campaign.MailingInvitations, Format: "csv", Base: "https://x.example"})
+	if err != nil || file.Rows != 1 || !strings.Contains(string(file.Data), "anna@hel.fi") {
+		t.Fatalf("file after inviting again: %v %q", err, file.Data)
 	}
 }
 

@@ -108,7 +108,7 @@ func TestInvitationsAdminPage(t *testing.T) {
 	admin := a.token(survey.RoleAdmin)
 	for _, body := range []string{
 		`{"name": "Helsinki City Library", "country": "FI", "member": true, "contacts": [{"name": "Anna", "email": "anna@hel.fi", "language": "fi"}]}`,
-		`{"name": "Bibliothèque de Montréal", "country": "CA", "contacts": [{"email": "info@bibliomtl.ca", "language": "fr"}]}`,
+		`{"name": "Bibliothèque de Montréal", "country": "CA", "contacts": [{"email": "info@bibliomtl.ca", "language": "fr", "consent": true}]}`,
 		`{"name": "No Email Library", "country": "CA"}`,
 	} {
 		if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"}); rec.Code != 201 {
@@ -116,11 +116,21 @@ func TestInvitationsAdminPage(t *testing.T) {
 		}
 	}
 	c.get("/admin/surveys/every-type/invitations")
+	// Those left out are listed on the page that answers, with the reason.
 	p := c.post("/admin/surveys/every-type/invitations", url.Values{"who": {"all"}, "region": {"north_america"}})
-	if done, _ := c.flashAfter(p); done != "1 libraries invited. 1 left out: no contact email." {
-		t.Errorf("invite North America: %d %s, shown %q", p.status, p.location, done)
+	if done, _ := flashShown(p.body); p.status != 200 || done != "1 libraries invited. 1 left out (listed below with the reason)." || !strings.Contains(p.body, "No Email Library</a>: no contact email") {
+		t.Errorf("invite North America: %d, shown %q\n%s", p.status, done, p.body)
 	}
-	c.post("/admin/surveys/every-type/invitations", url.Values{"who": {"members"}})
+	// Helsinki, a member, has not recorded consent: left out, then invited
+	// on a documented legal basis.
+	p = c.post("/admin/surveys/every-type/invitations", url.Values{"who": {"members"}})
+	if done, _ := flashShown(p.body); done != "0 libraries invited. 1 left out (listed below with the reason)." || !strings.Contains(p.body, "Helsinki City Library</a>: no recorded consent to be contacted") {
+		t.Errorf("invite members: shown %q", done)
+	}
+	p = c.post("/admin/surveys/every-type/invitations", url.Values{"who": {"members"}, "consent": {"basis"}, "basis_kind": {"membership"}, "basis_note": {"Membership terms 2026, art. 3"}})
+	if done, _ := c.flashAfter(p); done != "1 libraries invited. 1 without recorded consent, on the legal basis given (recorded in the audit log)." {
+		t.Errorf("invite members on a basis: shown %q", done)
+	}
 	page := c.get("/admin/surveys/every-type/invitations")
 	if !strings.Contains(page.body, "0 of 2 invited libraries have answered") || !strings.Contains(page.body, "Bibliothèque de Montréal") || !strings.Contains(page.body, "No SMTP server is configured") {
 		t.Errorf("invitations page:\n%s", page.body)

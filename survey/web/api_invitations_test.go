@@ -21,7 +21,7 @@ import (
 func (a *app) invite(t *testing.T, admin, slug, library, email string) string {
 	t.Helper()
 	body := `{"name": "` + library + `", "city": "Lyon", "country": "FR", "type": "city_system", "population_served": 520000,
-	  "contacts": [{"name": "Claire Martin", "role": "Director", "email": "` + email + `", "language": "fr"}]}`
+	  "contacts": [{"name": "Claire Martin", "role": "Director", "email": "` + email + `", "language": "fr", "consent": true}]}`
 	rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, body: body, contentType: "application/json"})
 	if rec.Code != 201 {
 		t.Fatalf("create library: %d %s", rec.Code, rec.Body)
@@ -222,10 +222,10 @@ func TestSendingCampaign(t *testing.T) {
 	a := newApp(t, withMailer(canvassmail.NewSender(cfg)))
 	admin := a.token(survey.RoleAdmin)
 	libraries := []string{
-		`{"name": "Bibliothèque municipale de Lyon", "city": "Lyon", "country": "FR", "type": "city_system", "contacts": [{"name": "Claire Martin", "email": "claire@bm-lyon.fr", "language": "fr"}]}`,
-		`{"name": "Biblioteca Pública de Bogotá", "city": "Bogotá", "country": "CO", "type": "city_system", "contacts": [{"name": "Ana Ruiz", "email": "ana@biblored.co", "language": "es"}]}`,
-		`{"name": "Toronto Public Library", "city": "Toronto", "country": "CA", "type": "city_system", "contacts": [{"name": "Vickery", "email": "ceo@tpl.ca", "language": "en"}]}`,
-		`{"name": "Gone Library", "city": "Oslo", "country": "NO", "type": "city_system", "contacts": [{"email": "nobody@gone.example"}]}`,
+		`{"name": "Bibliothèque municipale de Lyon", "city": "Lyon", "country": "FR", "type": "city_system", "contacts": [{"name": "Claire Martin", "email": "claire@bm-lyon.fr", "language": "fr", "consent": true}]}`,
+		`{"name": "Biblioteca Pública de Bogotá", "city": "Bogotá", "country": "CO", "type": "city_system", "contacts": [{"name": "Ana Ruiz", "email": "ana@biblored.co", "language": "es", "consent": true}]}`,
+		`{"name": "Toronto Public Library", "city": "Toronto", "country": "CA", "type": "city_system", "contacts": [{"name": "Vickery", "email": "ceo@tpl.ca", "language": "en", "consent": true}]}`,
+		`{"name": "Gone Library", "city": "Oslo", "country": "NO", "type": "city_system", "contacts": [{"email": "nobody@gone.example", "consent": true}]}`,
 		`{"name": "No Contact Library", "city": "Perth", "country": "AU", "type": "city_system"}`,
 	}
 	for _, body := range libraries {

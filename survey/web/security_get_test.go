@@ -20,7 +20,7 @@ func TestMailMergeGetChangesNothing(t *testing.T) {
 	a.signIn(t, c, survey.RoleAdmin)
 	admin := a.token(survey.RoleAdmin)
 	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries", token: admin, contentType: "application/json",
-		body: `{"name": "Helsinki City Library", "country": "FI", "contacts": [{"name": "Anna", "email": "anna@hel.fi", "language": "fi"}]}`}); rec.Code != 201 {
+		body: `{"name": "Helsinki City Library", "country": "FI", "contacts": [{"name": "Anna", "email": "anna@hel.fi", "language": "fi", "consent": true}]}`}); rec.Code != 201 {
 		t.Fatal(rec.Body)
 	}
 	c.get("/admin/surveys/every-type/invitations")
@@ -48,6 +48,9 @@ func TestMailMergeGetChangesNothing(t *testing.T) {
 		"/api/v1/surveys/every-type/invitations/mailmerge.csv",
 		"/api/v1/surveys/every-type/invitations/mailmerge.xlsx",
 		"/admin/surveys/every-type/invitations/mailmerge",
+		"/api/v1/surveys/every-type/invitations/reminders.csv",
+		"/api/v1/surveys/every-type/invitations/new-links.xlsx",
+		"/admin/surveys/every-type/invitations/new-links",
 	} {
 		p := c.get(path)
 		if p.status != http.StatusMethodNotAllowed {
