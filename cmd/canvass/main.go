@@ -53,7 +53,15 @@ Usage:
                                                   add realistic synthetic responses (for trying things out)
   canvass libraries import [--merge] [--confirm] FILE
                                                   import libraries from .csv or .xlsx (a dry run without --confirm)
-  canvass libraries export -o FILE.xlsx|FILE.csv  export the library directory
+	canvass libraries export -o FILE.xlsx|FILE.csv  export the library directory
+  canvass invitations create --survey S (--library ID ... | --all | --members) [--region R]
+                              [--legal-basis KIND --legal-basis-note TEXT]
+                                                  invite libraries (contacts without recorded consent
+                                                  only on a documented legal basis; a withdrawn one again)
+  canvass invitations list --survey S             list the invitations with their ids and status
+  canvass invitations mailmerge --survey S [--reminders | --new-links [--invitation ID ...]]
+                              --base-url URL -o FILE.xlsx|FILE.csv
+                                                  the mail-merge file: first links, reminders, or new links
   canvass db [--data-dir D] [--addr 127.0.0.1:27017]
                                                   run the embedded database alone, for several serve processes
   canvass backup -o FILE                          write an archive of every collection
@@ -101,7 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	// "canvass token --help" (or a group with no subcommand) prints the usage.
 	switch args[0] {
-	case "token", "user", "survey", "libraries":
+	case "token", "user", "survey", "libraries", "invitations":
 		if len(args) == 1 || args[1] == "-h" || args[1] == "-help" || args[1] == "--help" || args[1] == "help" {
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -126,6 +134,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return dbCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "libraries":
 		return librariesCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "invitations":
+		return invitationsCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "healthcheck":
 		return healthcheckCommand(ctx, args[1:], stderr, getenv)
 	case "backup":
