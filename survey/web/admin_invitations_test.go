@@ -136,7 +136,7 @@ func TestInviteWithdrawnAgain(t *testing.T) {
 		t.Errorf("a withdrawn invitation is tracked: %+v", tr.Overall)
 	}
 	page := c.get("/admin/surveys/every-type/invitations")
-	if !strings.Contains(page.body, ">Invite again</button>") || !strings.Contains(page.body, "withdrawn before: invited again") {
+	if !strings.Contains(page.body, ">Invite again</button>") || !strings.Contains(page.body, "withdrawn: ticking invites it again") {
 		t.Errorf("the page offers no way to invite again:\n%s", page.body)
 	}
 	p := c.post("/admin/surveys/every-type/invitations", url.Values{"action": {"selected"}, "library_id": {libraryID}})
