@@ -157,7 +157,7 @@ func TestMergeAndPersonalData(t *testing.T) {
 	}
 	lyon := create(`{"name": "Bibliothèque municipale de Lyon", "country": "FR", "contacts": [{"name": "Anne", "email": "anne@bm-lyon.fr", "consent": true}]}`)
 	dup := create(`{"name": "BM Lyon", "city": "Lyon", "country": "FR", "website": "bm-lyon.fr", "contacts": [{"name": "Paul", "email": "paul@bm-lyon.fr"}, {"name": "Anne", "email": "anne@bm-lyon.fr"}]}`)
-	other := create(`{"name": "Médiathèque de Villeurbanne", "country": "FR", "contacts": [{"name": "Anne", "email": "anne@bm-lyon.fr"}]}`)
+	other := create(`{"name": "Médiathèque de Villeurbanne", "country": "FR", "contacts": [{"name": "Anne", "email": "anne@bm-lyon.fr", "consent": true}]}`)
 
 	rec := a.do(request{method: http.MethodPost, path: "/api/v1/libraries/" + lyon + "/merge", token: admin, body: `{"from": "` + dup + `"}`, contentType: "application/json"})
 	merged := decode[libraryBody](t, rec)
@@ -171,7 +171,7 @@ func TestMergeAndPersonalData(t *testing.T) {
 		t.Errorf("merge into itself: %d", rec.Code)
 	}
 
-	// Villeurbanne is invited to a survey through Anne.
+	// Villeurbanne is invited to a survey through Anne (who consented there).
 	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations", token: admin, body: `{"library_ids": ["` + other + `"]}`, contentType: "application/json"}); rec.Code != 201 {
 		t.Fatalf("invite: %d %s", rec.Code, rec.Body)
 	}
