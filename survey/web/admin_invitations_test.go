@@ -14,13 +14,16 @@ import (
 	"time"
 
 	"github.com/metlib/canvass/demo"
+	canvassmail "github.com/metlib/canvass/mail"
+	"github.com/metlib/canvass/mail/mailtest"
 	"github.com/metlib/canvass/survey"
 )
 
 // The campaign journeys of issue 14, items 2, 3, 4 and 6, through the real
 // router: inviting a withdrawn library again, new links and reminder files
 // (read back with encoding/csv and openpyxl, every link followed), inviting
-// one library or a selection from the pages, and consent.
+// one library or a selection from the pages, and consent; and by email
+// through the in-process SMTP server.
 
 // createLibrary adds a library through the API and returns its id.
 func (a *app) createLibrary(t *testing.T, admin, body string) string {
@@ -507,4 +510,73 @@ func TestInviteFromPagesAndConsent(t *testing.T) {
 	if got := a.auditDetails(t, "invitation.legal_basis"); len(got) != 2 || got[0] != "public_task (Municipal statistics mandate, decree 12/2026): 1 contacts without recorded consent invited: Bibliotecas de Madrid" {
 		t.Errorf("audit after the API: %q", got)
 	}
+}
+
+// TestInvitedAgainByEmail (items 2 and 6 with SMTP, through the real
+// in-process server): the contact without consent gets no email; a
+// withdrawn library invited again is emailed a new link that opens its
+// form, while the link of the first email stays dead; reminders then go
+// to it with the link that works.
+func TestInvitedAgainByEmail(t *testing.T) {
+	server := mailtest.Start(t)
+	cfg, err := canvassmail.ParseURL("smtp://" + server.Addr + "?from=survey@section.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, withMailer(canvassmail.NewSender(cfg)))
+	admin := a.token(survey.RoleAdmin)
+	lyon := a.createLibrary(t, admin, `{"name": "Bibliothèque municipale de Lyon", "country": "FR", "contacts": [{"name": "Claire Martin", "email": "claire@bm-lyon.fr", "language": "fr", "consent": true}]}`)
+	a.createLibrary(t, admin, `{"name": "Stadtbibliothek Köln", "country": "DE", "contacts": [{"name": "Hannelore Vogt", "email": "info@stbib-koeln.de"}]}`)
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations", token: admin, body: `{"all": true}`, contentType: "application/json"}); rec.Code != 201 || !strings.Contains(rec.Body.String(), `"reason":"no recorded consent to be contacted"`) {
+		t.Fatalf("invite: %d %s", rec.Code, rec.Body)
+	}
+	send := func(kind string) int {
+		t.Helper()
+		rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/send", token: a.token(survey.RoleAdmin), body: `{"kind": "` + kind + `"}`, contentType: "application/json"})
+		if rec.Code != 200 {
+			t.Fatalf("send %s: %d %s", kind, rec.Code, rec.Body)
+		}
+		return decode[struct{ Sent int }](t, rec).Sent
+	}
+	linkIn := func(m mailtest.Received) string {
+		t.Helper()
+		return path(t, regexp.MustCompile(`https?://\S+`).FindString(m.Body))
+	}
+	if n := send("invitation"); n != 1 {
+		t.Fatalf("sent %d, want 1", n)
+	}
+	msgs := server.Messages()
+	if len(msgs) != 1 || msgs[0].To != "claire@bm-lyon.fr" {
+		t.Fatalf("delivered %+v, want only Lyon (Köln has not consented)", msgs)
+	}
+	first := linkIn(msgs[0])
+	invs, _ := a.store.ListInvitations(t.Context(), "every-type")
+	a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/" + invs[0].ID + "/revoke", token: admin})
+	if n := send("reminder"); n != 0 {
+		t.Errorf("a withdrawn invitation was reminded: %d", n)
+	}
+	rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations", token: admin, body: `{"library_ids": ["` + lyon + `"]}`, contentType: "application/json"})
+	if got := decode[struct{ Created, Reinvited int }](t, rec); rec.Code != 201 || got.Created != 0 || got.Reinvited != 1 {
+		t.Fatalf("invite again: %d %s", rec.Code, rec.Body)
+	}
+	if n := send("invitation"); n != 1 {
+		t.Fatalf("invitation after inviting again: sent %d, want 1", n)
+	}
+	msgs = server.Messages()
+	second := linkIn(msgs[len(msgs)-1])
+	if msgs[len(msgs)-1].To != "claire@bm-lyon.fr" || second == first {
+		t.Fatalf("second email %+v", msgs[len(msgs)-1])
+	}
+	a.deadLink(t, "the first email's link", first)
+	if _, body := a.openForm(second); !strings.Contains(body, `name="t"`) || !strings.Contains(body, `lang="fr"`) {
+		t.Errorf("the new email's link does not open the form")
+	}
+	if n := send("reminder"); n != 1 {
+		t.Errorf("reminders after inviting again: %d, want 1", n)
+	}
+	msgs = server.Messages()
+	if rec := a.do(request{path: linkIn(msgs[len(msgs)-1])}); rec.Code != 200 {
+		t.Errorf("the reminder's link: %d", rec.Code)
+	}
+	a.deadLink(t, "the first email's link after the reminder", first)
 }
