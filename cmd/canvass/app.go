@@ -26,6 +26,9 @@ type Main struct {
 
 	// URL is where the server listens, e.g. http://127.0.0.1:8080, once Run returns.
 	URL string
+	// MetricsURL is where /metrics is served when CANVASS_METRICS_ADDR is
+	// set, e.g. http://127.0.0.1:9090, once Run returns; else empty.
+	MetricsURL string
 	// SetupLink is the first-run setup link, when this start issued one.
 	SetupLink string
 
@@ -34,6 +37,9 @@ type Main struct {
 	web      *web.Server
 	http     *http.Server
 	served   chan error
+	// metricsHTTP serves /metrics on CANVASS_METRICS_ADDR, when set.
+	metricsHTTP   *http.Server
+	metricsServed chan error
 }
 
 // Run opens the store, installs the built-in surveys, and starts serving
@@ -64,17 +70,32 @@ func (m *Main) Run(ctx context.Context) error {
 		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
 		SubmitRate: submitRate, Version: version,
-		Campaign: newCampaign(st, m.Logger, mailer, metrics), Metrics: metrics,
+		Campaign: newCampaign(st, m.Logger, mailer, metrics), Metrics: metrics, MetricsElsewhere: m.Config.MetricsAddr != "",
 	})
 	if err != nil {
 		return err
+	}
+	m.web = srv
+	if m.Config.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", m.Config.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("CANVASS_METRICS_ADDR: cannot listen on %s: %w", m.Config.MetricsAddr, err)
+		}
+		m.MetricsURL = "http://" + mln.Addr().String()
+		m.metricsHTTP = &http.Server{
+			Handler:           metrics.Handler(),
+			ReadHeaderTimeout: 10 * time.Second,
+			WriteTimeout:      30 * time.Second,
+			ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+		}
+		m.metricsServed = make(chan error, 1)
+		go func() { m.metricsServed <- m.metricsHTTP.Serve(mln) }()
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("CANVASS_ADDR: cannot listen on %s: %w", m.Config.Addr, err)
 	}
 	m.URL = "http://" + ln.Addr().String()
-	m.web = srv
 	m.http = &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -89,7 +110,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.embedded != nil {
 		where = "embedded database in " + m.Config.DataDir
 	}
-	m.Logger.Info("canvass is ready", "url", m.URL, "store", where, "version", version)
+	if m.MetricsURL != "" {
+		m.Logger.Info("canvass is ready", "url", m.URL, "metrics", m.MetricsURL+"/metrics", "store", where, "version", version)
+	} else {
+		m.Logger.Info("canvass is ready", "url", m.URL, "store", where, "version", version)
+	}
 	base := publicURL(m.Config.BaseURL, m.URL)
 	link, issued, err := srv.IssueSetupLink(ctx, base)
 	switch {
@@ -112,19 +137,36 @@ func (m *Main) Run(ctx context.Context) error {
 
 // Close stops accepting requests, lets in-flight ones finish within the
 // grace period, then closes the store and the embedded database, in that
-// order (the database waits for its clients to leave).
+// order (the database waits for its clients to leave). When the grace runs
+// out, downloads still streaming are aborted (their clients see an
+// incomplete response) and every connection left is closed: Shutdown
+// alone waits for them without cancelling them.
 func (m *Main) Close() error {
 	var errs []error
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownGrace)
 		if err := m.http.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("shut down HTTP: %w", err))
+			// The grace is over: the streams' handlers return within
+			// moments of StopStreams; anything else still open is cut.
+			m.web.StopStreams(2 * time.Second)
+			if err := m.http.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close HTTP: %w", err))
+			}
+			m.Logger.Warn("shutdown grace over: requests still in flight were cut", "grace", m.Config.ShutdownGrace.String())
 		}
 		cancel()
 		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
 		m.http = nil
+	}
+	if m.metricsHTTP != nil {
+		// A scrape takes milliseconds: no grace of its own.
+		_ = m.metricsHTTP.Close()
+		if err := <-m.metricsServed; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		m.metricsHTTP = nil
 	}
 	if m.web != nil {
 		m.web.Wait() // the last uses recorded in the background, before the store closes

@@ -21,6 +21,7 @@ import (
 // environment variable and may be overridden by a flag of the same name.
 type Config struct {
 	Addr           string
+	MetricsAddr    string // empty: /metrics on Addr, for loopback or a token
 	MongoURI       string
 	DataDir        string
 	DB             string
@@ -46,6 +47,7 @@ type setting struct {
 
 var settings = []setting{
 	{"CANVASS_ADDR", "addr", ":8080", "address to listen on", func(c *Config) *string { return &c.Addr }, nil},
+	{"CANVASS_METRICS_ADDR", "metrics-addr", "", "address of its own for /metrics, open to whoever reaches it, e.g. 127.0.0.1:9090 (empty: /metrics on --addr, for loopback without proxy headers or a token)", func(c *Config) *string { return &c.MetricsAddr }, nil},
 	{"CANVASS_MONGODB_URI", "mongodb-uri", "", "MongoDB connection string; empty starts the embedded database", func(c *Config) *string { return &c.MongoURI }, nil},
 	{"CANVASS_DATA_DIR", "data-dir", "./data", "directory of the embedded database", func(c *Config) *string { return &c.DataDir }, nil},
 	{"CANVASS_DB", "db", "canvass", "database name", func(c *Config) *string { return &c.DB }, nil},
@@ -189,6 +191,15 @@ func (c *Config) check() problems {
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		bad("CANVASS_ADDR", "port %q is not a number from 0 to 65535", port)
 	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("CANVASS_METRICS_ADDR", "%q is not host:port (e.g. 127.0.0.1:9090)", c.MetricsAddr)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			bad("CANVASS_METRICS_ADDR", "port %q is not a number from 0 to 65535", port)
+		} else if c.MetricsAddr == c.Addr && n != 0 {
+			bad("CANVASS_METRICS_ADDR", "%q is also CANVASS_ADDR: give the metrics another port", c.MetricsAddr)
+		}
+	}
 	ps = append(ps, c.checkData()...)
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -276,7 +287,10 @@ func redactPassword(msg, uri string) string {
 // shares with serve: where the database is.
 func dataFlags(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c := &Config{}
-	for _, s := range settings[1:4] {
+	for _, s := range settings {
+		if s.env != "CANVASS_MONGODB_URI" && s.env != "CANVASS_DATA_DIR" && s.env != "CANVASS_DB" {
+			continue
+		}
 		val := s.def
 		if v := getenv(s.env); v != "" {
 			val = v

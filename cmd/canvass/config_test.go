@@ -53,6 +53,12 @@ func TestConfigReportsEachBadValue(t *testing.T) {
 			`CANVASS_SMTP_URL (--smtp-url): say who the mail is from with ?from=address`}},
 		{"base url with a query", map[string]string{"CANVASS_BASE_URL": "https://survey.example.org/?x=1"}, nil, []string{
 			`CANVASS_BASE_URL (--base-url): "https://survey.example.org/?x=1" has a query, a fragment or a user name: give only the scheme, host and path`}},
+		{"metrics address not host:port", map[string]string{"CANVASS_METRICS_ADDR": "9090"}, nil, []string{
+			`CANVASS_METRICS_ADDR (--metrics-addr): "9090" is not host:port (e.g. 127.0.0.1:9090)`}},
+		{"metrics address with a bad port", nil, []string{"--metrics-addr", "127.0.0.1:99999"}, []string{
+			`CANVASS_METRICS_ADDR (--metrics-addr): port "99999" is not a number from 0 to 65535`}},
+		{"metrics on the main address", map[string]string{"CANVASS_ADDR": "127.0.0.1:8080", "CANVASS_METRICS_ADDR": "127.0.0.1:8080"}, nil, []string{
+			`CANVASS_METRICS_ADDR (--metrics-addr): "127.0.0.1:8080" is also CANVASS_ADDR: give the metrics another port`}},
 		{"empty data dir without a uri", map[string]string{"CANVASS_DATA_DIR": ""}, []string{"--data-dir="}, []string{
 			`CANVASS_DATA_DIR (--data-dir): must be set when CANVASS_MONGODB_URI is empty`}},
 	} {
@@ -78,7 +84,7 @@ func TestConfigReportsEachBadValue(t *testing.T) {
 func TestConfigGoodValues(t *testing.T) {
 	env := map[string]string{
 		"CANVASS_ADDR": ":1234", "CANVASS_SHUTDOWN_GRACE": "1m30s", "CANVASS_STARTUP_TIMEOUT": "0",
-		"CANVASS_SUBMIT_RATE": "0.5", "CANVASS_TRUSTED_PROXIES": " 10.0.0.1, 192.168.0.0/16 ,",
+		"CANVASS_SUBMIT_RATE": "0.5", "CANVASS_METRICS_ADDR": "127.0.0.1:9090", "CANVASS_TRUSTED_PROXIES": " 10.0.0.1, 192.168.0.0/16 ,",
 		"CANVASS_MONGODB_URI": "mongodb://user:pw@db1.example.org:27017,db2.example.org/?replicaSet=rs0",
 		"CANVASS_SMTP_URL":    "smtp://mail.example.org:587?from=Survey%20%3Csurvey%40example.org%3E",
 	}
@@ -87,13 +93,13 @@ func TestConfigGoodValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":9999" || cfg.DataDir != "./data" || cfg.DB != "canvass" || cfg.ShutdownGrace != 90*time.Second ||
+	if cfg.Addr != ":9999" || cfg.MetricsAddr != "127.0.0.1:9090" || cfg.DataDir != "./data" || cfg.DB != "canvass" || cfg.ShutdownGrace != 90*time.Second ||
 		cfg.StartupTimeout != 0 || cfg.SubmitRate != 0 || strings.Join(cfg.TrustedProxies, "|") != "10.0.0.1|192.168.0.0/16" ||
 		cfg.SMTP == nil || cfg.SMTP.From.Address != "survey@example.org" || cfg.SMTP.From.Name != "Survey" {
 		t.Errorf("config %+v", cfg)
 	}
 	// The defaults are valid.
-	if cfg, err := parseConfig(nil, noEnv); err != nil || cfg.ShutdownGrace != 15*time.Second || cfg.StartupTimeout != time.Minute || cfg.SubmitRate != 2 {
+	if cfg, err := parseConfig(nil, noEnv); err != nil || cfg.ShutdownGrace != 15*time.Second || cfg.StartupTimeout != time.Minute || cfg.SubmitRate != 2 || cfg.MetricsAddr != "" {
 		t.Errorf("defaults: %+v, %v", cfg, err)
 	}
 }

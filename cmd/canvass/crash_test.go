@@ -30,14 +30,16 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
-// serveProcess starts `canvass serve` as a separate process.
-func serveProcess(t *testing.T, dataDir, addr string) (*exec.Cmd, *bytes.Buffer) {
+// serveProcess starts `canvass serve` as a separate process, with extra
+// flags after the test's own.
+func serveProcess(t *testing.T, dataDir, addr string, extra ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dataDir, "--submit-rate", "0", "--log-level", "info")
+	args := append([]string{"serve", "--addr", addr, "--data-dir", dataDir, "--submit-rate", "0", "--log-level", "info"}, extra...)
+	cmd := exec.Command(bin, args...)
 	var logs bytes.Buffer
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
@@ -153,55 +155,4 @@ func TestKillDashNineLosesNothing(t *testing.T) {
 		}
 	}
 	t.Logf("%d acknowledged before SIGKILL, %d stored (a few may have been stored without their 201 arriving)", len(acked), len(stored))
-}
-
-// TestGracefulShutdown sends SIGTERM while requests are in flight: the
-// process finishes them, closes the store and exits 0.
-func TestGracefulShutdown(t *testing.T) {
-	dir := t.TempDir()
-	addr := freePort(t)
-	cmd, logs := serveProcess(t, dir, addr)
-	var wg sync.WaitGroup
-	codes := make(chan int, 20)
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			res, err := http.Post("http://"+addr+"/api/v1/surveys/impact-methods/responses", "application/json", strings.NewReader(submissionBody(fmt.Sprintf("graceful-%03d", i), i)))
-			if err != nil {
-				codes <- 0
-				return
-			}
-			res.Body.Close()
-			codes <- res.StatusCode
-		}(i)
-	}
-	time.Sleep(20 * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("exit: %v\n%s", err, logs.String())
-		}
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("no exit within 30 s of SIGTERM")
-	}
-	wg.Wait()
-	close(codes)
-	for c := range codes {
-		if c != 201 && c != 0 {
-			t.Errorf("a request in flight got %d", c)
-		}
-	}
-	if !strings.Contains(logs.String(), "shutting down") {
-		t.Errorf("no shutdown line in the log:\n%s", logs.String())
-	}
-	if _, err := os.Stat(filepath.Join(dir, "canvass.uri")); !os.IsNotExist(err) {
-		t.Error("the embedded database was not closed cleanly (its address file remains)")
-	}
 }

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/metlib/canvass/campaign"
+	"github.com/metlib/canvass/survey"
 )
 
 var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -24,8 +26,15 @@ func attachment(c *gin.Context, name string) {
 // the filters of the responses list (status defaults to submitted),
 // ?labels=true for option labels instead of codes, and for the white paper
 // by, bands and full_counts=true. The use case audits the download before
-// the first byte is sent.
+// the first byte is sent. The download is a stream that a shutdown ends
+// (StopStreams), aborted so the client can tell.
 func (s *Server) apiExport(c *gin.Context) {
+	if s.stopping() {
+		s.exportFailed(c, survey.Errorf(survey.EUNAVAILABLE, "shutting down"))
+		return
+	}
+	ctx, end := s.stream(c)
+	defer end()
 	q, err := resultsQuery(c, c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
@@ -33,9 +42,9 @@ func (s *Server) apiExport(c *gin.Context) {
 	}
 	d := campaign.Download{Kind: c.DefaultQuery("kind", campaign.KindRaw), Format: strings.TrimPrefix(c.Param("format"), "export."), Query: q,
 		Labels: c.Query("labels") == "true", BOM: c.Query("bom") == "true", FullCounts: c.Query("full_counts") == "true"}
-	f, err := s.cfg.Campaign.PrepareDownload(c.Request.Context(), c.Param("slug"), d)
+	f, err := s.cfg.Campaign.PrepareDownload(ctx, c.Param("slug"), d)
 	if err != nil {
-		s.renderError(c, err)
+		s.exportFailed(c, err) // nothing written yet: an error answer
 		return
 	}
 	attachment(c, f.Name)
@@ -46,13 +55,24 @@ func (s *Server) apiExport(c *gin.Context) {
 }
 
 // exportFailed reports a failure: as an error when nothing was sent yet,
-// else by logging it (the client sees a truncated download).
+// else by logging it and aborting the response. Returning normally would
+// end the chunked body cleanly, and the client would take the cut file
+// (its last line cut at a 64 KiB buffer) for the whole one; the abort
+// closes the connection without the last chunk, which clients report
+// (Go: unexpected EOF, curl: exit 18, browsers: a failed download).
+// A failure caused by the shutdown (the database read cancelled, a write
+// cut) is answered as such: 503, try again shortly.
 func (s *Server) exportFailed(c *gin.Context, err error) {
-	if !c.Writer.Written() {
-		c.Header("Content-Disposition", "")
-		s.renderError(c, err)
-		return
+	if c.Writer.Written() {
+		s.log.WarnContext(c.Request.Context(), "export aborted midway", "error", err, "shutting_down", s.stopping(), "bytes", c.Writer.Size(), "request_id", c.GetString(requestIDKey))
+		panic(http.ErrAbortHandler)
 	}
-	s.log.ErrorContext(c.Request.Context(), "export failed midway", "error", err, "request_id", c.GetString(requestIDKey))
-	c.Abort()
+	switch survey.ErrorCode(err) {
+	case survey.EINTERNAL, survey.EUNAVAILABLE:
+		if s.stopping() {
+			err = survey.Errorf(survey.EUNAVAILABLE, "The server is shutting down: download again in a moment.")
+		}
+	}
+	c.Header("Content-Disposition", "")
+	s.renderError(c, err)
 }

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"net"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -78,18 +80,55 @@ func (m *Metrics) Submission(slug string, outcome campaign.Outcome, invited bool
 	m.submissions.WithLabelValues(slug, string(outcome), strconv.FormatBool(invited)).Inc()
 }
 
-// serveMetrics is the Prometheus endpoint. It answers the machine itself
-// (loopback, as a scraping agent on the host or a sidecar would) or a
-// bearer token; anyone else gets 401.
+// Handler serves the series at GET /metrics and nothing else, to anyone
+// who reaches it: for an address of its own (CANVASS_METRICS_ADDR) that
+// only the machine or the cluster's scraper can reach, never the proxy.
+func (m *Metrics) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// serveMetrics is the Prometheus endpoint on the main router. It answers a
+// token (or a signed-in user), or a process on this machine: a loopback
+// peer whose request carries no proxy's header. Behind a proxy on the same
+// host every client is a loopback peer, and the series name every survey,
+// drafts and surveys without public counts included; a proxy that adds
+// none of these headers must not route /metrics (deploy/README.md), or
+// the metrics should move to their own address.
 func (s *Server) serveMetrics() gin.HandlerFunc {
 	h := promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
 	return func(c *gin.Context) {
 		ip := net.ParseIP(c.RemoteIP()) // the direct peer, not X-Forwarded-For
-		if principalOf(c) == nil && (ip == nil || !ip.IsLoopback()) {
+		if principalOf(c) == nil && (ip == nil || !ip.IsLoopback() || forwarded(c.Request.Header)) {
 			c.Header("WWW-Authenticate", `Bearer realm="canvass"`)
 			s.renderError(c, survey.Errorf(survey.EUNAUTHORIZED, "Metrics are for this machine or a bearer token."))
 			return
 		}
 		h.ServeHTTP(c.Writer, c.Request)
 	}
+}
+
+// forwardingHeaders are the headers proxies add to say whom they relay
+// (the standard Forwarded, the X-Forwarded-* family, nginx's X-Real-IP,
+// the CDNs' and load balancers' own, and Via).
+var forwardingHeaders = []string{
+	"Forwarded", "X-Real-Ip", "X-Client-Ip", "X-Cluster-Client-Ip", "True-Client-Ip",
+	"Cf-Connecting-Ip", "Fastly-Client-Ip", "X-Original-Forwarded-For", "Via",
+}
+
+// forwarded reports whether a proxy relayed the request: any X-Forwarded-*
+// header or one of forwardingHeaders, even empty.
+func forwarded(h http.Header) bool {
+	for name := range h {
+		if strings.HasPrefix(http.CanonicalHeaderKey(name), "X-Forwarded-") {
+			return true
+		}
+	}
+	for _, name := range forwardingHeaders {
+		if _, ok := h[name]; ok {
+			return true
+		}
+	}
+	return false
 }

@@ -66,6 +66,10 @@ type Config struct {
 	// (campaign.Config.Metrics) so its submission counts show there. Nil
 	// makes a registry of the server's own.
 	Metrics *Metrics
+	// MetricsElsewhere leaves /metrics off the router (a 404 like any
+	// unknown path): the program serves Metrics.Handler on an address of
+	// its own (CANVASS_METRICS_ADDR) instead.
+	MetricsElsewhere bool
 }
 
 // Server holds the router and what its handlers share.
@@ -81,6 +85,7 @@ type Server struct {
 	embedCounts   renderedCounts
 	metrics       *Metrics
 	campaign      *campaign.Service
+	streams       *streams
 	// background counts the writes left running after a response (the
 	// last use of a session or a token), so Wait can let them finish.
 	background sync.WaitGroup
@@ -136,6 +141,7 @@ func New(cfg Config) (*Server, error) {
 		campaign:      cfg.Campaign,
 		submitLimit:   newIPLimiter(cfg.SubmitRate),
 		loginLimit:    newIPLimiter(cfg.LoginRate),
+		streams:       newStreams(),
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -179,7 +185,9 @@ func (s *Server) routes() {
 	e := s.engine
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.authenticate, s.serveMetrics())
+	if !s.cfg.MetricsElsewhere {
+		e.GET("/metrics", s.authenticate, s.serveMetrics())
+	}
 	e.GET("/static/*file", serveStatic)
 	e.GET("/", s.index)
 
