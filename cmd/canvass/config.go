@@ -55,7 +55,7 @@ var settings = []setting{
 	{"CANVASS_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated proxy IPs or CIDRs whose X-Forwarded-For is trusted", nil, parseProxies},
 	{"CANVASS_LOG_FORMAT", "log-format", "text", "log format: text or json", func(c *Config) *string { return &c.LogFormat }, nil},
 	{"CANVASS_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }, nil},
-	{"CANVASS_SHUTDOWN_GRACE", "shutdown-grace", "15s", "how long in-flight requests may finish on shutdown", nil,
+	{"CANVASS_SHUTDOWN_GRACE", "shutdown-grace", "15s", "how long in-flight requests may finish on shutdown (downloads still streaming then are aborted)", nil,
 		func(c *Config, v string) string { return parseDuration(&c.ShutdownGrace, v, "15s") }},
 	{"CANVASS_SUBMIT_RATE", "submit-rate", "2", "public submissions per second per client IP, bursts of 10x (0 turns the limit off)", nil, parseRate},
 	{"CANVASS_SMTP_URL", "smtp-url", "", "SMTP server for invitations and reminders, e.g. smtp://user:pass@mail.example.org:587?from=survey@example.org (empty: mail-merge file only)", func(c *Config) *string { return &c.SMTPURL }, nil},
