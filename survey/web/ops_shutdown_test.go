@@ -25,12 +25,14 @@ import (
 // is a 503 saying why.
 func TestStopStreamsAbortsADownload(t *testing.T) {
 	a := newApp(t)
-	// 500 responses of some 12 KB each: 6 MB of JSON Lines, more than the
-	// kernel buffers between the handler and a stalled client (up to 4 MiB
-	// of send buffer here), so the handler is still at work however fast
-	// the machine.
-	const n = 500
-	long := strings.Repeat("Les bibliothèques mesurent leur impact. ", 300)
+	// 300 responses of some 20 KB each (an essay near the 20,000 characters
+	// a long text may have): 6 MB of JSON Lines, more than the kernel
+	// buffers between the handler and a stalled client (at most 4 MiB of
+	// send buffer, net.ipv4.tcp_wmem), so the handler is still at work
+	// however fast the machine. Few, large responses: each is a round trip
+	// to store, the slow part of this test.
+	const n = 300
+	long := strings.Repeat("Les bibliothèques mesurent leur impact. ", 499)
 	var valid struct{ Answers survey.Answers }
 	if err := json.Unmarshal([]byte(validJSON), &valid); err != nil {
 		t.Fatal(err)
