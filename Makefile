@@ -16,9 +16,10 @@ FUZZMINIMIZE ?= 3s
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/canvass serve
 
-## test: every test, with the race detector
+## test: every test, with the race detector (the web package alone runs for minutes on a
+## loaded 2-core machine, past go test's 10-minute default)
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## lint: go vet, gofmt and staticcheck
 lint:
