@@ -190,13 +190,18 @@ func (s *Server) sameOrigin(c *gin.Context) bool {
 }
 
 // checkCSRF refuses state-changing requests to the admin pages without the
-// form's CSRF token (or the X-CSRF-Token header).
+// form's CSRF token (or the X-CSRF-Token header). It runs after the role
+// check (server.go), so a body is read only for someone allowed to post it.
 func (s *Server) checkCSRF(c *gin.Context) {
 	if safeMethod(c.Request.Method) {
 		c.Next()
 		return
 	}
-	if !s.csrfValid(c) {
+	switch ok, err := s.csrfValid(c); {
+	case err != nil:
+		s.renderError(c, err)
+		return
+	case !ok:
 		s.renderError(c, survey.Errorf(survey.EFORBIDDEN, "The form had expired. Go back, reload the page and try again."))
 		return
 	}

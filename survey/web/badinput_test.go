@@ -16,6 +16,11 @@ func TestBadInputOnPublicEndpoints(t *testing.T) {
 	deep := strings.Repeat(`{"a":`, 10000) + "1" + strings.Repeat("}", 10000)
 	deepArray := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
 	api := "/api/v1/surveys/every-type/responses"
+	// A multipart form past newApp's 64 KiB body limit (security_body_test.go
+	// sends 31 MiB ones over the network and counts what is read).
+	const multipartType = "multipart/form-data; boundary=x"
+	bigMultipart := "--x\r\nContent-Disposition: form-data; name=\"lang\"\r\n\r\nfr\r\n--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\n" +
+		strings.Repeat("x", 200<<10) + "\r\n--x--\r\n"
 	cases := []struct {
 		name, path, body, contentType string
 	}{
@@ -53,6 +58,13 @@ func TestBadInputOnPublicEndpoints(t *testing.T) {
 		{"form oversized", "/s/every-type", "essay=" + strings.Repeat("x", 70<<10), "application/x-www-form-urlencoded"},
 		{"form NUL and invalid UTF-8", "/s/every-type", "pick=a&grid%5Br1%5D=lo&essay=" + url.QueryEscape("a\x00\xff"), "application/x-www-form-urlencoded"},
 		{"form as JSON", "/s/every-type", `{"pick": "a"}`, "application/json"},
+		{"multipart form oversized", "/s/every-type", bigMultipart, multipartType},
+		{"multipart form without a boundary", "/s/every-type", bigMultipart, "multipart/form-data"},
+		{"multipart form truncated", "/s/every-type", "--x\r\nContent-Disposition: form-data; name=\"pick\"\r\n\r\na", "multipart/form-data; boundary=x"},
+		{"multipart to an unknown survey", "/s/no-such-survey", bigMultipart, multipartType},
+		{"multipart to no route", "/nowhere", bigMultipart, multipartType},
+		{"multipart to the sign-in", "/admin/login", bigMultipart, multipartType},
+		{"multipart to the API upload without a token", "/api/v1/surveys/import", bigMultipart, multipartType},
 		{"login garbage", "/admin/login", "email=%00%ff&password=" + strings.Repeat("p", 5000), "application/x-www-form-urlencoded"},
 		{"setup with a wrong token", "/admin/setup", "token=nope&password=x", "application/x-www-form-urlencoded"},
 	}

@@ -40,11 +40,25 @@ func (s *Server) csrfSign(value string) string {
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// csrfValid checks a posted form's token against the browser's cookie.
-func (s *Server) csrfValid(c *gin.Context) bool {
+// csrfHeader carries the token for scripts, which then need not send a form.
+const csrfHeader = "X-CSRF-Token"
+
+// csrfValid checks a post's token against the browser's cookie: the
+// X-CSRF-Token header when there is one, else the form's csrf_token field.
+// Without the cookie nothing is read. The form is read with readForm, so
+// within the body limit; an error reading it (413 for an oversized body) is
+// returned for the caller to answer.
+func (s *Server) csrfValid(c *gin.Context) (bool, error) {
 	value, err := c.Cookie(csrfCookie)
 	if err != nil || value == "" {
-		return false
+		return false, nil
 	}
-	return hmac.Equal([]byte(c.PostForm(csrfField)), []byte(s.csrfSign(value)))
+	want := []byte(s.csrfSign(value))
+	if token := c.GetHeader(csrfHeader); token != "" {
+		return hmac.Equal([]byte(token), want), nil
+	}
+	if err := s.readForm(c); err != nil {
+		return false, err
+	}
+	return hmac.Equal([]byte(c.Request.PostForm.Get(csrfField)), want), nil
 }

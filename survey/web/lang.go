@@ -11,18 +11,22 @@ import (
 // uiLanguages are the languages the pages' own text is written in.
 var uiLanguages = []string{"en", "fr", "es"}
 
-// negotiateLanguage picks the page language: ?lang= (or the form's lang
-// field) when the survey offers it, else the best match for Accept-Language,
-// else the survey's default. With no survey, the UI languages are offered.
+// formLangKey holds the lang field of a form the handler has read
+// (setFormLanguage).
+const formLangKey = "form_lang"
+
+// negotiateLanguage picks the page language: ?lang= (or the lang field of a
+// form the handler read, setFormLanguage) when the survey offers it, else
+// the best match for Accept-Language, else the survey's default. With no
+// survey, the UI languages are offered. It never reads the body: error
+// pages (a 413, a 429, a 404) are rendered before or instead of reading it,
+// and must not read it to find a language.
 func negotiateLanguage(c *gin.Context, s *survey.Survey) string {
 	offered, fallback := uiLanguages, "en"
 	if s != nil {
 		offered, fallback = s.Languages, s.DefaultLanguage
 	}
-	asked := []string{c.Query("lang")}
-	if c.Request.Method == "POST" {
-		asked = append(asked, c.PostForm("lang"))
-	}
+	asked := []string{c.Query("lang"), c.GetString(formLangKey)}
 	for _, asked := range asked {
 		for _, l := range offered {
 			if asked != "" && asked == l {
@@ -48,6 +52,12 @@ func negotiateLanguage(c *gin.Context, s *survey.Survey) string {
 		}
 	}
 	return fallback
+}
+
+// setFormLanguage records the lang field of the form the handler has read
+// (the respondent form's hidden field), for negotiateLanguage.
+func setFormLanguage(c *gin.Context, lang string) {
+	c.Set(formLangKey, lang)
 }
 
 // languageNames names each language in itself, for the language switcher.

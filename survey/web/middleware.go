@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -91,17 +93,64 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps the request body at MaxBodyBytes; limitUpload, for
-// definition uploads, at MaxUploadBytes. Reading past the cap fails with an
-// *http.MaxBytesError, which renderError answers with 413.
-func (s *Server) limitBody(c *gin.Context)   { s.limit(c, s.cfg.MaxBodyBytes) }
-func (s *Server) limitUpload(c *gin.Context) { s.limit(c, s.cfg.MaxUploadBytes) }
-
-func (s *Server) limit(c *gin.Context, max int64) {
+// limitBodies caps the request body before any handler can read it: at
+// MaxUploadBytes on the routes registered with upload, at MaxBodyBytes on
+// every other, including requests that match no route. A declared length
+// over the cap is refused at once, unread; a chunked body is cut at the cap
+// (the read fails with an *http.MaxBytesError, which renderError answers
+// with 413), so no parser, error page or CSRF check can read further, and
+// multipart parsing can hold or spill at most the cap.
+func (s *Server) limitBodies(c *gin.Context) {
+	max := s.cfg.MaxBodyBytes
+	if s.uploads[c.Request.Method+" "+c.FullPath()] {
+		max = s.cfg.MaxUploadBytes
+	}
 	if c.Request.ContentLength > max {
 		s.renderError(c, survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", max))
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+	// The reader is given net/http's own ResponseWriter (gin's hides it),
+	// so that reaching the cap tells the server to close the connection
+	// after the answer rather than read on to reuse it.
+	c.Request.Body = http.MaxBytesReader(unwrapWriter(c.Writer), c.Request.Body, max)
 	c.Next()
+}
+
+// unwrapWriter is the innermost of the ResponseWriters wrapping w.
+func unwrapWriter(w http.ResponseWriter) http.ResponseWriter {
+	for {
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
+}
+
+// upload registers a route whose body may be up to MaxUploadBytes (the
+// definition and workbook uploads); limitBodies reads the cap from here.
+func (s *Server) upload(g *gin.RouterGroup, method, relativePath string, handler gin.HandlerFunc) {
+	s.uploads[method+" "+path.Join(g.BasePath(), relativePath)] = true
+	g.Handle(method, relativePath, handler)
+}
+
+// readForm parses a posted form, URL-encoded or multipart, from the body
+// limitBodies caps: the pages' one way to read a form, so an oversized form
+// is a 413 however it is encoded (ParseForm alone skips multipart bodies,
+// which gin's PostForm would then parse, errors swallowed). Parsing twice
+// is free: net/http keeps the result.
+func (s *Server) readForm(c *gin.Context) error {
+	var err error
+	if c.ContentType() == "multipart/form-data" {
+		err = c.Request.ParseMultipartForm(s.engine.MaxMultipartMemory)
+	} else {
+		err = c.Request.ParseForm()
+	}
+	if err == nil {
+		return nil
+	}
+	if maxErr, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return maxErr
+	}
+	return &survey.Error{Code: survey.EMALFORMED, Message: "The form could not be read.", Err: err}
 }

@@ -141,12 +141,13 @@ func (s *Server) submitForm(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.renderError(c, survey.Errorf(survey.EMALFORMED, "The form could not be read."))
+	if err := s.readForm(c); err != nil {
+		s.renderError(c, err)
 		return
 	}
-	lang := negotiateLanguage(c, sv)
 	values := c.Request.PostForm
+	setFormLanguage(c, values.Get("lang"))
+	lang := negotiateLanguage(c, sv)
 	token := values.Get("t")
 	submissionID := values.Get("submission_id")
 	if !campaign.ValidSubmissionID(submissionID) {
@@ -154,7 +155,8 @@ func (s *Server) submitForm(c *gin.Context) {
 	}
 	// A closed survey stores nothing, so its refusal (and its count) comes
 	// from Submit whatever the CSRF token says.
-	if err == nil && !s.csrfValid(c) {
+	// The form is read already: csrfValid cannot fail to read it.
+	if valid, _ := s.csrfValid(c); err == nil && !valid {
 		s.renderForm(c, http.StatusForbidden, sv, lang, values, submissionID, token, nil, ui(lang, "csrf_text"))
 		return
 	}

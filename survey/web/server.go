@@ -49,8 +49,9 @@ type Config struct {
 	BaseURL string
 	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
 	TrustedProxies []string
-	// MaxBodyBytes limits request bodies (default 1 MiB); definition
-	// uploads may be up to MaxUploadBytes (default 10 MiB).
+	// MaxBodyBytes limits every request body (default 1 MiB); the
+	// definition and workbook uploads may be up to MaxUploadBytes (default
+	// 10 MiB). The limit is applied before any handler reads the body.
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
 	// SubmitRate and LoginRate limit requests per client IP and second on
@@ -86,6 +87,9 @@ type Server struct {
 	metrics       *Metrics
 	campaign      *campaign.Service
 	streams       *streams
+	// uploads are the routes ("METHOD /pattern") whose body may be up to
+	// MaxUploadBytes (registered with upload); every other takes MaxBodyBytes.
+	uploads map[string]bool
 	// background counts the writes left running after a response (the
 	// last use of a session or a token), so Wait can let them finish.
 	background sync.WaitGroup
@@ -142,6 +146,7 @@ func New(cfg Config) (*Server, error) {
 		submitLimit:   newIPLimiter(cfg.SubmitRate),
 		loginLimit:    newIPLimiter(cfg.LoginRate),
 		streams:       newStreams(),
+		uploads:       map[string]bool{},
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -150,7 +155,9 @@ func New(cfg Config) (*Server, error) {
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
-	e.Use(s.requestID, s.logRequests, s.recoverPanics, securityHeaders)
+	// limitBodies wraps every body before any handler runs, the 404 and
+	// 405 answers included, so nothing can read past the limit.
+	e.Use(s.requestID, s.logRequests, s.recoverPanics, securityHeaders, s.limitBodies)
 	e.NoRoute(func(c *gin.Context) {
 		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is nothing at this address."))
 	})
@@ -193,7 +200,7 @@ func (s *Server) routes() {
 
 	// Respondents.
 	e.GET("/s/:slug", s.showForm)
-	e.POST("/s/:slug", s.submitLimit.middleware(s), s.limitBody, s.submitForm)
+	e.POST("/s/:slug", s.submitLimit.middleware(s), s.submitForm)
 	e.GET("/s/:slug/thanks", s.showThanks)
 	e.GET("/libraries", s.librariesPage)
 	e.GET("/libraries/:id", s.libraryPage)
@@ -213,7 +220,7 @@ func (s *Server) routes() {
 
 	api := e.Group("/api/v1", s.authenticate)
 	api.GET("/surveys/:slug/form", s.apiForm)
-	api.POST("/surveys/:slug/responses", s.submitLimit.middleware(s), s.limitBody, s.apiSubmit)
+	api.POST("/surveys/:slug/responses", s.submitLimit.middleware(s), s.apiSubmit)
 	api.GET("/public/libraries", s.apiPublicLibraries)
 
 	// The working group: a session cookie or a bearer token.
@@ -231,50 +238,54 @@ func (s *Server) routes() {
 	read.GET("/libraries/export.xlsx", s.apiExportLibraries("xlsx"))
 	read.GET("/libraries/export.csv", s.apiExportLibraries("csv"))
 	write := api.Group("", s.require(survey.RoleAdmin))
-	write.POST("/surveys", s.limitUpload, s.apiCreateSurvey)
-	write.POST("/surveys/import", s.limitUpload, s.apiImportSurvey)
-	write.PUT("/surveys/:slug", s.limitUpload, s.apiUpdateSurvey)
+	s.upload(write, http.MethodPost, "/surveys", s.apiCreateSurvey)
+	s.upload(write, http.MethodPost, "/surveys/import", s.apiImportSurvey)
+	s.upload(write, http.MethodPut, "/surveys/:slug", s.apiUpdateSurvey)
 	write.POST("/surveys/:slug/publish", s.apiSetStatus(survey.StatusOpen))
 	write.POST("/surveys/:slug/close", s.apiSetStatus(survey.StatusClosed))
 	write.DELETE("/responses/:id", s.apiDeleteResponse)
 	write.POST("/surveys/:slug/results/publish", s.apiPublishResults(true))
 	write.POST("/surveys/:slug/results/unpublish", s.apiPublishResults(false))
-	write.POST("/responses/:id/update-library", s.limitBody, s.apiUpdateLibraryFromResponse)
+	write.POST("/responses/:id/update-library", s.apiUpdateLibraryFromResponse)
 	write.GET("/audit", s.apiListAudit)
-	write.POST("/libraries", s.limitBody, s.apiCreateLibrary)
-	write.PUT("/libraries/:id", s.limitBody, s.apiUpdateLibrary)
+	write.POST("/libraries", s.apiCreateLibrary)
+	write.PUT("/libraries/:id", s.apiUpdateLibrary)
 	write.DELETE("/libraries/:id", s.apiDeleteLibrary)
-	write.POST("/libraries/import", s.limitUpload, s.apiImportLibraries)
-	write.POST("/libraries/:id/merge", s.limitBody, s.apiMergeLibraries)
-	write.POST("/surveys/:slug/invitations", s.limitBody, s.apiCreateInvitations)
+	s.upload(write, http.MethodPost, "/libraries/import", s.apiImportLibraries)
+	write.POST("/libraries/:id/merge", s.apiMergeLibraries)
+	write.POST("/surveys/:slug/invitations", s.apiCreateInvitations)
 	write.POST("/surveys/:slug/invitations/:id/revoke", s.apiRevokeInvitation)
-	write.POST("/surveys/:slug/invitations/:id/bounce", s.limitBody, s.apiRecordBounce)
+	write.POST("/surveys/:slug/invitations/:id/bounce", s.apiRecordBounce)
 	write.POST("/surveys/:slug/invitations/mailmerge.csv", s.apiMailMerge(campaign.MailingInvitations, "csv"))
 	write.POST("/surveys/:slug/invitations/mailmerge.xlsx", s.apiMailMerge(campaign.MailingInvitations, "xlsx"))
 	write.POST("/surveys/:slug/invitations/reminders.csv", s.apiMailMerge(campaign.MailingReminders, "csv"))
 	write.POST("/surveys/:slug/invitations/reminders.xlsx", s.apiMailMerge(campaign.MailingReminders, "xlsx"))
-	write.POST("/surveys/:slug/invitations/new-links.csv", s.limitBody, s.apiMailMerge(campaign.MailingNewLinks, "csv"))
-	write.POST("/surveys/:slug/invitations/new-links.xlsx", s.limitBody, s.apiMailMerge(campaign.MailingNewLinks, "xlsx"))
-	write.POST("/surveys/:slug/invitations/send", s.limitBody, s.apiSendInvitations)
+	write.POST("/surveys/:slug/invitations/new-links.csv", s.apiMailMerge(campaign.MailingNewLinks, "csv"))
+	write.POST("/surveys/:slug/invitations/new-links.xlsx", s.apiMailMerge(campaign.MailingNewLinks, "xlsx"))
+	write.POST("/surveys/:slug/invitations/send", s.apiSendInvitations)
 	read.GET("/surveys/:slug/mail-templates", s.apiMailTemplates)
-	write.PUT("/surveys/:slug/mail-templates/:kind/:lang", s.limitBody, s.apiSaveMailTemplate)
+	write.PUT("/surveys/:slug/mail-templates/:kind/:lang", s.apiSaveMailTemplate)
 	write.GET("/contacts/export", s.apiExportContact)
 	write.POST("/contacts/erase", s.apiEraseContact)
 
 	// The working group's pages.
 	// The login's rate limit comes before everything else, so a flood is
 	// turned away before it costs a database read.
-	e.POST("/admin/login", s.loginLimit.middleware(s), s.authenticate, s.checkCSRF, s.limitBody, s.login)
-	admin := e.Group("/admin", s.authenticate, s.checkCSRF)
+	// checkCSRF comes after the role check: it may have to read the form to
+	// find the token, and a body is read only for someone allowed to post
+	// it (TestHostileBodiesAreCutAtTheLimit); every admin group has it
+	// (TestEveryAdminPostNeedsTheCSRFToken).
+	e.POST("/admin/login", s.loginLimit.middleware(s), s.authenticate, s.checkCSRF, s.login)
+	admin := e.Group("/admin", s.authenticate)
 	admin.GET("/login", s.showLogin)
-	admin.POST("/logout", s.logout)
+	admin.POST("/logout", s.checkCSRF, s.logout)
 	admin.GET("/setup", s.showSetPassword)
-	admin.POST("/setup", s.limitBody, s.setPassword)
+	admin.POST("/setup", s.checkCSRF, s.setPassword)
 
-	signedIn := admin.Group("", s.require(survey.RoleAnalyst))
+	signedIn := admin.Group("", s.require(survey.RoleAnalyst), s.checkCSRF)
 	signedIn.GET("", s.dashboard)
 	signedIn.GET("/account", s.showAccount)
-	signedIn.POST("/account/password", s.limitBody, s.changePassword)
+	signedIn.POST("/account/password", s.changePassword)
 	signedIn.GET("/surveys/:slug", s.showSurvey)
 	signedIn.GET("/surveys/:slug/definition.yaml", s.downloadDefinition)
 	signedIn.GET("/surveys/:slug/preview", s.previewSurvey)
@@ -286,36 +297,36 @@ func (s *Server) routes() {
 	signedIn.GET("/libraries", s.librariesAdminPage)
 	signedIn.GET("/libraries/:id", s.libraryAdminPage)
 
-	adminOnly := admin.Group("", s.require(survey.RoleAdmin))
+	adminOnly := admin.Group("", s.require(survey.RoleAdmin), s.checkCSRF)
 	adminOnly.GET("/surveys/new", s.newSurveyPage)
-	adminOnly.POST("/surveys", s.limitUpload, s.uploadSurvey)
-	adminOnly.POST("/surveys/:slug/definition", s.limitUpload, s.uploadNewVersion)
-	adminOnly.POST("/surveys/:slug/status", s.limitBody, s.changeStatus)
-	adminOnly.POST("/surveys/:slug/dates", s.limitBody, s.changeDates)
+	s.upload(adminOnly, http.MethodPost, "/surveys", s.uploadSurvey)
+	s.upload(adminOnly, http.MethodPost, "/surveys/:slug/definition", s.uploadNewVersion)
+	adminOnly.POST("/surveys/:slug/status", s.changeStatus)
+	adminOnly.POST("/surveys/:slug/dates", s.changeDates)
 	adminOnly.GET("/responses/:id/delete", s.confirmDeleteResponse)
-	adminOnly.POST("/responses/:id/delete", s.limitBody, s.deleteResponse)
+	adminOnly.POST("/responses/:id/delete", s.deleteResponse)
 	adminOnly.GET("/tokens", s.listTokensPage)
-	adminOnly.POST("/tokens", s.limitBody, s.createToken)
-	adminOnly.POST("/tokens/:id/revoke", s.limitBody, s.revokeToken)
+	adminOnly.POST("/tokens", s.createToken)
+	adminOnly.POST("/tokens/:id/revoke", s.revokeToken)
 	adminOnly.GET("/users", s.listUsersPage)
-	adminOnly.POST("/users", s.limitBody, s.createUser)
-	adminOnly.POST("/users/:id", s.limitBody, s.updateUser)
-	adminOnly.POST("/users/:id/reset", s.limitBody, s.resetUserPassword)
+	adminOnly.POST("/users", s.createUser)
+	adminOnly.POST("/users/:id", s.updateUser)
+	adminOnly.POST("/users/:id/reset", s.resetUserPassword)
 	adminOnly.GET("/audit", s.auditPage)
 	adminOnly.GET("/libraries/new", s.newLibraryPage)
-	adminOnly.POST("/libraries", s.limitBody, s.saveLibraryForm)
+	adminOnly.POST("/libraries", s.saveLibraryForm)
 	adminOnly.GET("/libraries/import", s.importPageGet)
-	adminOnly.POST("/libraries/import", s.limitUpload, s.importLibrariesForm)
-	adminOnly.POST("/libraries/:id", s.limitBody, s.saveLibraryForm)
-	adminOnly.POST("/libraries/:id/delete", s.limitBody, s.deleteLibraryForm)
-	adminOnly.POST("/libraries/:id/merge", s.limitBody, s.mergeLibraryForm)
-	adminOnly.POST("/libraries/:id/invite", s.limitBody, s.inviteLibraryForm)
-	adminOnly.POST("/surveys/:slug/results/publish", s.limitBody, s.publishResultsForm(true))
-	adminOnly.POST("/surveys/:slug/results/unpublish", s.limitBody, s.publishResultsForm(false))
-	adminOnly.POST("/surveys/:slug/invitations", s.limitBody, s.inviteForm)
-	adminOnly.POST("/surveys/:slug/invitations/send", s.limitBody, s.sendForm)
-	adminOnly.POST("/surveys/:slug/invitations/mailmerge", s.limitBody, s.mailMergeForm)
-	adminOnly.POST("/surveys/:slug/invitations/new-links", s.limitBody, s.newLinksForm)
-	adminOnly.POST("/surveys/:slug/invitations/:id/revoke", s.limitBody, s.revokeForm)
-	adminOnly.POST("/surveys/:slug/invitations/templates", s.limitBody, s.saveTemplateForm)
+	s.upload(adminOnly, http.MethodPost, "/libraries/import", s.importLibrariesForm)
+	adminOnly.POST("/libraries/:id", s.saveLibraryForm)
+	adminOnly.POST("/libraries/:id/delete", s.deleteLibraryForm)
+	adminOnly.POST("/libraries/:id/merge", s.mergeLibraryForm)
+	adminOnly.POST("/libraries/:id/invite", s.inviteLibraryForm)
+	adminOnly.POST("/surveys/:slug/results/publish", s.publishResultsForm(true))
+	adminOnly.POST("/surveys/:slug/results/unpublish", s.publishResultsForm(false))
+	adminOnly.POST("/surveys/:slug/invitations", s.inviteForm)
+	adminOnly.POST("/surveys/:slug/invitations/send", s.sendForm)
+	adminOnly.POST("/surveys/:slug/invitations/mailmerge", s.mailMergeForm)
+	adminOnly.POST("/surveys/:slug/invitations/new-links", s.newLinksForm)
+	adminOnly.POST("/surveys/:slug/invitations/:id/revoke", s.revokeForm)
+	adminOnly.POST("/surveys/:slug/invitations/templates", s.saveTemplateForm)
 }
