@@ -42,7 +42,10 @@ func (s *Service) templatesOf(ctx context.Context, sv *survey.Survey) ([]survey.
 			t.Language = lang
 			for _, e := range edited {
 				if e.Kind == kind && e.Language == lang {
-					t = e
+					// Texts stored in the old {{.Name}} syntax are read
+					// in placeholders when that says the same; the stored
+					// text is unchanged until it is saved again.
+					t = e.Upgraded()
 				}
 			}
 			out = append(out, t)
@@ -54,8 +57,8 @@ func (s *Service) templatesOf(ctx context.Context, sv *survey.Survey) ([]survey.
 // SaveMailTemplate replaces survey slug's text of t.Kind in t.Language
 // (subject and body; line ends normalized). Returns ENOTFOUND for an
 // unknown survey or a language it does not offer, EINVALID with the reason
-// for a text that would not work (no {{.Link}}, a subject on several
-// lines, a template that does not render).
+// for a text that would not work (no {link}, an unknown placeholder, which
+// it names, a subject on several lines).
 func (s *Service) SaveMailTemplate(ctx context.Context, slug string, t survey.MailTemplate) (survey.MailTemplate, error) {
 	if err := require(ctx, survey.RoleAdmin); err != nil {
 		return t, err
@@ -128,10 +131,6 @@ func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, b
 	if err != nil {
 		return nil, err
 	}
-	closes := ""
-	if sv.ClosesAt != nil {
-		closes = sv.ClosesAt.UTC().Format("2006-01-02")
-	}
 	var targets []Invitation
 	var messages []Message
 	for _, inv := range list {
@@ -145,7 +144,7 @@ func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, b
 		if err := s.cfg.Invitations.UpdateInvitation(ctx, inv.Invitation); err != nil {
 			return nil, err
 		}
-		subject, text, err := tmpl.Render(survey.MailData{Name: inv.Name, Library: inv.Library, Survey: sv.Title.In(tmpl.Language, sv.DefaultLanguage), Link: link, Closes: closes})
+		subject, text, err := tmpl.Render(survey.MailData{Name: inv.Name, Library: inv.Library, Survey: sv.Title.In(tmpl.Language, sv.DefaultLanguage), Link: link, Closes: deadlineIn(sv, tmpl.Language)})
 		if err != nil {
 			return nil, err
 		}
@@ -176,6 +175,15 @@ func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, b
 	}
 	s.audit(ctx, "invitation.send", "survey:"+sv.Slug, string(kind)+": "+strconv.Itoa(res.Sent)+" sent, "+strconv.Itoa(len(res.Failed))+" failed")
 	return res, nil
+}
+
+// deadlineIn is sv's closing day as a mail in lang writes it ("31 January
+// 2027"), empty when the survey has no closing date.
+func deadlineIn(sv *survey.Survey, lang string) string {
+	if sv.ClosesAt == nil {
+		return ""
+	}
+	return survey.FormatDate(lang, sv.ClosesAt.UTC())
 }
 
 // templateFor picks the text of kind in lang, else in the default language.

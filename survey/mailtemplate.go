@@ -2,7 +2,11 @@ package survey
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -17,9 +21,19 @@ const (
 )
 
 // MailTemplate is the subject and body of one kind of email in one
-// language, written with text/template: {{.Name}} (the contact),
-// {{.Library}}, {{.Survey}} (its title), {{.Link}} (the personal link) and
-// {{.Closes}} (the closing date, empty when none is set).
+// language, written with placeholders a secretary can type: {name} (the
+// contact; "colleague" in English when the directory has no name), {library},
+// {survey} (its title), {link} (the personal link, required in the body)
+// and {deadline} (the closing date, written in the template's language; a
+// line holding it is left out when the survey has no closing date). Values
+// are put in as they are, in one pass: a library called "{link}" stays
+// that text, and nothing a respondent or the directory holds is ever run
+// as template code.
+//
+// Texts saved before placeholders existed were Go templates ({{.Name}}…).
+// Upgraded converts those whose meaning placeholders keep exactly; the
+// others stay as stored and still render the old way (Legacy), until they
+// are saved again.
 type MailTemplate struct {
 	Kind      MailKind  `json:"kind"`
 	Language  string    `json:"language"`
@@ -27,15 +41,94 @@ type MailTemplate struct {
 	Body      string    `json:"body"`
 	Custom    bool      `json:"custom"` // false for the built-in text
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	// Legacy marks a stored text still in the old {{.Name}} syntax, which
+	// Upgraded could not convert without changing what it says. It renders
+	// as before; saving it needs placeholders.
+	Legacy bool `json:"legacy,omitempty"`
 }
 
-// MailData fills a template.
+// MailData fills a template. Closes is the closing date as the mail should
+// show it (FormatDate in the template's language), empty when none is set.
 type MailData struct {
 	Name, Library, Survey, Link, Closes string
 }
 
+// MailPlaceholders are the placeholders a template may use, in the order
+// the editor lists them.
+var MailPlaceholders = []string{"name", "library", "survey", "link", "deadline"}
+
+// mailNameFallback is what {name} says when the contact has no name.
+var mailNameFallback = map[string]string{"en": "colleague", "fr": "Madame, Monsieur", "es": "colega"}
+
+func nameFallback(lang string) string {
+	if w, ok := mailNameFallback[lang]; ok {
+		return w
+	}
+	return mailNameFallback["en"]
+}
+
+// placeholderPattern finds what looks like a placeholder, known or not:
+// {link}, but also {Link}, {.Link} and {nmae}, so a mistyped one is
+// reported rather than mailed as it is.
+var placeholderPattern = regexp.MustCompile(`\{\.?[A-Za-z_][A-Za-z0-9_.]*\}`)
+
 // Render fills t with d.
 func (t MailTemplate) Render(d MailData) (subject, body string, err error) {
+	if t.usesGoSyntax() {
+		return t.renderLegacy(d)
+	}
+	subject = t.fill(t.Subject, d)
+	body = t.fill(dropDeadlineLines(t.Body, d.Closes), d)
+	return strings.TrimSpace(subject), body, nil
+}
+
+func (t MailTemplate) usesGoSyntax() bool {
+	return strings.Contains(t.Subject, "{{") || strings.Contains(t.Body, "{{")
+}
+
+// fill puts d's values in place of the placeholders of text, in one pass.
+func (t MailTemplate) fill(text string, d MailData) string {
+	return placeholderPattern.ReplaceAllStringFunc(text, func(ph string) string {
+		switch ph {
+		case "{name}":
+			return cmp.Or(d.Name, nameFallback(t.Language))
+		case "{library}":
+			return d.Library
+		case "{survey}":
+			return d.Survey
+		case "{link}":
+			return d.Link
+		case "{deadline}":
+			return d.Closes
+		}
+		return ph // Validate refuses these; a stored one is shown as written
+	})
+}
+
+// dropDeadlineLines leaves out each line holding {deadline} when there is
+// no closing date, with the line break before it.
+func dropDeadlineLines(body, closes string) string {
+	if closes != "" || !strings.Contains(body, "{deadline}") {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	var b strings.Builder
+	first := true
+	for _, line := range lines {
+		if strings.Contains(line, "{deadline}") {
+			continue
+		}
+		if !first {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+		first = false
+	}
+	return b.String()
+}
+
+// renderLegacy renders a text in the old Go template syntax, as before.
+func (t MailTemplate) renderLegacy(d MailData) (subject, body string, err error) {
 	render := func(field, text string) (string, error) {
 		tmpl, err := template.New(field).Option("missingkey=error").Parse(text)
 		if err != nil {
@@ -55,32 +148,119 @@ func (t MailTemplate) Render(d MailData) (subject, body string, err error) {
 }
 
 // Validate checks a template a user wrote: both parts present, the subject
-// on one line, both rendering with sample data, the body carrying the link.
+// on one line and without {deadline}, every placeholder a known one, the
+// body carrying {link}. Each problem names the placeholder at fault.
 func (t MailTemplate) Validate() error {
 	var problems []FieldError
+	bad := func(path, format string, args ...any) {
+		problems = append(problems, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+	}
 	if t.Kind != MailInvitation && t.Kind != MailReminder {
-		problems = append(problems, FieldError{Path: "kind", Message: "kind is invitation or reminder."})
+		bad("kind", "kind is invitation or reminder.")
 	}
-	if strings.TrimSpace(t.Subject) == "" {
-		problems = append(problems, FieldError{Path: "subject", Message: "The subject is required."})
-	} else if strings.ContainsAny(t.Subject, "\r\n") {
-		problems = append(problems, FieldError{Path: "subject", Message: "The subject must be one line."})
-	}
-	if strings.TrimSpace(t.Body) == "" {
-		problems = append(problems, FieldError{Path: "body", Message: "The body is required."})
-	} else if !strings.Contains(t.Body, "{{.Link}}") {
-		problems = append(problems, FieldError{Path: "body", Message: "The body must contain {{.Link}}, the library's personal link."})
-	}
-	if len(problems) == 0 {
-		sample := MailData{Name: "Ada", Library: "Sample Library", Survey: "Survey", Link: "https://example.org/s/x?t=y", Closes: "2027-01-31"}
-		if _, _, err := t.Render(sample); err != nil {
-			problems = append(problems, FieldError{Path: strings.SplitN(err.Error(), ":", 2)[0], Message: err.Error()})
+	known := "{name}, {library}, {survey}, {link} or {deadline}"
+	for _, part := range []struct{ path, name, text string }{{"subject", "The subject", t.Subject}, {"body", "The body", t.Body}} {
+		if strings.TrimSpace(part.text) == "" {
+			bad(part.path, "%s is required.", part.name)
+			continue
 		}
+		if strings.Contains(part.text, "{{") || strings.Contains(part.text, "}}") {
+			bad(part.path, "%s uses double braces, the old way of writing placeholders: write them with single braces, like {link}.", part.name)
+			continue
+		}
+		seen := map[string]bool{}
+		for _, ph := range placeholderPattern.FindAllString(part.text, -1) {
+			if seen[ph] {
+				continue
+			}
+			seen[ph] = true
+			if !slices.Contains(MailPlaceholders, strings.Trim(ph, "{}")) {
+				hint := ""
+				if lower := strings.ToLower(strings.Trim(ph, "{}.")); slices.Contains(MailPlaceholders, lower) {
+					hint = fmt.Sprintf(" (did you mean {%s}?)", lower)
+				}
+				bad(part.path, "%s uses %s, which is not a placeholder%s: use %s.", part.name, ph, hint, known)
+			}
+		}
+	}
+	if strings.ContainsAny(t.Subject, "\r\n") {
+		bad("subject", "The subject must be one line.")
+	}
+	if strings.Contains(t.Subject, "{deadline}") {
+		bad("subject", "The subject cannot use {deadline}: a survey may have no closing date, and the subject would lose its words. Put it in the body.")
+	}
+	if strings.TrimSpace(t.Body) != "" && !strings.Contains(t.Body, "{link}") {
+		bad("body", "The body must contain {link}, the library's personal link.")
 	}
 	if len(problems) > 0 {
 		return &Error{Code: EINVALID, Message: "The template needs attention.", Fields: problems}
 	}
 	return nil
+}
+
+// Upgraded returns t in placeholders when it is a stored text in the old
+// Go template syntax that converts without changing what any mail says:
+// {{.Library}}, {{.Survey}}, {{.Link}}; {{if .Name}}{{.Name}}{{else}}W{{end}}
+// where W is what {name} says without a name; and {{if .Closes}} starting
+// a line of its own that holds {{.Closes}} and ends with {{end}}. Any other
+// Go syntax leaves t as stored, marked Legacy, still rendering as before.
+func (t MailTemplate) Upgraded() MailTemplate {
+	if !t.usesGoSyntax() {
+		return t
+	}
+	subject, ok1 := upgradeText(t.Subject, t.Language, false)
+	body, ok2 := upgradeText(t.Body, t.Language, true)
+	if !ok1 || !ok2 {
+		t.Legacy = true
+		return t
+	}
+	t.Subject, t.Body = subject, body
+	return t
+}
+
+var (
+	goNameIf      = regexp.MustCompile(`\{\{\s*if\s+\.Name\s*\}\}\{\{\s*\.Name\s*\}\}\{\{\s*else\s*\}\}([^{}]*)\{\{\s*end\s*\}\}`)
+	goClosesIf    = regexp.MustCompile(`\{\{\s*if\s+\.Closes\s*\}\}\n([^\n{}]*(?:\{\{\s*\.Closes\s*\}\}[^\n{}]*)+)\{\{\s*end\s*\}\}(\n|$)`)
+	goAction      = regexp.MustCompile(`\{\{.*?\}\}`)
+	goClosesField = regexp.MustCompile(`\{\{\s*\.Closes\s*\}\}`)
+	goField       = regexp.MustCompile(`\{\{\s*\.(Library|Survey|Link|Closes)\s*\}\}`)
+)
+
+func upgradeText(text, lang string, body bool) (string, bool) {
+	// A single-brace word in old text is text; as a placeholder it would
+	// change meaning.
+	if placeholderPattern.MatchString(goAction.ReplaceAllString(text, "")) {
+		return text, false
+	}
+	ok := true
+	text = goNameIf.ReplaceAllStringFunc(text, func(m string) string {
+		if goNameIf.FindStringSubmatch(m)[1] != nameFallback(lang) {
+			ok = false
+		}
+		return "{name}"
+	})
+	if body {
+		// {{if .Closes}}⏎LINE{{end}} says LINE or nothing; a line of its
+		// own holding {deadline} says the same (dropDeadlineLines).
+		text = goClosesIf.ReplaceAllStringFunc(text, func(m string) string {
+			sub := goClosesIf.FindStringSubmatch(m)
+			return "\n" + goClosesField.ReplaceAllString(sub[1], "{deadline}") + sub[2]
+		})
+	}
+	text = goField.ReplaceAllStringFunc(text, func(m string) string {
+		name := goField.FindStringSubmatch(m)[1]
+		if name == "Closes" {
+			// Outside such a line the old text said nothing without a
+			// date, where {deadline} would drop the line.
+			ok = false
+			return "{deadline}"
+		}
+		return "{" + strings.ToLower(name) + "}"
+	})
+	if strings.Contains(text, "{{") || strings.Contains(text, "}}") {
+		ok = false
+	}
+	return text, ok
 }
 
 // DefaultMailTemplate is the built-in text for kind in lang (English when
@@ -97,81 +277,81 @@ func DefaultMailTemplate(kind MailKind, lang string) MailTemplate {
 
 var defaultMail = map[string]map[MailKind]MailTemplate{
 	"en": {
-		MailInvitation: {Subject: "{{.Survey}}: an invitation to {{.Library}}", Body: `Dear {{if .Name}}{{.Name}}{{else}}colleague{{end}},
+		MailInvitation: {Subject: "{survey}: an invitation to {library}", Body: `Dear {name},
 
-The Metropolitan Libraries Section invites {{.Library}} to take part in "{{.Survey}}".
+The Metropolitan Libraries Section invites {library} to take part in "{survey}".
 Your answers help build a picture of how public and metropolitan libraries work and
 measure their impact; the findings will be published on the section's webpage.
 
 This link is personal to your library. You can save your answers and come back later:
-{{.Link}}
-{{if .Closes}}
-The survey closes on {{.Closes}}.{{end}}
+{link}
+
+The survey closes on {deadline}.
 
 With thanks,
 The Metropolitan Libraries Section
 `},
-		MailReminder: {Subject: "Reminder: {{.Survey}}", Body: `Dear {{if .Name}}{{.Name}}{{else}}colleague{{end}},
+		MailReminder: {Subject: "Reminder: {survey}", Body: `Dear {name},
 
-We have not yet received the answers of {{.Library}} to "{{.Survey}}".
+We have not yet received the answers of {library} to "{survey}".
 Your library's personal link, where any answers you saved are waiting:
-{{.Link}}
-{{if .Closes}}
-The survey closes on {{.Closes}}.{{end}}
+{link}
+
+The survey closes on {deadline}.
 
 With thanks,
 The Metropolitan Libraries Section
 `},
 	},
 	"fr": {
-		MailInvitation: {Subject: "{{.Survey}} : invitation pour {{.Library}}", Body: `{{if .Name}}Madame, Monsieur {{.Name}}{{else}}Madame, Monsieur{{end}},
+		MailInvitation: {Subject: "{survey} : invitation pour {library}", Body: `{name},
 
-La Section des bibliothèques métropolitaines invite {{.Library}} à participer à « {{.Survey}} ».
+La Section des bibliothèques métropolitaines invite {library} à participer à « {survey} ».
 Vos réponses aideront à comprendre comment les bibliothèques publiques et métropolitaines
 travaillent et mesurent leur impact ; les résultats seront publiés sur la page de la section.
 
 Ce lien est propre à votre bibliothèque. Vous pouvez enregistrer vos réponses et revenir plus tard :
-{{.Link}}
-{{if .Closes}}
-L'enquête se termine le {{.Closes}}.{{end}}
+{link}
+
+L'enquête se termine le {deadline}.
 
 Avec nos remerciements,
 La Section des bibliothèques métropolitaines
 `},
-		MailReminder: {Subject: "Rappel : {{.Survey}}", Body: `{{if .Name}}Madame, Monsieur {{.Name}}{{else}}Madame, Monsieur{{end}},
+		MailReminder: {Subject: "Rappel : {survey}", Body: `{name},
 
-Nous n'avons pas encore reçu les réponses de {{.Library}} à « {{.Survey}} ».
+Nous n'avons pas encore reçu les réponses de {library} à « {survey} ».
 Le lien personnel de votre bibliothèque, où vous attendent les réponses enregistrées :
-{{.Link}}
-{{if .Closes}}
-L'enquête se termine le {{.Closes}}.{{end}}
+{link}
+
+L'enquête se termine le {deadline}.
 
 Avec nos remerciements,
 La Section des bibliothèques métropolitaines
 `},
 	},
 	"es": {
-		MailInvitation: {Subject: "{{.Survey}}: invitación para {{.Library}}", Body: `Estimado/a {{if .Name}}{{.Name}}{{else}}colega{{end}}:
+		MailInvitation: {Subject: "{survey}: invitación para {library}", Body: `Estimado/a {name}:
 
-La Sección de Bibliotecas Metropolitanas invita a {{.Library}} a participar en «{{.Survey}}».
+La Sección de Bibliotecas Metropolitanas invita a {library} a participar en «{survey}».
 Sus respuestas ayudarán a conocer cómo trabajan y miden su impacto las bibliotecas públicas
 y metropolitanas; los resultados se publicarán en la página web de la sección.
 
 Este enlace es personal para su biblioteca. Puede guardar sus respuestas y volver más tarde:
-{{.Link}}
-{{if .Closes}}
-La encuesta se cierra el {{.Closes}}.{{end}}
+{link}
+
+La encuesta se cierra el {deadline}.
 
 Con nuestro agradecimiento,
 La Sección de Bibliotecas Metropolitanas
 `},
-		MailReminder: {Subject: "Recordatorio: {{.Survey}}", Body: `Estimado/a {{if .Name}}{{.Name}}{{else}}colega{{end}}:
+		MailReminder: {Subject: "Recordatorio: {survey}", Body: `Estimado/a {name}:
 
-Todavía no hemos recibido las respuestas de {{.Library}} a «{{.Survey}}».
+Todavía no hemos recibido las respuestas de {library} a «{survey}».
 El enlace personal de su biblioteca, donde le esperan las respuestas guardadas:
-{{.Link}}
-{{if .Closes}}
-La encuesta se cierra el {{.Closes}}.{{end}}
+{link}
+
+La encuesta se cierra el {deadline}.
 
 Con nuestro agradecimiento,
 La Sección de Bibliotecas Metropolitanas

@@ -154,9 +154,9 @@ func TestInvitationsAdminPage(t *testing.T) {
 	if _, problem := c.flashAfter(refused); !strings.Contains(problem, "was not saved") {
 		t.Errorf("template without link: %d %s, problem shown %q", refused.status, refused.location, problem)
 	}
-	c.post("/admin/surveys/every-type/invitations/templates", url.Values{"kind": {"reminder"}, "language": {"fr"}, "subject": {"Rappel amical"}, "body": {"Bonjour,\r\n{{.Link}}"}})
+	c.post("/admin/surveys/every-type/invitations/templates", url.Values{"kind": {"reminder"}, "language": {"fr"}, "subject": {"Rappel amical"}, "body": {"Bonjour,\r\n{link}"}})
 	stored, _ := a.store.MailTemplates(t.Context(), "every-type")
-	if len(stored) != 1 || stored[0].Subject != "Rappel amical" || stored[0].Body != "Bonjour,\n{{.Link}}" {
+	if len(stored) != 1 || stored[0].Subject != "Rappel amical" || stored[0].Body != "Bonjour,\n{link}" {
 		t.Errorf("stored templates %+v", stored)
 	}
 	invs, _ := a.store.ListInvitations(t.Context(), "every-type")

@@ -248,12 +248,12 @@ func TestSendingCampaign(t *testing.T) {
 
 	// The French template is edited; a template without the link is refused.
 	bad := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/every-type/mail-templates/invitation/fr", token: admin, contentType: "application/json",
-		body: `{"subject": "Enquête", "body": "Bonjour {{.Name}}"}`})
+		body: `{"subject": "Enquête", "body": "Bonjour {name}"}`})
 	if e := decode[errorResponse](t, bad); bad.Code != 422 || e.Error.Fields[0].Path != "body" {
 		t.Errorf("template without link: %d %+v", bad.Code, e)
 	}
 	rec = a.do(request{method: http.MethodPut, path: "/api/v1/surveys/every-type/mail-templates/invitation/fr", token: admin, contentType: "application/json",
-		body: `{"subject": "{{.Survey}} – {{.Library}}", "body": "Bonjour {{.Name}},\nVotre lien : {{.Link}}\n"}`})
+		body: `{"subject": "{survey} – {library}", "body": "Bonjour {name},\nVotre lien : {link}\n"}`})
 	if rec.Code != 200 {
 		t.Fatalf("save template: %d %s", rec.Code, rec.Body)
 	}
