@@ -35,6 +35,36 @@ func (s *Service) ListResponses(ctx context.Context, slug string, f survey.Respo
 	return s.cfg.Responses.ListResponses(ctx, f)
 }
 
+// LibraryNames names the libraries that gave the responses rs, by library
+// id, asking the directory once for them all (a page of 50 rows is one
+// query, not 50). A response without a library, or whose library has left
+// the directory, has no entry. Analysts and admins.
+func (s *Service) LibraryNames(ctx context.Context, rs []*survey.Response) (map[string]string, error) {
+	if err := require(ctx, survey.RoleAnalyst); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	ids := []string{}
+	for _, r := range rs {
+		if r.LibraryID != "" && !seen[r.LibraryID] {
+			seen[r.LibraryID] = true
+			ids = append(ids, r.LibraryID)
+		}
+	}
+	names := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range libs {
+		names[l.ID] = l.Name
+	}
+	return names, nil
+}
+
 // Response returns one response and the definition of the version it
 // answered (the current one when that version is no longer kept), for
 // analysts and admins.

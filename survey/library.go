@@ -213,8 +213,11 @@ type LibraryFilter struct {
 	Type    LibraryType
 	Member  *bool
 	Public  *bool
-	Offset  int
-	Limit   int
+	// IDs, when not nil, keeps only these libraries (an id that names none
+	// matches nothing): a page naming the libraries of its rows asks once.
+	IDs    []string
+	Offset int
+	Limit  int
 }
 
 // LibraryStore keeps the directory.

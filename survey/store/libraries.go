@@ -159,6 +159,15 @@ func (st *Store) ListLibraries(ctx context.Context, f survey.LibraryFilter) ([]*
 	if f.Public != nil {
 		filter = append(filter, bson.E{Key: "public_profile", Value: *f.Public})
 	}
+	if f.IDs != nil {
+		oids := bson.A{}
+		for _, id := range f.IDs {
+			if oid, err := bson.ObjectIDFromHex(id); err == nil {
+				oids = append(oids, oid)
+			}
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}})
+	}
 	col := st.db.Collection(colLibraries)
 	total, err := col.CountDocuments(ctx, filter)
 	if err != nil {

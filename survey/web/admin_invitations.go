@@ -304,7 +304,7 @@ func formatFromForm(c *gin.Context) string {
 func (s *Server) saveTemplateForm(c *gin.Context) {
 	t := survey.MailTemplate{Kind: survey.MailKind(c.PostForm("kind")), Language: c.PostForm("language"), Subject: c.PostForm("subject"), Body: c.PostForm("body")}
 	_, err := s.cfg.Campaign.SaveMailTemplate(c.Request.Context(), c.Param("slug"), t)
-	what := "The " + string(t.Kind) + " text (" + t.Language + ")"
+	what := "The " + strings.ToLower(codeLabel("en", "mail_kind", t.Kind)) + " text (" + codeLabel("en", "language", t.Language) + ")"
 	back := "/admin/surveys/" + c.Param("slug") + "/invitations"
 	switch survey.ErrorCode(err) {
 	case "":

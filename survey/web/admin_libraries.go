@@ -108,7 +108,7 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 	for i, ct := range append(append([]survey.Contact(nil), l.Contacts...), survey.Contact{}) {
 		row := contactRow{Index: i, Name: ct.Name, Role: ct.Role, Email: ct.Email, Language: ct.Language, Consent: ct.Consent}
 		if ct.ConsentAt != nil {
-			row.ConsentAt = formatDate(ct.ConsentAt)
+			row.ConsentAt = survey.FormatDate("en", ct.ConsentAt.UTC())
 		}
 		p.Contacts = append(p.Contacts, row)
 	}
@@ -158,7 +158,7 @@ func (s *Server) libraryInvitations(c *gin.Context, p *libraryAdminPage) error {
 	}
 	for _, sum := range surveys {
 		if !live[sum.Survey.Slug] {
-			p.InviteTo = append(p.InviteTo, regionOption{sum.Survey.Slug, sum.Survey.Title.In("en", sum.Survey.DefaultLanguage) + " (" + string(sum.Survey.Status) + ")"})
+			p.InviteTo = append(p.InviteTo, regionOption{sum.Survey.Slug, sum.Survey.Title.In("en", sum.Survey.DefaultLanguage) + " (" + codeLabel("en", "survey_status", sum.Survey.Status) + ")"})
 		}
 	}
 	p.Bases = legalBasisOptions()

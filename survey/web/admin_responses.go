@@ -17,15 +17,17 @@ type responsesPage struct {
 	Survey    *survey.Survey
 	Title     string
 	Responses []*survey.Response
-	Total     int
-	Page      int
-	PerPage   int
-	PrevURL   string
-	NextURL   string
-	Filter    responseFilterView
-	Regions   []regionOption
-	Problem   string
-	Query     template.URL // the current filters, for the download links
+	// LibraryNames names the library of each row that has one, by id.
+	LibraryNames map[string]string
+	Total        int
+	Page         int
+	PerPage      int
+	PrevURL      string
+	NextURL      string
+	Filter       responseFilterView
+	Regions      []regionOption
+	Problem      string
+	Query        template.URL // the current filters, for the download links
 }
 
 type responseFilterView struct {
@@ -119,6 +121,10 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	if p.LibraryNames, err = s.campaign.LibraryNames(c.Request.Context(), p.Responses); err != nil {
+		s.renderError(c, err)
+		return
+	}
 	p.PrevURL, p.NextURL = pageLinks(c, p.Page, p.PerPage, p.Total)
 	s.renderPage(c, http.StatusOK, "admin_responses.html", p)
 }
@@ -133,6 +139,7 @@ type responsePage struct {
 	Survey   *survey.Survey
 	Title    string
 	Region   string
+	Library  string // the library's name, when the response has one in the directory
 	Answers  []answerView
 }
 
@@ -144,7 +151,13 @@ func (s *Server) showResponse(c *gin.Context) {
 		return
 	}
 	p := responsePage{page: s.adminPage(c, "Response"), Response: r, Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage),
-		Region: survey.RegionLabels[r.Region]["en"]}
+		Region: codeLabel("en", "region", r.Region)}
+	names, err := s.campaign.LibraryNames(c.Request.Context(), []*survey.Response{r})
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p.Library = names[r.LibraryID]
 	for _, q := range sv.Questions() {
 		if text := q.AnswerText(r.Answers, "en", sv.DefaultLanguage); text != "" {
 			p.Answers = append(p.Answers, answerView{Question: q.Label.In("en", sv.DefaultLanguage), Answer: text})
@@ -166,7 +179,7 @@ func (s *Server) confirmDeleteResponse(c *gin.Context) {
 	}
 	s.renderPage(c, http.StatusOK, "admin_confirm.html", confirmPage{page: s.adminPage(c, "Delete response"),
 		Heading: "Delete this response?",
-		Message: "Response " + r.ID + " to " + r.SurveySlug + ", submitted " + formatTime(r.CreatedAt) + ", will be deleted for good. The audit log keeps a record that it was.",
+		Message: "Response " + r.ID + " to " + r.SurveySlug + ", submitted " + survey.FormatDateTime("en", r.CreatedAt.UTC()) + ", will be deleted for good. The audit log keeps a record that it was.",
 		Action:  "/admin/responses/" + r.ID + "/delete", Button: "Delete the response", Cancel: "/admin/responses/" + r.ID})
 }
 

@@ -15,22 +15,6 @@ import (
 	"github.com/metlib/canvass/survey"
 )
 
-func formatTime(t any) string {
-	switch v := t.(type) {
-	case time.Time:
-		if v.IsZero() {
-			return "—"
-		}
-		return v.UTC().Format("2006-01-02 15:04 UTC")
-	case *time.Time:
-		if v == nil {
-			return "—"
-		}
-		return v.UTC().Format("2006-01-02 15:04 UTC")
-	}
-	return ""
-}
-
 // formatDate gives a time as the value of an <input type="date">.
 func formatDate(t *time.Time) string {
 	if t == nil {
@@ -74,7 +58,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 		t, err := template.New(name).Funcs(template.FuncMap{
 			"ui":      ui,
 			"dict":    questionContext,
-			"when":    formatTime,
+			"when":    timeIn,    // {{when $.Lang .SentAt}}: a <time> element (lang_admin.go)
+			"label":   codeLabel, // {{label $.Lang "region" .Region}}: a code's name (lang_admin.go)
 			"date":    formatDate,
 			"percent": func(n, d int) string { return formatPercent(n, d) },
 			"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
