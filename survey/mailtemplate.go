@@ -304,7 +304,7 @@ The Metropolitan Libraries Section
 `},
 	},
 	"fr": {
-		MailInvitation: {Subject: "{survey} : invitation pour {library}", Body: `{name},
+		MailInvitation: {Subject: "{survey} : invitation pour {library}", Body: `Bonjour {name},
 
 La Section des bibliothèques métropolitaines invite {library} à participer à « {survey} ».
 Vos réponses aideront à comprendre comment les bibliothèques publiques et métropolitaines
@@ -318,7 +318,7 @@ L'enquête se termine le {deadline}.
 Avec nos remerciements,
 La Section des bibliothèques métropolitaines
 `},
-		MailReminder: {Subject: "Rappel : {survey}", Body: `{name},
+		MailReminder: {Subject: "Rappel : {survey}", Body: `Bonjour {name},
 
 Nous n'avons pas encore reçu les réponses de {library} à « {survey} ».
 Le lien personnel de votre bibliothèque, où vous attendent les réponses enregistrées :

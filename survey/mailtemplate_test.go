@@ -163,7 +163,7 @@ func TestMailTemplateRender(t *testing.T) {
 		})
 	}
 	fr := survey.DefaultMailTemplate(survey.MailReminder, "fr")
-	if _, body, _ := fr.Render(survey.MailData{Link: "L"}); !strings.HasPrefix(body, "Madame, Monsieur,\n") || strings.Contains(body, "se termine") {
+	if _, body, _ := fr.Render(survey.MailData{Link: "L"}); !strings.HasPrefix(body, "Bonjour Madame, Monsieur,\n") || strings.Contains(body, "se termine") {
 		t.Errorf("French without name or deadline:\n%s", body)
 	}
 	es := survey.DefaultMailTemplate(survey.MailInvitation, "es")
