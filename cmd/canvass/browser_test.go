@@ -68,8 +68,8 @@ func TestWorkingGroupInBrowser(t *testing.T) {
 		chromedp.Click(css("main button[type=submit]")),
 		chromedp.WaitVisible(css("button[value=open]")),
 	)
-	if got := text(".status"); got != "draft" {
-		t.Errorf("uploaded survey status %q, want draft", got)
+	if got := text(".status"); got != "Draft" {
+		t.Errorf("uploaded survey status %q, want Draft", got)
 	}
 	step("publish", chromedp.Click(css("button[value=open]")), chromedp.WaitVisible(css(".status-open")))
 

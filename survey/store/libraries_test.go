@@ -54,6 +54,10 @@ func TestLibraries(t *testing.T) {
 		{survey.LibraryFilter{Public: &yes}, "Bibliothèque municipale de Lyon"},
 		{survey.LibraryFilter{Query: "(.*"}, ""},
 		{survey.LibraryFilter{Offset: 1, Limit: 2}, "Bibliothèque municipale de Lyon,National Library Board"},
+		// The libraries of a page's rows: an id that is not one, or names
+		// no library, matches nothing; an empty list matches none.
+		{survey.LibraryFilter{IDs: []string{libs[1].ID, libs[0].ID, "not-an-id", "64b000000000000000000000"}}, "Bibliothèque municipale de Lyon,Toronto Public Library"},
+		{survey.LibraryFilter{IDs: []string{}}, ""},
 	} {
 		list, total, err := st.ListLibraries(ctx, tc.f)
 		var names []string
