@@ -100,10 +100,6 @@ func (s *Service) MailMerge(ctx context.Context, slug string, req MergeRequest) 
 	if err != nil {
 		return nil, err
 	}
-	closes := ""
-	if sv.ClosesAt != nil {
-		closes = sv.ClosesAt.UTC().Format("2006-01-02")
-	}
 	rows := [][]string{MergeColumns}
 	for _, inv := range chosen {
 		var link string
@@ -113,7 +109,7 @@ func (s *Service) MailMerge(ctx context.Context, slug string, req MergeRequest) 
 			link = newLink(req.Base, inv.Invitation)
 		}
 		tmpl := templateFor(templates, kind, inv.Language, sv.DefaultLanguage)
-		subject, body, err := tmpl.Render(survey.MailData{Name: inv.Name, Library: inv.Library, Survey: sv.Title.In(tmpl.Language, sv.DefaultLanguage), Link: link, Closes: closes})
+		subject, body, err := tmpl.Render(survey.MailData{Name: inv.Name, Library: inv.Library, Survey: sv.Title.In(tmpl.Language, sv.DefaultLanguage), Link: link, Closes: deadlineIn(sv, tmpl.Language)})
 		if err != nil {
 			return nil, err
 		}

@@ -205,8 +205,8 @@ func TestNewLinksAndReminderFiles(t *testing.T) {
 	}
 	// The texts set in Canvass: the French invitation and the Spanish reminder.
 	for _, tc := range []struct{ kind, lang, body string }{
-		{"invitation", "fr", `{"subject": "{{.Survey}} – {{.Library}}", "body": "Bonjour {{.Name}},\nVotre lien : {{.Link}}\n"}`},
-		{"reminder", "es", `{"subject": "Recordatorio para {{.Library}}", "body": "Hola {{.Name}}: {{.Link}}"}`},
+		{"invitation", "fr", `{"subject": "{survey} – {library}", "body": "Bonjour {name},\nVotre lien : {link}\n"}`},
+		{"reminder", "es", `{"subject": "Recordatorio para {library}", "body": "Hola {name}: {link}"}`},
 	} {
 		if rec := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/landscape/mail-templates/" + tc.kind + "/" + tc.lang, token: admin, contentType: "application/json", body: tc.body}); rec.Code != 200 {
 			t.Fatalf("template %s/%s: %d %s", tc.kind, tc.lang, rec.Code, rec.Body)
