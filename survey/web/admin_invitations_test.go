@@ -428,7 +428,7 @@ func TestInviteFromPagesAndConsent(t *testing.T) {
 		t.Errorf("invitations %v", got)
 	}
 	page = c.get("/admin/libraries/" + helsinki)
-	if !strings.Contains(page.body, `<a href="/admin/surveys/every-type/invitations">Every question type</a></td><td>anna@hel.fi</td><td>not_sent</td>`) || strings.Contains(page.body, `<option value="every-type">`) {
+	if !strings.Contains(page.body, `<a href="/admin/surveys/every-type/invitations">Every question type</a></td><td>anna@hel.fi</td><td>Not sent</td>`) || strings.Contains(page.body, `<option value="every-type">`) {
 		t.Errorf("library page after inviting:\n%s", page.body)
 	}
 
