@@ -65,10 +65,10 @@ func (w *WatchedResponses) CreateResponse(ctx context.Context, r *survey.Respons
 	return stored, created, err
 }
 
-// SaveResponse replaces a response and bumps its survey's generation
+// ReplaceResponse replaces a response and bumps its survey's generation
 // (also on error: the write may have happened).
-func (w *WatchedResponses) SaveResponse(ctx context.Context, r *survey.Response) error {
-	err := w.ResponseStore.SaveResponse(ctx, r)
+func (w *WatchedResponses) ReplaceResponse(ctx context.Context, r *survey.Response) error {
+	err := w.ResponseStore.ReplaceResponse(ctx, r)
 	w.counter(r.SurveySlug).Add(1)
 	return err
 }

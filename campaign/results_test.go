@@ -100,13 +100,15 @@ func TestCacheFollowsWritesThroughTheStore(t *testing.T) {
 
 	draft := *rs[1]
 	draft.SubmissionID, draft.ID, draft.Status, draft.SubmittedAt = "a-draft", "", survey.ResponseDraft, nil
-	if err := f.svc.Responses().SaveResponse(context.Background(), &draft); err != nil {
-		t.Fatal(err)
+	savedDraft, created, err := f.svc.Responses().CreateResponse(context.Background(), &draft)
+	if err != nil || !created {
+		t.Fatal(created, err)
 	}
 	want("a draft saved", 31)
+	draft.Revision = savedDraft.Revision
 	at := f.clock
 	draft.Status, draft.SubmittedAt = survey.ResponseSubmitted, &at
-	if err := f.svc.Responses().SaveResponse(context.Background(), &draft); err != nil {
+	if err := f.svc.Responses().ReplaceResponse(context.Background(), &draft); err != nil {
 		t.Fatal(err)
 	}
 	want("the draft submitted", 32)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,17 +16,36 @@ import (
 // (a UUID, or any similar opaque id).
 var submissionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 
-// ValidSubmissionID reports whether id may be used as a submission id: 8–64
-// letters, digits, - or _. The respondent form replaces an id that is not
-// (so a tampered form still cannot store twice); the API refuses it.
-func ValidSubmissionID(id string) bool { return submissionIDPattern.MatchString(id) }
+// ValidSubmissionID reports whether a client may use id as a submission id:
+// 8–64 letters, digits, - or _, and not in the reserved namespace of
+// invited responses (ReservedSubmissionID). The respondent form replaces an
+// id that is not (so a tampered form still cannot store twice); the API
+// refuses it.
+func ValidSubmissionID(id string) bool {
+	return submissionIDPattern.MatchString(id) && !ReservedSubmissionID(id)
+}
+
+// invitedPrefix begins the submission id of every invited response
+// (survey.Invitation.SubmissionID).
+const invitedPrefix = "inv-"
+
+// ReservedSubmissionID reports whether id is in the namespace of invited
+// responses, "inv-" in any case. Invitation ids are derived from public
+// data (the slug and the library id), so a client choosing such an id
+// could write or probe a library's one response; only the server, from a
+// personal link's token, makes these ids. Any case is refused so that no
+// client id even looks like one.
+func ReservedSubmissionID(id string) bool {
+	return len(id) >= len(invitedPrefix) && strings.EqualFold(id[:len(invitedPrefix)], invitedPrefix)
+}
 
 // Submission is what a respondent sends, through the form or the API.
 type Submission struct {
 	// Survey is the survey's slug.
 	Survey string
 	// SubmissionID is the client's id for this response; empty gets a new
-	// one. Ignored with an invitation: an invited library has one response.
+	// one; one starting "inv-" is refused (ReservedSubmissionID). Ignored
+	// with an invitation: an invited library has one response.
 	SubmissionID string
 	// Language is the language answered in; empty is the survey's default.
 	Language string
@@ -71,12 +91,20 @@ type Submitted struct {
 //     id again with the same answers returns the stored response (a retry);
 //     with other answers it is ECONFLICT. The store's unique index makes
 //     this hold whatever the concurrency.
-//   - Invited: the invitation's one response, whatever submission id was
-//     sent. A draft is saved again freely until submitted; a submitted
-//     response is changed only where the survey allows edits after
-//     submitting (else ECONFLICT, "already answered"), except that the same
-//     answers again are a retry. A draft never replaces a submitted
-//     response. The invitation is marked started (draft) or submitted.
+//   - A client's submission id in the namespace of invited responses
+//     ("inv-", ReservedSubmissionID) is EINVALID on submission_id without a
+//     token, before anything is read: no answer tells whether a library
+//     has answered.
+//   - Invited: the invitation's one response, under the key only the token
+//     leads to, whatever submission id was sent. A draft is saved again
+//     freely until submitted; a submitted response is changed only where
+//     the survey allows edits after submitting (else ECONFLICT, "already
+//     answered"), except that the same answers again are a retry. A draft
+//     never replaces a submitted response (ECONFLICT; on the field
+//     DraftField where edits are allowed). Concurrent writes through one
+//     invitation are decided one at a time (see storeInvited): of several
+//     different first submissions exactly one is Created. The invitation
+//     is marked started (draft) or submitted.
 //
 // Every attempt but a draft is counted once, here, through Metrics, in the
 // same way for anonymous and invited submissions.
@@ -100,9 +128,16 @@ func (s *Service) Submit(ctx context.Context, in Submission) (res *Submitted, er
 		return nil, survey.Errorf(survey.ECLOSED, "The survey %q is not accepting responses.", sv.Slug)
 	}
 	var problems []survey.FieldError
-	if in.SubmissionID == "" {
+	switch {
+	case in.SubmissionID == "":
 		in.SubmissionID = uuid.NewString()
-	} else if !ValidSubmissionID(in.SubmissionID) {
+	case ReservedSubmissionID(in.SubmissionID) && !invited:
+		// Refused before anything is read, the same whether or not that
+		// invitation exists or has answered. With a token the id sent is
+		// ignored (the token names the response), so a form rendered
+		// before ids were reserved still goes through.
+		problems = append(problems, survey.FieldError{Path: "submission_id", Message: "submission_id must not start with \"" + invitedPrefix + "\": that prefix is reserved for the responses of personal invitations, which are found through their link's token."})
+	case !ValidSubmissionID(in.SubmissionID):
 		problems = append(problems, survey.FieldError{Path: "submission_id", Message: "submission_id must be 8–64 letters, digits, - or _ (a UUID is best)."})
 	}
 	lang := in.Language
@@ -178,44 +213,92 @@ func (s *Service) storeAnonymous(ctx context.Context, sv *survey.Survey, submiss
 	return res, nil
 }
 
-// storeInvited writes an invited library's one response.
+// maxInvitedWrites bounds how often storeInvited reads and decides again
+// after a concurrent writer got in first. Each miss means another write
+// through the same invitation succeeded, so this is only reached under a
+// burst of more simultaneous writes than that; the caller is told to retry
+// (EUNAVAILABLE, a 503 with Retry-After) rather than waiting without end.
+const maxInvitedWrites = 16
+
+// storeInvited writes an invited library's one response, under the key
+// only its token leads to (inv.SubmissionID). Every write is conditional,
+// so concurrent submissions through one invitation are decided one after
+// another as if they came in turn:
+//
+//   - nothing stored: CreateResponse inserts if absent, and the unique key
+//     lets exactly one writer in; the others see its response and decide
+//     again as below;
+//   - something stored: ReplaceResponse writes only over the revision that
+//     was read; on a miss (someone wrote in between) the response is read
+//     again and the decision taken again on what is there now.
+//
+// So a write that is acknowledged is what is stored until a later
+// acknowledged write replaces it: none is lost silently.
 func (s *Service) storeInvited(ctx context.Context, sv *survey.Survey, inv *survey.Invitation, lang string, answers survey.Answers, draft bool, source string) (*Submitted, error) {
-	existing, err := s.cfg.Responses.FindResponseBySubmission(ctx, sv.Slug, inv.SubmissionID())
-	if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
-		return nil, err
-	}
-	r := s.newResponse(sv, inv.SubmissionID(), lang, answers, source)
-	r.LibraryID, r.InvitationID = inv.LibraryID, inv.ID
-	if draft {
-		r.Status, r.SubmittedAt = survey.ResponseDraft, nil
-	}
-	res := &Submitted{Response: r, Survey: sv, Invitation: inv, Created: existing == nil, Outcome: OutcomeCreated}
-	if draft {
-		res.Outcome = ""
-	}
-	if existing != nil {
-		r.ID, r.CreatedAt = existing.ID, existing.CreatedAt
-		if existing.Status == survey.ResponseSubmitted {
-			if existing.Answers.Equal(answers) && !draft {
-				res.Response, res.Outcome = existing, OutcomeDuplicate
-				return res, nil // a retry
+	for range maxInvitedWrites {
+		existing, err := s.cfg.Responses.FindResponseBySubmission(ctx, sv.Slug, inv.SubmissionID())
+		if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
+			return nil, err
+		}
+		r := s.newResponse(sv, inv.SubmissionID(), lang, answers, source)
+		r.LibraryID, r.InvitationID = inv.LibraryID, inv.ID
+		if draft {
+			r.Status, r.SubmittedAt = survey.ResponseDraft, nil
+		}
+		if existing == nil {
+			stored, created, err := s.cfg.Responses.CreateResponse(ctx, r)
+			if err != nil {
+				return nil, err
 			}
-			if !sv.Settings.AllowEditAfterSubmit || draft {
+			if created {
+				return s.invitedStored(ctx, sv, inv, stored, true, OutcomeCreated, draft), nil
+			}
+			existing = stored // another writer got in first: decide on its response
+		}
+		r.ID, r.CreatedAt, r.Revision = existing.ID, existing.CreatedAt, existing.Revision
+		outcome := OutcomeCreated // a draft submitted: the first submission
+		if existing.Status == survey.ResponseSubmitted {
+			switch {
+			case existing.Answers.Equal(answers) && !draft:
+				// A retry: nothing to write.
+				return &Submitted{Response: existing, Survey: sv, Invitation: inv, Outcome: OutcomeDuplicate}, nil
+			case draft && sv.Settings.AllowEditAfterSubmit:
+				return nil, &survey.Error{Code: survey.ECONFLICT, Message: "This response is already submitted: submit the changes to keep them; they cannot be saved as a draft.",
+					Fields: []survey.FieldError{{Path: DraftField, Message: "A submitted response cannot go back to a draft."}}}
+			case draft || !sv.Settings.AllowEditAfterSubmit:
 				return nil, survey.Errorf(survey.ECONFLICT, "This library has already answered the survey.")
 			}
 			r.SubmittedAt = existing.SubmittedAt
-			res.Outcome = OutcomeUpdated
+			outcome = OutcomeUpdated
+		}
+		err = s.cfg.Responses.ReplaceResponse(ctx, r)
+		switch survey.ErrorCode(err) {
+		case "":
+			// Created: this call made the submitted response out of a draft.
+			return s.invitedStored(ctx, sv, inv, r, outcome == OutcomeCreated && !draft, outcome, draft), nil
+		case survey.ECONFLICT:
+			continue // changed since read: read again, decide again
+		default:
+			return nil, err
 		}
 	}
-	if err := s.cfg.Responses.SaveResponse(ctx, r); err != nil {
-		return nil, err
-	}
+	return nil, survey.Errorf(survey.EUNAVAILABLE, "Too many answers were sent through this invitation at once; try again in a moment.")
+}
+
+// DraftField is the field of the ECONFLICT Submit returns for a draft saved
+// over a submitted response that the survey lets the library change: the
+// form shows the answers again and asks to submit them instead.
+const DraftField = "draft"
+
+// invitedStored is what a write through an invitation reports, once the
+// invitation is marked started (a draft) or submitted.
+func (s *Service) invitedStored(ctx context.Context, sv *survey.Survey, inv *survey.Invitation, r *survey.Response, created bool, outcome Outcome, draft bool) *Submitted {
 	progress := survey.InvitationSubmitted
 	if draft {
-		progress = survey.InvitationStarted
+		progress, outcome = survey.InvitationStarted, ""
 	}
 	s.advance(ctx, inv, progress)
-	return res, nil
+	return &Submitted{Response: r, Survey: sv, Invitation: inv, Created: created, Outcome: outcome}
 }
 
 // outcomeOf is how a refused submission is counted.

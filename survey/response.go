@@ -38,6 +38,11 @@ type Response struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	SubmittedAt *time.Time
+	// Revision counts the writes of the stored response: 1 when created,
+	// one more at each ReplaceResponse, 0 for a response stored before
+	// revisions were kept. ReplaceResponse writes only over the revision
+	// that was read, so two writers can never both win.
+	Revision int
 }
 
 // ResponseFilter selects responses of one survey. Empty fields match
@@ -174,9 +179,13 @@ type ResponseStore interface {
 	CountResponses(ctx context.Context, slug string) (int, error)
 	// DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
 	DeleteResponse(ctx context.Context, id string) error
-	// SaveResponse stores r under its survey and submission id, replacing
-	// what is there (a draft saved again, an edit after submitting).
-	SaveResponse(ctx context.Context, r *Response) error
+	// ReplaceResponse replaces the stored response with r's survey and
+	// submission id (a draft saved again, a draft submitted, an edit after
+	// submitting), but only if it is still at r.Revision, the revision the
+	// caller read; then r.Revision is the new one. Returns ECONFLICT,
+	// writing nothing, if the stored response has changed since or is gone:
+	// the caller reads again and decides again.
+	ReplaceResponse(ctx context.Context, r *Response) error
 	// FindResponseBySubmission returns ENOTFOUND if the survey has no
 	// response with that submission id.
 	FindResponseBySubmission(ctx context.Context, slug, submissionID string) (*Response, error)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"hash/fnv"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -125,20 +127,59 @@ func (st *Store) UpdateInvitation(ctx context.Context, inv *survey.Invitation) e
 	return nil
 }
 
-// SaveResponse stores r under its survey and submission id, replacing what
-// is there.
-func (st *Store) SaveResponse(ctx context.Context, r *survey.Response) error {
+// ReplaceResponse replaces the stored response with r's survey and
+// submission id if it is still at r.Revision, and then sets r.Revision to
+// the revision written. Of concurrent writers that read the same revision
+// exactly one writes; the others get ECONFLICT and nothing is written
+// (there is no upsert: a response deleted meanwhile is ECONFLICT too, and
+// the caller creates it anew with CreateResponse, whose unique key settles
+// that race).
+//
+// MongoDB tests the filter and writes in one step. The embedded server
+// does not: FerretDB's update queries the matching documents and then
+// writes them by _id (handler/msg_update.go), so two writers that read the
+// same revision both matched, and ten concurrent edits through one
+// invitation ended at revision 3 with all ten acknowledged. So the check
+// and the write are also serialized per response within the process
+// (replaceLock). That is enough for the embedded server, which only one
+// process uses (one canvass serve per data directory); across instances
+// sharing a MongoDB, the filter holds.
+func (st *Store) ReplaceResponse(ctx context.Context, r *survey.Response) error {
 	ctx, cancel := st.op(ctx)
 	defer cancel()
 	doc, err := newResponseDoc(r)
 	if err != nil {
 		return err
 	}
-	if _, err := st.db.Collection(colResponses).ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, doc, options.Replace().SetUpsert(true)); err != nil {
-		return wrap(err, "save response")
+	mu := replaceLock(st.db.Name(), doc.ID)
+	mu.Lock()
+	defer mu.Unlock()
+	doc.Revision = r.Revision + 1
+	filter := bson.D{{Key: "_id", Value: doc.ID}, {Key: "revision", Value: r.Revision}}
+	if r.Revision == 0 {
+		// Stored before revisions were kept: the field is absent.
+		filter[1] = bson.E{Key: "revision", Value: bson.D{{Key: "$exists", Value: false}}}
 	}
-	r.ID = doc.ID
+	res, err := st.db.Collection(colResponses).ReplaceOne(ctx, filter, doc)
+	if err != nil {
+		return wrap(err, "replace response")
+	}
+	if res.MatchedCount == 0 {
+		return survey.Errorf(survey.ECONFLICT, "The response was changed or removed since it was read.")
+	}
+	r.ID, r.Revision = doc.ID, doc.Revision
 	return nil
+}
+
+// replaceLocks serialize ReplaceResponse per response within the process
+// (see there). Striped, so the set stays small; two responses sharing a
+// stripe only wait for each other's one write.
+var replaceLocks [64]sync.Mutex
+
+func replaceLock(db, id string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(db + "\x00" + id))
+	return &replaceLocks[h.Sum32()%uint32(len(replaceLocks))]
 }
 
 // FindResponseBySubmission finds a response by its survey and submission id.

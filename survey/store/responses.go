@@ -39,6 +39,9 @@ type responseDoc struct {
 	CreatedAt   time.Time  `bson:"created_at"`
 	UpdatedAt   time.Time  `bson:"updated_at"`
 	SubmittedAt *time.Time `bson:"submitted_at,omitempty"`
+	// Revision is survey.Response.Revision: absent (0) on documents
+	// written before revisions were kept.
+	Revision int `bson:"revision,omitempty"`
 }
 
 func newResponseDoc(r *survey.Response) (*responseDoc, error) {
@@ -50,7 +53,7 @@ func newResponseDoc(r *survey.Response) (*responseDoc, error) {
 		ID: responseID(r.SurveySlug, r.SubmissionID), Survey: r.SurveySlug, SurveyVersion: r.SurveyVersion,
 		SubmissionID: r.SubmissionID, LibraryID: r.LibraryID, InvitationID: r.InvitationID,
 		Language: r.Language, Country: r.Country, Region: string(r.Region), Status: string(r.Status), Answers: string(answers), Source: r.Source,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, Revision: r.Revision,
 	}, nil
 }
 
@@ -64,6 +67,7 @@ func (d *responseDoc) response() *survey.Response {
 		SubmissionID: d.SubmissionID, LibraryID: d.LibraryID, InvitationID: d.InvitationID,
 		Language: d.Language, Country: d.Country, Region: survey.Region(d.Region), Status: survey.ResponseStatus(d.Status), Answers: answers,
 		Source: d.Source, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), SubmittedAt: utc(d.SubmittedAt),
+		Revision: d.Revision,
 	}
 }
 
@@ -75,9 +79,9 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-// CreateResponse stores r, filling in its ID. If the survey already has a
-// response with r's SubmissionID, nothing is written and the stored response
-// is returned with created false. The unique (survey, submission_id) index
+// CreateResponse stores r at revision 1, filling in its ID. If the survey
+// already has a response with r's SubmissionID, nothing is written and the
+// stored response is returned with created false. The unique (survey, submission_id) index
 // makes this hold under concurrent retries, too. Concurrent calls are
 // written together (see inserter): one commit for many responses.
 func (st *Store) CreateResponse(ctx context.Context, r *survey.Response) (*survey.Response, bool, error) {
@@ -87,11 +91,12 @@ func (st *Store) CreateResponse(ctx context.Context, r *survey.Response) (*surve
 	if err != nil {
 		return nil, false, err
 	}
+	doc.Revision = 1
 	col := st.db.Collection(colResponses)
 	err = st.responses.insert(ctx, doc)
 	if err == nil {
 		stored := *r
-		stored.ID = doc.ID
+		stored.ID, stored.Revision = doc.ID, doc.Revision
 		return &stored, true, nil
 	}
 	if !mongo.IsDuplicateKeyError(err) {
