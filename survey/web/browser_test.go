@@ -140,7 +140,7 @@ func TestUnsentAnswersSurviveAReload(t *testing.T) {
 	if len(list) != 1 || list[0].SubmissionID != firstID || list[0].Answers.String("why_b") != "Typed before the reload" {
 		t.Fatalf("stored %+v", list)
 	}
-	left, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`localStorage.getItem("canvass:every-type") === null`))
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`localStorage.getItem("canvass:every-type:open") === null`))
 	if err != nil || !left {
 		t.Errorf("the browser kept the answers after the server confirmed them: %v", err)
 	}

@@ -107,11 +107,17 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 	case res.Response != nil:
 		notice = ui(lang, "resumed")
 	}
-	s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Answers), inv.SubmissionID(), token, nil, notice)
+	s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Answers), uuid.NewString(), token, nil, notice)
 }
 
 // renderForm renders the respondent form; token is the personal link's,
-// "" for the open form.
+// "" for the open form. The submission id is a client id, never an invited
+// response's (those come from the token alone).
+//
+// Behind a personal link the form posts to an address that carries the
+// token, so every page the post answers with (saved, an error, a conflict)
+// has it in its address and in its language links: switching language or
+// reloading stays on the library's own form.
 func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang string, values url.Values, submissionID, token string, fields []survey.FieldError, notice string) {
 	sections, errs := buildForm(sv, lang, values, fields)
 	title := sv.Title.In(lang, sv.DefaultLanguage)
@@ -119,14 +125,36 @@ func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang 
 		page:         s.basePage(c, lang, title, sv.Languages...),
 		Slug:         sv.Slug,
 		Description:  sv.Description.In(lang, sv.DefaultLanguage),
-		Action:       "/s/" + sv.Slug + "?lang=" + lang,
+		Action:       formAddress(sv.Slug, lang, token),
 		CSRFToken:    s.csrfToken(c),
 		SubmissionID: submissionID,
 		Token:        token,
+		DraftKey:     draftKey(token),
 		Notice:       notice,
 		Errors:       errs,
 		Sections:     sections,
 	})
+}
+
+// formAddress is the form's address in lang, with the personal link's
+// token when there is one.
+func formAddress(slug, lang, token string) string {
+	q := url.Values{"lang": {lang}}
+	if token != "" {
+		q.Set("t", token)
+	}
+	return "/s/" + slug + "?" + q.Encode()
+}
+
+// draftKey names the browser's copy of unsent answers (form.js): one per
+// personal link, and "open" for the anonymous form, so the open form can
+// never pick up a library's answers. It is a digest of the token, not the
+// token, as it is kept in the browser's storage.
+func draftKey(token string) string {
+	if token == "" {
+		return "open"
+	}
+	return "link-" + survey.HashSecret("canvass-draft\x00" + token)[:16]
 }
 
 // submitForm parses a posted form and hands it to campaign.Submit: an open
@@ -149,6 +177,9 @@ func (s *Server) submitForm(c *gin.Context) {
 	setFormLanguage(c, values.Get("lang"))
 	lang := negotiateLanguage(c, sv)
 	token := values.Get("t")
+	if token == "" {
+		token = c.Query("t") // the form's address carries it too
+	}
 	submissionID := values.Get("submission_id")
 	if !campaign.ValidSubmissionID(submissionID) {
 		submissionID = uuid.NewString()
@@ -165,9 +196,6 @@ func (s *Server) submitForm(c *gin.Context) {
 		Survey: sv.Slug, SubmissionID: submissionID, Language: lang, Answers: sv.FormAnswers(values),
 		InvitationToken: token, Draft: save, Source: "web",
 	})
-	if token != "" && err == nil {
-		submissionID = res.Invitation.SubmissionID()
-	}
 	switch survey.ErrorCode(err) {
 	case "":
 		if save {
@@ -178,15 +206,19 @@ func (s *Server) submitForm(c *gin.Context) {
 	case survey.ECLOSED:
 		s.renderClosed(c, sv)
 	case survey.EINVALID:
-		fields := survey.ErrorFields(err)
-		for _, f := range fields {
-			if f.Path == campaign.InvitationTokenField {
-				s.renderInvalidLink(c, sv)
-				return
-			}
+		if hasField(err, campaign.InvitationTokenField) {
+			s.renderInvalidLink(c, sv)
+			return
 		}
+		fields := survey.ErrorFields(err)
 		s.renderForm(c, http.StatusUnprocessableEntity, sv, lang, values, submissionID, token, fields, "")
 	case survey.ECONFLICT:
+		if save && hasField(err, campaign.DraftField) {
+			// Saving an edit of a submitted response: nothing is lost, the
+			// form comes back as typed, asking to submit the changes.
+			s.renderForm(c, http.StatusConflict, sv, lang, values, submissionID, token, nil, ui(lang, "save_after_submit"))
+			return
+		}
 		message, heading := ui(lang, "conflict_text"), ui(lang, "error_title")
 		link, linkText := "/s/"+sv.Slug+"?lang="+lang, sv.Title.In(lang, sv.DefaultLanguage)
 		if token != "" {
@@ -202,6 +234,16 @@ func (s *Server) submitForm(c *gin.Context) {
 	default:
 		s.renderError(c, err)
 	}
+}
+
+// hasField reports whether err names the field path.
+func hasField(err error, path string) bool {
+	for _, f := range survey.ErrorFields(err) {
+		if f.Path == path {
+			return true
+		}
+	}
+	return false
 }
 
 // showThanks is where a stored form lands (POST, then redirect, then GET, so

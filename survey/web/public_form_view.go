@@ -25,6 +25,7 @@ type formPage struct {
 	Notice       string // a page-level message (expired session, store down)
 	Preview      bool   // shown to the working group: nothing can be submitted
 	Token        string // a personal invitation link's token: the form can be saved and resumed
+	DraftKey     string // names form.js's copy of unsent answers: per personal link, or the open form's
 	Errors       []errorLink
 	Sections     []sectionView
 }

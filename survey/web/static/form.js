@@ -3,10 +3,17 @@
 // the same, showing every question.
 (function () {
   "use strict";
-  // The thank-you page: the server has the answers, so the browser's copy goes.
+  // The thank-you page: the server has the answers, so the browser's copy
+  // of the form just sent goes (the form named it on submitting).
   var stored = document.querySelector("[data-clear-draft]");
   if (stored) {
-    try { localStorage.removeItem("canvass:" + stored.getAttribute("data-clear-draft")); } catch (e) { /* storage off */ }
+    try {
+      var slug = stored.getAttribute("data-clear-draft");
+      var sent = sessionStorage.getItem("canvass:sent:" + slug);
+      if (sent) localStorage.removeItem(sent);
+      sessionStorage.removeItem("canvass:sent:" + slug);
+      localStorage.removeItem("canvass:" + slug);
+    } catch (e) { /* storage off */ }
   }
   var form = document.querySelector("form.survey");
   if (!form) return;
@@ -111,31 +118,47 @@
   form.addEventListener("input", function (e) {
     if (e.target.matches("input[type=text], textarea")) apply();
   });
-  // One click, one post; the submission id makes a second post harmless anyway.
-  form.addEventListener("submit", function () {
+  // A safety net for unsent answers: kept in this browser (localStorage)
+  // as they are typed, restored after a reload or a lost connection, and
+  // cleared once the server has confirmed. There is one copy per personal
+  // link and one for the open form (data-draft-key), so the open form never
+  // takes up a library's answers. The open form's copy keeps its submission
+  // id too: if the earlier post did arrive, sending again cannot store a
+  // second response. A personal link's response is named by its token, so
+  // its form restores no id; and no id of an invited response ("inv-", from
+  // before the copies were kept apart) is ever put back.
+  var survey = form.getAttribute("data-survey");
+  var draftKey = "canvass:" + survey + ":" + (form.getAttribute("data-draft-key") || "open");
+  var personal = !!form.querySelector("input[name=t]");
+  var idField = form.querySelector("input[name=submission_id]");
+  try { localStorage.removeItem("canvass:" + survey); } catch (e) { /* storage off */ }
+
+  // One click, one post; the submission id makes a second post harmless
+  // anyway. Sending (not saving) names this copy for the thank-you page.
+  form.addEventListener("submit", function (e) {
     var b = form.querySelector("button[type=submit]");
     if (b) setTimeout(function () { b.disabled = true; }, 0);
+    if (!e.submitter || e.submitter.value !== "save") {
+      try { sessionStorage.setItem("canvass:sent:" + survey, draftKey); } catch (err) { /* storage off */ }
+    }
   });
 
-  // A safety net for unsent answers: kept in this browser (localStorage,
-  // per survey, with the form's submission id) as they are typed, restored
-  // after a reload or a lost connection, and cleared once the server has
-  // confirmed. Restoring the submission id too means that if the earlier
-  // post did arrive, sending again cannot store a second response.
-  var draftKey = "canvass:" + form.getAttribute("data-survey");
-  var idField = form.querySelector("input[name=submission_id]");
   function save() {
     var values = [];
     var fields = form.querySelectorAll("input, select, textarea");
     for (var i = 0; i < fields.length; i++) {
       var f = fields[i];
-      if (!f.name || f.name === "csrf_token" || f.name === "submission_id" || f.name === "lang" || f.disabled) continue;
+      // Hidden fields (the CSRF token, the id, the language, the link's
+      // token) are the server's, not answers.
+      if (!f.name || f.type === "hidden" || f.disabled) continue;
       if ((f.type === "checkbox" || f.type === "radio") && !f.checked) continue;
       if (f.value === "") continue;
       values.push([f.name, f.value]);
     }
     try {
-      localStorage.setItem(draftKey, JSON.stringify({id: idField.value, values: values, saved: Date.now()}));
+      // Nothing typed, nothing kept: an untouched form leaves no copy behind.
+      if (!values.length) localStorage.removeItem(draftKey);
+      else localStorage.setItem(draftKey, JSON.stringify({id: idField.value, values: values, saved: Date.now()}));
     } catch (e) { /* storage full or off: the server still has the form */ }
   }
   function restore() {
@@ -153,7 +176,7 @@
         else f.value = value;
       }
     }
-    if (draft.id) idField.value = draft.id;
+    if (draft.id && !personal && !/^inv-/i.test(draft.id)) idField.value = draft.id;
     var notice = document.createElement("div");
     notice.className = "notice";
     notice.id = "restored";
