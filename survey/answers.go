@@ -128,7 +128,7 @@ func (s *Survey) check(raw map[string]any, lang string, draft bool) (Answers, er
 			k := kinds[q.Type]
 			var value any
 			if r, ok := raw[q.ID]; ok && r != nil {
-				v, m := k.normalize(q, r, answers)
+				v, m := k.normalize(q, r, answers, lang)
 				if m != nil {
 					fail(q.ID, m)
 					continue
@@ -297,15 +297,18 @@ func answerIs(answer any, code string) bool {
 }
 
 // FormValues turns answers back into HTML form values (the inverse of
-// FormAnswers), to show a saved or submitted response in the form.
-func (s *Survey) FormValues(a Answers) url.Values {
+// FormAnswers), to show a saved or submitted response in the form in lang:
+// numbers are written in lang's convention (FormatAnswer), so the form
+// posts them back unchanged; 2.5 written "2.5" would not be a number in
+// Spanish.
+func (s *Survey) FormValues(a Answers, lang string) url.Values {
 	v := url.Values{}
 	for _, q := range s.Questions() {
 		switch x := a[q.ID].(type) {
 		case string:
 			v.Set(q.ID, x)
 		case float64:
-			v.Set(q.ID, strconv.FormatFloat(x, 'f', -1, 64))
+			v.Set(q.ID, FormatAnswer(lang, x))
 		case []string:
 			if q.Type == Ranking {
 				for i, code := range x {

@@ -2,8 +2,11 @@ package survey_test
 
 import (
 	"encoding/json"
+	"math"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/metlib/canvass/survey"
@@ -87,5 +90,42 @@ func FuzzFormAnswers(f *testing.F) {
 			return
 		}
 		_, _ = s.CheckAnswers(s.FormAnswers(values), "en")
+	})
+}
+
+// FuzzParseNumber: any text in any language is read or refused with a
+// message, never a panic. A text read agrees with plain strconv on the
+// same digits (group separators dropped, the language's decimal mark made
+// a point), and the number, written back for the form, reads back the same.
+func FuzzParseNumber(f *testing.F) {
+	for _, seed := range []string{"2.500.000", "2\u202f500\u202f000", "2,5", "−1,234.5", ",5", "1.234,5", "12,34,567", "1e5", "١٢٣", "+-5", "1" + strings.Repeat("0", 400)} {
+		f.Add(uint8(0), seed)
+	}
+	langs := []string{"en", "fr", "es", "de"}
+	f.Fuzz(func(t *testing.T, which uint8, text string) {
+		lang := langs[int(which)%len(langs)]
+		v, err := survey.ParseNumber(lang, text)
+		if err != nil {
+			if survey.ErrorCode(err) != survey.EINVALID || survey.ErrorMessage(err) == "" {
+				t.Fatalf("refusal without a message: %v", err)
+			}
+			return
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("%q read as %v", text, v)
+		}
+		mark, group := ".", ","
+		if lang == "fr" || lang == "es" {
+			mark, group = ",", "."
+		}
+		plain := strings.NewReplacer(group, "", " ", "", "\u00a0", "", "\u202f", "", "\u2009", "", mark, ".", "−", "-").Replace(strings.TrimSpace(text))
+		if want, err := strconv.ParseFloat(plain, 64); err != nil || want != v {
+			t.Fatalf("%s %q read as %v; strconv reads %q as %v, %v", lang, text, v, plain, want, err)
+		}
+		if math.Abs(v) <= 1<<53 {
+			if back, err := survey.ParseNumber(lang, survey.FormatAnswer(lang, v)); err != nil || back != v {
+				t.Fatalf("%v written as %q reads back as %v, %v", v, survey.FormatAnswer(lang, v), back, err)
+			}
+		}
 	})
 }

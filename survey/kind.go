@@ -11,8 +11,10 @@ type kind interface {
 	// normalize turns a raw answer (decoded JSON or form values) into its
 	// canonical form — string, float64, []string or map[string]string — or
 	// nil when it is empty, and checks it against the question's rules.
-	// answered holds the answers to the earlier, visible questions.
-	normalize(q *Question, raw any, answered Answers) (any, *message)
+	// answered holds the answers to the earlier, visible questions; lang
+	// is the respondent's language, in whose convention typed numbers are
+	// read.
+	normalize(q *Question, raw any, answered Answers, lang string) (any, *message)
 	// columns lists the columns the question takes in a flat export.
 	columns(q *Question) []Column
 }

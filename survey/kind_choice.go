@@ -47,7 +47,7 @@ func (k choiceKind) checkDefinition(v *validator, path string, q *Question) {
 	}
 }
 
-func (choiceKind) normalize(q *Question, raw any, _ Answers) (any, *message) {
+func (choiceKind) normalize(q *Question, raw any, _ Answers, _ string) (any, *message) {
 	s, ok := scalarCode(raw)
 	if !ok {
 		return nil, msg("want_one")
@@ -73,7 +73,7 @@ func (multiKind) checkDefinition(v *validator, path string, q *Question) {
 	v.selected(path, q)
 }
 
-func (multiKind) normalize(q *Question, raw any, _ Answers) (any, *message) {
+func (multiKind) normalize(q *Question, raw any, _ Answers, _ string) (any, *message) {
 	list, ok := codeList(raw)
 	if !ok {
 		return nil, msg("want_list")
@@ -130,7 +130,7 @@ func (rankingKind) checkDefinition(v *validator, path string, q *Question) {
 	v.selected(path, q)
 }
 
-func (rankingKind) normalize(q *Question, raw any, _ Answers) (any, *message) {
+func (rankingKind) normalize(q *Question, raw any, _ Answers, _ string) (any, *message) {
 	var list []string
 	if m, ok := raw.(map[string]any); ok {
 		var err *message

@@ -28,7 +28,7 @@ func (matrixKind) checkDefinition(v *validator, path string, q *Question) {
 	}
 }
 
-func (matrixKind) normalize(q *Question, raw any, answered Answers) (any, *message) {
+func (matrixKind) normalize(q *Question, raw any, answered Answers, _ string) (any, *message) {
 	m, ok := raw.(map[string]any)
 	if !ok {
 		return nil, msg("want_rows")

@@ -3,9 +3,9 @@ package survey
 import (
 	"encoding/json"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // numberKind is a number, optionally whole, within min/max.
@@ -19,15 +19,16 @@ func (numberKind) checkDefinition(v *validator, path string, q *Question) {
 	}
 }
 
-// groupedDigits matches numbers written with thousands separators: "400,000",
-// "1 250 000.5". A lone comma ("3,5") is ambiguous between languages, so it is
-// refused with a message rather than guessed.
-var groupedDigits = regexp.MustCompile(`^[-+]?\d{1,3}([, ]\d{3})+(\.\d+)?$`)
-
 // largestExact is 2^53: beyond it float64 cannot hold every whole number.
 const largestExact = 1 << 53
 
-func (numberKind) normalize(q *Question, raw any, _ Answers) (any, *message) {
+// normalize takes JSON numbers as they are and reads text (a form field, or
+// a string in the API) in lang's convention (ParseNumber). On a whole-number
+// question, a decimal mark followed by exactly three digits ("2,500" in
+// Spanish, "2.500" in English) is asked back rather than read as 2.5: in
+// the other convention, the one much of Latin America writes Spanish with,
+// it is 2500, and nobody counts volumes or visitors to three decimals.
+func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, *message) {
 	var f float64
 	switch v := raw.(type) {
 	case json.Number:
@@ -40,22 +41,17 @@ func (numberKind) normalize(q *Question, raw any, _ Answers) (any, *message) {
 	case int:
 		f = float64(v)
 	case string:
-		s := strings.TrimSpace(v)
-		if s == "" {
+		if strings.TrimFunc(v, unicode.IsSpace) == "" {
 			return nil, nil
 		}
-		// Spaces people type, including no-break and narrow no-break spaces.
-		s = strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
-		if groupedDigits.MatchString(s) {
-			s = strings.NewReplacer(",", "", " ", "").Replace(s)
+		r := readNumber(v, decimalMark(lang))
+		if !r.ok {
+			return nil, numberProblem(lang, v, q.Integer)
 		}
-		var err error
-		if f, err = strconv.ParseFloat(s, 64); err != nil || strings.ContainsAny(s, "xXpP_") {
-			return nil, msg("want_number")
+		if q.Integer && r.thousandsLike {
+			return nil, msg("number_thousands", FormatNumber(lang, r.whole, 0))
 		}
-		if strings.ContainsAny(s, "iInN") { // Inf, NaN
-			return nil, msg("want_number")
-		}
+		f = r.value
 	default:
 		return nil, msg("want_number")
 	}
@@ -66,10 +62,10 @@ func (numberKind) normalize(q *Question, raw any, _ Answers) (any, *message) {
 		return nil, msg("want_integer")
 	}
 	if q.Min != nil && f < *q.Min {
-		return nil, msg("min", strconv.FormatFloat(*q.Min, 'f', -1, 64))
+		return nil, msg("min", formatLimit(lang, *q.Min))
 	}
 	if q.Max != nil && f > *q.Max {
-		return nil, msg("max", strconv.FormatFloat(*q.Max, 'f', -1, 64))
+		return nil, msg("max", formatLimit(lang, *q.Max))
 	}
 	return f, nil
 }

@@ -34,7 +34,7 @@ func (textKind) checkDefinition(v *validator, path string, q *Question) {
 	}
 }
 
-func (textKind) normalize(q *Question, raw any, _ Answers) (any, *message) {
+func (textKind) normalize(q *Question, raw any, _ Answers, _ string) (any, *message) {
 	s, m := cleanText(raw)
 	if m != nil || s == "" {
 		return nil, m
@@ -76,7 +76,7 @@ type emailKind struct{}
 func (emailKind) fields() []string                              { return nil }
 func (emailKind) checkDefinition(*validator, string, *Question) {}
 
-func (emailKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
+func (emailKind) normalize(_ *Question, raw any, _ Answers, _ string) (any, *message) {
 	s, m := cleanText(raw)
 	if m != nil || s == "" {
 		return nil, m
@@ -96,7 +96,7 @@ type urlKind struct{}
 func (urlKind) fields() []string                              { return nil }
 func (urlKind) checkDefinition(*validator, string, *Question) {}
 
-func (urlKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
+func (urlKind) normalize(_ *Question, raw any, _ Answers, _ string) (any, *message) {
 	s, m := cleanText(raw)
 	if m != nil || s == "" {
 		return nil, m
@@ -119,7 +119,7 @@ type dateKind struct{}
 func (dateKind) fields() []string                              { return nil }
 func (dateKind) checkDefinition(*validator, string, *Question) {}
 
-func (dateKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
+func (dateKind) normalize(_ *Question, raw any, _ Answers, _ string) (any, *message) {
 	s, m := cleanText(raw)
 	if m != nil || s == "" {
 		return nil, m
@@ -138,7 +138,7 @@ type countryKind struct{}
 func (countryKind) fields() []string                              { return nil }
 func (countryKind) checkDefinition(*validator, string, *Question) {}
 
-func (countryKind) normalize(_ *Question, raw any, _ Answers) (any, *message) {
+func (countryKind) normalize(_ *Question, raw any, _ Answers, _ string) (any, *message) {
 	s, m := cleanText(raw)
 	if m != nil || s == "" {
 		return nil, m

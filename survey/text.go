@@ -123,9 +123,25 @@ var catalog = map[string]map[string]string{
 		"es": "Especifique su otra respuesta.",
 	},
 	"want_number": {
-		"en": "Enter a number, using digits and a point for decimals (for example 1250 or 3.5).",
-		"fr": "Saisissez un nombre, en chiffres, avec un point pour les décimales (par exemple 1250 ou 3.5).",
-		"es": "Introduzca un número, en cifras, con un punto para los decimales (por ejemplo 1250 o 3.5).",
+		"en": "Enter a number in digits, for example 2,500,000 or 2.5.",
+		"fr": "Saisissez un nombre en chiffres, par exemple 2\u202f500\u202f000 ou 2,5.",
+		"es": "Introduzca un número en cifras, por ejemplo 2.500.000 o 2,5.",
+	},
+	// The text is not a number in the language's convention but is one in
+	// the other (a point for decimals or for thousands): %s is that reading,
+	// written the language's way.
+	"number_did_you_mean": {
+		"en": "Did you mean %s? In English, a point marks decimals and commas group thousands, for example 2,500,000 or 2.5.",
+		"fr": "Vouliez-vous dire %s\u00a0? En français, la virgule marque les décimales et une espace sépare les milliers, par exemple 2\u202f500\u202f000 ou 2,5.",
+		"es": "¿Quería decir %s? En español, la coma marca los decimales y el punto separa los miles, por ejemplo 2.500.000 o 2,5.",
+	},
+	// A whole number was asked for and the text is a decimal mark followed
+	// by three digits ("2,500" in Spanish): %s is the whole number the
+	// other convention reads.
+	"number_thousands": {
+		"en": "Did you mean %s? In English, a point marks decimals; write thousands with commas, for example 2,500,000.",
+		"fr": "Vouliez-vous dire %s\u00a0? En français, la virgule marque les décimales\u202f; séparez les milliers par une espace, par exemple 2\u202f500\u202f000.",
+		"es": "¿Quería decir %s? En español, la coma marca los decimales; separe los miles con un punto, por ejemplo 2.500.000.",
 	},
 	"want_integer": {
 		"en": "Enter a whole number.",

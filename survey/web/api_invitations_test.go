@@ -136,7 +136,7 @@ func TestInvitationPrefillAndEditAfterSubmit(t *testing.T) {
 	admin := a.token(survey.RoleAdmin)
 	link := a.invite(t, admin, "landscape", "Bibliothèque municipale de Lyon", "claire@bm-lyon.fr")
 	_, body := a.openForm(link)
-	for _, want := range []string{`value="Bibliothèque municipale de Lyon"`, `value="Lyon"`, `value="520000"`, `value="claire@bm-lyon.fr"`, `value="Claire Martin"`} {
+	for _, want := range []string{`value="Bibliothèque municipale de Lyon"`, `value="Lyon"`, "value=\"520\u202f000\"", `value="claire@bm-lyon.fr"`, `value="Claire Martin"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("directory data not prefilled: %s", want)
 		}

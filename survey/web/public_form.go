@@ -107,7 +107,7 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 	case res.Response != nil:
 		notice = ui(lang, "resumed")
 	}
-	s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Answers), uuid.NewString(), token, nil, notice)
+	s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Answers, lang), uuid.NewString(), token, nil, notice)
 }
 
 // renderForm renders the respondent form; token is the personal link's,
@@ -199,7 +199,7 @@ func (s *Server) submitForm(c *gin.Context) {
 	switch survey.ErrorCode(err) {
 	case "":
 		if save {
-			s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Response.Answers), submissionID, token, nil, ui(lang, "saved"))
+			s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Response.Answers, lang), submissionID, token, nil, ui(lang, "saved"))
 			return
 		}
 		c.Redirect(http.StatusSeeOther, "/s/"+sv.Slug+"/thanks?lang="+lang)
