@@ -88,14 +88,28 @@
     }
   }
 
-  // Suggest the IFLA region from the country, unless one is already chosen.
-  function suggestRegion(select) {
+  // Suggest the IFLA region from the country. A suggestion the respondent
+  // has not touched follows the country (Egypt, then Mexico: Latin America,
+  // not the Middle East); a region they chose themselves stays. A region
+  // already ticked when the page opens (a draft, a form sent back with an
+  // error) counts as their choice unless it is the one their country
+  // suggests.
+  function countryRegion(select) {
     var opt = select.options[select.selectedIndex];
-    var region = opt && opt.getAttribute("data-region");
-    if (!region) return;
-    var radios = form.querySelectorAll('input[type=radio][name="region"]');
-    for (var i = 0; i < radios.length; i++) if (radios[i].checked) return;
-    for (var k = 0; k < radios.length; k++) if (radios[k].value === region) radios[k].checked = true;
+    return (opt && opt.getAttribute("data-region")) || "";
+  }
+  function regionRadios() { return form.querySelectorAll('input[type=radio][name="region"]'); }
+  function checkedRegion() {
+    var radios = regionRadios();
+    for (var i = 0; i < radios.length; i++) if (radios[i].checked) return radios[i].value;
+    return "";
+  }
+  var regionChosen = false; // settled once restore() has run, below
+  function suggestRegion(select) {
+    if (regionChosen) return;
+    var region = countryRegion(select);
+    var radios = regionRadios();
+    for (var k = 0; k < radios.length; k++) radios[k].checked = region !== "" && radios[k].value === region;
   }
 
   // An exclusive option ("none") clears the others, and the others clear it.
@@ -111,6 +125,9 @@
   form.addEventListener("change", function (e) {
     var t = e.target;
     if (t.matches("select[data-country]")) suggestRegion(t);
+    // Only the respondent's own clicks fire change; a suggestion set by
+    // suggestRegion does not, so this marks their choice alone.
+    if (t.type === "radio" && t.name === "region") regionChosen = true;
     if (t.type === "checkbox") exclusive(t);
     apply();
     tidy();
@@ -185,6 +202,8 @@
     form.parentNode.insertBefore(notice, form);
   }
   restore();
+  var countrySelect = form.querySelector("select[data-country]");
+  regionChosen = !!countrySelect && checkedRegion() !== "" && checkedRegion() !== countryRegion(countrySelect);
   save();
   form.addEventListener("input", save);
   form.addEventListener("change", save);

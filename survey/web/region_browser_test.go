@@ -1,0 +1,101 @@
+package web_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/metlib/canvass/internal/browsertest"
+	"github.com/metlib/canvass/survey"
+)
+
+// TestRegionSuggestionFollowsTheCountryInBrowser drives the Spanish
+// landscape form in headless Chromium: the region form.js suggests follows
+// the country while the respondent leaves it alone (Egypt, then Mexico), a
+// region they click stays whatever the country (also after a reload
+// restores the answers), and the form posts with Spanish numbers.
+func TestRegionSuggestionFollowsTheCountryInBrowser(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	ctx := browsertest.New(t)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+
+	chooseCountry := func(code string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.SetValue(css(`#country`), code)); err != nil {
+			t.Fatal(err)
+		}
+		// What the browser fires when a person picks an option.
+		evalBool(t, ctx, `document.getElementById("country").dispatchEvent(new Event("change", {bubbles: true}))`)
+	}
+	region := func() string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('input[name=region]:checked') || {}).value || ""`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	expect := func(step, want string) {
+		t.Helper()
+		if got := region(); got != want {
+			t.Errorf("%s: region %q, want %q", step, got, want)
+		}
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/s/landscape?lang=es"), chromedp.WaitVisible(css(`#country`))); err != nil {
+		t.Fatal(err)
+	}
+	expect("before a country", "")
+	chooseCountry("EG")
+	expect("Egypt", "middle_east_north_africa")
+	chooseCountry("MX")
+	expect("Egypt corrected to Mexico", "latin_america_caribbean")
+	chooseCountry("")
+	expect("no country", "")
+	chooseCountry("MX")
+	expect("Mexico again", "latin_america_caribbean")
+
+	// The respondent's own choice stays.
+	if err := chromedp.Do(ctx, chromedp.Click(css(`#region-north_america`))); err != nil {
+		t.Fatal(err)
+	}
+	chooseCountry("EG")
+	expect("chosen by hand, then Egypt", "north_america")
+
+	// After a reload the restored choice is still the respondent's: it is
+	// not the one Egypt suggests.
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(css("#restored"))); err != nil {
+		t.Fatal(err)
+	}
+	expect("restored", "north_america")
+	chooseCountry("MX")
+	expect("restored, then Mexico", "north_america")
+
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#library_name`), "Biblioteca Vasconcelos"),
+		chromedp.Click(css(`#org_type-city_system`)),
+		chromedp.SendKeys(css(`#city`), "Ciudad de México"),
+		chromedp.SendKeys(css(`#contact_email`), "direccion@example.mx"),
+		chromedp.SendKeys(css(`#population_served`), "2.500.000"),
+		chromedp.SendKeys(css(`#staff_fte`), "12,5"),
+		chromedp.Click(css(`#directory_consent-public`)),
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css(`p[role=status]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := a.store.ListResponses(context.Background(), survey.ResponseFilter{SurveySlug: "landscape"})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("stored %d responses, %v", len(list), err)
+	}
+	got := list[0]
+	if got.Country != "MX" || got.Region != "north_america" || got.Answers["population_served"] != 2500000.0 || got.Answers["staff_fte"] != 12.5 {
+		t.Errorf("stored country %q, region %q, population %v, staff %v; want MX, north_america, 2500000, 12.5",
+			got.Country, got.Region, got.Answers["population_served"], got.Answers["staff_fte"])
+	}
+}
