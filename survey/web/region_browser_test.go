@@ -99,3 +99,43 @@ func TestRegionSuggestionFollowsTheCountryInBrowser(t *testing.T) {
 			got.Country, got.Region, got.Answers["population_served"], got.Answers["staff_fte"])
 	}
 }
+
+// TestNumberConditionsReadTheLanguageInBrowser: a show_if on a number
+// question reads the typed number as the server does, in the page's
+// language: section two shows for a count of 42, which is "42,0" in French,
+// and not for "4.200", which is 4200 there.
+func TestNumberConditionsReadTheLanguageInBrowser(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	ctx := browsertest.New(t)
+	shownFor := func(lang, typed string) bool {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(srv.URL+"/s/every-type?lang="+lang),
+			chromedp.WaitVisible(chromedp.CSS(`#count`)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evalBool(t, ctx, `localStorage.clear(); document.getElementById("count").value = ""; true`)
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#count`), typed)); err != nil {
+			t.Fatal(err)
+		}
+		return evalBool(t, ctx, `!document.getElementById("section-two").hidden`)
+	}
+	for _, tc := range []struct {
+		lang, typed string
+		shown       bool
+	}{
+		{"fr", "42,0", true},
+		{"fr", "4.200", false},
+		{"en", "42.0", true},
+		{"en", "4,200", false},
+		{"en", "42", true},
+	} {
+		if got := shownFor(tc.lang, tc.typed); got != tc.shown {
+			t.Errorf("%s, count %q: section two shown %v, want %v", tc.lang, tc.typed, got, tc.shown)
+		}
+	}
+}

@@ -33,12 +33,25 @@
     return values;
   }
 
-  function matches(value, code) {
+  // A typed number as the server reads it in the page's language
+  // (survey.ParseNumber): "2.500" is 2500 in Spanish and French, 2.5 in
+  // English. Grouping is not checked here; the server does that.
+  var decimalComma = /^(fr|es)/.test(document.documentElement.lang);
+  function typedNumber(value) {
+    var v = value.replace(/[\s\u00a0\u202f\u2009]/g, "").replace(/^\u2212/, "-");
+    v = decimalComma ? v.replace(/\./g, "").replace(",", ".") : v.replace(/,/g, "");
+    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(v) ? parseFloat(v) : NaN;
+  }
+
+  // numeric: the question is a number question, whose answer the server
+  // compares as a number; any other answer is compared as text.
+  function matches(value, code, numeric) {
     if (Array.isArray(value)) return value.indexOf(code) >= 0;
     if (value === "") return false;
     if (value === code) return true;
-    var a = parseFloat(value), b = parseFloat(code);
-    return !isNaN(a) && !isNaN(b) && a === b && /^-?[\d.]+$/.test(value);
+    if (!numeric) return false;
+    var a = typedNumber(value), b = parseFloat(code);
+    return !isNaN(a) && !isNaN(b) && a === b;
   }
 
   function holds(c) {
@@ -48,7 +61,8 @@
     if (c.not) return !holds(c.not);
     var want = c.any_of || [c.equals];
     var value = answer(c.question);
-    return want.some(function (w) { return matches(value, String(w)); });
+    var numeric = !!form.querySelector('input[inputmode=decimal][name="' + c.question + '"]');
+    return want.some(function (w) { return matches(value, String(w), numeric); });
   }
 
   // Apply every show_if in document order: conditions only look at earlier
