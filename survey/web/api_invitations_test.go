@@ -400,7 +400,7 @@ func TestEditAfterSubmitAndUpdateDirectory(t *testing.T) {
 		t.Errorf("stored after edit: %v", stored.Answers["population_served"])
 	}
 	// The link now opens the submitted answers for editing.
-	if rec := a.do(request{path: link}); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Vous pouvez modifier") || !strings.Contains(rec.Body.String(), `value="540000"`) {
+	if rec := a.do(request{path: link}); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Vous pouvez modifier") || !strings.Contains(rec.Body.String(), "value=\"540\u202f000\"") {
 		t.Errorf("link after submit: %d", rec.Code)
 	}
 
