@@ -25,7 +25,7 @@ type Count struct {
 }
 
 // Counts is what the section webpage may publish about a survey's
-// submitted responses (counts.json, the badge, the iframe): the total, the
+// submitted responses, canvass demo's left out (counts.json, the badge, the iframe): the total, the
 // number of countries, and counts by IFLA region and by library type, each
 // under the small-cell rule (analysis.SmallCell). It is shared between
 // requests: callers must not modify it.
@@ -100,7 +100,7 @@ func (s *Service) PublicCounts(ctx context.Context, sv *survey.Survey) (*Counts,
 	return c, nil
 }
 
-// tally counts the submitted responses by region, library type (the
+// tally counts the submitted responses (never canvass demo's) by region, library type (the
 // directory's, for an invited library; else the org_type answer) and
 // country, and applies the small-cell rule. The unsuppressed tallies never
 // leave this function.
@@ -118,7 +118,7 @@ func (s *Service) tally(ctx context.Context, sv *survey.Survey) (*Counts, error)
 	countries := map[string]bool{}
 	byRegion := map[survey.Region]int{}
 	byType := map[survey.LibraryType]int{}
-	for r, err := range s.cfg.Responses.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}) {
+	for r, err := range s.cfg.Responses.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, ExcludeDemo: true}) {
 		if err != nil {
 			return nil, err
 		}

@@ -68,7 +68,7 @@ func (s *Service) CreateLibrary(ctx context.Context, l *survey.Library) error {
 }
 
 // UpdateLibrary replaces library id with l (normalized and checked; l gets
-// id and the creation time). A contact who had consented keeps the date
+// id, the creation time and the demo mark). A contact who had consented keeps the date
 // consent was first given. Returns ENOTFOUND or EINVALID.
 func (s *Service) UpdateLibrary(ctx context.Context, id string, l *survey.Library) error {
 	if err := require(ctx, survey.RoleAdmin); err != nil {
@@ -78,7 +78,9 @@ func (s *Service) UpdateLibrary(ctx context.Context, id string, l *survey.Librar
 	if err != nil {
 		return err
 	}
-	l.ID, l.CreatedAt = current.ID, current.CreatedAt
+	// A demo library stays one however it is edited: no form or file says
+	// so, and canvass demo --remove must still find it.
+	l.ID, l.CreatedAt, l.Demo = current.ID, current.CreatedAt, current.Demo
 	l.Normalize()
 	if err := l.Validate(); err != nil {
 		return err
@@ -238,7 +240,8 @@ func (s *Service) ExportLibraries(ctx context.Context, w io.Writer, f survey.Lib
 }
 
 // PublicLibrary is what the public may see of a library that opted in to
-// a public profile: never contacts.
+// a public profile: never contacts. Member is whether it is a member of the
+// section, so lists can head the members as such.
 type PublicLibrary struct {
 	ID      string             `json:"id"`
 	Name    string             `json:"name"`
@@ -247,38 +250,85 @@ type PublicLibrary struct {
 	Region  survey.Region      `json:"region,omitempty"`
 	Type    survey.LibraryType `json:"type,omitempty"`
 	Website string             `json:"website,omitempty"`
+	Member  bool               `json:"member"`
 }
 
 func publicOf(l *survey.Library) PublicLibrary {
-	return PublicLibrary{l.ID, l.Name, l.City, l.Country, l.Region, l.Type, l.Website}
+	return PublicLibrary{l.ID, l.Name, l.City, l.Country, l.Region, l.Type, l.Website, l.Member}
+}
+
+// PublicList is a page of public profiles: the section's members first,
+// then the other libraries, each group by name.
+type PublicList struct {
+	Libraries []PublicLibrary
+	// Total is how many profiles match in all, Members how many of those
+	// are members (so a page tells where the members end).
+	Total, Members int
 }
 
 // PublicLibraries lists a page of the libraries that opted in to a public
-// profile, filtered by f's query, region, country and type (membership is
-// not public, so f.Member is ignored). Anyone may ask. Returns EMALFORMED
-// for an unknown region or type.
-func (s *Service) PublicLibraries(ctx context.Context, f survey.LibraryFilter) ([]PublicLibrary, int, error) {
+// profile (never canvass demo's), filtered by f's query, region, country,
+// type and membership (f.Member: members only, or non-members only), the
+// members first. Anyone may ask. Returns EMALFORMED for an unknown region
+// or type.
+func (s *Service) PublicLibraries(ctx context.Context, f survey.LibraryFilter) (PublicList, error) {
 	if err := CheckLibraryFilter(f); err != nil {
-		return nil, 0, err
+		return PublicList{}, err
 	}
-	yes := true
-	f.Public, f.Member = &yes, nil
-	libs, total, err := s.cfg.Libraries.ListLibraries(ctx, f)
+	yes, no := true, false
+	f.Public, f.Demo = &yes, &no
+	out := PublicList{Libraries: []PublicLibrary{}}
+	add := func(libs []*survey.Library) {
+		for _, l := range libs {
+			out.Libraries = append(out.Libraries, publicOf(l))
+		}
+	}
+	if f.Member != nil {
+		libs, total, err := s.cfg.Libraries.ListLibraries(ctx, f)
+		if err != nil {
+			return PublicList{}, err
+		}
+		add(libs)
+		out.Total = total
+		if *f.Member {
+			out.Members = total
+		}
+		return out, nil
+	}
+	// Members, then the others: one page over the two lists, so the page
+	// where the members end also starts the others.
+	members := f
+	members.Member = &yes
+	libs, m, err := s.cfg.Libraries.ListLibraries(ctx, members)
 	if err != nil {
-		return nil, 0, err
+		return PublicList{}, err
 	}
-	out := make([]PublicLibrary, len(libs))
-	for i, l := range libs {
-		out[i] = publicOf(l)
+	add(libs)
+	others := f
+	others.Member, others.Offset = &no, max(0, f.Offset-m)
+	rest := f.Limit - len(libs)
+	if f.Limit > 0 && rest == 0 {
+		others.Limit = 1 // a full page of members: only the others' number is needed
+	} else if f.Limit > 0 {
+		others.Limit = rest
 	}
-	return out, total, nil
+	libs, n, err := s.cfg.Libraries.ListLibraries(ctx, others)
+	if err != nil {
+		return PublicList{}, err
+	}
+	if f.Limit == 0 || rest > 0 {
+		add(libs)
+	}
+	out.Total, out.Members = m+n, m
+	return out, nil
 }
 
 // PublicLibraryProfile returns one public profile. A library that has not
-// opted in does not exist here: ENOTFOUND, as for an unknown id.
+// opted in (or one of canvass demo's) does not exist here: ENOTFOUND, as
+// for an unknown id.
 func (s *Service) PublicLibraryProfile(ctx context.Context, id string) (PublicLibrary, error) {
 	l, err := s.cfg.Libraries.FindLibrary(ctx, id)
-	if err == nil && !l.PublicProfile {
+	if err == nil && (!l.PublicProfile || l.Demo) {
 		err = survey.Errorf(survey.ENOTFOUND, "There is no library %q.", id)
 	}
 	if err != nil {

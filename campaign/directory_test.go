@@ -64,13 +64,13 @@ func TestLibraryLifecycle(t *testing.T) {
 	if err := svc.CreateLibrary(admin, &survey.Library{Name: "Biblioteca de Santiago", Country: "CL", PublicProfile: true}); err != nil {
 		t.Fatal(err)
 	}
-	pub, total, err := svc.PublicLibraries(context.Background(), survey.LibraryFilter{})
-	if err != nil || total != 1 || pub[0].Name != "Biblioteca de Santiago" || pub[0].Region != survey.LatinAmericaCaribbean {
-		t.Errorf("public list %+v %d %v", pub, total, err)
+	pub, err := svc.PublicLibraries(context.Background(), survey.LibraryFilter{})
+	if err != nil || pub.Total != 1 || pub.Members != 0 || pub.Libraries[0].Name != "Biblioteca de Santiago" || pub.Libraries[0].Region != survey.LatinAmericaCaribbean || pub.Libraries[0].Member {
+		t.Errorf("public list %+v %v", pub, err)
 	}
 	_, err = svc.PublicLibraryProfile(context.Background(), l.ID)
 	wantCode(t, "a library not opted in", err, survey.ENOTFOUND)
-	_, _, err = svc.PublicLibraries(context.Background(), survey.LibraryFilter{Region: "atlantis"})
+	_, err = svc.PublicLibraries(context.Background(), survey.LibraryFilter{Region: "atlantis"})
 	wantCode(t, "public list of an unknown region", err, survey.EMALFORMED)
 
 	gone, err := svc.DeleteLibrary(admin, l.ID)

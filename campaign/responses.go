@@ -122,6 +122,13 @@ func (s *Service) ImportResponses(ctx context.Context, slug string, rs []*survey
 			s.audit(ctx, "responses.import", "survey:"+slug, strconv.Itoa(created)+" responses")
 		}
 	}()
+	return s.importResponses(ctx, sv, rs)
+}
+
+// importResponses checks and stores rs (ImportResponses's work, without
+// the role check and the audit entry its callers write).
+func (s *Service) importResponses(ctx context.Context, sv *survey.Survey, rs []*survey.Response) (created int, err error) {
+	slug := sv.Slug
 	for i, r := range rs {
 		if r.SurveySlug != slug || !ValidSubmissionID(r.SubmissionID) {
 			return created, survey.Errorf(survey.EINVALID, "Response %d is not to survey %q or has no valid submission id.", i+1, slug)

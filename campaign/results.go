@@ -211,7 +211,7 @@ func (s *Service) report(ctx context.Context, sv *survey.Survey, q Query) (*anal
 
 // PublicReport computes the report tables of a survey whose results are
 // published, for /results/:slug and its embeds, in lang: every submitted
-// response, full counts (the page applies the disclosure rules, with
+// response but canvass demo's, full counts (the page applies the disclosure rules, with
 // Survey.SmallCellK). Anyone may ask; an unpublished survey is ENOTFOUND, as an
 // unknown one.
 func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, error) {
@@ -222,7 +222,8 @@ func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang stri
 	if at == nil {
 		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
 	}
-	return s.report(ctx, sv, Query{Lang: lang})
+	// The public never sees canvass demo's made-up responses.
+	return s.report(ctx, sv, Query{Lang: lang, Filter: survey.ResponseFilter{ExcludeDemo: true}})
 }
 
 // computed returns the analysis or report of a query, from the cache when

@@ -54,6 +54,7 @@ func (f *fixture) seed(t *testing.T, slug string, n int, seed uint64) []*survey.
 	}
 	rs := demo.Responses(sv, n, seed, f.clock)
 	for _, r := range rs {
+		r.Source = "web" // stand-ins for real respondents, public outputs included
 		if _, _, err := f.st.CreateResponse(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}

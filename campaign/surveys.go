@@ -53,11 +53,18 @@ type SurveySummary struct {
 	Accepting bool
 	// Responses is the number of submitted responses.
 	Responses int
+	// Demo is how many of them canvass demo made up: the working group's
+	// pages count them under a banner, public ones leave them out.
+	Demo int
 }
 
 func (s *Service) summarize(ctx context.Context, sv *survey.Survey) (SurveySummary, error) {
 	n, err := s.cfg.Responses.CountResponses(ctx, sv.Slug)
-	return SurveySummary{Survey: sv, Accepting: sv.AcceptingAt(s.now()), Responses: n}, err
+	if err != nil {
+		return SurveySummary{}, err
+	}
+	demo, err := s.DemoResponses(ctx, sv.Slug)
+	return SurveySummary{Survey: sv, Accepting: sv.AcceptingAt(s.now()), Responses: n, Demo: demo}, err
 }
 
 // ListSurveys returns every survey by slug with its response count

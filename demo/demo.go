@@ -1,6 +1,8 @@
-// Package demo makes realistic synthetic responses for any survey, so every
-// page, analysis and export has something real-looking to show, and so
-// benchmarks have data. Answers are correlated through a latent "capacity"
+// Package demo makes realistic synthetic responses for any survey, and the
+// made-up libraries they come from, so every page, analysis and export has
+// something real-looking to show, and so benchmarks have data. It makes
+// them only: what is written, marked and removed is the campaign's
+// (campaign.AddDemo, campaign.RemoveDemo). Answers are correlated through a latent "capacity"
 // per library (bigger, better-resourced libraries use more methods, rate
 // their skills higher, and so on), regions follow a plausible mix, and every
 // response passes the survey's own checks.
@@ -33,11 +35,6 @@ var regionMix = []struct {
 	{survey.SubSaharanAfrica, 0.10, []string{"ZA", "NG", "KE", "SN", "GH", "CI"}, []string{"en", "fr"}},
 }
 
-var cities = []string{"Aarhus", "Auckland", "Barcelona", "Bogotá", "Brisbane", "Buenos Aires", "Cairo", "Calgary", "Casablanca",
-	"Chicago", "Dakar", "Dubai", "Durban", "Guadalajara", "Helsinki", "Istanbul", "Johannesburg", "Lagos", "Lima", "Lyon",
-	"Manila", "Melbourne", "Montréal", "Munich", "Nairobi", "Oslo", "Pune", "Rotterdam", "Santiago", "Seoul", "Singapore",
-	"Stockholm", "Toronto", "Tunis", "Vancouver", "Warsaw", "Yokohama"}
-
 var phrases = map[string][]string{
 	"en": {"We run annual user surveys and report outcomes to the city council.", "Digital inclusion programmes helped older residents get online.",
 		"Funding cuts make long-term measurement hard.", "Our outcome surveys changed how we plan children's programmes.",
@@ -48,6 +45,13 @@ var phrases = map[string][]string{
 		"Los recortes dificultan la medición a largo plazo.", "Las encuestas de resultados cambiaron nuestros programas infantiles."},
 }
 
+// contactNames are the made-up contacts, by language.
+var contactNames = map[string][]string{
+	"en": {"Alex Morgan", "Priya Shah", "Sam Okafor", "Jordan Lee", "Maria Novak"},
+	"fr": {"Camille Martin", "Claire Dubois", "Julien Moreau", "Awa Diop"},
+	"es": {"Lucía García", "Carlos Pérez", "Ana Torres", "Mateo Rojas"},
+}
+
 // library is one synthetic respondent.
 type library struct {
 	capacity float64 // latent, standard normal
@@ -55,30 +59,124 @@ type library struct {
 	country  string
 	lang     string
 	city     string
-	index    int
+	// name, site (a host under example.org, a domain reserved for
+	// examples, so no mail to a demo contact reaches anyone) and contact.
+	name, site, contact string
 }
 
+// Data is what canvass demo writes for one survey: made-up libraries, and
+// responses from most of them (and from a few anonymous respondents).
+type Data struct {
+	// Libraries are marked Demo. Those no response comes from were
+	// invited and have not answered (yet).
+	Libraries []*survey.Library
+	// Responses have Source survey.DemoSource, oldest first.
+	Responses []*survey.Response
+	// LibraryOf[i] is the index in Libraries of Responses[i]'s library, or
+	// -1 for an anonymous respondent (one who used the open link).
+	LibraryOf []int
+}
+
+// Shares of the made-up campaign: respondents who used the open link
+// rather than a personal invitation, and libraries invited that have not
+// answered, per respondent.
+const (
+	anonymousShare = 0.15
+	silentShare    = 0.25
+)
+
 // Responses makes n submitted responses to s with the given seed, spread
-// over the 60 days before until.
+// over the 60 days before until (Generate's, without the libraries).
 func Responses(s *survey.Survey, n int, seed uint64, until time.Time) []*survey.Response {
+	return Generate(s, n, seed, until).Responses
+}
+
+// Generate makes n submitted responses to s with the given seed, spread
+// over the 60 days before until, and the libraries they come from: each
+// named as a library of its country is ("Biblioteca Pública de
+// Guadalajara" in Mexico), with a contact, a website, and what its
+// response says about it. The same seed gives the same data, and a
+// library's name, city and country depend only on its country's place in
+// the draw, so the same libraries come back for every survey.
+func Generate(s *survey.Survey, n int, seed uint64, until time.Time) *Data {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	out := make([]*survey.Response, 0, n)
+	d := &Data{}
+	taken := map[string]int{} // libraries drawn per country
+	draw := func(lib *library) bool {
+		p := places[lib.country]
+		k := taken[lib.country]
+		if k >= len(p.cities)*len(p.names) {
+			return false // every library of the country is taken
+		}
+		taken[lib.country]++
+		lib.city, lib.name = p.cities[k%len(p.cities)], libraryName(lib.country, p.cities[k%len(p.cities)], k/len(p.cities))
+		return true
+	}
+	type respondent struct {
+		r   *survey.Response
+		lib int
+	}
+	var rs []respondent
 	for i := 0; i < n; i++ {
-		lib := newLibrary(rng, i, s)
+		lib := newLibrary(rng, s)
+		of := -1
+		if rng.Float64() >= anonymousShare && draw(&lib) {
+			of = len(d.Libraries)
+		} else {
+			p := places[lib.country]
+			lib.city = p.cities[rng.IntN(len(p.cities))]
+			lib.name = libraryName(lib.country, lib.city, 0)
+		}
+		lib.site = slug(lib.name) + ".example.org"
 		answers := generate(rng, s, lib)
 		at := until.Add(-time.Duration(rng.Float64() * float64(60*24*time.Hour))).UTC().Truncate(time.Millisecond)
 		country, region := s.Locate(answers)
-		out = append(out, &survey.Response{
+		r := &survey.Response{
 			SurveySlug: s.Slug, SurveyVersion: s.Version, SubmissionID: fmt.Sprintf("demo-%d-%08d", seed, i),
 			Language: lib.lang, Country: country, Region: region, Status: survey.ResponseSubmitted, Answers: answers,
-			Source: "demo", CreatedAt: at, UpdatedAt: at, SubmittedAt: &at,
-		})
+			Source: survey.DemoSource, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at,
+		}
+		if of >= 0 {
+			l := newDirectoryEntry(rng, lib)
+			s.ApplyToLibrary(answers, l) // the directory says what the response says
+			l.Normalize()
+			d.Libraries = append(d.Libraries, l)
+		}
+		rs = append(rs, respondent{r, of})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
-	return out
+	// Invited libraries that have not answered.
+	for i := 0; i < int(math.Round(silentShare*float64(n))); i++ {
+		lib := newLibrary(rng, s)
+		if !draw(&lib) {
+			continue
+		}
+		lib.site = slug(lib.name) + ".example.org"
+		l := newDirectoryEntry(rng, lib)
+		l.Normalize()
+		d.Libraries = append(d.Libraries, l)
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].r.CreatedAt.Before(rs[j].r.CreatedAt) })
+	for _, x := range rs {
+		d.Responses = append(d.Responses, x.r)
+		d.LibraryOf = append(d.LibraryOf, x.lib)
+	}
+	return d
 }
 
-func newLibrary(rng *rand.Rand, i int, s *survey.Survey) library {
+// newDirectoryEntry is the directory's entry for a made-up library: about
+// half are members of the section and opted in to a public profile, as in
+// a real directory, though no public page ever shows them (Demo).
+func newDirectoryEntry(rng *rand.Rand, lib library) *survey.Library {
+	return &survey.Library{
+		Name: lib.name, City: lib.city, Country: lib.country, Type: survey.CitySystem,
+		PopulationServed: int(math.Round(math.Exp(math.Log(900000)+0.7*lib.capacity)/1000) * 1000),
+		Website:          "https://" + lib.site,
+		Contacts:         []survey.Contact{{Name: lib.contact, Role: "Head of research", Email: "research@" + lib.site, Language: lib.lang, Consent: true}},
+		Member:           rng.Float64() < 0.6, PublicProfile: rng.Float64() < 0.5, Demo: true,
+	}
+}
+
+func newLibrary(rng *rand.Rand, s *survey.Survey) library {
 	x := rng.Float64()
 	mix := regionMix[len(regionMix)-1]
 	for _, m := range regionMix {
@@ -92,8 +190,12 @@ func newLibrary(rng *rand.Rand, i int, s *survey.Survey) library {
 	if !s.HasLanguage(lang) {
 		lang = s.DefaultLanguage
 	}
+	names := contactNames[lang]
+	if names == nil {
+		names = contactNames["en"]
+	}
 	return library{capacity: rng.NormFloat64(), region: mix.region, country: mix.countries[rng.IntN(len(mix.countries))],
-		lang: lang, city: cities[rng.IntN(len(cities))], index: i}
+		lang: lang, contact: names[rng.IntN(len(names))]}
 }
 
 // generate answers every question (hidden ones are dropped by the check),
@@ -194,9 +296,9 @@ func answer(rng *rand.Rand, q *survey.Question, lib library) (any, string) {
 	case survey.ShortText:
 		if strings.Contains(q.ID, "name") {
 			if strings.Contains(q.ID, "contact") {
-				return "Alex Morgan", ""
+				return lib.contact, ""
 			}
-			return lib.city + " Public Library", ""
+			return lib.name, ""
 		}
 		if q.ID == "city" {
 			return lib.city, ""
@@ -209,9 +311,9 @@ func answer(rng *rand.Rand, q *survey.Question, lib library) (any, string) {
 		}
 		return list[rng.IntN(len(list))], ""
 	case survey.Email:
-		return fmt.Sprintf("contact%d@library%d.example.org", lib.index, lib.index), ""
+		return "research@" + lib.site, ""
 	case survey.URL:
-		return fmt.Sprintf("https://library%d.example.org", lib.index), ""
+		return "https://" + lib.site, ""
 	case survey.Date:
 		return time.Date(1950+rng.IntN(70), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC).Format(time.DateOnly), ""
 	case survey.Country:

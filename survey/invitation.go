@@ -90,4 +90,7 @@ type InvitationStore interface {
 	ListInvitations(ctx context.Context, slug string) ([]*Invitation, error)
 	// UpdateInvitation saves status, times, tokens, revocation and errors.
 	UpdateInvitation(ctx context.Context, inv *Invitation) error
+	// DeleteInvitation removes an invitation (canvass demo --remove: real
+	// ones are revoked, never deleted). Returns ENOTFOUND if there is none.
+	DeleteInvitation(ctx context.Context, id string) error
 }

@@ -55,8 +55,11 @@ type Library struct {
 	// PublicProfile is the library's opt-in to be listed publicly (name,
 	// city, country, region, type, website; never contacts).
 	PublicProfile bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Demo marks the made-up libraries of canvass demo: they are never
+	// shown publicly, and canvass demo --remove deletes them.
+	Demo      bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Contact is a person at a library.
@@ -216,6 +219,8 @@ type LibraryFilter struct {
 	// IDs, when not nil, keeps only these libraries (an id that names none
 	// matches nothing): a page naming the libraries of its rows asks once.
 	IDs    []string
+	// Demo keeps canvass demo's libraries (true) or the real ones (false).
+	Demo   *bool
 	Offset int
 	Limit  int
 }

@@ -33,7 +33,8 @@ type Response struct {
 	Region  Region
 	Status  ResponseStatus
 	Answers Answers
-	// Source says how the response arrived: "web" (the HTML form) or "api".
+	// Source says how the response arrived: "web" (the HTML form), "api",
+	// or DemoSource for the synthetic ones of canvass demo.
 	Source      string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -44,6 +45,14 @@ type Response struct {
 	// that was read, so two writers can never both win.
 	Revision int
 }
+
+// DemoSource is the Source of the synthetic responses canvass demo writes:
+// they are counted on the working group's pages (under a banner saying so)
+// and left out of everything public.
+const DemoSource = "demo"
+
+// IsDemo reports whether r is one of canvass demo's synthetic responses.
+func (r *Response) IsDemo() bool { return r.Source == DemoSource }
 
 // ResponseFilter selects responses of one survey. Empty fields match
 // everything. It has one meaning wherever it is used: a store applies what
@@ -65,6 +74,11 @@ type ResponseFilter struct {
 	// is the value (as show_if compares: a code, or a number written as
 	// text), or, for a list answer (multi_choice, ranking), contains it. Answers are stored encoded, so stores leave this to Match.
 	Answers map[string]string `json:"answers,omitempty"`
+	// Source keeps the responses of that source only ("demo": canvass
+	// demo's); ExcludeDemo leaves canvass demo's out, as every public
+	// output does.
+	Source      string `json:"source,omitempty"`
+	ExcludeDemo bool   `json:"exclude_demo,omitempty"`
 	// Offset and Limit page a list; Match and streams ignore them.
 	Offset int `json:"-"`
 	Limit  int `json:"-"`
@@ -86,6 +100,9 @@ func (f ResponseFilter) Match(r *Response) bool {
 		return false
 	}
 	if f.Region != "" && r.Region != f.Region || f.Language != "" && r.Language != f.Language {
+		return false
+	}
+	if f.Source != "" && r.Source != f.Source || f.ExcludeDemo && r.IsDemo() {
 		return false
 	}
 	if f.From != nil || f.To != nil {

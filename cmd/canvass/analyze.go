@@ -11,11 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/campaign"
-	"github.com/metlib/canvass/demo"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store"
 )
@@ -266,29 +264,65 @@ func writeQuestion(out io.Writer, q *analysis.QuestionResult, g *analysis.Groupi
 	}
 }
 
+// demoHelp heads canvass demo -h: what demo data is and how it goes away.
+const demoHelp = `Usage:
+  canvass demo --survey S [--responses N] [--seed X]
+  canvass demo --remove
+
+Adds made-up data to the database, to try Canvass out: N submitted responses
+to survey S and the libraries they come from (named as libraries of their
+countries are, with example.org contacts), each invited to S. Everything it
+writes is marked as demo data: the working group's pages count it under a
+banner saying so, and no public page, count, embed or published result
+includes it. The same seed adds nothing twice.
+
+--remove deletes exactly what demo wrote, for every survey: the demo
+responses, the invitations of demo libraries, and the demo libraries. Real
+responses, libraries and invitations are never touched. Both are recorded in
+the audit log (demo.add, demo.remove).
+
+Flags:
+`
+
 func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := dataFlags(fs, getenv)
-	slug := fs.String("survey", "", "survey slug (required)")
+	slug := fs.String("survey", "", "survey slug (required unless --remove)")
 	n := fs.Int("responses", 200, "how many responses to create")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed makes the same responses")
+	remove := fs.Bool("remove", false, "delete every survey's demo data (responses, invitations, libraries), nothing else")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), demoHelp)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsage(err)
+	}
+	if *remove {
+		if *slug != "" {
+			return usageError{"demo: --remove deletes the demo data of every survey; leave out --survey"}
+		}
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, svc *campaign.Service) error {
+			gone, err := svc.RemoveDemo(ctx)
+			if err != nil {
+				return fmt.Errorf("after removing %s: %s", gone, survey.ErrorMessage(err))
+			}
+			fmt.Fprintf(stdout, "Removed the demo data: %s.\n", gone)
+			return nil
+		})
 	}
 	if *slug == "" || *n < 1 || *n > 1_000_000 {
 		return usageError{"demo: --survey is required and --responses must be from 1 to 1,000,000"}
 	}
 	return withCampaign(ctx, cfg, stderr, func(ctx context.Context, svc *campaign.Service) error {
-		sum, err := svc.Survey(ctx, *slug)
+		added, err := svc.AddDemo(ctx, *slug, *n, *seed)
 		if err != nil {
-			return errors.New(survey.ErrorMessage(err))
+			return fmt.Errorf("after adding %s: %s", added, survey.ErrorMessage(err))
 		}
-		created, err := svc.ImportResponses(ctx, sum.Survey.Slug, demo.Responses(sum.Survey, *n, *seed, time.Now()))
-		if err != nil {
-			return fmt.Errorf("after %d new responses: %w", created, err)
-		}
-		fmt.Fprintf(stdout, "Created %d demo responses to %s (%d already there from the same seed).\n", created, sum.Survey.Slug, *n-created)
+		fmt.Fprintf(stdout, "Created %d demo responses to %s (%d already there from the same seed), %d demo libraries and %d invitations.\n",
+			added.Responses, *slug, *n-added.Responses, added.Libraries, added.Invitations)
+		fmt.Fprintln(stdout, "They are marked as demo data: counted on the admin pages under a banner, never on public ones. Remove them with: canvass demo --remove")
 		return nil
 	})
 }

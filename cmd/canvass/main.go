@@ -12,6 +12,7 @@
 //	canvass survey list                           list surveys and response counts
 //	canvass analyze --survey S [--by Q]           statistics of the responses
 //	canvass demo --survey S --responses N         synthetic responses for trying things out
+//	canvass demo --remove                         delete everything demo wrote
 //	canvass version                               print the version
 package main
 
@@ -50,7 +51,9 @@ Usage:
   canvass export --survey S --kind raw|whitepaper --format xlsx|csv|jsonl -o FILE [--labels] [--bom] [--lang L]
                                                   write the responses or the white-paper tables (progress on a terminal)
   canvass demo --survey S [--responses N] [--seed X]
-                                                  add realistic synthetic responses (for trying things out)
+                                                  add made-up responses and libraries (for trying things out), marked
+                                                  as demo data: counted on admin pages under a banner, never public
+  canvass demo --remove                           delete exactly what demo wrote (every survey), nothing else
   canvass libraries import [--merge] [--confirm] FILE
                                                   import libraries from .csv or .xlsx (a dry run without --confirm)
 	canvass libraries export -o FILE.xlsx|FILE.csv  export the library directory

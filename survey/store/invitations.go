@@ -127,6 +127,20 @@ func (st *Store) UpdateInvitation(ctx context.Context, inv *survey.Invitation) e
 	return nil
 }
 
+// DeleteInvitation removes an invitation. ENOTFOUND if there is none.
+func (st *Store) DeleteInvitation(ctx context.Context, id string) error {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	res, err := st.db.Collection(colInvitations).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return wrap(err, "delete invitation")
+	}
+	if res.DeletedCount == 0 {
+		return survey.Errorf(survey.ENOTFOUND, "There is no such invitation.")
+	}
+	return nil
+}
+
 // ReplaceResponse replaces the stored response with r's survey and
 // submission id if it is still at r.Revision, and then sets r.Revision to
 // the revision written. Of concurrent writers that read the same revision

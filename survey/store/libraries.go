@@ -38,6 +38,7 @@ type libraryDoc struct {
 	Contacts         []contactDoc  `bson:"contacts"`
 	Member           bool          `bson:"member"`
 	PublicProfile    bool          `bson:"public_profile"`
+	Demo             bool          `bson:"demo,omitempty"`
 	CreatedAt        time.Time     `bson:"created_at"`
 	UpdatedAt        time.Time     `bson:"updated_at"`
 }
@@ -45,7 +46,7 @@ type libraryDoc struct {
 func newLibraryDoc(l *survey.Library, id bson.ObjectID) libraryDoc {
 	d := libraryDoc{ID: id, Name: l.Name, City: l.City, Country: l.Country, Region: string(l.Region), RegionSet: l.RegionSet,
 		Type: string(l.Type), PopulationServed: l.PopulationServed, Branches: l.Branches, Website: l.Website,
-		Member: l.Member, PublicProfile: l.PublicProfile, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(), Contacts: []contactDoc{}}
+		Member: l.Member, PublicProfile: l.PublicProfile, Demo: l.Demo, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(), Contacts: []contactDoc{}}
 	for _, c := range l.Contacts {
 		d.Contacts = append(d.Contacts, contactDoc{Name: c.Name, Role: c.Role, Email: c.Email, Language: c.Language, Consent: c.Consent, ConsentAt: c.ConsentAt})
 	}
@@ -55,7 +56,7 @@ func newLibraryDoc(l *survey.Library, id bson.ObjectID) libraryDoc {
 func (d *libraryDoc) library() *survey.Library {
 	l := &survey.Library{ID: d.ID.Hex(), Name: d.Name, City: d.City, Country: d.Country, Region: survey.Region(d.Region), RegionSet: d.RegionSet,
 		Type: survey.LibraryType(d.Type), PopulationServed: d.PopulationServed, Branches: d.Branches, Website: d.Website,
-		Member: d.Member, PublicProfile: d.PublicProfile, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+		Member: d.Member, PublicProfile: d.PublicProfile, Demo: d.Demo, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 	for _, c := range d.Contacts {
 		l.Contacts = append(l.Contacts, survey.Contact{Name: c.Name, Role: c.Role, Email: c.Email, Language: c.Language, Consent: c.Consent, ConsentAt: utc(c.ConsentAt)})
 	}
@@ -167,6 +168,13 @@ func (st *Store) ListLibraries(ctx context.Context, f survey.LibraryFilter) ([]*
 			}
 		}
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: oids}}})
+	}
+	switch {
+	case f.Demo != nil && *f.Demo:
+		filter = append(filter, bson.E{Key: "demo", Value: true})
+	case f.Demo != nil:
+		// Stored only when true (omitempty), so a real library has no field.
+		filter = append(filter, bson.E{Key: "demo", Value: bson.D{{Key: "$ne", Value: true}}})
 	}
 	col := st.db.Collection(colLibraries)
 	total, err := col.CountDocuments(ctx, filter)

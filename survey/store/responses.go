@@ -202,6 +202,13 @@ func responseFilter(f survey.ResponseFilter) bson.D {
 	if f.Language != "" {
 		filter = append(filter, bson.E{Key: "language", Value: f.Language})
 	}
+	if f.Source != "" {
+		filter = append(filter, bson.E{Key: "source", Value: f.Source})
+	}
+	if f.ExcludeDemo {
+		// $ne also matches the responses stored without a source.
+		filter = append(filter, bson.E{Key: "source", Value: bson.D{{Key: "$ne", Value: survey.DemoSource}}})
+	}
 	if f.From != nil || f.To != nil {
 		between := bson.D{}
 		if f.From != nil {

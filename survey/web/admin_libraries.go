@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -62,6 +63,14 @@ func (s *Server) librariesAdminPage(c *gin.Context) {
 	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptions("en"), Types: typeOptions(),
 		Page: pageNo, Pages: (total + perPage - 1) / perPage}
 	p.PrevURL, p.NextURL = pageLinks(c, pageNo, perPage, total)
+	demo, err := s.cfg.Campaign.DemoLibraries(c.Request.Context())
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if demo > 0 {
+		p.Demo = fmt.Sprintf(ui("en", "demo_banner_libraries"), survey.FormatInt("en", demo))
+	}
 	for _, k := range []string{"done", "problem", "page"} {
 		q.Del(k)
 	}

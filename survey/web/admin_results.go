@@ -53,6 +53,13 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
+	// The report below counts canvass demo's responses: say so.
+	sum, err := s.cfg.Campaign.Survey(c.Request.Context(), sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p.Demo = demoBanner(lang, sum.Demo, sum.Responses)
 	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
 	p.Regions = regionOptions(lang)
 	for _, l := range sv.Languages {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -45,6 +46,17 @@ type surveyRow struct {
 	Title     string
 	Accepting bool
 	Responses int
+	// Demo is how many of Responses canvass demo made up.
+	Demo int
+}
+
+// demoBanner is the banner of a page counting total responses of which
+// demo are canvass demo's ("" when none are), in lang.
+func demoBanner(lang string, demo, total int) string {
+	if demo == 0 {
+		return ""
+	}
+	return fmt.Sprintf(ui(lang, "demo_banner"), survey.FormatInt(lang, demo), survey.FormatInt(lang, total))
 }
 
 type dashboardPage struct {
@@ -59,11 +71,15 @@ func (s *Server) dashboard(c *gin.Context) {
 		return
 	}
 	rows := make([]surveyRow, 0, len(all))
+	demo, total := 0, 0
 	for _, sum := range all {
 		sv := sum.Survey
-		rows = append(rows, surveyRow{Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage), Accepting: sum.Accepting, Responses: sum.Responses})
+		rows = append(rows, surveyRow{Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage), Accepting: sum.Accepting, Responses: sum.Responses, Demo: sum.Demo})
+		demo, total = demo+sum.Demo, total+sum.Responses
 	}
-	s.renderPage(c, http.StatusOK, "admin_dashboard.html", dashboardPage{page: s.adminPage(c, "Surveys"), Surveys: rows})
+	p := dashboardPage{page: s.adminPage(c, "Surveys"), Surveys: rows}
+	p.Demo = demoBanner("en", demo, total)
+	s.renderPage(c, http.StatusOK, "admin_dashboard.html", p)
 }
 
 type uploadPage struct {

@@ -326,15 +326,16 @@ func (s *Server) embedAdminPageGet(c *gin.Context) {
 	s.renderPage(c, http.StatusOK, "admin_embed.html", p)
 }
 
-// embedLibrariesJSON lists the member libraries that opted in to a public
-// profile, for the section webpage (the same fields as /api/v1/public/libraries).
+// embedLibrariesJSON lists the libraries that opted in to a public
+// profile, members first and marked, for the section webpage (the same
+// body as /api/v1/public/libraries).
 func (s *Server) embedLibrariesJSON(c *gin.Context) {
-	libs, total, err := s.publicLibraries(c)
+	list, err := s.publicLibraries(c)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
-	body, err := json.Marshal(gin.H{"libraries": libs, "total": total})
+	body, err := json.Marshal(publicListJSON(list))
 	if err != nil {
 		s.renderError(c, err)
 		return
@@ -342,20 +343,19 @@ func (s *Server) embedLibrariesJSON(c *gin.Context) {
 	sendCached(c, "application/json; charset=utf-8", body)
 }
 
-// embedLibrariesPage is the member profiles list as an iframe.
+// embedLibrariesPage is the public profiles list as an iframe: the members
+// under "Member libraries", the others under their own heading
+// (?member=true for the members only).
 func (s *Server) embedLibrariesPage(c *gin.Context) {
-	libs, total, err := s.publicLibraries(c)
+	list, err := s.publicLibraries(c)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	lang := negotiateLanguage(c, nil)
-	views := make([]publicView, len(libs))
-	for i, l := range libs {
-		views[i] = s.publicView(l, lang)
-	}
 	var b bytes.Buffer
-	err = embedTemplates.ExecuteTemplate(&b, "embed_libraries.html", map[string]any{"Lang": lang, "Title": ui(lang, "libraries_title"), "Total": total, "Libraries": views, "None": ui(lang, "libraries_none")})
+	err = embedTemplates.ExecuteTemplate(&b, "embed_libraries.html", map[string]any{"Lang": lang, "Title": ui(lang, "libraries_page_title"),
+		"Groups": s.publicGroups(list, lang), "None": ui(lang, "libraries_none")})
 	if err != nil {
 		s.renderError(c, err)
 		return

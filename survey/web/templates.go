@@ -95,6 +95,9 @@ type page struct {
 	CSRF string
 	// Flash is a one-line confirmation or problem shown at the top.
 	Flash, FlashError string
+	// Demo is the banner of a working-group page counting canvass demo's
+	// made-up data (demoBanner), so nobody takes it for real.
+	Demo string
 }
 
 type languageLink struct {
