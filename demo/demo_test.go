@@ -1,6 +1,8 @@
 package demo_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,4 +67,101 @@ func toRaw(a survey.Answers) map[string]any {
 		}
 	}
 	return raw
+}
+
+// knownCities places a few cities the demo may use, written out here
+// independently of the package's table, to catch a library put in the
+// wrong country (the old demo had Guadalajara anywhere).
+var knownCities = map[string]string{
+	"Guadalajara": "MX", "Monterrey": "MX", "Lyon": "FR", "Bordeaux": "FR", "Köln": "DE", "Hamburg": "DE",
+	"Manchester": "GB", "Barcelona": "ES", "Torino": "IT", "Rotterdam": "NL", "Göteborg": "SE", "Kraków": "PL",
+	"Aarhus": "DK", "Tampere": "FI", "Bergen": "NO", "İzmir": "TR", "Porto": "PT", "Brisbane": "AU", "Shenzhen": "CN",
+	"Yokohama": "JP", "Pune": "IN", "Busan": "KR", "Christchurch": "NZ", "Surabaya": "ID", "Denver": "US", "Calgary": "CA",
+	"Curitiba": "BR", "Córdoba": "AR", "Medellín": "CO", "Valparaíso": "CL", "Arequipa": "PE", "Alexandria": "EG",
+	"Casablanca": "MA", "Sharjah": "AE", "Jeddah": "SA", "Sfax": "TN", "Irbid": "JO", "Durban": "ZA", "Ibadan": "NG",
+	"Mombasa": "KE", "Thiès": "SN", "Kumasi": "GH", "Abidjan": "CI",
+}
+
+// nameWords are words a library's name has in the country's language.
+var nameWords = map[string][]string{
+	"MX": {"Biblioteca"}, "ES": {"Biblioteca"}, "AR": {"Biblioteca"}, "CO": {"Biblioteca"}, "CL": {"Biblioteca"}, "PE": {"Biblioteca"},
+	"FR": {"Bibliothèque", "Médiathèque", "bibliothèques"}, "DE": {"Stadtbibliothek", "Stadtbücherei", "Bücherhallen"},
+	"BR": {"Biblioteca"}, "PT": {"Biblioteca"}, "IT": {"Bibliotec", "bibliotec"}, "SE": {"bibliotek"}, "ID": {"Perpustakaan"},
+	"US": {"Library"}, "GB": {"Librar"},
+}
+
+// TestDemoLibrariesBelongToTheirCountries: every made-up library is named
+// in its country's words, after a city of that country, and its response
+// says the same name, city and country as its directory entry.
+func TestDemoLibrariesBelongToTheirCountries(t *testing.T) {
+	surveys, err := builtin.Surveys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var landscape *survey.Survey
+	for _, s := range surveys {
+		if s.Slug == "landscape" {
+			landscape = s
+		}
+	}
+	d := demo.Generate(landscape, 300, 11, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	if len(d.Responses) != 300 || len(d.LibraryOf) != 300 {
+		t.Fatalf("%d responses, %d links", len(d.Responses), len(d.LibraryOf))
+	}
+	names := map[string]bool{}
+	checked := 0
+	for _, l := range d.Libraries {
+		if !l.Demo {
+			t.Errorf("%s is not marked demo", l.Name)
+		}
+		if names[l.Name+"|"+l.Country] {
+			t.Errorf("two demo libraries named %s", l.Name)
+		}
+		names[l.Name+"|"+l.Country] = true
+		if !strings.Contains(l.Name, l.City) {
+			t.Errorf("%s is not named after its city %s", l.Name, l.City)
+		}
+		if c, ok := knownCities[l.City]; ok {
+			checked++
+			if c != l.Country {
+				t.Errorf("%s (%s) is in %s", l.Name, l.City, l.Country)
+			}
+		}
+		if words := nameWords[l.Country]; words != nil && !slices.ContainsFunc(words, func(w string) bool { return strings.Contains(l.Name, w) }) {
+			t.Errorf("%s, in %s, is not named in the country's words %v", l.Name, l.Country, words)
+		}
+		if !strings.HasSuffix(l.Website, ".example.org") || !strings.HasSuffix(l.Contacts[0].Email, ".example.org") {
+			t.Errorf("%s: website %s, email %s outside example.org", l.Name, l.Website, l.Contacts[0].Email)
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d libraries in known cities: the check proves little", checked)
+	}
+	linked := 0
+	for i, r := range d.Responses {
+		if r.Source != survey.DemoSource {
+			t.Errorf("response %s has source %q", r.SubmissionID, r.Source)
+		}
+		li := d.LibraryOf[i]
+		if li < 0 {
+			continue
+		}
+		linked++
+		l := d.Libraries[li]
+		if r.Answers.String("library_name") != l.Name || r.Answers.String("city") != l.City || r.Answers.String("country") != l.Country {
+			t.Errorf("response says %q, %q, %q; directory %q, %q, %q", r.Answers.String("library_name"), r.Answers.String("city"), r.Answers.String("country"), l.Name, l.City, l.Country)
+		}
+	}
+	if linked < 200 || linked == 300 || len(d.Libraries) <= linked {
+		t.Errorf("%d of 300 responses from %d libraries: want most, not all, and some silent libraries", linked, len(d.Libraries))
+	}
+	var mx []string
+	for _, l := range d.Libraries {
+		if l.Country == "MX" {
+			mx = append(mx, l.Name)
+		}
+	}
+	if len(mx) == 0 || mx[0] != "Biblioteca Pública de Guadalajara" {
+		t.Errorf("Mexican libraries %v", mx)
+	}
 }
