@@ -58,6 +58,31 @@ func (s *Service) AddDemo(ctx context.Context, slug string, n int, seed uint64) 
 	for _, l := range libs {
 		known[l.Name+"|"+l.Country] = l
 	}
+	// A made-up library never takes the name of a real one: its responses
+	// become anonymous ones, and it is neither written nor invited.
+	realLibs, _, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{Demo: new(bool)})
+	if err != nil {
+		return out, err
+	}
+	taken := map[string]bool{}
+	for _, l := range realLibs {
+		taken[l.Name+"|"+l.Country] = true
+	}
+	var kept []*survey.Library
+	index := make([]int, len(d.Libraries))
+	for i, l := range d.Libraries {
+		index[i] = -1
+		if !taken[l.Name+"|"+l.Country] {
+			index[i] = len(kept)
+			kept = append(kept, l)
+		}
+	}
+	for i, li := range d.LibraryOf {
+		if li >= 0 {
+			d.LibraryOf[i] = index[li]
+		}
+	}
+	d.Libraries = kept
 	for _, l := range d.Libraries {
 		if have := known[l.Name+"|"+l.Country]; have != nil {
 			l.ID = have.ID

@@ -69,6 +69,10 @@ func TestDemoIsMarkedAndRemovedExactly(t *testing.T) {
 	if _, err := svc.Invite(admin, "landscape", campaign.Invitees{LibraryIDs: []string{real.ID}}); err != nil {
 		t.Fatal(err)
 	}
+	// A real library the demo would name the same (the first Mexican one).
+	if err := svc.CreateLibrary(admin, &survey.Library{Name: "Biblioteca Pública de Guadalajara", City: "Guadalajara", Country: "MX"}); err != nil {
+		t.Fatal(err)
+	}
 	for _, slug := range []string{"landscape", "impact-methods"} {
 		sv, _ := st.FindSurvey(ctx, slug)
 		rs := demo.Responses(sv, 12, 99, time.Now())
@@ -99,7 +103,10 @@ func TestDemoIsMarkedAndRemovedExactly(t *testing.T) {
 	yes := true
 	demoLibs, _, _ := st.ListLibraries(ctx, survey.LibraryFilter{Demo: &yes})
 	all, _, _ := st.ListLibraries(ctx, survey.LibraryFilter{})
-	if len(all) != 1+len(demoLibs) || len(demoLibs) != first.Libraries+second.Libraries {
+	if twins, _, _ := st.ListLibraries(ctx, survey.LibraryFilter{Query: "Biblioteca Pública de Guadalajara"}); len(twins) != 1 || twins[0].Demo {
+		t.Errorf("the demo made a twin of a real library: %+v", twins)
+	}
+	if len(all) != 2+len(demoLibs) || len(demoLibs) != first.Libraries+second.Libraries {
 		t.Errorf("%d libraries, %d demo; added %d + %d", len(all), len(demoLibs), first.Libraries, second.Libraries)
 	}
 	if second.Invitations <= second.Libraries {
@@ -118,6 +125,7 @@ func TestDemoIsMarkedAndRemovedExactly(t *testing.T) {
 				invitedDemo++
 				submitted[inv.ID] = inv.Status == survey.InvitationSubmitted
 			} else if inv.LibraryID != real.ID {
+				// only the real invitation, never one to the real Guadalajara library
 				t.Errorf("an invitation to %s", inv.LibraryID)
 			}
 		}

@@ -242,6 +242,21 @@ func answer(rng *rand.Rand, q *survey.Question, lib library) (any, string) {
 		if q.ID == "region" && q.Option(string(lib.region)) != nil {
 			return string(lib.region), ""
 		}
+		if q.ID == "org_type" && q.Option(string(survey.CitySystem)) != nil {
+			// The names are those of city libraries, and so are most
+			// respondents: a few regional systems, consortia, state libraries.
+			x := rng.Float64()
+			for _, t := range []struct {
+				t     survey.LibraryType
+				share float64
+			}{{survey.CitySystem, 0.75}, {survey.RegionalSystem, 0.12}, {survey.Consortium, 0.08}, {survey.NationalState, 0.05}} {
+				if x < t.share && q.Option(string(t.t)) != nil {
+					return string(t.t), ""
+				}
+				x -= t.share
+			}
+			return string(survey.CitySystem), ""
+		}
 		o := q.Options[pickOrdered(rng, len(q.Options), lib.capacity, isScale(q.Options))]
 		if o.Other {
 			return string(o.Value), "Other arrangement"
