@@ -218,7 +218,7 @@ type LibraryFilter struct {
 	Public  *bool
 	// IDs, when not nil, keeps only these libraries (an id that names none
 	// matches nothing): a page naming the libraries of its rows asks once.
-	IDs    []string
+	IDs []string
 	// Demo keeps canvass demo's libraries (true) or the real ones (false).
 	Demo   *bool
 	Offset int

@@ -159,6 +159,9 @@ func (s *Server) showResponse(c *gin.Context) {
 		return
 	}
 	p.Library = names[r.LibraryID]
+	if r.IsDemo() {
+		p.Demo = "Demo data: canvass demo made up this response. No public page counts it; canvass demo --remove deletes it."
+	}
 	for _, q := range sv.Questions() {
 		if text := q.AnswerText(r.Answers, "en", sv.DefaultLanguage); text != "" {
 			p.Answers = append(p.Answers, answerView{Question: q.Label.In("en", sv.DefaultLanguage), Answer: text})

@@ -349,6 +349,17 @@ func TestDemoDataStaysOffPublicOutputs(t *testing.T) {
 			t.Errorf("%s: %d, banner %q, want %q", tc.path, p.status, m, tc.want)
 		}
 	}
+	// A demo response's own page says what it is.
+	list := decode[struct {
+		Responses []struct{ ID, Source string }
+	}](t, a.do(request{path: "/api/v1/surveys/impact-methods/responses?per_page=500", token: a.token(survey.RoleAnalyst)}))
+	for _, r := range list.Responses {
+		p := c.get("/admin/responses/" + r.ID)
+		if marked := strings.Contains(p.body, "canvass demo made up this response"); marked != (r.Source == "demo") {
+			t.Errorf("response %s (source %s): banner %v", r.ID, r.Source, marked)
+			break
+		}
+	}
 	// Once removed, no banner is left.
 	if _, err := svc.RemoveDemo(ctx); err != nil {
 		t.Fatal(err)
