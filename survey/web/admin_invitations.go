@@ -134,6 +134,13 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 	t := campaign.TrackingOf(list)
 	p.Overall = t.Overall
 	p.ByRegion, p.ByType = sortedGroups(t.ByRegion), sortedGroups(t.ByType)
+	// The tracking counts canvass demo's invitations and responses: say so.
+	sum, err := s.cfg.Campaign.Survey(ctx, sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p.Demo = demoBanner("en", sum.Demo, sum.Responses)
 	s.renderPage(c, status, "admin_invitations.html", p)
 }
 

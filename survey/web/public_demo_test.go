@@ -342,6 +342,7 @@ func TestDemoDataStaysOffPublicOutputs(t *testing.T) {
 		{"/admin/surveys/impact-methods/results", fmt.Sprintf("Demo data: %d of these %d responses", demoN, real+demoN)},
 		{"/admin/surveys/impact-methods/results?lang=fr", fmt.Sprintf("Données de démonstration\u00a0: %d de ces %d réponses", demoN, real+demoN)},
 		{"/admin/libraries", fmt.Sprintf("Demo data: %d libraries of the directory were made up by canvass demo", len(demoLibs))},
+		{"/admin/surveys/impact-methods/invitations", fmt.Sprintf("Demo data: %d of these %d responses", demoN, real+demoN)},
 	} {
 		p := c.get(tc.path)
 		m := banner.FindStringSubmatch(p.body)
