@@ -27,13 +27,14 @@ func attachment(c *gin.Context, name string) {
 // ?labels=true for option labels instead of codes, and for the white paper
 // by, bands and full_counts=true. The use case audits the download before
 // the first byte is sent. The download is a stream that a shutdown ends
-// (StopStreams), aborted so the client can tell.
+// (StopStreams), aborted so the client can tell; it may outlast the
+// server's WriteTimeout while the client reads on (Config.StreamWriteWindow).
 func (s *Server) apiExport(c *gin.Context) {
 	if s.stopping() {
 		s.exportFailed(c, survey.Errorf(survey.EUNAVAILABLE, "shutting down"))
 		return
 	}
-	ctx, end := s.stream(c)
+	ctx, w, end := s.stream(c)
 	defer end()
 	q, err := resultsQuery(c, c.Param("slug"))
 	if err != nil {
@@ -49,7 +50,7 @@ func (s *Server) apiExport(c *gin.Context) {
 	}
 	attachment(c, f.Name)
 	c.Header("Content-Type", f.ContentType)
-	if err := f.Write(c.Writer); err != nil {
+	if err := f.Write(w); err != nil {
 		s.exportFailed(c, err)
 	}
 }

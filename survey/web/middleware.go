@@ -40,10 +40,31 @@ func (s *Server) requestID(c *gin.Context) {
 
 // logRequests writes one structured line per request. It logs the route
 // pattern, never the query string, so tokens in links never reach the log.
+// A request whose handler aborted the response (panic(http.ErrAbortHandler):
+// an export failing midway, or cut by StopStreams) is logged too, at warning
+// level with aborted=true, and counted with the status "200-aborted" (the
+// status it had sent, and that it was cut), which no "2.." pattern takes
+// for a success; the panic then goes on, so that net/http drops the
+// connection without ending the response.
 func (s *Server) logRequests(c *gin.Context) {
 	start := time.Now()
+	completed := false
+	defer func() {
+		if completed {
+			return
+		}
+		p := recover()
+		s.recordRequest(c, start, true)
+		panic(p)
+	}()
 	c.Next()
-	s.metrics.observe(c, time.Since(start))
+	completed = true
+	s.recordRequest(c, start, false)
+}
+
+// recordRequest writes the request's log line and counts it.
+func (s *Server) recordRequest(c *gin.Context, start time.Time, aborted bool) {
+	s.metrics.observe(c, time.Since(start), aborted)
 	route := c.FullPath()
 	if route == "" {
 		route = "(no route)"
@@ -54,13 +75,19 @@ func (s *Server) logRequests(c *gin.Context) {
 	if strings.HasPrefix(route, "/embed/") && c.Writer.Status() < 500 {
 		level = slog.LevelDebug
 	}
-	s.log.Log(c.Request.Context(), level, "request",
-		"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
-		"duration_ms", float64(time.Since(start).Microseconds())/1000, "bytes", c.Writer.Size(),
-		"client_ip", c.ClientIP(), "request_id", c.GetString(requestIDKey))
+	attrs := []any{"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "bytes", c.Writer.Size(),
+		"client_ip", c.ClientIP(), "request_id", c.GetString(requestIDKey)}
+	if aborted {
+		level = slog.LevelWarn
+		attrs = append(attrs, "aborted", true)
+	}
+	s.log.Log(c.Request.Context(), level, "request", attrs...)
 }
 
-// recoverPanics turns a panic into a logged 500 with the documented error shape.
+// recoverPanics turns a panic into a logged 500 with the documented error
+// shape, except http.ErrAbortHandler: a handler's deliberate abort of a
+// response already under way, which goes on to logRequests and net/http.
 func (s *Server) recoverPanics(c *gin.Context) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -37,7 +37,7 @@ func NewMetrics(store Pinger) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "canvass_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
+			Name: "canvass_http_requests_total", Help: "HTTP requests by route pattern, method and status (a response aborted midway: its status and -aborted, as 200-aborted).",
 		}, []string{"route", "method", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "canvass_http_request_duration_seconds", Help: "HTTP request latency by route pattern and method.",
@@ -65,13 +65,18 @@ func NewMetrics(store Pinger) *Metrics {
 	return m
 }
 
-// observe records one request; it runs after the handler.
-func (m *Metrics) observe(c *gin.Context, elapsed time.Duration) {
+// observe records one request; it runs after the handler. An aborted
+// response is counted with its status and "-aborted" ("200-aborted").
+func (m *Metrics) observe(c *gin.Context, elapsed time.Duration, aborted bool) {
 	route := c.FullPath()
 	if route == "" {
 		route = "(no route)"
 	}
-	m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
+	status := strconv.Itoa(c.Writer.Status())
+	if aborted {
+		status += "-aborted"
+	}
+	m.requests.WithLabelValues(route, c.Request.Method, status).Inc()
 	m.latency.WithLabelValues(route, c.Request.Method).Observe(elapsed.Seconds())
 }
 

@@ -71,6 +71,13 @@ type Config struct {
 	// unknown path): the program serves Metrics.Handler on an address of
 	// its own (CANVASS_METRICS_ADDR) instead.
 	MetricsElsewhere bool
+	// StreamWriteWindow is how long a streamed export may go without the
+	// client taking any of it (default 60 s). On a server with a
+	// WriteTimeout, the export's write deadline is moved this far ahead as
+	// it is written, so a large export to a slow client outlasts the
+	// WriteTimeout while a stalled one is still cut; StopStreams still
+	// ends it at once.
+	StreamWriteWindow time.Duration
 }
 
 // Server holds the router and what its handlers share.
@@ -127,6 +134,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.SubmitRate.PerSecond == 0 {
 		cfg.SubmitRate = RateLimit{PerSecond: 2, Burst: 20}
+	}
+	if cfg.StreamWriteWindow <= 0 {
+		cfg.StreamWriteWindow = 60 * time.Second
 	}
 	if cfg.LoginRate.PerSecond == 0 {
 		cfg.LoginRate = RateLimit{PerSecond: 1, Burst: 10}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -44,11 +45,18 @@ func (s *Server) StopStreams(wait time.Duration) {
 // stream is the context of a streamed download: the request's, also
 // cancelled by StopStreams, which also makes the next write to the client
 // fail at once (a client that stopped reading leaves the handler blocked in
-// a write that no cancellation reaches). Call end when the handler returns.
-func (s *Server) stream(c *gin.Context) (ctx context.Context, end func()) {
+// a write that no cancellation reaches). Write the download to w, which
+// keeps the connection's write deadline StreamWriteWindow ahead while the
+// client keeps reading: the server's WriteTimeout bounds the whole response,
+// and would cut a large export to a slow client however steadily it reads.
+// Call end when the handler returns.
+func (s *Server) stream(c *gin.Context) (ctx context.Context, w io.Writer, end func()) {
 	s.streams.active.Add(1)
 	ctx, cancel := context.WithCancel(c.Request.Context())
 	rc := http.NewResponseController(c.Writer)
+	// The deadline and ended are set under mu, and the rolling extension
+	// checks stopping under it: StopStreams' deadline, set after stopping
+	// is cancelled, is never followed by a later one.
 	var mu sync.Mutex
 	ended := false
 	stop := context.AfterFunc(s.streams.stopping, func() {
@@ -59,7 +67,31 @@ func (s *Server) stream(c *gin.Context) (ctx context.Context, end func()) {
 			_ = rc.SetWriteDeadline(time.Now())
 		}
 	})
-	return ctx, func() {
+	w = c.Writer
+	// Without a WriteTimeout there is no deadline to extend, and one set
+	// here would outlive the response: net/http resets the write deadline
+	// for the connection's next request only when it has a WriteTimeout.
+	if srv, _ := c.Request.Context().Value(http.ServerContextKey).(*http.Server); srv != nil && srv.WriteTimeout > 0 {
+		window := s.cfg.StreamWriteWindow
+		var extended time.Time
+		w = &rollingWriter{w: c.Writer, extend: func() {
+			// Extended at most 16 times per window: the xlsx writer makes
+			// many small writes, and each extension resets a timer.
+			now := time.Now()
+			if now.Sub(extended) < window/16 {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if s.stopping() {
+				return
+			}
+			if rc.SetWriteDeadline(now.Add(window)) == nil {
+				extended = now
+			}
+		}}
+	}
+	return ctx, w, func() {
 		stop()
 		mu.Lock()
 		ended = true
@@ -67,6 +99,17 @@ func (s *Server) stream(c *gin.Context) (ctx context.Context, end func()) {
 		cancel()
 		s.streams.active.Done()
 	}
+}
+
+// rollingWriter extends the write deadline before each write.
+type rollingWriter struct {
+	w      io.Writer
+	extend func()
+}
+
+func (r *rollingWriter) Write(p []byte) (int, error) {
+	r.extend()
+	return r.w.Write(p)
 }
 
 // stopping reports whether StopStreams was called.
