@@ -19,7 +19,8 @@ import (
 	"github.com/metlib/canvass/survey"
 )
 
-// DefaultTimeout bounds every store call whose context has no earlier deadline.
+// DefaultTimeout bounds every store call whose context has no deadline of
+// its own. A caller that sets one gets it, longer or shorter.
 const DefaultTimeout = 10 * time.Second
 
 // Collection names.
@@ -149,8 +150,12 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	return nil
 }
 
-// op gives a store call its deadline.
+// op gives a store call its deadline: the caller's if it chose one (a
+// test under load, or a command that may wait), DefaultTimeout otherwise.
 func (s *Store) op(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
 	return context.WithTimeout(ctx, s.timeout)
 }
 
