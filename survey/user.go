@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -109,7 +110,36 @@ func argonKey(ctx context.Context, wait bool, pw, salt []byte, t, m uint32, p ui
 		}
 	}
 	defer func() { <-hashSlots }()
-	return argon2.IDKey(pw, salt, t, m, p, n), nil
+	return meteredIDKey(pw, salt, t, m, p, n), nil
+}
+
+// The hashes are metered where argon2id runs, inside the slot, so what
+// HashStats reports is what actually held memory at once, whatever the
+// slots allow and however slow the machine is: a test of the bound reads
+// the peak instead of inferring it from which sign-ins got through.
+var hashesRunning, hashesPeak, hashesRun atomic.Int64
+
+func meteredIDKey(pw, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	running := hashesRunning.Add(1)
+	for peak := hashesPeak.Load(); running > peak && !hashesPeak.CompareAndSwap(peak, running); peak = hashesPeak.Load() {
+	}
+	defer hashesRunning.Add(-1)
+	defer hashesRun.Add(1)
+	return argon2.IDKey(pw, salt, t, m, p, n)
+}
+
+// HashStats reports how many argon2id hashes (of passwords hashed or
+// checked) have completed in this process, and the most that have run at
+// once since ResetHashPeak (or since the start). The figures are
+// process-wide.
+func HashStats() (completed, peak int) {
+	return int(hashesRun.Load()), int(hashesPeak.Load())
+}
+
+// ResetHashPeak restarts the peak HashStats reports from the hashes running
+// now.
+func ResetHashPeak() {
+	hashesPeak.Store(hashesRunning.Load())
 }
 
 // HashPassword returns the argon2id hash of pw in the PHC string format

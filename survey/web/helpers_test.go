@@ -128,6 +128,7 @@ type request struct {
 	remote                                 string // client address, default 192.0.2.1:1234
 	header                                 map[string]string
 	cookies                                []*http.Cookie
+	ctx                                    context.Context // the request's; nil: none (the store's DefaultTimeout)
 }
 
 func (a *app) do(r request) *httptest.ResponseRecorder {
@@ -150,6 +151,9 @@ func (a *app) do(r request) *httptest.ResponseRecorder {
 	}
 	if r.remote != "" {
 		req.RemoteAddr = r.remote
+	}
+	if r.ctx != nil {
+		req = req.WithContext(r.ctx)
 	}
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)
