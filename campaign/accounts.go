@@ -42,6 +42,9 @@ func (s *Service) CreateToken(ctx context.Context, name string, role survey.Role
 	if name == "" || len(name) > 100 || !role.Valid() {
 		return nil, "", survey.Errorf(survey.EINVALID, "Give the token a name (up to 100 characters) and a role.")
 	}
+	if !role.TokenRole() {
+		return nil, "", survey.Errorf(survey.EINVALID, "A token is admin or analyst: a %s's regions belong to their account, so coordinators sign in.", role)
+	}
 	secret, hash := survey.NewTokenSecret()
 	t := &survey.APIToken{Name: name, Role: role, Hash: hash, CreatedAt: s.now()}
 	if err := s.cfg.Tokens.CreateToken(ctx, t); err != nil {
@@ -76,6 +79,9 @@ func (s *Service) ListUsers(ctx context.Context) ([]*survey.User, error) {
 type NewUser struct {
 	Email, Name string
 	Role        survey.Role
+	// Regions are a coordinator's IFLA regions (required for one, refused
+	// for the other roles).
+	Regions []survey.Region
 	// Password is the first password; empty to issue an invitation link
 	// for the owner to choose it, so that no password passes through an admin.
 	Password string
@@ -90,7 +96,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*survey.User, str
 		return nil, "", err
 	}
 	email, _ := survey.CheckEmail(strings.TrimSpace(nu.Email))
-	u := &survey.User{Email: email, Name: strings.TrimSpace(nu.Name), Role: nu.Role}
+	u := &survey.User{Email: email, Name: strings.TrimSpace(nu.Name), Role: nu.Role, Regions: survey.NormalizeRegions(nu.Regions)}
 	if err := u.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -106,7 +112,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*survey.User, str
 	if err := s.cfg.Users.CreateUser(ctx, u); err != nil {
 		return nil, "", err
 	}
-	details, secret := "role "+string(u.Role), ""
+	details, secret := "role "+roleWithRegions(u.Role, u.Regions), ""
 	if nu.Password == "" {
 		var err error
 		if secret, err = s.passwordLink(ctx, u, "invite"); err != nil {
@@ -118,11 +124,14 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*survey.User, str
 	return u, secret, nil
 }
 
-// UpdateUser sets a user's role and whether they are disabled (admin).
-// Disabling signs them out everywhere and kills their password links (the
-// store deletes those). An admin may not demote or disable themselves
-// (ErrOwnAccount).
-func (s *Service) UpdateUser(ctx context.Context, id string, role survey.Role, disabled bool) (*survey.User, error) {
+// UpdateUser sets a user's role, their regions (a coordinator's; none for
+// the other roles) and whether they are disabled (admin). Disabling signs
+// them out everywhere and kills their password links (the store deletes
+// those). An admin may not demote or disable themselves (ErrOwnAccount).
+// Returns EINVALID with the fields' problems for a role or regions that do
+// not validate. A changed role or region applies to the user's next
+// request: sessions carry no copy of either.
+func (s *Service) UpdateUser(ctx context.Context, id string, role survey.Role, regions []survey.Region, disabled bool) (*survey.User, error) {
 	if err := require(ctx, survey.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -130,14 +139,16 @@ func (s *Service) UpdateUser(ctx context.Context, id string, role survey.Role, d
 	if err != nil {
 		return nil, err
 	}
-	if !role.Valid() {
-		return nil, survey.Errorf(survey.EINVALID, "The role must be admin or analyst.")
-	}
 	if me, _ := survey.ActorFrom(ctx); me.UserID != "" && me.UserID == u.ID && (role != survey.RoleAdmin || disabled) {
 		return nil, ErrOwnAccount
 	}
-	before := string(u.Role) + ", disabled " + strconv.FormatBool(u.Disabled)
-	u.Role, u.Disabled = role, disabled
+	changed := *u
+	changed.Role, changed.Regions, changed.Disabled = role, survey.NormalizeRegions(regions), disabled
+	if err := changed.Validate(); err != nil {
+		return nil, err
+	}
+	before := roleWithRegions(u.Role, u.Regions) + ", disabled " + strconv.FormatBool(u.Disabled)
+	u = &changed
 	if err := s.cfg.Users.UpdateUser(ctx, u); err != nil {
 		return nil, err
 	}
@@ -146,7 +157,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, role survey.Role, d
 			s.log.ErrorContext(ctx, "signing a disabled user out failed", "error", err, "user", u.Email)
 		}
 	}
-	s.audit(ctx, "user.update", "user:"+u.Email, "was "+before+"; now "+string(role)+", disabled "+strconv.FormatBool(disabled))
+	s.audit(ctx, "user.update", "user:"+u.Email, "was "+before+"; now "+roleWithRegions(u.Role, u.Regions)+", disabled "+strconv.FormatBool(disabled))
 	return u, nil
 }
 
@@ -230,4 +241,17 @@ func (s *Service) ListAudit(ctx context.Context, f survey.AuditFilter) ([]*surve
 		return nil, 0, err
 	}
 	return s.cfg.Audit.ListAudit(ctx, f)
+}
+
+// roleWithRegions is a role as the audit log records it: "analyst", or
+// "coordinator of europe, north_america".
+func roleWithRegions(role survey.Role, regions []survey.Region) string {
+	if len(regions) == 0 {
+		return string(role)
+	}
+	codes := make([]string, len(regions))
+	for i, r := range regions {
+		codes[i] = string(r)
+	}
+	return string(role) + " of " + strings.Join(codes, ", ")
 }

@@ -120,13 +120,13 @@ func TestDisablingAUserSignsThemOutAndKillsTheirLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Demoting alone keeps the session and the link.
-	if _, err := svc.UpdateUser(admin, u.ID, survey.RoleAnalyst, false); err != nil {
+	if _, err := svc.UpdateUser(admin, u.ID, survey.RoleAnalyst, nil, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.FindSession(ctx, sess.Hash); err != nil {
 		t.Errorf("a demotion signed the user out: %v", err)
 	}
-	got, err := svc.UpdateUser(admin, u.ID, survey.RoleAnalyst, true)
+	got, err := svc.UpdateUser(admin, u.ID, survey.RoleAnalyst, nil, true)
 	if err != nil || !got.Disabled {
 		t.Fatalf("disable: %+v %v", got, err)
 	}
@@ -147,9 +147,9 @@ func TestDisablingAUserSignsThemOutAndKillsTheirLinks(t *testing.T) {
 	if got := auditActions(t, st, "user.update"); !slices.Equal(got, want) {
 		t.Errorf("audit %q, want %q", got, want)
 	}
-	_, err = svc.UpdateUser(admin, u.ID, "owner", false)
+	_, err = svc.UpdateUser(admin, u.ID, "owner", nil, false)
 	wantCode(t, "unknown role", err, survey.EINVALID)
-	_, err = svc.UpdateUser(admin, "000000000000000000000000", survey.RoleAdmin, false)
+	_, err = svc.UpdateUser(admin, "000000000000000000000000", survey.RoleAdmin, nil, false)
 	wantCode(t, "unknown user", err, survey.ENOTFOUND)
 }
 
@@ -164,11 +164,11 @@ func TestAnAdminCannotDemoteThemselves(t *testing.T) {
 		role     survey.Role
 		disabled bool
 	}{{survey.RoleAnalyst, false}, {survey.RoleAdmin, true}} {
-		if _, err := svc.UpdateUser(me, u.ID, c.role, c.disabled); !errors.Is(err, campaign.ErrOwnAccount) {
+		if _, err := svc.UpdateUser(me, u.ID, c.role, nil, c.disabled); !errors.Is(err, campaign.ErrOwnAccount) {
 			t.Errorf("own account to %s, disabled %t: %v, want ErrOwnAccount", c.role, c.disabled, err)
 		}
 	}
-	if _, err := svc.UpdateUser(me, u.ID, survey.RoleAdmin, false); err != nil {
+	if _, err := svc.UpdateUser(me, u.ID, survey.RoleAdmin, nil, false); err != nil {
 		t.Errorf("saving oneself unchanged: %v", err)
 	}
 }
@@ -235,7 +235,7 @@ func TestAccountsNeedAnAdmin(t *testing.T) {
 			return err
 		},
 		"update user": func(ctx context.Context) error {
-			_, err := svc.UpdateUser(ctx, u.ID, survey.RoleAnalyst, true)
+			_, err := svc.UpdateUser(ctx, u.ID, survey.RoleAnalyst, nil, true)
 			return err
 		},
 		"reset link":     func(ctx context.Context) error { _, _, err := svc.IssueResetLink(ctx, u.ID); return err },

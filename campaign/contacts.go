@@ -48,17 +48,19 @@ func contactEmail(raw string) (string, error) {
 
 // ExportContact returns everything the directory and the invitations hold
 // about the contact with email, and records the access in the audit log
-// (under a digest of the address). Returns EMALFORMED for an address that
-// is not one.
+// (under a digest of the address). For a coordinator, only the libraries of
+// their regions and the invitations sent to those. Returns EMALFORMED for
+// an address that is not one.
 func (s *Service) ExportContact(ctx context.Context, email string) (*ContactData, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
-		return nil, err
-	}
-	email, err := contactEmail(email)
+	a, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator)
 	if err != nil {
 		return nil, err
 	}
-	libs, err := s.librariesListing(ctx, email)
+	email, err = contactEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	libs, err := s.librariesListing(ctx, a, email)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func (s *Service) ExportContact(ctx context.Context, email string) (*ContactData
 			}
 		}
 	}
-	invs, err := s.invitationsTo(ctx, email)
+	invs, err := s.invitationsTo(ctx, a, email)
 	if err != nil {
 		return nil, err
 	}
@@ -90,17 +92,20 @@ type Erasure struct {
 // EraseContact removes the contact with email from every library, and
 // clears their name and address from every invitation sent to them, which
 // is withdrawn (its links stop working). The audit log records the erasure
-// under a digest of the address, not the address. Returns EMALFORMED for
-// an address that is not one.
+// under a digest of the address, not the address. A coordinator erases the
+// contact from the libraries of their regions and the invitations sent to
+// those only (an admin erases them everywhere). Returns EMALFORMED for an
+// address that is not one.
 func (s *Service) EraseContact(ctx context.Context, email string) (*Erasure, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
-		return nil, err
-	}
-	email, err := contactEmail(email)
+	a, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator)
 	if err != nil {
 		return nil, err
 	}
-	libs, err := s.librariesListing(ctx, email)
+	email, err = contactEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	libs, err := s.librariesListing(ctx, a, email)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +121,7 @@ func (s *Service) EraseContact(ctx context.Context, email string) (*Erasure, err
 			return nil, err
 		}
 	}
-	invs, err := s.invitationsTo(ctx, email)
+	invs, err := s.invitationsTo(ctx, a, email)
 	if err != nil {
 		return nil, err
 	}
@@ -131,9 +136,10 @@ func (s *Service) EraseContact(ctx context.Context, email string) (*Erasure, err
 	return e, nil
 }
 
-// librariesListing finds every library listing a contact with email.
-func (s *Service) librariesListing(ctx context.Context, email string) ([]*survey.Library, error) {
-	all, _, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{})
+// librariesListing finds every library the actor may see listing a contact
+// with email.
+func (s *Service) librariesListing(ctx context.Context, a survey.Actor, email string) ([]*survey.Library, error) {
+	all, _, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{}))
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +155,23 @@ func (s *Service) librariesListing(ctx context.Context, email string) ([]*survey
 	return out, nil
 }
 
-// invitationsTo finds every survey's invitations sent to email.
-func (s *Service) invitationsTo(ctx context.Context, email string) ([]*survey.Invitation, error) {
+// invitationsTo finds every survey's invitations sent to email (for a
+// coordinator, those sent to the libraries of their regions).
+func (s *Service) invitationsTo(ctx context.Context, a survey.Actor, email string) ([]*survey.Invitation, error) {
 	surveys, err := s.cfg.Surveys.ListSurveys(ctx)
 	if err != nil {
 		return nil, err
+	}
+	var mine map[string]bool // the coordinator's libraries; nil: every library
+	if a.Role == survey.RoleCoordinator {
+		libs, _, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{}))
+		if err != nil {
+			return nil, err
+		}
+		mine = make(map[string]bool, len(libs))
+		for _, l := range libs {
+			mine[l.ID] = true
+		}
 	}
 	var out []*survey.Invitation
 	for _, sv := range surveys {
@@ -162,7 +180,7 @@ func (s *Service) invitationsTo(ctx context.Context, email string) ([]*survey.In
 			return nil, err
 		}
 		for _, inv := range invs {
-			if inv.Email == email {
+			if inv.Email == email && (mine == nil || mine[inv.LibraryID]) {
 				out = append(out, inv)
 			}
 		}

@@ -13,6 +13,9 @@ import (
 
 // The library directory: reading it (analysts), changing it (admins),
 // importing and exporting it, and the profiles libraries chose to publish.
+// Coordinators read, export, create and edit the libraries of their regions
+// (scope.go); deleting, merging and importing stay with admins, since they
+// reach across the directory.
 
 // CheckLibraryFilter returns EMALFORMED for a region or library type that
 // does not exist, so a mistyped filter is not silently an empty list.
@@ -26,34 +29,43 @@ func CheckLibraryFilter(f survey.LibraryFilter) error {
 	return nil
 }
 
-// Libraries returns a page of the directory matching f, and how many match.
-// Returns EMALFORMED for an unknown region or type in f.
+// Libraries returns a page of the directory matching f, and how many match
+// (for a coordinator, of their regions only). Returns EMALFORMED for an
+// unknown region or type in f.
 func (s *Service) Libraries(ctx context.Context, f survey.LibraryFilter) ([]*survey.Library, int, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return nil, 0, err
 	}
 	if err := CheckLibraryFilter(f); err != nil {
 		return nil, 0, err
 	}
-	return s.cfg.Libraries.ListLibraries(ctx, f)
+	return s.cfg.Libraries.ListLibraries(ctx, scoped(a, f))
 }
 
-// Library returns one library. Returns ENOTFOUND if there is none with id.
+// Library returns one library. Returns ENOTFOUND if there is none with id,
+// or it is outside a coordinator's regions.
 func (s *Service) Library(ctx context.Context, id string) (*survey.Library, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return nil, err
 	}
-	return s.cfg.Libraries.FindLibrary(ctx, id)
+	return s.coordinated(ctx, a, id)
 }
 
 // CreateLibrary normalizes, checks and stores l, dating its contacts'
-// consents. Returns EINVALID with a field error per problem.
+// consents. Returns EINVALID with a field error per problem (for a
+// coordinator, a library outside their regions is one, on "region").
 func (s *Service) CreateLibrary(ctx context.Context, l *survey.Library) error {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	a, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator)
+	if err != nil {
 		return err
 	}
 	l.Normalize()
 	if err := l.Validate(); err != nil {
+		return err
+	}
+	if err := checkRegionOf(a, l); err != nil {
 		return err
 	}
 	l.StampConsent(nil, s.now())
@@ -68,13 +80,16 @@ func (s *Service) CreateLibrary(ctx context.Context, l *survey.Library) error {
 }
 
 // UpdateLibrary replaces library id with l (normalized and checked; l gets
-// id, the creation time and the demo mark). A contact who had consented keeps the date
-// consent was first given. Returns ENOTFOUND or EINVALID.
+// id, the creation time and the demo mark). A contact who had consented
+// keeps the date consent was first given. Returns ENOTFOUND (also for a
+// library outside a coordinator's regions) or EINVALID (also for moving it
+// out of them).
 func (s *Service) UpdateLibrary(ctx context.Context, id string, l *survey.Library) error {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	a, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator)
+	if err != nil {
 		return err
 	}
-	current, err := s.cfg.Libraries.FindLibrary(ctx, id)
+	current, err := s.coordinated(ctx, a, id)
 	if err != nil {
 		return err
 	}
@@ -83,6 +98,9 @@ func (s *Service) UpdateLibrary(ctx context.Context, id string, l *survey.Librar
 	l.ID, l.CreatedAt, l.Demo = current.ID, current.CreatedAt, current.Demo
 	l.Normalize()
 	if err := l.Validate(); err != nil {
+		return err
+	}
+	if err := checkRegionOf(a, l); err != nil {
 		return err
 	}
 	l.StampConsent(current, s.now())
@@ -203,15 +221,17 @@ func (s *Service) ImportLibraries(ctx context.Context, data []byte, in Import) (
 	return res, nil
 }
 
-// ExportLibraries writes the libraries matching f (every page) to w as
-// "csv" or "xlsx" (a row per contact, directory.WriteCSV/WriteXLSX), records
-// the download in the audit log, and returns how many libraries it wrote.
-// The file is made in full before anything is written to w, so a failure
-// leaves w untouched.
+// ExportLibraries writes the libraries matching f (every page; for a
+// coordinator, of their regions only) to w as "csv" or "xlsx" (a row per
+// contact, directory.WriteCSV/WriteXLSX), records the download in the
+// audit log, and returns how many libraries it wrote. The file is made in
+// full before anything is written to w, so a failure leaves w untouched.
 func (s *Service) ExportLibraries(ctx context.Context, w io.Writer, f survey.LibraryFilter, format string) (int, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return 0, err
 	}
+	f = scoped(a, f)
 	if err := CheckLibraryFilter(f); err != nil {
 		return 0, err
 	}

@@ -115,9 +115,16 @@ type Invited struct {
 // Returns ENOTFOUND for an unknown survey or library, EINVALID when who
 // selects nothing, names an unknown region (field "region") or gives an
 // incomplete legal basis (fields "legal_basis.kind", "legal_basis.note").
+// A coordinator invites the libraries of their regions only (scope.go):
+// another region's library is ENOTFOUND, another region EFORBIDDEN, and
+// "all" is all of theirs.
 func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invited, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	a, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator)
+	if err != nil {
 		return nil, err
+	}
+	if who.Region != "" && survey.RegionLabels[who.Region] != nil && !a.Coordinates(who.Region) {
+		return nil, survey.Errorf(survey.EFORBIDDEN, "You do not coordinate the region %s.", survey.RegionLabels[who.Region].In("en", "en"))
 	}
 	if who.Basis != nil {
 		if err := who.Basis.Validate(); err != nil {
@@ -138,7 +145,7 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 				continue
 			}
 			seen[id] = true
-			l, err := s.cfg.Libraries.FindLibrary(ctx, id)
+			l, err := s.coordinated(ctx, a, id)
 			if err != nil {
 				return nil, err
 			}
@@ -147,7 +154,7 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 	case who.Region != "" && survey.RegionLabels[who.Region] == nil:
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Unknown region.", Fields: []survey.FieldError{{Path: "region", Message: "region is one of the IFLA regions, e.g. europe."}}}
 	case who.All || who.Region != "" || who.Member != nil:
-		if libs, _, err = s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{Region: who.Region, Member: who.Member}); err != nil {
+		if libs, _, err = s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{Region: who.Region, Member: who.Member})); err != nil {
 			return nil, err
 		}
 	default:
@@ -286,9 +293,10 @@ type Invitation struct {
 }
 
 // Invitations lists survey slug's invitations (withdrawn ones included)
-// with their libraries. Returns ENOTFOUND for an unknown survey.
+// with their libraries (a coordinator's: of their regions' libraries).
+// Returns ENOTFOUND for an unknown survey.
 func (s *Service) Invitations(ctx context.Context, slug string) ([]Invitation, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
@@ -318,7 +326,7 @@ func (s *Service) invitationsOf(ctx context.Context, slug string) ([]Invitation,
 			out[i].Library, out[i].Region, out[i].Type = l.Name, l.Region, l.Type
 		}
 	}
-	return out, nil
+	return onlyCoordinated(ctx, out), nil
 }
 
 // TrackingGroup counts the invitations of one group by how far they got:
@@ -403,11 +411,17 @@ func TrackingOf(list []Invitation) Tracking {
 }
 
 // invitation finds invitation id of survey slug; another survey's
-// invitation is ENOTFOUND, like an unknown one.
+// invitation, or (for a coordinator) one to a library outside their
+// regions, is ENOTFOUND, like an unknown one.
 func (s *Service) invitation(ctx context.Context, slug, id string) (*survey.Invitation, error) {
 	inv, err := s.cfg.Invitations.FindInvitation(ctx, id)
 	if err == nil && inv.SurveySlug != slug {
 		err = survey.Errorf(survey.ENOTFOUND, "There is no such invitation.")
+	}
+	if a, _ := survey.ActorFrom(ctx); err == nil && a.Role == survey.RoleCoordinator {
+		if _, lerr := s.coordinated(ctx, a, inv.LibraryID); lerr != nil {
+			err = survey.Errorf(survey.ENOTFOUND, "There is no such invitation.")
+		}
 	}
 	return inv, err
 }
@@ -415,7 +429,7 @@ func (s *Service) invitation(ctx context.Context, slug, id string) (*survey.Invi
 // Revoke withdraws invitation id of survey slug: its links stop working.
 // Returns ENOTFOUND.
 func (s *Service) Revoke(ctx context.Context, slug, id string) (*survey.Invitation, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
 	inv, err := s.invitation(ctx, slug, id)
@@ -435,7 +449,7 @@ func (s *Service) Revoke(ctx context.Context, slug, id string) (*survey.Invitati
 // sent again successfully. Returns EINVALID (field "reason") for an empty
 // reason or one over 500 characters, ENOTFOUND for an unknown invitation.
 func (s *Service) RecordBounce(ctx context.Context, slug, id, reason string) error {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return err
 	}
 	reason = strings.TrimSpace(reason)
@@ -463,12 +477,13 @@ type LibraryInvitation struct {
 
 // LibraryInvitations lists library id's invitations, one per survey that
 // invited it, in the order of the surveys. Returns ENOTFOUND for an
-// unknown library.
+// unknown library (or one outside a coordinator's regions).
 func (s *Service) LibraryInvitations(ctx context.Context, id string) ([]LibraryInvitation, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := s.cfg.Libraries.FindLibrary(ctx, id); err != nil {
+	if _, err := s.coordinated(ctx, a, id); err != nil {
 		return nil, err
 	}
 	surveys, err := s.cfg.Surveys.ListSurveys(ctx)

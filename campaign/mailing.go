@@ -20,7 +20,7 @@ func (s *Service) CanEmail() bool { return s.cfg.Mailer != nil }
 // and each language the survey offers, the edited text or the built-in
 // one. Returns ENOTFOUND for an unknown survey.
 func (s *Service) MailTemplates(ctx context.Context, slug string) ([]survey.MailTemplate, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
@@ -110,7 +110,9 @@ type SendResult struct {
 // EINVALID for another kind, ENOTFOUND for an unknown survey, EUNAVAILABLE
 // when the SMTP server cannot be reached.
 func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, base string) (*SendResult, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	// A coordinator sends to their regions' invitations only: invitationsOf
+	// leaves out the others.
+	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
 	if s.cfg.Mailer == nil {

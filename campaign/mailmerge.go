@@ -70,7 +70,9 @@ var MergeColumns = []string{"library", "contact", "email", "language", "link", "
 // unknown survey or chosen invitation, EINVALID for another format or
 // mailing, or a withdrawn invitation chosen (invite its library again).
 func (s *Service) MailMerge(ctx context.Context, slug string, req MergeRequest) (*MergeFile, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	// A coordinator's file holds their regions' invitations only
+	// (invitationsOf), and another region's chosen one is not found.
+	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
 	if req.Format != "csv" && req.Format != "xlsx" {

@@ -13,6 +13,25 @@ type Actor struct {
 	Role Role
 	// UserID is the signed-in user's id, "" for a token or the system.
 	UserID string
+	// Regions are a coordinator's IFLA regions: the only libraries,
+	// contacts and invitations the use cases show or change for them.
+	// Empty for every other role (which sees every region).
+	Regions []Region
+}
+
+// Coordinates reports whether the actor may see and change libraries of
+// region r: every actor but a coordinator may; a coordinator only those of
+// their regions (never a library without a region).
+func (a Actor) Coordinates(r Region) bool {
+	if a.Role != RoleCoordinator {
+		return true
+	}
+	for _, mine := range a.Regions {
+		if mine == r {
+			return true
+		}
+	}
+	return false
 }
 
 // SystemActor is the actor of the command line and of background work.

@@ -210,8 +210,11 @@ func foldName(s string) string {
 
 // LibraryFilter selects libraries. Empty fields match everything.
 type LibraryFilter struct {
-	Query   string // part of the name or city, any case
-	Region  Region
+	Query  string // part of the name or city, any case
+	Region Region
+	// Regions, when not empty, keeps only libraries of these regions (a
+	// coordinator's); with Region too, both must hold.
+	Regions []Region
 	Country string
 	Type    LibraryType
 	Member  *bool

@@ -14,14 +14,26 @@ import (
 type Role string
 
 // The roles: an admin does everything; an analyst reads responses, analysis
-// and exports but changes nothing.
+// and exports but changes nothing; a coordinator looks after the libraries
+// of one or more IFLA regions (User.Regions): their directory entries and
+// contacts, inviting and reminding them and following their tracking, and
+// sees nothing of other regions and no responses.
 const (
-	RoleAdmin   Role = "admin"
-	RoleAnalyst Role = "analyst"
+	RoleAdmin       Role = "admin"
+	RoleAnalyst     Role = "analyst"
+	RoleCoordinator Role = "coordinator"
 )
 
+// Roles lists the roles, widest first (the order forms offer them in).
+var Roles = []Role{RoleAdmin, RoleAnalyst, RoleCoordinator}
+
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r == RoleAdmin || r == RoleAnalyst }
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleAnalyst || r == RoleCoordinator }
+
+// TokenRole reports whether an API token may have role r. A coordinator's
+// scope is the regions of their account, which a token does not have, so
+// tokens are admin or analyst only.
+func (r Role) TokenRole() bool { return r == RoleAdmin || r == RoleAnalyst }
 
 // Allows reports whether a holder of role r may act with role need.
 func (r Role) Allows(need Role) bool {

@@ -18,10 +18,13 @@ import (
 
 // User is a member of the working group.
 type User struct {
-	ID           string
-	Email        string // as CheckEmail returns it (lower case), unique
-	Name         string
-	Role         Role
+	ID    string
+	Email string // as CheckEmail returns it (lower case), unique
+	Name  string
+	Role  Role
+	// Regions are a coordinator's IFLA regions (at least one, no
+	// duplicates, in the order of Regions); empty for other roles.
+	Regions      []Region
 	Disabled     bool
 	PasswordHash string // argon2id, PHC string format; "" until the user sets one
 	CreatedAt    time.Time
@@ -39,12 +42,54 @@ func (u *User) Validate() error {
 		fields = append(fields, FieldError{Path: "name", Message: "Keep the name under 200 characters."})
 	}
 	if !u.Role.Valid() {
-		fields = append(fields, FieldError{Path: "role", Message: "The role must be admin or analyst."})
+		fields = append(fields, FieldError{Path: "role", Message: "The role must be admin, analyst or coordinator."})
+	}
+	for _, r := range u.Regions {
+		if RegionLabels[r] == nil {
+			fields = append(fields, FieldError{Path: "regions", Message: fmt.Sprintf("%q is not an IFLA region; use one of %s.", r, regionCodes())})
+		}
+	}
+	switch {
+	case u.Role == RoleCoordinator && len(u.Regions) == 0:
+		fields = append(fields, FieldError{Path: "regions", Message: "A coordinator needs at least one region."})
+	case u.Role != RoleCoordinator && len(u.Regions) > 0:
+		fields = append(fields, FieldError{Path: "regions", Message: "Only coordinators have regions: an " + string(u.Role) + " sees every region."})
 	}
 	if len(fields) > 0 {
 		return &Error{Code: EINVALID, Message: "The user has errors.", Fields: fields}
 	}
 	return nil
+}
+
+// NormalizeRegions puts regions in the order of Regions without
+// duplicates; unknown ones are kept, at the end, for Validate to report.
+func NormalizeRegions(regions []Region) []Region {
+	seen := map[Region]bool{}
+	var out, unknown []Region
+	for _, r := range regions {
+		r = Region(strings.TrimSpace(string(r)))
+		if r == "" || seen[r] {
+			continue
+		}
+		seen[r] = true
+		if RegionLabels[r] == nil {
+			unknown = append(unknown, r)
+		}
+	}
+	for _, r := range Regions {
+		if seen[r] {
+			out = append(out, r)
+		}
+	}
+	return append(out, unknown...)
+}
+
+func regionCodes() string {
+	codes := make([]string, len(Regions))
+	for i, r := range Regions {
+		codes[i] = string(r)
+	}
+	return strings.Join(codes, ", ")
 }
 
 // MinPasswordLength follows NIST SP 800-63B: length, not composition rules.

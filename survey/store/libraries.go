@@ -154,6 +154,15 @@ func (st *Store) ListLibraries(ctx context.Context, f survey.LibraryFilter) ([]*
 			filter = append(filter, bson.E{Key: key, Value: v})
 		}
 	}
+	if len(f.Regions) > 0 {
+		in := make(bson.A, len(f.Regions))
+		for i, r := range f.Regions {
+			in[i] = string(r)
+		}
+		// A second condition on the same key: bson.D keeps both, and
+		// MongoDB (and the embedded server) require both to hold.
+		filter = append(filter, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "region", Value: bson.D{{Key: "$in", Value: in}}}}}})
+	}
 	if f.Member != nil {
 		filter = append(filter, bson.E{Key: "member", Value: *f.Member})
 	}

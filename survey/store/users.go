@@ -32,6 +32,7 @@ type userDoc struct {
 	Email        string        `bson:"email"`
 	Name         string        `bson:"name"`
 	Role         string        `bson:"role"`
+	Regions      []string      `bson:"regions,omitempty"`
 	Disabled     bool          `bson:"disabled"`
 	PasswordHash string        `bson:"password_hash"`
 	CreatedAt    time.Time     `bson:"created_at"`
@@ -40,7 +41,11 @@ type userDoc struct {
 }
 
 func (d *userDoc) user() *survey.User {
-	return &survey.User{ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: survey.Role(d.Role), Disabled: d.Disabled,
+	var regions []survey.Region
+	for _, r := range d.Regions {
+		regions = append(regions, survey.Region(r))
+	}
+	return &survey.User{ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: survey.Role(d.Role), Regions: regions, Disabled: d.Disabled,
 		PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), LastLoginAt: utc(d.LastLoginAt)}
 }
 
@@ -49,7 +54,7 @@ func (st *Store) CreateUser(ctx context.Context, u *survey.User) error {
 	ctx, cancel := st.op(ctx)
 	defer cancel()
 	now := time.Now().UTC()
-	doc := userDoc{ID: bson.NewObjectID(), Email: u.Email, Name: u.Name, Role: string(u.Role), Disabled: u.Disabled,
+	doc := userDoc{ID: bson.NewObjectID(), Email: u.Email, Name: u.Name, Role: string(u.Role), Regions: regionStrings(u.Regions), Disabled: u.Disabled,
 		PasswordHash: u.PasswordHash, CreatedAt: now, UpdatedAt: now}
 	if _, err := st.db.Collection(colUsers).InsertOne(ctx, doc); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
@@ -136,7 +141,7 @@ func (st *Store) updateUser(ctx context.Context, id string, set bson.D) error {
 // UpdateUser saves name, role and disabled. Disabling an account also
 // deletes its password links, so none outlives the reason it was sent.
 func (st *Store) UpdateUser(ctx context.Context, u *survey.User) error {
-	if err := st.updateUser(ctx, u.ID, bson.D{{Key: "name", Value: u.Name}, {Key: "role", Value: string(u.Role)}, {Key: "disabled", Value: u.Disabled}}); err != nil {
+	if err := st.updateUser(ctx, u.ID, bson.D{{Key: "name", Value: u.Name}, {Key: "role", Value: string(u.Role)}, {Key: "regions", Value: regionStrings(u.Regions)}, {Key: "disabled", Value: u.Disabled}}); err != nil {
 		return err
 	}
 	if u.Disabled {
@@ -164,4 +169,14 @@ func (st *Store) deleteUserPasswordTokens(ctx context.Context, userID string) er
 // RecordLogin sets the last login time.
 func (st *Store) RecordLogin(ctx context.Context, userID string, at time.Time) error {
 	return st.updateUser(ctx, userID, bson.D{{Key: "last_login_at", Value: at.UTC()}})
+}
+
+// regionStrings is a user's regions as stored: always an array (an empty
+// one for users without regions), so an update clears old regions.
+func regionStrings(rs []survey.Region) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
 }

@@ -1,0 +1,111 @@
+package campaign
+
+import (
+	"context"
+	"slices"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// Regional coordinators. A coordinator (survey.RoleCoordinator) looks after
+// the libraries of their IFLA regions (survey.Actor.Regions): the use cases
+// of the directory, the contacts and the invitations admit them and keep
+// them to those regions; every other use case refuses them (EFORBIDDEN), as
+// require does. Another region's library, contact or invitation does not
+// exist for a coordinator: ENOTFOUND, the answer for an unknown id, so that
+// ids cannot be probed for what lies outside their regions.
+
+// access returns the context's actor when its role is one of roles (admins
+// have every role): EUNAUTHORIZED without an actor, EFORBIDDEN for another
+// role. It is require for the use cases coordinators share.
+func access(ctx context.Context, roles ...survey.Role) (survey.Actor, error) {
+	a, ok := survey.ActorFrom(ctx)
+	if !ok {
+		return a, survey.Errorf(survey.EUNAUTHORIZED, "Sign in first.")
+	}
+	for _, r := range roles {
+		if a.Role.Allows(r) {
+			return a, nil
+		}
+	}
+	return a, survey.Errorf(survey.EFORBIDDEN, "Your role may not do this.")
+}
+
+// scoped narrows a directory filter to the actor's regions: a
+// coordinator's listing, export or invitation never reaches a library of
+// another region, whatever the filter asked for.
+func scoped(a survey.Actor, f survey.LibraryFilter) survey.LibraryFilter {
+	if a.Role == survey.RoleCoordinator {
+		// A coordinator without regions (refused by User.Validate, but
+		// the store holds what it holds) sees nothing: a region that
+		// does not exist matches no library.
+		f.Regions = append([]survey.Region{"-"}, a.Regions...)
+	}
+	return f
+}
+
+// errNoLibrary is the answer for a library the actor may not see: the same
+// code and words as for an id the directory does not have.
+func errNoLibrary(id string) error {
+	return survey.Errorf(survey.ENOTFOUND, "There is no library %q.", id)
+}
+
+// coordinated returns library id when the actor may see it, ENOTFOUND
+// (errNoLibrary) when it is not in the directory or in none of a
+// coordinator's regions.
+func (s *Service) coordinated(ctx context.Context, a survey.Actor, id string) (*survey.Library, error) {
+	l, err := s.cfg.Libraries.FindLibrary(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Coordinates(l.Region) {
+		return nil, errNoLibrary(id)
+	}
+	return l, nil
+}
+
+// checkRegionOf returns EINVALID (field "region") when a coordinator would
+// put library l in a region that is not theirs: they could no longer see it.
+func checkRegionOf(a survey.Actor, l *survey.Library) error {
+	if a.Coordinates(l.Region) {
+		return nil
+	}
+	mine := make([]string, len(a.Regions))
+	for i, r := range a.Regions {
+		mine[i] = survey.RegionLabels[r].In("en", "en")
+	}
+	msg := "You coordinate " + joinAnd(mine) + ": the library's country or region must be in one of them."
+	return &survey.Error{Code: survey.EINVALID, Message: msg, Fields: []survey.FieldError{{Path: "region", Message: msg}}}
+}
+
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return "no region"
+	case 1:
+		return items[0]
+	}
+	out := ""
+	for i, it := range items {
+		switch {
+		case i == 0:
+		case i == len(items)-1:
+			out += " and "
+		default:
+			out += ", "
+		}
+		out += it
+	}
+	return out
+}
+
+// onlyCoordinated drops the invitations of libraries outside a
+// coordinator's regions (and those whose library left the directory, whose
+// region nobody knows); other actors get the list as it is.
+func onlyCoordinated(ctx context.Context, list []Invitation) []Invitation {
+	a, _ := survey.ActorFrom(ctx)
+	if a.Role != survey.RoleCoordinator {
+		return list
+	}
+	return slices.DeleteFunc(list, func(inv Invitation) bool { return inv.Library == "" || !a.Coordinates(inv.Region) })
+}
