@@ -109,3 +109,33 @@ func onlyCoordinated(ctx context.Context, list []Invitation) []Invitation {
 	}
 	return slices.DeleteFunc(list, func(inv Invitation) bool { return inv.Library == "" || !a.Coordinates(inv.Region) })
 }
+
+// RegionalSurvey is a survey as a coordinator follows it: its invitations'
+// tracking for their regions, never its response count (which counts every
+// region's responses, anonymous ones too).
+type RegionalSurvey struct {
+	Survey   *survey.Survey
+	Tracking Tracking
+}
+
+// RegionalSurveys lists every survey, by slug, with the tracking of its
+// invitations as the actor may see it (a coordinator: their regions'). For
+// coordinators, analysts and admins.
+func (s *Service) RegionalSurveys(ctx context.Context) ([]RegionalSurvey, error) {
+	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
+		return nil, err
+	}
+	all, err := s.cfg.Surveys.ListSurveys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RegionalSurvey, 0, len(all))
+	for _, sv := range all {
+		list, err := s.invitationsOf(ctx, sv.Slug)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, RegionalSurvey{Survey: sv, Tracking: TrackingOf(list)})
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,12 +63,46 @@ func (s *Server) revokeToken(c *gin.Context) {
 
 type usersPage struct {
 	page
-	Users    []*survey.User
+	Users    []userRow
 	Link     string
 	LinkFor  string
 	Problems []survey.FieldError
 	Email    string
 	Name     string
+	// NewRole and NewRegions are what the add form had, shown again
+	// with its problems.
+	NewRole    survey.Role
+	NewRegions []regionChoice
+	Roles      []survey.Role
+}
+
+// userRow is a user with the region checkboxes of their row.
+type userRow struct {
+	*survey.User
+	Regions []regionChoice
+}
+
+// regionChoice is one region's checkbox: a coordinator's regions ticked.
+type regionChoice struct {
+	Value, Label string
+	Checked      bool
+}
+
+func regionChoices(ticked []survey.Region) []regionChoice {
+	out := make([]regionChoice, len(survey.Regions))
+	for i, r := range survey.Regions {
+		out[i] = regionChoice{string(r), survey.RegionLabels[r].In("en", "en"), slices.Contains(ticked, r)}
+	}
+	return out
+}
+
+// formRegions reads the region checkboxes of a user form.
+func formRegions(c *gin.Context) []survey.Region {
+	var out []survey.Region
+	for _, r := range c.PostFormArray("regions") {
+		out = append(out, survey.Region(r))
+	}
+	return out
 }
 
 func (s *Server) listUsersPage(c *gin.Context) {
@@ -80,15 +115,25 @@ func (s *Server) renderUsers(c *gin.Context, status int, p usersPage) {
 		s.renderError(c, err)
 		return
 	}
-	p.Users = users
+	for _, u := range users {
+		p.Users = append(p.Users, userRow{u, regionChoices(u.Regions)})
+	}
+	if p.NewRegions == nil {
+		p.NewRegions = regionChoices(nil)
+	}
+	if p.NewRole == "" {
+		p.NewRole = survey.RoleAnalyst
+	}
+	p.Roles = survey.Roles
 	s.renderPage(c, status, "admin_users.html", p)
 }
 
 // createUser adds an account and shows a one-time link for its owner to
 // choose a password; no password ever passes through the admin.
 func (s *Server) createUser(c *gin.Context) {
-	p := usersPage{page: s.adminPage(c, "Users"), Email: strings.TrimSpace(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("name"))}
-	u, secret, err := s.campaign.CreateUser(c.Request.Context(), campaign.NewUser{Email: p.Email, Name: p.Name, Role: survey.Role(c.PostForm("role"))})
+	p := usersPage{page: s.adminPage(c, "Users"), Email: strings.TrimSpace(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("name")),
+		NewRole: survey.Role(c.PostForm("role")), NewRegions: regionChoices(formRegions(c))}
+	u, secret, err := s.campaign.CreateUser(c.Request.Context(), campaign.NewUser{Email: p.Email, Name: p.Name, Role: p.NewRole, Regions: formRegions(c)})
 	switch survey.ErrorCode(err) {
 	case "":
 	case survey.EINVALID:
@@ -106,12 +151,21 @@ func (s *Server) createUser(c *gin.Context) {
 	s.renderUsers(c, http.StatusCreated, usersPage{page: s.adminPage(c, "Users"), Link: campaign.SetupLink(s.baseURL(c), secret), LinkFor: u.Email})
 }
 
-// updateUser changes a user's role or disables them. Refusing an admin's
-// own demotion is shown on the list, not as an error page.
+// updateUser changes a user's role and regions or disables them. Refusing
+// an admin's own demotion, or regions that do not fit the role, is shown
+// on the list, not as an error page.
 func (s *Server) updateUser(c *gin.Context) {
-	u, err := s.campaign.UpdateUser(c.Request.Context(), c.Param("id"), survey.Role(c.PostForm("role")), c.PostForm("disabled") == "true")
+	u, err := s.campaign.UpdateUser(c.Request.Context(), c.Param("id"), survey.Role(c.PostForm("role")), formRegions(c), c.PostForm("disabled") == "true")
 	if errors.Is(err, campaign.ErrOwnAccount) {
 		s.redirectFlash(c, "/admin/users", "", survey.ErrorMessage(err))
+		return
+	}
+	if survey.ErrorCode(err) == survey.EINVALID {
+		msg := "Not saved:"
+		for _, f := range survey.ErrorFields(err) {
+			msg += " " + f.Message
+		}
+		s.redirectFlash(c, "/admin/users", "", msg)
 		return
 	}
 	if err != nil {

@@ -100,7 +100,7 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 		return
 	}
 	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv,
-		Regions: regionOptions("en"), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: extras.failures,
+		Regions: regionOptionsFor(c), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: extras.failures,
 		Bases: legalBasisOptions(), Skipped: extras.skipped}
 	live := map[string]bool{}
 	withdrawn := map[string]bool{}
@@ -118,7 +118,8 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 			}
 		}
 	}
-	if p.Role == survey.RoleAdmin {
+	if p.CanEditDirectory() {
+		// A coordinator's picker holds their regions' libraries (Libraries is scoped).
 		libs, _, err := s.cfg.Campaign.Libraries(ctx, survey.LibraryFilter{})
 		if err != nil {
 			s.renderError(c, err)

@@ -60,7 +60,7 @@ func (s *Server) librariesAdminPage(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptions("en"), Types: typeOptions(),
+	p := librariesAdminPage{page: s.adminPage(c, "Library directory"), Libraries: libs, Total: total, Query: q, Regions: regionOptionsFor(c), Types: typeOptions(),
 		Page: pageNo, Pages: (total + perPage - 1) / perPage}
 	p.PrevURL, p.NextURL = pageLinks(c, pageNo, perPage, total)
 	demo, err := s.cfg.Campaign.DemoLibraries(c.Request.Context())
@@ -113,7 +113,7 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 	if !isNew {
 		title = l.Name
 	}
-	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptions("en"), Types: typeOptions()}
+	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptionsFor(c), Types: typeOptions()}
 	for i, ct := range append(append([]survey.Contact(nil), l.Contacts...), survey.Contact{}) {
 		row := contactRow{Index: i, Name: ct.Name, Role: ct.Role, Email: ct.Email, Language: ct.Language, Consent: ct.Consent}
 		if ct.ConsentAt != nil {

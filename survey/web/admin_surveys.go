@@ -65,6 +65,10 @@ type dashboardPage struct {
 }
 
 func (s *Server) dashboard(c *gin.Context) {
+	if p := principalOf(c); p != nil && p.Role == survey.RoleCoordinator {
+		s.coordinatorDashboard(c)
+		return
+	}
 	all, err := s.campaign.ListSurveys(c.Request.Context())
 	if err != nil {
 		s.renderError(c, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,6 +41,9 @@ func (p *principal) asActor() survey.Actor {
 	a := survey.Actor{Name: p.actor(), Role: p.Role}
 	if p.User != nil {
 		a.UserID = p.User.ID
+		if p.Role == survey.RoleCoordinator {
+			a.Regions = p.User.Regions
+		}
 	}
 	return a
 }
@@ -133,12 +137,13 @@ func (s *Server) touchLater(last *time.Time, write func(context.Context, time.Ti
 	}()
 }
 
-// require admits principals whose role allows need. Anonymous browsers on
-// pages are sent to the login page; API clients get 401; a role too small
-// gets 403. Cookie-authenticated API calls that change something must come
+// require admits principals whose role allows one of need. Anonymous
+// browsers on pages are sent to the login page; API clients get 401;
+// another role gets 403. (Which objects a coordinator may reach is the use
+// cases' to decide, from the actor's regions: see campaign/scope.go.) Cookie-authenticated API calls that change something must come
 // from our own pages (Origin or Referer), so another site cannot ride on the
 // cookie.
-func (s *Server) require(need survey.Role) gin.HandlerFunc {
+func (s *Server) require(need ...survey.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := principalOf(c)
 		if p == nil {
@@ -155,7 +160,7 @@ func (s *Server) require(need survey.Role) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if !p.Role.Allows(need) {
+		if !slices.ContainsFunc(need, p.Role.Allows) {
 			s.renderError(c, survey.Errorf(survey.EFORBIDDEN, "Your role (%s) may not do this.", p.Role))
 			return
 		}

@@ -24,8 +24,9 @@ var codeTexts = map[string]map[string]string{
 		"invitation_status.submitted": "Submitted",
 		"invitation_status.withdrawn": "Withdrawn",
 
-		"role.admin":   "Administrator",
-		"role.analyst": "Analyst",
+		"role.admin":       "Administrator",
+		"role.analyst":     "Analyst",
+		"role.coordinator": "Regional coordinator",
 
 		"survey_status.draft":  "Draft",
 		"survey_status.open":   "Open",
@@ -56,7 +57,7 @@ var codeTexts = map[string]map[string]string{
 var codeKinds = map[string][]string{
 	"invitation_status": {string(survey.InvitationNotSent), string(survey.InvitationSent), string(survey.InvitationOpened),
 		string(survey.InvitationStarted), string(survey.InvitationSubmitted), "withdrawn"},
-	"role":            {string(survey.RoleAdmin), string(survey.RoleAnalyst)},
+	"role":            {string(survey.RoleAdmin), string(survey.RoleAnalyst), string(survey.RoleCoordinator)},
 	"survey_status":   {string(survey.StatusDraft), string(survey.StatusOpen), string(survey.StatusClosed)},
 	"response_status": {string(survey.ResponseDraft), string(survey.ResponseSubmitted)},
 	"source":          {"web", "api", "demo"},

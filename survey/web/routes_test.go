@@ -17,6 +17,11 @@ const (
 	public access = iota
 	analystOnly
 	adminOnly
+	// regional routes are the analysts' and the coordinators' (admins
+	// too); regionalWrite the admins' and the coordinators'. A coordinator
+	// reaches only their regions' objects through them.
+	regional
+	regionalWrite
 )
 
 // routeRules lists every route and who may use it. A route added to the
@@ -44,9 +49,9 @@ var routeRules = map[string]access{
 	"GET /api/v1/surveys/:slug/analysis":                    analystOnly,
 	"GET /api/v1/surveys/:slug/:format":                     analystOnly,
 	"GET /admin/surveys/:slug/results":                      analystOnly,
-	"GET /admin":                                            analystOnly,
-	"GET /admin/account":                                    analystOnly,
-	"POST /admin/account/password":                          analystOnly,
+	"GET /admin":                                            regional,
+	"GET /admin/account":                                    regional,
+	"POST /admin/account/password":                          regional,
 	"GET /admin/surveys/:slug":                              analystOnly,
 	"GET /admin/surveys/:slug/definition.yaml":              analystOnly,
 	"GET /admin/surveys/:slug/preview":                      analystOnly,
@@ -74,24 +79,24 @@ var routeRules = map[string]access{
 	"POST /admin/users/:id":                                 adminOnly,
 	"POST /admin/users/:id/reset":                           adminOnly,
 	"GET /admin/audit":                                      adminOnly,
-	"GET /admin/surveys/:slug/invitations":                  analystOnly,
+	"GET /admin/surveys/:slug/invitations":                  regional,
 	"GET /admin/surveys/:slug/embed":                        analystOnly,
-	"GET /admin/libraries":                                  analystOnly,
-	"GET /admin/libraries/:id":                              analystOnly,
-	"GET /admin/libraries/new":                              adminOnly,
+	"GET /admin/libraries":                                  regional,
+	"GET /admin/libraries/:id":                              regional,
+	"GET /admin/libraries/new":                              regionalWrite,
 	"GET /admin/libraries/import":                           adminOnly,
-	"POST /admin/libraries":                                 adminOnly,
+	"POST /admin/libraries":                                 regionalWrite,
 	"POST /admin/libraries/import":                          adminOnly,
-	"POST /admin/libraries/:id":                             adminOnly,
+	"POST /admin/libraries/:id":                             regionalWrite,
 	"POST /admin/libraries/:id/delete":                      adminOnly,
 	"POST /admin/libraries/:id/merge":                       adminOnly,
+	"POST /admin/surveys/:slug/invitations":                 regionalWrite,
+	"POST /admin/surveys/:slug/invitations/send":            regionalWrite,
+	"POST /admin/surveys/:slug/invitations/mailmerge":       regionalWrite,
+	"POST /admin/surveys/:slug/invitations/new-links":       regionalWrite,
 	"POST /admin/libraries/:id/invite":                      adminOnly,
-	"POST /admin/surveys/:slug/invitations":                 adminOnly,
-	"POST /admin/surveys/:slug/invitations/send":            adminOnly,
-	"POST /admin/surveys/:slug/invitations/mailmerge":       adminOnly,
-	"POST /admin/surveys/:slug/invitations/new-links":       adminOnly,
 	"POST /admin/surveys/:slug/invitations/templates":       adminOnly,
-	"POST /admin/surveys/:slug/invitations/:id/revoke":      adminOnly,
+	"POST /admin/surveys/:slug/invitations/:id/revoke":      regionalWrite,
 	"GET /api/v1/public/libraries":                          public,
 	"GET /libraries":                                        public,
 	"GET /libraries/:id":                                    public,
@@ -107,37 +112,40 @@ var routeRules = map[string]access{
 	"GET /embed/:slug/counts.json":                          public,
 	"GET /embed/:slug/badge.svg":                            public,
 	"GET /embed/:slug/widget.js":                            public,
-	"GET /api/v1/libraries":                                 analystOnly,
-	"GET /api/v1/surveys/:slug/invitations":                 analystOnly,
-	"GET /api/v1/surveys/:slug/tracking":                    analystOnly,
-	"POST /api/v1/surveys/:slug/invitations":                adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/:id/bounce":     adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/:id/revoke":     adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/mailmerge.csv":  adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/mailmerge.xlsx": adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/reminders.csv":  adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/reminders.xlsx": adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/new-links.csv":  adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/new-links.xlsx": adminOnly,
-	"POST /api/v1/surveys/:slug/invitations/send":           adminOnly,
+	"GET /api/v1/libraries":                                 regional,
+	"GET /api/v1/surveys/:slug/invitations":                 regional,
+	"GET /api/v1/surveys/:slug/tracking":                    regional,
+	"POST /api/v1/surveys/:slug/invitations":                regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/:id/bounce":     regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/:id/revoke":     regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/mailmerge.csv":  regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/mailmerge.xlsx": regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/reminders.csv":  regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/reminders.xlsx": regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/new-links.csv":  regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/new-links.xlsx": regionalWrite,
+	"POST /api/v1/surveys/:slug/invitations/send":           regionalWrite,
 	"POST /api/v1/responses/:id/update-library":             adminOnly,
-	"GET /api/v1/surveys/:slug/mail-templates":              analystOnly,
+	"GET /api/v1/surveys/:slug/mail-templates":              regional,
 	"PUT /api/v1/surveys/:slug/mail-templates/:kind/:lang":  adminOnly,
-	"GET /api/v1/libraries/:id":                             analystOnly,
-	"GET /api/v1/libraries/export.xlsx":                     analystOnly,
-	"GET /api/v1/libraries/export.csv":                      analystOnly,
-	"POST /api/v1/libraries":                                adminOnly,
-	"PUT /api/v1/libraries/:id":                             adminOnly,
+	"GET /api/v1/libraries/:id":                             regional,
+	"GET /api/v1/libraries/export.xlsx":                     regional,
+	"GET /api/v1/libraries/export.csv":                      regional,
+	"POST /api/v1/libraries":                                regionalWrite,
+	"PUT /api/v1/libraries/:id":                             regionalWrite,
 	"DELETE /api/v1/libraries/:id":                          adminOnly,
 	"POST /api/v1/libraries/import":                         adminOnly,
 	"POST /api/v1/libraries/:id/merge":                      adminOnly,
-	"GET /api/v1/contacts/export":                           adminOnly,
-	"POST /api/v1/contacts/erase":                           adminOnly,
+	"GET /api/v1/contacts/export":                           regionalWrite,
+	"POST /api/v1/contacts/erase":                           regionalWrite,
 }
 
 // TestEveryRouteHasARoleRule enumerates the router's routes and checks what
-// anonymous visitors, analysts and admins get from each: a new route without
-// a rule fails here.
+// anonymous visitors, analysts, admins and regional coordinators get from
+// each: a new route without a rule fails here. A coordinator of Europe is
+// refused every route that is not theirs (403), reaches each of theirs with
+// Europe's library and invitation, and finds North America's not there
+// (404, the answer for an unknown id, so that nothing can be probed).
 func TestEveryRouteHasARoleRule(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
@@ -170,6 +178,16 @@ func TestEveryRouteHasARoleRule(t *testing.T) {
 	a.signIn(t, analyst, survey.RoleAnalyst)
 	a.signIn(t, admin, survey.RoleAdmin)
 	analystToken, adminToken := a.token(survey.RoleAnalyst), a.token(survey.RoleAdmin)
+	coordinator := newClient(t, srv)
+	a.signInCoordinator(t, coordinator, "coord-europe@example.org", survey.Europe)
+	mine, theirs := a.regionalObjects(t, "closed-one")
+	objects := func(route string, o regionObjects) string {
+		p := strings.NewReplacer(":slug", "closed-one", "*file", "canvass.css").Replace(route)
+		if strings.Contains(route, "/invitations/:id") {
+			return strings.Replace(p, ":id", o.invitation, 1)
+		}
+		return strings.Replace(p, ":id", o.library, 1)
+	}
 
 	seen := map[string]bool{}
 	for _, route := range a.server.Routes() {
@@ -223,10 +241,10 @@ func TestEveryRouteHasARoleRule(t *testing.T) {
 		if isAPI {
 			analystStatus = call(analyst, analystToken)
 		}
-		if rule == adminOnly && analystStatus != 403 {
+		if (rule == adminOnly || rule == regionalWrite) && analystStatus != 403 {
 			t.Errorf("%s: analyst got %d, want 403", key, analystStatus)
 		}
-		if rule == analystOnly && denied(analystStatus) {
+		if (rule == analystOnly || rule == regional) && denied(analystStatus) {
 			t.Errorf("%s: analyst got %d, want access", key, analystStatus)
 		}
 		adminStatus := call(admin, "")
@@ -236,10 +254,64 @@ func TestEveryRouteHasARoleRule(t *testing.T) {
 		if denied(adminStatus) {
 			t.Errorf("%s: admin got %d, want access", key, adminStatus)
 		}
+
+		// The coordinator: a session (tokens have no regions), JSON to the API.
+		callCoordinator := func(path string) int {
+			body, ctype := "csrf_token="+coordinator.csrf, "application/x-www-form-urlencoded"
+			if isAPI {
+				body, ctype = coordinatorBodies[key], "application/json"
+				if body == "" {
+					body = "{}"
+				}
+			}
+			req, _ := http.NewRequest(route.Method, srv.URL+path, strings.NewReader(body))
+			req.Header.Set("Content-Type", ctype)
+			req.Header.Set("Origin", srv.URL)
+			status := coordinator.do(req).status
+			if status >= 500 {
+				t.Errorf("%s as a coordinator: status %d", key, status)
+			}
+			return status
+		}
+		own := callCoordinator(objects(route.Path, mine))
+		switch {
+		case rule == analystOnly || rule == adminOnly:
+			if own != 403 {
+				t.Errorf("%s: coordinator got %d, want 403", key, own)
+			}
+		case denied(own) || (strings.Contains(route.Path, ":id") && own == 404):
+			t.Errorf("%s: coordinator with their own region's objects got %d, want access", key, own)
+		case strings.Contains(route.Path, ":id"):
+			if other := callCoordinator(objects(route.Path, theirs)); other != 404 {
+				t.Errorf("%s: coordinator of Europe with North America's objects got %d, want 404", key, other)
+			}
+		}
+	}
+	// What the coordinator did with their own objects stayed in Europe:
+	// North America's library and invitation are as they were.
+	lib, err := a.store.FindLibrary(ctx, theirs.library)
+	if err != nil || lib.Name != "Toronto Public Library" || len(lib.Contacts) != 1 {
+		t.Errorf("North America's library after the coordinator's calls: %+v %v", lib, err)
+	}
+	inv, err := a.store.FindInvitation(ctx, theirs.invitation)
+	if err != nil || inv.Revoked || inv.SendError != "" {
+		t.Errorf("North America's invitation after the coordinator's calls: %+v %v", inv, err)
+	}
+	for key := range coordinatorBodies {
+		if routeRules[key] != regionalWrite {
+			t.Errorf("coordinatorBodies lists %s, which is not a coordinator's write route", key)
+		}
 	}
 	for key := range routeRules {
 		if !seen[key] {
 			t.Errorf("routeRules lists %s, which is not a route", key)
 		}
 	}
+}
+
+// coordinatorBodies are the JSON bodies the coordinator sends where "{}"
+// would be refused before the object is looked up, so that the 404 for
+// another region's object is the lookup's, not a validation's.
+var coordinatorBodies = map[string]string{
+	"POST /api/v1/surveys/:slug/invitations/:id/bounce": `{"reason": "550 mailbox unavailable"}`,
 }

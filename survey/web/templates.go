@@ -50,7 +50,7 @@ var pageNames = []string{"form.html", "thanks.html", "message.html", "index.html
 	"admin_login.html", "admin_password.html", "admin_dashboard.html", "admin_survey.html", "admin_survey_new.html",
 	"admin_responses.html", "admin_response.html", "admin_confirm.html", "admin_tokens.html", "admin_users.html",
 	"admin_audit.html", "admin_account.html", "admin_results.html", "libraries.html", "library.html",
-	"admin_libraries.html", "admin_library.html", "admin_import.html", "admin_invitations.html", "admin_embed.html", "results.html"}
+	"admin_libraries.html", "admin_library.html", "admin_import.html", "admin_invitations.html", "admin_embed.html", "results.html", "admin_coordinator.html"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
@@ -103,6 +103,12 @@ type page struct {
 type languageLink struct {
 	Code, Name, URL string
 	Current         bool
+}
+
+// CanEditDirectory reports whether the page's user may add and edit
+// libraries and invite them (admins, and coordinators within their regions).
+func (p page) CanEditDirectory() bool {
+	return p.Role == survey.RoleAdmin || p.Role == survey.RoleCoordinator
 }
 
 // basePage fills the layout; the language switcher links to the same page

@@ -1,0 +1,351 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// signInCoordinator creates a coordinator of the regions and signs the
+// client in as them.
+func (a *app) signInCoordinator(t *testing.T, c *client, email string, regions ...survey.Region) {
+	t.Helper()
+	if err := a.store.CreateUser(context.Background(), &survey.User{Email: email, Name: "Coordinator", Role: survey.RoleCoordinator,
+		Regions: regions, PasswordHash: survey.HashPassword("a long enough password")}); err != nil {
+		t.Fatal(err)
+	}
+	c.get("/admin/login")
+	p := c.post("/admin/login", url.Values{"email": {email}, "password": {"a long enough password"}})
+	if p.status != http.StatusSeeOther || p.location != "/admin" {
+		t.Fatalf("sign in as %s: %d %s", email, p.status, p.location)
+	}
+	c.get("/admin") // pick up a CSRF token
+}
+
+// regionObjects are a library of one region and its invitation.
+type regionObjects struct{ library, invitation string }
+
+// regionalObjects stores a European and a North American library, each
+// invited to survey slug, and returns their ids.
+func (a *app) regionalObjects(t *testing.T, slug string) (europe, northAmerica regionObjects) {
+	t.Helper()
+	out := make([]regionObjects, 2)
+	for i, l := range []*survey.Library{
+		{Name: "Bibliothèque municipale de Lyon", Country: "FR", Contacts: []survey.Contact{{Name: "Claire", Email: "claire@bm-lyon.example"}}},
+		{Name: "Toronto Public Library", Country: "CA", Contacts: []survey.Contact{{Name: "Sam", Email: "sam@tpl.example"}}},
+	} {
+		out[i].library, out[i].invitation = a.storeInvitedLibrary(t, slug, l)
+	}
+	return out[0], out[1]
+}
+
+// storeInvitedLibrary stores l (its region from its country) and an invitation
+// of it to survey slug ("" for none), and returns their ids.
+func (a *app) storeInvitedLibrary(t *testing.T, slug string, l *survey.Library) (libraryID, invitationID string) {
+	t.Helper()
+	ctx := context.Background()
+	l.Normalize()
+	if err := a.store.CreateLibrary(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if slug == "" || len(l.Contacts) == 0 {
+		return l.ID, ""
+	}
+	inv := &survey.Invitation{SurveySlug: slug, LibraryID: l.ID, Name: l.Contacts[0].Name, Email: l.Contacts[0].Email, Language: "en", CreatedAt: time.Now()}
+	if err := a.store.CreateInvitation(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	return l.ID, inv.ID
+}
+
+// libraryLinks are the names of the libraries a page links to, sorted.
+var libraryLink = regexp.MustCompile(`<a href="/admin/libraries/[0-9a-f]{24}">([^<]+)</a>`)
+
+func linkedLibraries(body string) []string {
+	var out []string
+	for _, m := range libraryLink.FindAllStringSubmatch(body, -1) {
+		out = append(out, htmlUnescape(m[1]))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&#39;", "'", "&amp;", "&", "&quot;", `"`, "&lt;", "<", "&gt;", ">").Replace(s)
+}
+
+// storedNames are the names of the stored libraries in the regions (with
+// a contact email, when invited is set), read from the store.
+func (a *app) storedNames(t *testing.T, invited bool, regions ...survey.Region) []string {
+	t.Helper()
+	all, _, err := a.store.ListLibraries(context.Background(), survey.LibraryFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range all {
+		if slices.Contains(regions, l.Region) && (!invited || len(l.Contacts) > 0) {
+			out = append(out, l.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// regionalDirectory is a directory of seven libraries in four regions,
+// those with a contact invited to the landscape survey.
+func (a *app) regionalDirectory(t *testing.T) {
+	t.Helper()
+	for _, l := range []*survey.Library{
+		{Name: "Bibliothèque municipale de Lyon", Country: "FR", Contacts: []survey.Contact{{Name: "Claire", Email: "claire@bm-lyon.example"}}},
+		{Name: "Deichman Oslo", Country: "NO", Contacts: []survey.Contact{{Name: "Ola", Email: "ola@deichman.example"}}},
+		{Name: "Stadtbibliothek Köln", Country: "DE"},
+		{Name: "National Library Board Singapore", Country: "SG", Contacts: []survey.Contact{{Email: "info@nlb.example"}}},
+		{Name: "Toronto Public Library", Country: "CA", Contacts: []survey.Contact{{Name: "Sam", Email: "sam@tpl.example"}}},
+		{Name: "New York Public Library", Country: "US", Contacts: []survey.Contact{{Email: "info@nypl.example"}}},
+		{Name: "Biblioteca Nacional de Chile", Country: "CL", Contacts: []survey.Contact{{Email: "info@bn.example"}}},
+	} {
+		a.storeInvitedLibrary(t, "landscape", l)
+	}
+}
+
+// TestACoordinatorsPagesShowTheirRegionsOnly signs in a coordinator of
+// Europe and Asia-Oceania and reads every list they have, as pages and
+// through the API: each holds exactly the libraries of those regions, as
+// the stored directory says, and nothing names another region's library.
+func TestACoordinatorsPagesShowTheirRegionsOnly(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	a.regionalDirectory(t)
+	c := newClient(t, srv)
+	a.signInCoordinator(t, c, "ines@example.org", survey.Europe, survey.AsiaOceania)
+	mine := a.storedNames(t, false, survey.Europe, survey.AsiaOceania)
+	invited := a.storedNames(t, true, survey.Europe, survey.AsiaOceania)
+	others := a.storedNames(t, false, survey.NorthAmerica, survey.LatinAmericaCaribbean)
+	if len(mine) != 4 || len(invited) != 3 || len(others) != 3 {
+		t.Fatalf("the directory has %q of theirs (%q invited) and %q of others; the test means 4, 3 and 3", mine, invited, others)
+	}
+	noneOfTheOthers := func(what, body string) {
+		t.Helper()
+		for _, n := range others {
+			if strings.Contains(body, n) {
+				t.Errorf("%s names %s, a library of another region", what, n)
+			}
+		}
+		for _, e := range []string{"sam@tpl.example", "info@nypl.example", "info@bn.example"} {
+			if strings.Contains(body, e) {
+				t.Errorf("%s shows %s, a contact of another region", what, e)
+			}
+		}
+	}
+
+	p := c.get("/admin/libraries")
+	if got := linkedLibraries(p.body); p.status != 200 || !slices.Equal(got, mine) {
+		t.Errorf("the directory page (%d) lists %q, want %q", p.status, got, mine)
+	}
+	if !strings.Contains(p.body, "4 libraries in your regions.") || strings.Contains(p.body, "/admin/libraries/import") || strings.Contains(p.body, `href="/admin/users"`) {
+		t.Errorf("the directory page's count, import link or menu is wrong for a coordinator:\n%s", p.body)
+	}
+	noneOfTheOthers("the directory page", p.body)
+	if got := linkedLibraries(c.get("/admin/libraries?region=north_america").body); len(got) != 0 {
+		t.Errorf("filtering North America lists %q, want none", got)
+	}
+	// The region filter offers their regions only.
+	if strings.Contains(p.body, `value="north_america"`) || !strings.Contains(p.body, `value="asia_oceania"`) {
+		t.Errorf("the region filter offers other regions or not theirs")
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/libraries?per_page=100", nil)
+	res := c.do(req)
+	var list struct {
+		Libraries []struct{ Name, Region string }
+		Total     int
+	}
+	if err := json.Unmarshal([]byte(res.body), &list); err != nil {
+		t.Fatal(res.status, err, res.body)
+	}
+	var apiNames []string
+	for _, l := range list.Libraries {
+		apiNames = append(apiNames, l.Name)
+	}
+	sort.Strings(apiNames)
+	if !slices.Equal(apiNames, mine) || list.Total != len(mine) {
+		t.Errorf("the API lists %q (total %d), want %q", apiNames, list.Total, mine)
+	}
+
+	res = c.get("/api/v1/libraries/export.csv")
+	records, err := csv.NewReader(bytes.NewReader([]byte(res.body))).ReadAll()
+	if err != nil || res.status != 200 {
+		t.Fatalf("export: %d %v", res.status, err)
+	}
+	exported := map[string]bool{}
+	for _, r := range records[1:] {
+		exported[r[0]] = true
+	}
+	var exportedNames []string
+	for n := range exported {
+		exportedNames = append(exportedNames, n)
+	}
+	sort.Strings(exportedNames)
+	if !slices.Equal(exportedNames, mine) {
+		t.Errorf("the export holds %q, want %q", exportedNames, mine)
+	}
+
+	p = c.get("/admin/surveys/landscape/invitations")
+	if got := linkedLibraries(p.body); p.status != 200 || !slices.Equal(got, invited) {
+		t.Errorf("the invitations page (%d) lists %q, want %q", p.status, got, invited)
+	}
+	noneOfTheOthers("the invitations page", p.body)
+	if !strings.Contains(p.body, "0 of 3 invited libraries have answered") || !strings.Contains(p.body, `action="/admin/surveys/landscape/invitations"`) {
+		t.Errorf("the invitations page's tracking or invite form is missing for a coordinator")
+	}
+
+	var tr struct {
+		Overall  struct{ Invited, Submitted int }
+		ByRegion map[string]struct{ Invited int } `json:"by_region"`
+	}
+	res = c.get("/api/v1/surveys/landscape/tracking")
+	if err := json.Unmarshal([]byte(res.body), &tr); err != nil {
+		t.Fatal(res.status, err)
+	}
+	if tr.Overall.Invited != len(invited) || len(tr.ByRegion) != 2 || tr.ByRegion["europe"].Invited != 2 || tr.ByRegion["asia_oceania"].Invited != 1 {
+		t.Errorf("tracking %+v, want %d invited: 2 in Europe, 1 in Asia-Oceania", tr, len(invited))
+	}
+
+	// The dashboard is the coordinator's: each survey's invitations in
+	// their regions, no response counts.
+	p = c.get("/admin")
+	if !regexp.MustCompile(`/admin/surveys/landscape/invitations">[^<]+</a></td>\s*<td><span[^>]*>open</span></td>\s*<td>3</td><td>0</td>`).MatchString(p.body) ||
+		strings.Contains(p.body, "/admin/surveys/landscape/responses") || !strings.Contains(p.body, "<strong>Asia-Oceania</strong>, <strong>Europe</strong>") {
+		t.Errorf("the coordinator's dashboard:\n%s", p.body)
+	}
+}
+
+// TestACoordinatorEditsTheirRegionsLibraries edits through the pages: a
+// library of their region is saved, one moved out of their regions or
+// created elsewhere is refused with the reason, another region's is not found.
+func TestACoordinatorEditsTheirRegionsLibraries(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	mine, theirs := a.regionalObjects(t, "landscape")
+	c := newClient(t, srv)
+	a.signInCoordinator(t, c, "ines@example.org", survey.Europe)
+	ctx := context.Background()
+
+	form := url.Values{"name": {"Bibliothèque municipale de Lyon"}, "city": {"Lyon"}, "country": {"FR"},
+		"contact0_name": {"Claire"}, "contact0_email": {"claire@bm-lyon.example"}}
+	if p := c.post("/admin/libraries/"+mine.library, form); p.status != http.StatusSeeOther {
+		t.Fatalf("saving their library: %d %s", p.status, p.body)
+	}
+	if l, _ := a.store.FindLibrary(ctx, mine.library); l.City != "Lyon" {
+		t.Errorf("the edit was not stored: %+v", l)
+	}
+	form.Set("country", "US")
+	p := c.post("/admin/libraries/"+mine.library, form)
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "You coordinate Europe: the library&#39;s country or region must be in one of them.") {
+		t.Errorf("moving their library to the US: %d\n%s", p.status, p.body)
+	}
+	if l, _ := a.store.FindLibrary(ctx, mine.library); l.Country != "FR" {
+		t.Errorf("a refused move changed the library: %+v", l)
+	}
+	if p := c.post("/admin/libraries/"+theirs.library, url.Values{"name": {"Mine now"}, "country": {"FR"}}); p.status != http.StatusNotFound {
+		t.Errorf("saving another region's library: %d, want 404", p.status)
+	}
+	if l, _ := a.store.FindLibrary(ctx, theirs.library); l.Name != "Toronto Public Library" {
+		t.Errorf("another region's library changed: %+v", l)
+	}
+	p = c.post("/admin/libraries", url.Values{"name": {"Chicago Public Library"}, "country": {"US"}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Errorf("creating a library in the US: %d", p.status)
+	}
+	p = c.post("/admin/libraries", url.Values{"name": {"Biblioteca Regional de Madrid"}, "country": {"ES"}})
+	if p.status != http.StatusSeeOther {
+		t.Errorf("creating a library in Spain: %d %s", p.status, p.body)
+	}
+	if got := a.storedNames(t, false, survey.Europe); !slices.Equal(got, []string{"Biblioteca Regional de Madrid", "Bibliothèque municipale de Lyon"}) {
+		t.Errorf("Europe's libraries after the coordinator's edits: %q", got)
+	}
+	// Their library's page offers no merge or delete (admins'), and
+	// withdrawing another region's invitation is not found.
+	if p := c.get("/admin/libraries/" + mine.library); p.status != 200 || strings.Contains(p.body, "/delete") || strings.Contains(p.body, "/merge") {
+		t.Errorf("their library's page: %d, offers delete or merge", p.status)
+	}
+	if p := c.post("/admin/surveys/landscape/invitations/"+theirs.invitation+"/revoke", nil); p.status != http.StatusNotFound {
+		t.Errorf("withdrawing another region's invitation: %d, want 404", p.status)
+	}
+	if p := c.post("/admin/surveys/landscape/invitations/"+mine.invitation+"/revoke", nil); p.status != http.StatusSeeOther {
+		t.Errorf("withdrawing their region's invitation: %d", p.status)
+	}
+	if inv, _ := a.store.FindInvitation(ctx, theirs.invitation); inv.Revoked {
+		t.Error("another region's invitation was withdrawn")
+	}
+	if inv, _ := a.store.FindInvitation(ctx, mine.invitation); !inv.Revoked {
+		t.Error("their region's invitation was not withdrawn")
+	}
+}
+
+// TestAdminsManageCoordinators creates and changes a coordinator on the
+// users page: the regions ticked are stored, a coordinator without one or
+// an analyst with one is refused with the reason.
+func TestAdminsManageCoordinators(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	admin := newClient(t, srv)
+	a.signIn(t, admin, survey.RoleAdmin)
+	ctx := context.Background()
+
+	p := admin.post("/admin/users", url.Values{"email": {"ines@example.org"}, "role": {"coordinator"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "A coordinator needs at least one region.") {
+		t.Errorf("a coordinator without regions: %d", p.status)
+	}
+	p = admin.post("/admin/users", url.Values{"email": {"ines@example.org"}, "role": {"coordinator"}, "regions": {"north_america", "europe"}})
+	if p.status != http.StatusCreated {
+		t.Fatalf("creating a coordinator: %d %s", p.status, p.body)
+	}
+	u, err := a.store.FindUserByEmail(ctx, "ines@example.org")
+	if err != nil || u.Role != survey.RoleCoordinator || !slices.Equal(u.Regions, []survey.Region{survey.Europe, survey.NorthAmerica}) {
+		t.Fatalf("stored %+v %v, want a coordinator of europe and north_america", u, err)
+	}
+	// The users page ticks their regions.
+	row := regexp.MustCompile(`(?s)action="/admin/users/` + u.ID + `".*?</form>`).FindString(admin.get("/admin/users").body)
+	for _, want := range []string{`<option value="coordinator" selected>`, `value="europe" checked`, `value="north_america" checked`} {
+		if !strings.Contains(row, want) {
+			t.Errorf("Ines's row lacks %s:\n%s", want, row)
+		}
+	}
+	if strings.Contains(row, `value="asia_oceania" checked`) {
+		t.Errorf("Ines's row ticks Asia-Oceania")
+	}
+
+	p = admin.post("/admin/users/"+u.ID, url.Values{"role": {"analyst"}, "regions": {"europe"}})
+	if p.status != http.StatusSeeOther || !strings.Contains(admin.get(p.location).body, "Only coordinators have regions") {
+		t.Errorf("an analyst with a region: %d %s", p.status, p.location)
+	}
+	if u, _ := a.store.FindUserByEmail(ctx, "ines@example.org"); u.Role != survey.RoleCoordinator {
+		t.Errorf("a refused change was stored: %+v", u)
+	}
+	if p := admin.post("/admin/users/"+u.ID, url.Values{"role": {"coordinator"}, "regions": {"sub_saharan_africa"}}); p.status != http.StatusSeeOther {
+		t.Errorf("changing the regions: %d", p.status)
+	}
+	if u, _ := a.store.FindUserByEmail(ctx, "ines@example.org"); !slices.Equal(u.Regions, []survey.Region{survey.SubSaharanAfrica}) {
+		t.Errorf("regions after the change: %q", u.Regions)
+	}
+	// A coordinator token is refused: tokens have no regions.
+	if p := admin.post("/admin/tokens", url.Values{"name": {"regional"}, "role": {"coordinator"}}); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("a coordinator token: %d, want 422", p.status)
+	}
+}
