@@ -66,8 +66,8 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		if strings.TrimSpace(*name) == "" {
 			return usageError{"token create: --name is required"}
 		}
-		if !survey.Role(*role).Valid() {
-			return usageError{fmt.Sprintf("token create: --role must be admin or analyst, got %q", *role)}
+		if !survey.Role(*role).TokenRole() {
+			return usageError{fmt.Sprintf("token create: --role must be admin or analyst (coordinators sign in: their regions belong to their account), got %q", *role)}
 		}
 		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, uc *campaign.Service) error {
 			t, secret, err := uc.CreateToken(ctx, *name, survey.Role(*role))

@@ -6,6 +6,7 @@
 //	canvass token create --name N --role R        create an API token (printed once)
 //	canvass token list | revoke ID                list or revoke API tokens
 //	canvass user create --email E --role R        create a working-group account
+//	canvass user update --email E [--role R] [--regions …] [--disabled …]  change an account
 //	canvass user reset-password --email E         set a new password
 //	canvass user list                             list accounts
 //	canvass survey validate FILE                  check a YAML or JSON definition
@@ -38,9 +39,12 @@ Usage:
   canvass token create --name NAME --role ROLE    create an API token; ROLE is admin or analyst
   canvass token list                              list API tokens
   canvass token revoke ID                         revoke an API token
-  canvass user create --email EMAIL --role ROLE [--name NAME] [--password-stdin | --link]
-                                                  create an account; the password is asked for (or read
-                                                  from stdin), or --link prints a one-time link to set it
+  canvass user create --email EMAIL --role ROLE [--regions R,R] [--name NAME] [--password-stdin | --link]
+                                                  create an account (ROLE admin, analyst, or coordinator with
+                                                  --regions, e.g. europe,north_america); the password is asked
+                                                  for (or read from stdin), or --link prints a one-time link to set it
+  canvass user update --email EMAIL [--role ROLE] [--regions R,R] [--disabled true|false]
+                                                  change an account's role, regions or whether it is disabled
   canvass user reset-password --email EMAIL [--password-stdin | --link]
                                                   set a new password (signs the user out everywhere)
   canvass user list                               list accounts
