@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -347,5 +348,58 @@ func TestAdminsManageCoordinators(t *testing.T) {
 	// A coordinator token is refused: tokens have no regions.
 	if p := admin.post("/admin/tokens", url.Values{"name": {"regional"}, "role": {"coordinator"}}); p.status != http.StatusUnprocessableEntity {
 		t.Errorf("a coordinator token: %d, want 422", p.status)
+	}
+}
+
+// TestUsersThroughTheAPI creates and changes a coordinator with an admin
+// token: the regions come back as stored, bad ones are refused by field.
+func TestUsersThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	tok := a.token(survey.RoleAdmin)
+	call := func(method, path, body string) *httptest.ResponseRecorder {
+		return a.do(request{method: method, path: path, body: body, contentType: "application/json", token: tok})
+	}
+	rec := call(http.MethodPost, "/api/v1/users", `{"email": "ines@example.org", "role": "coordinator", "regions": ["north_america", "europe"]}`)
+	var created struct {
+		User struct {
+			ID      string
+			Role    string
+			Regions []string
+		}
+		SetupLink string `json:"setup_link"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil || rec.Code != http.StatusCreated {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	if created.User.Role != "coordinator" || !slices.Equal(created.User.Regions, []string{"europe", "north_america"}) || !strings.Contains(created.SetupLink, "/admin/setup?token=") {
+		t.Errorf("created %+v", created)
+	}
+	stored, err := a.store.FindUserByID(context.Background(), created.User.ID)
+	if err != nil || !slices.Equal(stored.Regions, []survey.Region{survey.Europe, survey.NorthAmerica}) {
+		t.Errorf("stored %+v %v", stored, err)
+	}
+
+	rec = call(http.MethodPut, "/api/v1/users/"+created.User.ID, `{"role": "coordinator", "regions": [], "disabled": false}`)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `{"path":"regions","message":"A coordinator needs at least one region."}`) {
+		t.Errorf("a coordinator without regions: %d %s", rec.Code, rec.Body)
+	}
+	rec = call(http.MethodPut, "/api/v1/users/"+created.User.ID, `{"role": "coordinator", "regions": ["asia_oceania"]}`)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "disabled is true or false.") {
+		t.Errorf("no disabled: %d %s", rec.Code, rec.Body)
+	}
+	rec = call(http.MethodPut, "/api/v1/users/"+created.User.ID, `{"role": "coordinator", "regions": ["asia_oceania"], "disabled": false}`)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("update: %d %s", rec.Code, rec.Body)
+	}
+	rec = call(http.MethodGet, "/api/v1/users", "")
+	var list struct {
+		Users []struct {
+			Email   string
+			Regions []string
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil || len(list.Users) != 1 || list.Users[0].Email != "ines@example.org" || !slices.Equal(list.Users[0].Regions, []string{"asia_oceania"}) {
+		t.Errorf("list: %s", rec.Body)
 	}
 }
