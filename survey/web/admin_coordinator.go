@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -70,4 +71,19 @@ func regionOptionsFor(c *gin.Context) []regionOption {
 		}
 	}
 	return out
+}
+
+// UserRegions names a coordinator's regions for the pages ("Europe, North
+// America"); "" for other users.
+func (p page) UserRegions() string {
+	if p.User == nil || p.Role != survey.RoleCoordinator {
+		return ""
+	}
+	var names []string
+	for _, r := range survey.NormalizeRegions(p.User.Regions) {
+		if label := survey.RegionLabels[r]; label != nil {
+			names = append(names, label.In("en", "en"))
+		}
+	}
+	return strings.Join(names, ", ")
 }

@@ -232,6 +232,9 @@ func TestACoordinatorsPagesShowTheirRegionsOnly(t *testing.T) {
 		strings.Contains(p.body, "/admin/surveys/landscape/responses") || !strings.Contains(p.body, "<strong>Asia-Oceania</strong>, <strong>Europe</strong>") {
 		t.Errorf("the coordinator's dashboard:\n%s", p.body)
 	}
+	if p := c.get("/admin/account"); !strings.Contains(p.body, "role <strong>coordinator</strong> for Asia-Oceania, Europe.") {
+		t.Errorf("the account page does not name the regions:\n%s", p.body)
+	}
 }
 
 // TestACoordinatorEditsTheirRegionsLibraries edits through the pages: a
