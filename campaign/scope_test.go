@@ -278,11 +278,11 @@ func TestACoordinatorInvitesAndTracksOnlyTheirRegions(t *testing.T) {
 
 	// The mail-merge file of Europe's coordinator holds Europe's invitations,
 	// and marks only those sent; Toronto's stays to be sent.
-	file, err := svc.MailMerge(europe, "landscape", "csv", "https://survey.example")
+	file, err := svc.MailMerge(europe, "landscape", campaign.MergeRequest{Mailing: campaign.MailingInvitations, Format: "csv", Base: "https://survey.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(file)).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(file.Data)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
