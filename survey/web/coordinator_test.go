@@ -228,11 +228,11 @@ func TestACoordinatorsPagesShowTheirRegionsOnly(t *testing.T) {
 	// The dashboard is the coordinator's: each survey's invitations in
 	// their regions, no response counts.
 	p = c.get("/admin")
-	if !regexp.MustCompile(`/admin/surveys/landscape/invitations">Metropolitan libraries landscape survey</a> <span[^>]*>open</span></td>\s*<td>3</td><td>0</td><td>0.0%</td>`).MatchString(p.body) ||
+	if !regexp.MustCompile(`/admin/surveys/landscape/invitations">Metropolitan libraries landscape survey</a> <span[^>]*>Open</span></td>\s*<td>3</td><td>0</td><td>0.0%</td>`).MatchString(p.body) ||
 		strings.Contains(p.body, "/admin/surveys/landscape/responses") || !strings.Contains(p.body, "<strong>Asia-Oceania</strong>, <strong>Europe</strong>") {
 		t.Errorf("the coordinator's dashboard:\n%s", p.body)
 	}
-	if p := c.get("/admin/account"); !strings.Contains(p.body, "role <strong>coordinator</strong> for Asia-Oceania, Europe.") {
+	if p := c.get("/admin/account"); !strings.Contains(p.body, "role <strong>Regional coordinator</strong> for Asia-Oceania, Europe.") {
 		t.Errorf("the account page does not name the regions:\n%s", p.body)
 	}
 }
