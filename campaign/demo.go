@@ -194,13 +194,15 @@ func (s *Service) RemoveDemo(ctx context.Context) (DemoReport, error) {
 }
 
 // DemoLibraries returns how many libraries of the directory canvass demo
-// made up (analysts and admins), for the banner of the directory's pages.
+// made up, for the banner of the directory's pages: analysts and admins,
+// and coordinators, who are told of their regions' demo libraries only.
 func (s *Service) DemoLibraries(ctx context.Context) (int, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return 0, err
 	}
 	yes := true
-	_, n, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{Demo: &yes, Limit: 1})
+	_, n, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{Demo: &yes, Limit: 1}))
 	return n, err
 }
 

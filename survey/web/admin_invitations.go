@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -136,12 +137,26 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 	p.Overall = t.Overall
 	p.ByRegion, p.ByType = sortedGroups(t.ByRegion), sortedGroups(t.ByType)
 	// The tracking counts canvass demo's invitations and responses: say so.
-	sum, err := s.cfg.Campaign.Survey(ctx, sv.Slug)
-	if err != nil {
-		s.renderError(c, err)
-		return
+	// A coordinator may not read the survey's response counts (they count
+	// every region's): their banner counts their regions' demo libraries,
+	// the ones canvass demo invited.
+	if p.Role == survey.RoleCoordinator {
+		demo, err := s.cfg.Campaign.DemoLibraries(ctx)
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		if demo > 0 {
+			p.Demo = fmt.Sprintf(ui("en", "demo_banner_libraries"), survey.FormatInt("en", demo))
+		}
+	} else {
+		sum, err := s.cfg.Campaign.Survey(ctx, sv.Slug)
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		p.Demo = demoBanner("en", sum.Demo, sum.Responses)
 	}
-	p.Demo = demoBanner("en", sum.Demo, sum.Responses)
 	s.renderPage(c, status, "admin_invitations.html", p)
 }
 

@@ -406,3 +406,35 @@ func TestUsersThroughTheAPI(t *testing.T) {
 		t.Errorf("list: %s", rec.Body)
 	}
 }
+
+// TestACoordinatorIsToldOfTheirRegionsDemoLibraries: the directory's and
+// the invitations' demo banners count, for a coordinator of Europe, the
+// demo libraries of Europe only (two of three), and never need the
+// survey's response counts, which a coordinator may not read; an admin's
+// directory counts all three.
+func TestACoordinatorIsToldOfTheirRegionsDemoLibraries(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	for _, l := range []*survey.Library{
+		{Name: "Bibliothèque de Rouen", Country: "FR", Demo: true, Contacts: []survey.Contact{{Name: "Anne", Email: "anne@rouen.example"}}},
+		{Name: "Stadtbibliothek Ulm", Country: "DE", Demo: true, Contacts: []survey.Contact{{Name: "Jo", Email: "jo@ulm.example"}}},
+		{Name: "Dayton Metro Library", Country: "US", Demo: true, Contacts: []survey.Contact{{Name: "Kim", Email: "kim@dayton.example"}}},
+		{Name: "Bibliothèque municipale de Lyon", Country: "FR", Contacts: []survey.Contact{{Name: "Claire", Email: "claire@bm-lyon.example"}}},
+	} {
+		a.storeInvitedLibrary(t, "landscape", l)
+	}
+	c := newClient(t, srv)
+	a.signInCoordinator(t, c, "ines@example.org", survey.Europe)
+	for _, path := range []string{"/admin/libraries", "/admin/surveys/landscape/invitations"} {
+		p := c.get(path)
+		if p.status != http.StatusOK || !strings.Contains(p.body, "Demo data: 2 libraries of the directory were made up by canvass demo") {
+			t.Errorf("%s for Europe's coordinator: %d\n%s", path, p.status, p.body)
+		}
+	}
+	admin := newClient(t, srv)
+	a.signIn(t, admin, survey.RoleAdmin)
+	if p := admin.get("/admin/libraries"); !strings.Contains(p.body, "Demo data: 3 libraries of the directory were made up by canvass demo") {
+		t.Errorf("the admin's directory: %d\n%s", p.status, p.body)
+	}
+}
