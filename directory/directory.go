@@ -106,6 +106,8 @@ const (
 	MaxRows       = 20000    // data rows, after the header
 	MaxColumns    = 100      // the rightmost column a cell may be in (CV)
 	MaxLineBytes  = 64 << 10 // one CSV line
+	MaxCellChars  = 4000     // one .xlsx cell: a title or an address, with room to spare
+	MaxTextBytes  = 32 << 20 // all the text of the .xlsx sheet
 	PlanRowsShown = 500      // rows a dry run lists; the rest are counted
 )
 
@@ -134,7 +136,7 @@ func Read(data []byte, format string) ([]Row, []string, error) {
 		if len(sheets) == 0 {
 			return nil, nil, survey.Errorf(survey.EINVALID, "The workbook has no sheets.")
 		}
-		if records, err = workbook.ReadRows(f, sheets[0], workbook.Limits{MaxRows: MaxRows + 1, MaxColumns: MaxColumns}); err != nil {
+		if records, err = workbook.ReadRows(f, sheets[0], workbook.Limits{MaxRows: MaxRows + 1, MaxColumns: MaxColumns, MaxCellChars: MaxCellChars, MaxTextBytes: MaxTextBytes}); err != nil {
 			if survey.ErrorCode(err) == survey.ETOOLARGE {
 				return nil, nil, err
 			}

@@ -42,6 +42,21 @@ func TestHostileFilesAreRefused(t *testing.T) {
 		{"3,000,000 one-cell rows", "xlsx", func() []byte {
 			return workbooktest.Workbook(workbooktest.RepeatedRows("Sheet1", `<row><c t="inlineStr"><is><t>x</t></is></c></row>`, 3000000))
 		}, "The workbook unpacks to more than 64 MiB"},
+		{"one 15 MiB shared string in 40 cells of 4 rows", "xlsx", func() []byte {
+			return sharedStrings("<si><t>"+strings.Repeat("A", 15<<20)+"</t></si>", 4, 40)
+		}, "The workbook's shared strings unpack to more than 8 MiB, the limit for an import."},
+		{"one 3 MiB shared string in 40 cells of 4 rows", "xlsx", func() []byte {
+			return sharedStrings("<si><t>"+strings.Repeat("A", 3<<20)+"</t></si>", 4, 40)
+		}, "A shared string of the workbook is longer than 32767 characters"},
+		{"300,000 empty shared strings", "xlsx", func() []byte {
+			return sharedStrings(strings.Repeat("<si><t/></si>", 300000), 1, 1)
+		}, "The workbook has more than 200000 shared strings, the limit for an import."},
+		{"a 4,001-character cell", "xlsx", func() []byte {
+			return sharedStrings("<si><t>"+strings.Repeat("é", 4001)+"</t></si>", 1, 2)
+		}, `The cell A2 of the sheet "Sheet1" is longer than 4000 characters, the limit for an import.`},
+		{"4,000 characters in 100 columns of 100 rows", "xlsx", func() []byte {
+			return sharedStrings("<si><t>"+strings.Repeat("A", 4000)+"</t></si>", 100, 100)
+		}, `The sheet "Sheet1" holds more than 32768 KiB of text, the limit for an import.`},
 		{"20,002 rows, just past the row cap", "xlsx", func() []byte {
 			return workbooktest.Workbook(workbooktest.Sheet{Name: "Sheet1", Data: func(w *bufio.Writer) {
 				workbooktest.Row(w, 1, "A1", "name")
@@ -137,4 +152,17 @@ func TestDryRunIsCapped(t *testing.T) {
 		t.Errorf("got %d rows shown (last line %d), %d not shown, %d to create, %d kept; want 500 (line 501), %d, %d, %d",
 			len(got.Rows), got.Rows[len(got.Rows)-1].Line, got.RowsNotShown, got.Counts["create"], len(p.Rows), n-500, n, n)
 	}
+}
+
+// sharedStrings is a workbook whose shared-strings table is "name" then
+// entries, with a header row naming "name" and rows rows of cols cells
+// all referring to the first of entries (the amplification of issue 13:
+// excelize copies the string for each cell).
+func sharedStrings(entries string, rows, cols int) []byte {
+	return workbooktest.WithSharedStrings("<si><t>name</t></si>"+entries, workbooktest.Sheet{Name: "Sheet1", Data: func(w *bufio.Writer) {
+		workbooktest.SharedCell(w, 1, 1, 0)
+		for r := 2; r <= rows+1; r++ {
+			workbooktest.SharedCell(w, r, cols, 1)
+		}
+	}})
 }

@@ -69,6 +69,11 @@ const (
 	MaxQuestions = 1000
 	MaxRows      = 10000 // per sheet, header included
 	MaxColumns   = 200   // the rightmost column a cell may be in (GR)
+	MaxCellChars = 4000  // one cell: a label or hint, a constraint
+	// MaxSheetText caps the text of each sheet read, so a form's
+	// stored definition stays far below MongoDB's 16 MiB document limit
+	// (before it, a big form was a 500 "document too large").
+	MaxSheetText = 3 << 20
 )
 
 type table struct {
@@ -134,7 +139,7 @@ func (p *parser) note(sheet string, row int, format string, args ...any) {
 func (p *parser) sheet(want string) (*table, error) {
 	for _, name := range p.f.GetSheetList() {
 		if strings.EqualFold(strings.TrimSpace(name), want) {
-			rows, err := workbook.ReadRows(p.f, name, workbook.Limits{MaxRows: MaxRows, MaxColumns: MaxColumns})
+			rows, err := workbook.ReadRows(p.f, name, workbook.Limits{MaxRows: MaxRows, MaxColumns: MaxColumns, MaxCellChars: MaxCellChars, MaxTextBytes: MaxSheetText})
 			if err != nil {
 				return nil, err
 			}

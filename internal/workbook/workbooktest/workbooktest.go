@@ -97,7 +97,25 @@ func Row(w *bufio.Writer, n int, cells ...string) {
 
 // Workbook returns a minimal, valid .xlsx with the given sheets, compressed
 // with flate.BestSpeed.
-func Workbook(sheets ...Sheet) []byte {
+func Workbook(sheets ...Sheet) []byte { return WithSharedStrings("", sheets...) }
+
+// SharedCell writes one row whose cells A, B, … (count of them) all refer
+// to shared string index.
+func SharedCell(w *bufio.Writer, row, count, index int) {
+	fmt.Fprintf(w, `<row r="%d">`, row)
+	for c := 1; c <= count; c++ {
+		col := ""
+		for n := c; n > 0; n = (n - 1) / 26 {
+			col = string(rune('A'+(n-1)%26)) + col
+		}
+		fmt.Fprintf(w, `<c r="%s%d" t="s"><v>%d</v></c>`, col, row, index)
+	}
+	w.WriteString("</row>")
+}
+
+// WithSharedStrings is Workbook with a shared-strings part whose <si>
+// entries are entries (raw XML, e.g. "<si><t>x</t></si>"), when not empty.
+func WithSharedStrings(entries string, sheets ...Sheet) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
@@ -111,6 +129,11 @@ func Workbook(sheets ...Sheet) []byte {
 		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, n)
 		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, n, n)
 		fmt.Fprintf(&list, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, s.Name, n, n)
+	}
+	if entries != "" {
+		types.WriteString(`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>`)
+		rels.WriteString(`<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`)
+		put("xl/sharedStrings.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+entries+`</sst>`)
 	}
 	put("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>`+types.String()+`</Types>`)
 	put("_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
