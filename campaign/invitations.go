@@ -263,9 +263,9 @@ func (s *Service) auditInvited(ctx context.Context, slug string, basis *LegalBas
 	if len(out.Created) == 0 && len(out.Reinvited) == 0 && len(out.Skipped) == 0 {
 		return
 	}
-	details := strconv.Itoa(len(out.Created)) + " libraries invited"
+	details := countOf(len(out.Created), "library", "libraries") + " invited"
 	if len(out.Reinvited) > 0 {
-		details += ", " + strconv.Itoa(len(out.Reinvited)) + " invited again"
+		details += ", " + countOf(len(out.Reinvited), "library", "libraries") + " invited again"
 	}
 	noConsent := 0
 	for _, sk := range out.Skipped {
@@ -274,12 +274,12 @@ func (s *Service) auditInvited(ctx context.Context, slug string, basis *LegalBas
 		}
 	}
 	if noConsent > 0 {
-		details += ", " + strconv.Itoa(noConsent) + " left out without recorded consent"
+		details += ", " + countOf(noConsent, "library", "libraries") + " left out without recorded consent"
 	}
 	s.audit(ctx, "invitation.create", "survey:"+slug, details)
 	if basis != nil && len(out.OnBasis) > 0 {
-		s.audit(ctx, "invitation.legal_basis", "survey:"+slug, basis.Kind+" ("+basis.Note+"): "+strconv.Itoa(len(out.OnBasis))+
-			" contacts without recorded consent invited: "+strings.Join(out.OnBasis, "; "))
+		s.audit(ctx, "invitation.legal_basis", "survey:"+slug, basis.Kind+" ("+basis.Note+"): "+countOf(len(out.OnBasis), "contact", "contacts")+
+			" without recorded consent invited: "+strings.Join(out.OnBasis, "; "))
 	}
 }
 
@@ -503,4 +503,13 @@ func (s *Service) LibraryInvitations(ctx context.Context, id string) ([]LibraryI
 		}
 	}
 	return out, nil
+}
+
+// countOf is n with the noun in the number it takes ("1 library", "0
+// libraries"), for the audit log's lines.
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -243,7 +243,7 @@ func TestSmallCampaign(t *testing.T) {
 	// Each change is in the audit log under the actor (newest first).
 	for action, want := range map[string]string{
 		"library.import":    "admin@section.example: 5 created, 0 merged from five-libraries.csv",
-		"invitation.create": "admin@section.example: 1 libraries invited",
+		"invitation.create": "admin@section.example: 1 library invited",
 		"invitation.bounce": "admin@section.example: 550 5.1.1 mailbox unknown",
 	} {
 		if got := auditActions(t, st, action); len(got) == 0 || got[0] != want {
@@ -368,7 +368,7 @@ func TestConsentAndLegalBasis(t *testing.T) {
 	if err != nil || len(done.Created) != 1 || len(done.OnBasis) != 1 || len(done.Skipped) != 1 || done.Skipped[0].Reason != campaign.SkipInvited {
 		t.Fatalf("invite on a basis: %+v %v", done, err)
 	}
-	if got := auditActions(t, st, "invitation.legal_basis"); len(got) != 1 || got[0] != "admin@section.example: legitimate_interest (LIA of 2 November 2026): 1 contacts without recorded consent invited: Helsinki City Library" {
+	if got := auditActions(t, st, "invitation.legal_basis"); len(got) != 1 || got[0] != "admin@section.example: legitimate_interest (LIA of 2 November 2026): 1 contact without recorded consent invited: Helsinki City Library" {
 		t.Errorf("audit of the basis: %q", got)
 	}
 

@@ -99,8 +99,9 @@ type SendResult struct {
 }
 
 // Send emails kind to survey slug's invitations due one (dueFor):
-// invitations to those not yet sent one, reminders to those sent one but
-// not submitted (withdrawn ones never). Each message is in the invitation's language
+// invitations to those not yet sent one (a library invited again after it
+// submitted included), reminders to those sent one but not submitted
+// (withdrawn ones never). Each message is in the invitation's language
 // (else the survey's default) with a fresh personal link starting with
 // base, the public address. A recipient the server refuses fails alone:
 // its error is kept on the invitation and listed; a success clears an
@@ -207,14 +208,16 @@ func templateFor(templates []survey.MailTemplate, kind survey.MailKind, lang, de
 
 // dueFor reports whether inv is due an email of kind: an invitation when
 // none was sent yet (or since it was invited again after a withdrawal),
-// a reminder when one was sent; never once the library has submitted or
+// whatever it answered, since a library invited again after it submitted
+// has no live link until one is sent (it may want to change its answers);
+// a reminder when one was sent and the library has not submitted. Never
 // while the invitation is withdrawn.
 func dueFor(kind survey.MailKind, inv *survey.Invitation) bool {
-	if inv.Revoked || inv.Status == survey.InvitationSubmitted {
+	if inv.Revoked {
 		return false
 	}
 	if kind == survey.MailReminder {
-		return inv.SentAt != nil
+		return inv.SentAt != nil && inv.Status != survey.InvitationSubmitted
 	}
 	return inv.SentAt == nil
 }

@@ -265,7 +265,18 @@ func (r Row) library() (*survey.Library, []string) {
 	l.Normalize()
 	if err := l.Validate(); err != nil {
 		for _, fe := range survey.ErrorFields(err) {
-			reasons = append(reasons, fe.Message)
+			msg := fe.Message
+			if fe.Path == "country" {
+				// The library's own message asks for a code; a file may
+				// also give the country's name, which is accepted.
+				msg = "no country: give its ISO 3166-1 code (such as FR, MX or ZA) or its name in English, French or Spanish"
+				if country != "" {
+					msg = fmt.Sprintf("unknown country %q: give its ISO 3166-1 code (such as FR, MX or ZA) or its name in English, French or Spanish", country)
+				}
+			}
+			// Reasons are shown joined by "; ": clauses, without the
+			// sentence's full stop.
+			reasons = append(reasons, strings.TrimSuffix(msg, "."))
 		}
 	}
 	return l, reasons

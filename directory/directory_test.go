@@ -60,9 +60,9 @@ func TestImportDryRunAndApply(t *testing.T) {
 		"07|create|Βιβλιοθήκη του Δήμου Αθηναίων||",
 		"08|duplicate|BIBLIOTHEQUE MUNICIPALE DE LYON|the same library as line 2 of this file",
 		"09|create|Biblioteca de Santiago||",
-		"10|reject|City Library of Atlantis|The country must be an ISO 3166-1 code",
+		"10|reject|City Library of Atlantis|unknown country \"Atlantis\": give its ISO 3166-1 code (such as FR, MX or ZA) or its name in English, French or Spanish|\n",
 		"11|reject|Nairobi City Library|Not an email address: not-an-email",
-		"12|reject||The library needs a name.",
+		"12|reject||The library needs a name|\n",
 		"13|duplicate|Lyon municipal libraries (other spelling)|the same library as line 2",
 	} {
 		if !strings.Contains(got, want) {

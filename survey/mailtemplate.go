@@ -147,7 +147,8 @@ func (t MailTemplate) renderLegacy(d MailData) (subject, body string, err error)
 	return strings.TrimSpace(subject), body, err
 }
 
-// Validate checks a template a user wrote: both parts present, the subject
+// Validate checks a template a user wrote: both parts present, braces
+// balanced (an unclosed one would swallow text or a placeholder), the subject
 // on one line and without {deadline}, every placeholder a known one, the
 // body carrying {link}. Each problem names the placeholder at fault.
 func (t MailTemplate) Validate() error {
@@ -166,6 +167,10 @@ func (t MailTemplate) Validate() error {
 		}
 		if strings.Contains(part.text, "{{") || strings.Contains(part.text, "}}") {
 			bad(part.path, "%s uses double braces, the old way of writing placeholders: write them with single braces, like {link}.", part.name)
+			continue
+		}
+		if msg := unbalanced(part.text); msg != "" {
+			bad(part.path, "%s %s", part.name, msg)
 			continue
 		}
 		seen := map[string]bool{}
@@ -365,4 +370,39 @@ type MailTemplateStore interface {
 	MailTemplates(ctx context.Context, slug string) ([]MailTemplate, error)
 	// SaveMailTemplate stores t for slug, replacing the one of its kind and language.
 	SaveMailTemplate(ctx context.Context, slug string, t MailTemplate) error
+}
+
+// unbalanced says where text's first unmatched brace is ("has a { that is
+// not closed, at character 9: “{name, voici …”"), empty when every brace
+// is closed. Without it a mistyped "{name, voici {link}" would be sent as
+// is, braces and all, since only whole placeholders are replaced.
+func unbalanced(text string) string {
+	runes := []rune(text)
+	around := func(i int) string {
+		end := min(i+16, len(runes))
+		more := ""
+		if end < len(runes) {
+			more = "…"
+		}
+		return string(runes[i:end]) + more
+	}
+	open := -1
+	for i, r := range runes {
+		switch r {
+		case '{':
+			if open >= 0 {
+				return fmt.Sprintf("has a { that is not closed, at character %d: “%s”. Close it with } or remove it.", open+1, around(open))
+			}
+			open = i
+		case '}':
+			if open < 0 {
+				return fmt.Sprintf("has a } that closes nothing, at character %d: “%s”. Remove it or add the { it closes.", i+1, around(max(0, i-15)))
+			}
+			open = -1
+		}
+	}
+	if open >= 0 {
+		return fmt.Sprintf("has a { that is not closed, at character %d: “%s”. Close it with } or remove it.", open+1, around(open))
+	}
+	return ""
 }

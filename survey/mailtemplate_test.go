@@ -108,6 +108,9 @@ func TestMailTemplateValidation(t *testing.T) {
 		{"deadline in the subject", "Closes {deadline}", "{link}", []string{"subject: The subject cannot use {deadline}"}},
 		{"subject on two lines", "One\nTwo", "{link}", []string{"subject: The subject must be one line."}},
 		{"empty", " ", "", []string{"subject: The subject is required.", "body: The body is required."}},
+		{"unclosed brace", "S", "Bonjour {name, voici {link}", []string{"body: The body has a { that is not closed, at character 9: “{name, voici {li…”."}},
+		{"unclosed at the end", "Survey {survey", "{link}", []string{"subject: The subject has a { that is not closed, at character 8: “{survey”."}},
+		{"stray closing brace", "S", "Hi} {link}", []string{"body: The body has a } that closes nothing, at character 3: “Hi} {link}”."}},
 		{"each unknown once", "S", "{x} {x} {y}\n{link}", []string{"body: The body uses {x}", "body: The body uses {y}"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

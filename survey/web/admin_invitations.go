@@ -59,6 +59,9 @@ type candidate struct {
 type pageExtras struct {
 	failures []campaign.SendFailure
 	skipped  []campaign.Skipped
+	// typed is an email text that was refused: the page shows it in place
+	// of the text in force, so what was typed is not lost.
+	typed *survey.MailTemplate
 }
 
 func sortedGroups(m map[string]*campaign.TrackingGroup) []trackingRow {
@@ -99,6 +102,13 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 	if err != nil {
 		s.renderError(c, err)
 		return
+	}
+	if typed := extras.typed; typed != nil {
+		for i, t := range templates {
+			if t.Kind == typed.Kind && t.Language == typed.Language {
+				templates[i].Subject, templates[i].Body = typed.Subject, typed.Body
+			}
+		}
 	}
 	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv,
 		Regions: regionOptionsFor(c), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: extras.failures,
@@ -209,17 +219,51 @@ func basisFromForm(c *gin.Context) *campaign.LegalBasis {
 
 // invitedMessage says what inviting did, in one line.
 func invitedMessage(done *campaign.Invited) string {
-	msg := strconv.Itoa(len(done.Created)) + " libraries invited."
-	if n := len(done.Reinvited); n > 0 {
-		msg += " " + strconv.Itoa(n) + " invited again after a withdrawal (their old links stay dead; send or download their new link)."
+	created, again := len(done.Created), len(done.Reinvited)
+	msg := ""
+	if created > 0 || again == 0 {
+		msg = plural(created, "library", "libraries") + " invited."
+	}
+	if again > 0 {
+		msg += " " + plural(again, "library", "libraries") + " invited again after a withdrawal (their old links stay dead; send or download their new link)."
 	}
 	if n := len(done.OnBasis); n > 0 {
-		msg += " " + strconv.Itoa(n) + " without recorded consent, on the legal basis given (recorded in the audit log)."
+		msg += " " + plural(n, "contact", "contacts") + " without recorded consent, on the legal basis given (recorded in the audit log)."
 	}
 	if n := len(done.Skipped); n > 0 {
-		msg += " " + strconv.Itoa(n) + " left out (listed below with the reason)."
+		msg += " " + plural(n, "library", "libraries") + " left out (listed below with the reason)."
 	}
-	return msg
+	return strings.TrimSpace(msg)
+}
+
+// plural is n with the noun in the number it takes: "1 library", "2
+// libraries", "0 libraries".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// plainBasisWords rewrites the legal-basis refusal for the page: the API's
+// messages name its fields (legal_basis.note), which a secretary filling in
+// the form never sees.
+func plainBasisWords(err error) error {
+	fields := survey.ErrorFields(err)
+	if len(fields) == 0 {
+		return err
+	}
+	plain := make([]survey.FieldError, 0, len(fields))
+	for _, f := range fields {
+		switch f.Path {
+		case "legal_basis.kind":
+			f.Message = "Choose the legal basis the contacts are invited on."
+		case "legal_basis.note":
+			f.Message = "Say where the legal basis is documented, in the note (up to 1,000 characters)."
+		}
+		plain = append(plain, f)
+	}
+	return &survey.Error{Code: survey.ErrorCode(err), Message: survey.ErrorMessage(err), Fields: plain, Err: err}
 }
 
 // inviteForm invites the libraries ticked in the picker (action
@@ -248,7 +292,7 @@ func (s *Server) inviteForm(c *gin.Context) {
 		err = survey.Errorf(survey.EINVALID, "A library ticked is no longer in the directory; tick again.")
 	}
 	if err != nil {
-		s.backToInvitations(c, "", err)
+		s.backToInvitations(c, "", plainBasisWords(err))
 		return
 	}
 	if len(done.Skipped) > 0 {
@@ -324,6 +368,9 @@ func formatFromForm(c *gin.Context) string {
 	return "csv"
 }
 
+// saveTemplateForm saves an email text. A refused one re-renders the page
+// (422) with the subject and body as typed and the reasons, so nothing
+// typed is lost.
 func (s *Server) saveTemplateForm(c *gin.Context) {
 	t := survey.MailTemplate{Kind: survey.MailKind(c.PostForm("kind")), Language: c.PostForm("language"), Subject: c.PostForm("subject"), Body: c.PostForm("body")}
 	_, err := s.cfg.Campaign.SaveMailTemplate(c.Request.Context(), c.Param("slug"), t)
@@ -337,7 +384,8 @@ func (s *Server) saveTemplateForm(c *gin.Context) {
 		for _, f := range survey.ErrorFields(err) {
 			msgs = append(msgs, f.Message)
 		}
-		s.redirectFlash(c, back+"#templates", "", what+" was not saved: "+strings.Join(msgs, " "))
+		problemNow(c, what+" was not saved: "+strings.Join(msgs, " "))
+		s.renderInvitationsPage(c, http.StatusUnprocessableEntity, pageExtras{typed: &t})
 	default:
 		s.renderError(c, err)
 	}

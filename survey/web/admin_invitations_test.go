@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
@@ -143,7 +144,7 @@ func TestInviteWithdrawnAgain(t *testing.T) {
 		t.Errorf("the page offers no way to invite again:\n%s", page.body)
 	}
 	p := c.post("/admin/surveys/every-type/invitations", url.Values{"action": {"selected"}, "library_id": {libraryID}})
-	if done, _ := c.flashAfter(p); !strings.Contains(done, "1 invited again after a withdrawal") {
+	if done, _ := c.flashAfter(p); !strings.Contains(done, "1 library invited again after a withdrawal") {
 		t.Errorf("invite again: shown %q", done)
 	}
 	tr := decode[trackingBody](t, a.do(request{path: "/api/v1/surveys/every-type/tracking", token: admin}))
@@ -181,6 +182,71 @@ func TestInviteWithdrawnAgain(t *testing.T) {
 	tr = decode[trackingBody](t, a.do(request{path: "/api/v1/surveys/every-type/tracking", token: admin}))
 	if tr.Overall.Invited != 1 || tr.Overall.Submitted != 1 || tr.Overall.ResponseRate != 1 {
 		t.Errorf("tracking after submitting: %+v", tr.Overall)
+	}
+
+	// Withdrawn after answering and invited again, the library has no live
+	// link: the invitations file (here the API's) must issue it one, though
+	// its response keeps it submitted.
+	c.get("/admin/surveys/every-type/invitations")
+	if p := c.post("/admin/surveys/every-type/invitations/"+id+"/revoke", nil); p.status != http.StatusSeeOther {
+		t.Fatalf("withdraw after submitting: %d", p.status)
+	}
+	c.get("/admin/surveys/every-type/invitations")
+	c.post("/admin/surveys/every-type/invitations", url.Values{"action": {"selected"}, "library_id": {libraryID}})
+	if inv, _ := a.store.FindInvitation(t.Context(), id); inv.Status != survey.InvitationSubmitted || inv.SentAt != nil || len(inv.TokenHashes) != 0 {
+		t.Fatalf("invited again after submitting: %+v", inv)
+	}
+	mm3 := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/every-type/invitations/mailmerge.csv", token: admin})
+	if mm3.Code != 200 {
+		t.Fatalf("invitations file for the library invited again after submitting: %d %s", mm3.Code, mm3.Body)
+	}
+	rows = byHeader(t, csvRows(t, mm3.Body.String()))
+	if len(rows) != 1 || rows[0]["email"] != "info@stbib-koeln.de" || rows[0]["link"] == "" {
+		t.Fatalf("invitations file after inviting a submitted library again: %q", rows)
+	}
+	a.deadLink(t, "the link used to submit, after inviting again", link2)
+	// The new link is recognised (it opens the library's answered survey),
+	// where the old one is refused.
+	if rec := a.do(request{path: path(t, rows[0]["link"])}); rec.Code != 200 || strings.Contains(rec.Body.String(), "ne fonctionne pas") || strings.Contains(rec.Body.String(), "does not work") {
+		t.Errorf("the link issued after inviting again: %d\n%s", rec.Code, rec.Body)
+	}
+	if inv, _ := a.store.FindInvitation(t.Context(), id); inv.SentAt == nil || len(inv.TokenHashes) != 1 {
+		t.Errorf("after the file: %+v, want sent with one live link", inv)
+	}
+}
+
+// TestRefusedTemplateKeepsTyped: an email text the page refuses comes back
+// (422) with the subject and body as typed and the reason, naming the
+// unknown placeholder or the unclosed brace and where it is; nothing is
+// saved.
+func TestRefusedTemplateKeepsTyped(t *testing.T) {
+	a := newApp(t)
+	c := newClient(t, a.serve(t))
+	a.signIn(t, c, survey.RoleAdmin)
+	for _, tc := range []struct{ lang, subject, body, problem string }{
+		{"es", "Asunto MUY ESPECIAL", "Hola {nombre} {link}", "The invitation text (Spanish) was not saved: The body uses {nombre}, which is not a placeholder"},
+		{"fr", "Enquête", "Bonjour {name, voici {link}", "The invitation text (French) was not saved: The body has a { that is not closed, at character 9: “{name, voici {li…”."},
+	} {
+		c.get("/admin/surveys/landscape/invitations")
+		p := c.post("/admin/surveys/landscape/invitations/templates", url.Values{"kind": {"invitation"}, "language": {tc.lang}, "subject": {tc.subject}, "body": {tc.body}})
+		if p.status != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: %d, want 422", tc.lang, p.status)
+		}
+		if _, problem := flashShown(p.body); !strings.HasPrefix(problem, tc.problem) {
+			t.Errorf("%s: problem shown %q, want %q…", tc.lang, problem, tc.problem)
+		}
+		subject := regexp.MustCompile(`id="subject-invitation-` + tc.lang + `" name="subject" value="([^"]*)"`).FindStringSubmatch(p.body)
+		body := regexp.MustCompile(`(?s)id="body-invitation-` + tc.lang + `" name="body"[^>]*>(.*?)</textarea>`).FindStringSubmatch(p.body)
+		if subject == nil || html.UnescapeString(subject[1]) != tc.subject {
+			t.Errorf("%s: subject field %q, want %q", tc.lang, subject, tc.subject)
+		}
+		if body == nil || html.UnescapeString(body[1]) != tc.body {
+			t.Errorf("%s: body field %q, want %q", tc.lang, body, tc.body)
+		}
+		saved, err := a.store.MailTemplates(t.Context(), "landscape")
+		if err != nil || len(saved) != 0 {
+			t.Errorf("%s: a refused text was saved: %v %+v", tc.lang, err, saved)
+		}
 	}
 }
 
@@ -442,7 +508,7 @@ func TestInviteFromPagesAndConsent(t *testing.T) {
 		t.Errorf("no consent: %q", problem)
 	}
 	c.get("/admin/libraries/" + koeln)
-	if _, problem := c.flashAfter(c.post("/admin/libraries/"+koeln+"/invite", url.Values{"survey": {"every-type"}, "consent": {"basis"}, "basis_kind": {"legitimate_interest"}})); !strings.Contains(problem, "Say where the legal basis is documented") {
+	if _, problem := c.flashAfter(c.post("/admin/libraries/"+koeln+"/invite", url.Values{"survey": {"every-type"}, "consent": {"basis"}, "basis_kind": {"legitimate_interest"}})); problem != "Contacts without recorded consent are invited only on a documented legal basis. Say where the legal basis is documented, in the note (up to 1,000 characters)." {
 		t.Errorf("basis without a note: %q", problem)
 	}
 	c.get("/admin/libraries/" + koeln)
@@ -453,7 +519,7 @@ func TestInviteFromPagesAndConsent(t *testing.T) {
 	if got := invited("every-type"); got[koeln] != "info@stbib-koeln.de" {
 		t.Errorf("Köln not invited: %v", got)
 	}
-	if got := a.auditDetails(t, "invitation.legal_basis"); len(got) != 1 || got[0] != "legitimate_interest (LIA 2026-11-02, committee minutes item 4): 1 contacts without recorded consent invited: Stadtbibliothek Köln" {
+	if got := a.auditDetails(t, "invitation.legal_basis"); len(got) != 1 || got[0] != "legitimate_interest (LIA 2026-11-02, committee minutes item 4): 1 contact without recorded consent invited: Stadtbibliothek Köln" {
 		t.Errorf("audit of the basis: %q", got)
 	}
 
@@ -473,7 +539,7 @@ func TestInviteFromPagesAndConsent(t *testing.T) {
 	}
 	p = c.post("/admin/surveys/every-type/invitations", url.Values{"action": {"selected"}, "library_id": {oslo, perth, madrid}})
 	done, _ := flashShown(p.body)
-	if p.status != 200 || done != "1 libraries invited. 2 left out (listed below with the reason)." ||
+	if p.status != 200 || done != "1 library invited. 2 libraries left out (listed below with the reason)." ||
 		!strings.Contains(p.body, `<a href="/admin/libraries/`+perth+`">City of Perth Library</a>: no contact email`) ||
 		!strings.Contains(p.body, `<a href="/admin/libraries/`+madrid+`">Bibliotecas de Madrid</a>: no recorded consent to be contacted`) {
 		t.Errorf("invite a selection: %d %q\n%s", p.status, done, p.body)
@@ -507,7 +573,7 @@ func TestInviteFromPagesAndConsent(t *testing.T) {
 	}](t, rec); rec.Code != 201 || got.Created != 1 || got.OnLegalBasis != 1 {
 		t.Errorf("API on a basis: %d %s", rec.Code, rec.Body)
 	}
-	if got := a.auditDetails(t, "invitation.legal_basis"); len(got) != 2 || got[0] != "public_task (Municipal statistics mandate, decree 12/2026): 1 contacts without recorded consent invited: Bibliotecas de Madrid" {
+	if got := a.auditDetails(t, "invitation.legal_basis"); len(got) != 2 || got[0] != "public_task (Municipal statistics mandate, decree 12/2026): 1 contact without recorded consent invited: Bibliotecas de Madrid" {
 		t.Errorf("audit after the API: %q", got)
 	}
 }

@@ -194,7 +194,7 @@ func (s *Server) inviteLibraryForm(c *gin.Context) {
 		}
 		s.backTo(c, back, "", survey.Errorf(survey.EINVALID, "That survey is gone; choose another."))
 	case err != nil:
-		s.backTo(c, back, "", err)
+		s.backTo(c, back, "", plainBasisWords(err))
 	case len(done.Skipped) > 0:
 		why := done.Skipped[0].Reason
 		hint := ""

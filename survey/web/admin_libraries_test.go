@@ -118,17 +118,17 @@ func TestInvitationsAdminPage(t *testing.T) {
 	c.get("/admin/surveys/every-type/invitations")
 	// Those left out are listed on the page that answers, with the reason.
 	p := c.post("/admin/surveys/every-type/invitations", url.Values{"who": {"all"}, "region": {"north_america"}})
-	if done, _ := flashShown(p.body); p.status != 200 || done != "1 libraries invited. 1 left out (listed below with the reason)." || !strings.Contains(p.body, "No Email Library</a>: no contact email") {
+	if done, _ := flashShown(p.body); p.status != 200 || done != "1 library invited. 1 library left out (listed below with the reason)." || !strings.Contains(p.body, "No Email Library</a>: no contact email") {
 		t.Errorf("invite North America: %d, shown %q\n%s", p.status, done, p.body)
 	}
 	// Helsinki, a member, has not recorded consent: left out, then invited
 	// on a documented legal basis.
 	p = c.post("/admin/surveys/every-type/invitations", url.Values{"who": {"members"}})
-	if done, _ := flashShown(p.body); done != "0 libraries invited. 1 left out (listed below with the reason)." || !strings.Contains(p.body, "Helsinki City Library</a>: no recorded consent to be contacted") {
+	if done, _ := flashShown(p.body); done != "0 libraries invited. 1 library left out (listed below with the reason)." || !strings.Contains(p.body, "Helsinki City Library</a>: no recorded consent to be contacted") {
 		t.Errorf("invite members: shown %q", done)
 	}
 	p = c.post("/admin/surveys/every-type/invitations", url.Values{"who": {"members"}, "consent": {"basis"}, "basis_kind": {"membership"}, "basis_note": {"Membership terms 2026, art. 3"}})
-	if done, _ := c.flashAfter(p); done != "1 libraries invited. 1 without recorded consent, on the legal basis given (recorded in the audit log)." {
+	if done, _ := c.flashAfter(p); done != "1 library invited. 1 contact without recorded consent, on the legal basis given (recorded in the audit log)." {
 		t.Errorf("invite members on a basis: shown %q", done)
 	}
 	page := c.get("/admin/surveys/every-type/invitations")

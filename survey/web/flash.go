@@ -68,6 +68,12 @@ func (s *Server) redirectFlash(c *gin.Context, location, done, problem string) {
 // flashNow shows done on the page this request renders itself.
 func flashNow(c *gin.Context, done string) { c.Set(flashContextKey, done) }
 
+// problemNow shows problem, a refusal, on the page rendered in this
+// response (one re-rendered with what the user typed, not redirected).
+func problemNow(c *gin.Context, problem string) { c.Set(flashProblemKey, problem) }
+
+const flashProblemKey = "canvass.flash.problem"
+
 // takeFlash returns the message waiting for this page, if a valid one is,
 // and clears it so a reload does not show it again. A cookie that does not
 // verify shows nothing.
@@ -75,6 +81,10 @@ func (s *Server) takeFlash(c *gin.Context) (done, problem string) {
 	if v, ok := c.Get(flashContextKey); ok {
 		done, _ = v.(string)
 		return done, ""
+	}
+	if v, ok := c.Get(flashProblemKey); ok {
+		problem, _ = v.(string)
+		return "", problem
 	}
 	value, err := c.Cookie(flashCookie)
 	if err != nil || value == "" {
