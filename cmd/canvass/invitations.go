@@ -65,7 +65,13 @@ func invitationsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 			if err != nil {
 				return commandError(err)
 			}
-			fmt.Fprintf(stdout, "%d libraries invited, %d invited again after a withdrawal", len(done.Created), len(done.Reinvited))
+			libraries := func(n int) string {
+				if n == 1 {
+					return "1 library"
+				}
+				return fmt.Sprintf("%d libraries", n)
+			}
+			fmt.Fprintf(stdout, "%s invited, %d invited again after a withdrawal", libraries(len(done.Created)), len(done.Reinvited))
 			if len(done.OnBasis) > 0 {
 				fmt.Fprintf(stdout, ", %d without recorded consent on the legal basis given", len(done.OnBasis))
 			}

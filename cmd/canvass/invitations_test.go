@@ -43,7 +43,7 @@ func TestInvitationsCommands(t *testing.T) {
 	if err := cmd("invitations", "create", "--survey", "landscape", "--all"); err != nil {
 		t.Fatal(err, errOut.String())
 	}
-	if !strings.Contains(out.String(), "1 libraries invited, 0 invited again after a withdrawal, 1 left out.") ||
+	if !strings.Contains(out.String(), "1 library invited, 0 invited again after a withdrawal, 1 left out.") ||
 		!regexp.MustCompile(`Stadtbibliothek Köln\s+\S+\s+no recorded consent to be contacted`).MatchString(out.String()) {
 		t.Errorf("create --all:\n%s", out.String())
 	}
@@ -51,7 +51,7 @@ func TestInvitationsCommands(t *testing.T) {
 		t.Errorf("an unknown basis: %v", err)
 	}
 	if err := cmd("invitations", "create", "--survey", "landscape", "--all", "--legal-basis", "legitimate_interest", "--legal-basis-note", "LIA 2026-11-02"); err != nil ||
-		!strings.Contains(out.String(), "1 libraries invited, 0 invited again after a withdrawal, 1 without recorded consent on the legal basis given, 1 left out.") {
+		!strings.Contains(out.String(), "1 library invited, 0 invited again after a withdrawal, 1 without recorded consent on the legal basis given, 1 left out.") {
 		t.Errorf("create on a basis: %v\n%s", err, out.String())
 	}
 
@@ -95,7 +95,7 @@ func TestInvitationsCommands(t *testing.T) {
 	if len(first) != 3 || first[0][5] != "subject" || !strings.Contains(links["claire@bm-lyon.fr"], "&lang=fr") || follow(links["claire@bm-lyon.fr"]) != 200 {
 		t.Fatalf("mail-merge file %q", first)
 	}
-	if err := cmd("invitations", "mailmerge", "--survey", "landscape", "--base-url", "https://survey.example.org", "-o", path); err == nil || !strings.Contains(err.Error(), "reminder file") {
+	if err := cmd("invitations", "mailmerge", "--survey", "landscape", "--base-url", "https://survey.example.org", "-o", path); err == nil || !strings.Contains(err.Error(), "reminder file (canvass invitations mailmerge --reminders)") {
 		t.Errorf("a second file: %v", err)
 	}
 

@@ -151,7 +151,7 @@ func TestInvitationsAdminPage(t *testing.T) {
 	// Editing a text: one without the link is refused, with the reason.
 	c.get("/admin/surveys/every-type/invitations")
 	refused := c.post("/admin/surveys/every-type/invitations/templates", url.Values{"kind": {"reminder"}, "language": {"fr"}, "subject": {"Rappel"}, "body": {"Bonjour"}})
-	if _, problem := c.flashAfter(refused); !strings.Contains(problem, "was not saved") {
+	if _, problem := flashShown(refused.body); refused.status != http.StatusUnprocessableEntity || !strings.Contains(problem, "was not saved") {
 		t.Errorf("template without link: %d %s, problem shown %q", refused.status, refused.location, problem)
 	}
 	c.post("/admin/surveys/every-type/invitations/templates", url.Values{"kind": {"reminder"}, "language": {"fr"}, "subject": {"Rappel amical"}, "body": {"Bonjour,\r\n{link}"}})

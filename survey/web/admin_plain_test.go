@@ -308,7 +308,7 @@ func TestMailTemplatesWithPlaceholders(t *testing.T) {
 	} {
 		c.get("/admin/surveys/every-type/invitations")
 		refused := c.post("/admin/surveys/every-type/invitations/templates", url.Values{"kind": {"reminder"}, "language": {"en"}, "subject": {tc.subject}, "body": {tc.body}})
-		if _, problem := c.flashAfter(refused); !strings.HasPrefix(problem, "The reminder text (English) was not saved:") || !strings.Contains(problem, tc.problem) {
+		if _, problem := flashShown(refused.body); refused.status != http.StatusUnprocessableEntity || !strings.HasPrefix(problem, "The reminder text (English) was not saved:") || !strings.Contains(problem, tc.problem) {
 			t.Errorf("%q: problem shown %q, want it to say %q", tc.body, problem, tc.problem)
 		}
 	}
