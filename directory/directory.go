@@ -39,6 +39,7 @@ var fieldSynonyms = map[string][]string{
 	"website":           {"website", "web", "url", "site", "homepage", "site web", "sitio web", "web site"},
 	"member":            {"member", "section member", "membership", "membre", "miembro"},
 	"public_profile":    {"public", "public profile", "listed", "publish"},
+	"demo":              {"demo", "demo data", "démo", "demostración"},
 	"contact_name":      {"contact", "contact name", "contact person", "person", "nom du contact", "contacto"},
 	"contact_role":      {"role", "contact role", "position", "title", "job title", "fonction", "cargo"},
 	"contact_email":     {"email", "e-mail", "contact email", "mail", "courriel", "correo", "correo electronico", "email address"},
@@ -258,6 +259,10 @@ func (r Row) library() (*survey.Library, []string) {
 		}
 	}
 	l.Member, l.PublicProfile = yes(f["member"]), yes(f["public_profile"])
+	// A row of canvass demo's made-up library (an export says so in its
+	// demo column) stays demo: kept off public outputs, removed by
+	// canvass demo --remove.
+	l.Demo = yes(f["demo"])
 	if f["contact_name"] != "" || f["contact_email"] != "" {
 		c := survey.Contact{Name: f["contact_name"], Role: f["contact_role"], Email: f["contact_email"], Language: f["contact_language"], Consent: yes(f["consent"])}
 		l.Contacts = append(l.Contacts, c)
@@ -475,7 +480,7 @@ func MergeInto(target, from *survey.Library) {
 
 // exportHeader is the column order of directory exports (the same names
 // the importer reads, so an export can be edited and imported back).
-var exportHeader = []string{"name", "city", "country", "region", "type", "population_served", "branches", "website", "member", "public_profile",
+var exportHeader = []string{"name", "city", "country", "region", "type", "population_served", "branches", "website", "member", "public_profile", "demo",
 	"contact_name", "contact_role", "contact_email", "contact_language", "consent"}
 
 func exportRows(libs []*survey.Library) [][]string {
@@ -487,7 +492,7 @@ func exportRows(libs []*survey.Library) [][]string {
 		return "no"
 	}
 	for _, l := range libs {
-		base := []string{l.Name, l.City, l.Country, string(l.Region), string(l.Type), intOrEmpty(l.PopulationServed), intOrEmpty(l.Branches), l.Website, yesNo(l.Member), yesNo(l.PublicProfile)}
+		base := []string{l.Name, l.City, l.Country, string(l.Region), string(l.Type), intOrEmpty(l.PopulationServed), intOrEmpty(l.Branches), l.Website, yesNo(l.Member), yesNo(l.PublicProfile), yesNo(l.Demo)}
 		if len(l.Contacts) == 0 {
 			out = append(out, append(base, "", "", "", "", ""))
 		}

@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -127,5 +132,97 @@ func TestDemoRemoveCommand(t *testing.T) {
 	_ = run(context.Background(), []string{"help"}, nil, &usage, io.Discard, noEnv)
 	if !strings.Contains(usage.String(), "canvass demo --remove") {
 		t.Errorf("canvass help lacks demo --remove:\n%s", usage.String())
+	}
+}
+
+// TestDemoExportImportStaysDemo: demo, export the directory, demo
+// --remove, import the export back. The demo rows come back marked demo,
+// so the public list (through the real server) is what it was before the
+// demo, and demo --remove takes them away again.
+func TestDemoExportImportStaysDemo(t *testing.T) {
+	dir := t.TempDir()
+	cmd := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(context.Background(), append(args, "--data-dir", dir), nil, &out, &out, noEnv); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out.String())
+		}
+		return out.String()
+	}
+	publicTotal := func() int {
+		t.Helper()
+		m := startMain(t, testConfig(dir))
+		defer m.Close()
+		res, err := http.Get(m.URL + "/api/v1/public/libraries")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body struct{ Total *int }
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 200 || body.Total == nil {
+			t.Fatalf("public list: %d %v %v", res.StatusCode, body.Total, err)
+		}
+		return *body.Total
+	}
+	err := withStore(context.Background(), testConfig(dir), io.Discard, func(st *store.Store) error {
+		return st.CreateLibrary(context.Background(), &survey.Library{Name: "Toronto Public Library", Country: "CA", Member: true, PublicProfile: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := publicTotal(); n != 1 {
+		t.Fatalf("public list before the demo: %d, want 1", n)
+	}
+	cmd("demo", "--survey", "landscape", "--responses", "30", "--seed", "2")
+	file := filepath.Join(t.TempDir(), "export.csv")
+	cmd("libraries", "export", "-o", file)
+	cmd("demo", "--remove")
+
+	// The export, read back with encoding/csv: a demo column, yes on
+	// every row but the real library's, some demo rows public.
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range records[0] {
+		col[h] = i
+	}
+	if _, ok := col["demo"]; !ok {
+		t.Fatalf("the export has no demo column: %v", records[0])
+	}
+	demoRows, publicDemo := 0, 0
+	for _, r := range records[1:] {
+		if want := map[bool]string{true: "no", false: "yes"}[r[col["name"]] == "Toronto Public Library"]; r[col["demo"]] != want {
+			t.Errorf("%s: demo %q, want %q", r[col["name"]], r[col["demo"]], want)
+		}
+		if r[col["demo"]] == "yes" {
+			demoRows++
+			if r[col["public_profile"]] == "yes" {
+				publicDemo++
+			}
+		}
+	}
+	if demoRows == 0 || publicDemo == 0 {
+		t.Fatalf("%d demo rows, %d of them public: the check proves nothing", demoRows, publicDemo)
+	}
+
+	got := cmd("libraries", "import", "--confirm", file)
+	if want := fmt.Sprintf("Imported: %d created, 0 merged.", demoRows); !strings.Contains(got, want) {
+		t.Errorf("import: %s, want %q", got, want)
+	}
+	if n := publicTotal(); n != 1 {
+		t.Errorf("public list after re-importing the demo libraries: %d, want 1", n)
+	}
+	if got := cmd("demo", "--remove"); !strings.Contains(got, fmt.Sprintf("Removed the demo data: %d libraries", demoRows)) {
+		t.Errorf("demo --remove after the import: %s", got)
+	}
+	libs, _ := collections(t, dir)
+	if len(libs["libraries"]) != 1 {
+		t.Errorf("%d libraries left, want the real one", len(libs["libraries"]))
 	}
 }

@@ -165,7 +165,27 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 			s.renderError(c, err)
 			return
 		}
-		p.Demo = demoBanner("en", sum.Demo, sum.Responses)
+		// Both the invitations to demo libraries and the demo responses.
+		yes := true
+		demoLibs, _, err := s.cfg.Campaign.Libraries(ctx, survey.LibraryFilter{Demo: &yes})
+		if err != nil {
+			s.renderError(c, err)
+			return
+		}
+		isDemo := map[string]bool{}
+		for _, l := range demoLibs {
+			isDemo[l.ID] = true
+		}
+		demoInvitations := 0
+		for _, inv := range list {
+			if isDemo[inv.LibraryID] {
+				demoInvitations++
+			}
+		}
+		if demoInvitations > 0 || sum.Demo > 0 {
+			p.Demo = fmt.Sprintf(ui("en", "demo_banner_invitations"), survey.FormatInt("en", demoInvitations), survey.FormatInt("en", len(list)),
+				survey.FormatInt("en", sum.Demo), survey.FormatInt("en", sum.Responses))
+		}
 	}
 	s.renderPage(c, status, "admin_invitations.html", p)
 }

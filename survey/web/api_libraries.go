@@ -35,8 +35,11 @@ type libraryJSON struct {
 	Contacts         []contactJSON `json:"contacts"`
 	Member           bool          `json:"member"`
 	PublicProfile    bool          `json:"public_profile"`
-	CreatedAt        *time.Time    `json:"created_at,omitempty"`
-	UpdatedAt        *time.Time    `json:"updated_at,omitempty"`
+	// Demo marks canvass demo's made-up libraries (read only: a library
+	// sent in is never demo).
+	Demo      bool       `json:"demo"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 type contactJSON struct {
@@ -50,7 +53,7 @@ type contactJSON struct {
 
 func toLibraryJSON(l *survey.Library) libraryJSON {
 	out := libraryJSON{ID: l.ID, Name: l.Name, City: l.City, Country: l.Country, Region: string(l.Region), RegionSet: l.RegionSet, Type: string(l.Type),
-		PopulationServed: l.PopulationServed, Branches: l.Branches, Website: l.Website, Member: l.Member, PublicProfile: l.PublicProfile,
+		PopulationServed: l.PopulationServed, Branches: l.Branches, Website: l.Website, Member: l.Member, PublicProfile: l.PublicProfile, Demo: l.Demo,
 		CreatedAt: &l.CreatedAt, UpdatedAt: &l.UpdatedAt, Contacts: []contactJSON{}}
 	for _, c := range l.Contacts {
 		out.Contacts = append(out.Contacts, toContactJSON(c))

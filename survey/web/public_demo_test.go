@@ -331,6 +331,21 @@ func TestDemoDataStaysOffPublicOutputs(t *testing.T) {
 		t.Errorf("the public list shows %d demo libraries", list.Total)
 	}
 
+	// The invitations page counts the invitations to demo libraries too.
+	invs, err := a.store.ListInvitations(context.Background(), "impact-methods")
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoInvs := 0
+	for _, inv := range invs {
+		if slices.ContainsFunc(demoLibs, func(l *survey.Library) bool { return l.ID == inv.LibraryID }) {
+			demoInvs++
+		}
+	}
+	if demoInvs == 0 {
+		t.Fatal("no invitation to a demo library: the banner check below proves nothing")
+	}
+
 	// The working group's pages count them, under a banner saying how many.
 	srv := a.serve(t)
 	c := newClient(t, srv)
@@ -342,7 +357,8 @@ func TestDemoDataStaysOffPublicOutputs(t *testing.T) {
 		{"/admin/surveys/impact-methods/results", fmt.Sprintf("Demo data: %d of these %d responses", demoN, real+demoN)},
 		{"/admin/surveys/impact-methods/results?lang=fr", fmt.Sprintf("Données de démonstration\u00a0: %d de ces %d réponses", demoN, real+demoN)},
 		{"/admin/libraries", fmt.Sprintf("Demo data: %d libraries of the directory were made up by canvass demo", len(demoLibs))},
-		{"/admin/surveys/impact-methods/invitations", fmt.Sprintf("Demo data: %d of these %d responses", demoN, real+demoN)},
+		{"/admin/surveys/impact-methods/invitations", fmt.Sprintf("Demo data: %d of these %d invitations (to libraries marked demo) and %d of the %d responses were made up by canvass demo.",
+			demoInvs, len(invs), demoN, real+demoN)},
 	} {
 		p := c.get(tc.path)
 		m := banner.FindStringSubmatch(p.body)
