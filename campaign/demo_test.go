@@ -70,7 +70,7 @@ func TestDemoIsMarkedAndRemovedExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A real library the demo would name the same (the first Mexican one).
-	if err := svc.CreateLibrary(admin, &survey.Library{Name: "Biblioteca Pública de Guadalajara", City: "Guadalajara", Country: "MX"}); err != nil {
+	if err := svc.CreateLibrary(admin, &survey.Library{Name: "Biblioteca Pública de San Miguel de las Flores", City: "San Miguel de las Flores", Country: "MX"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, slug := range []string{"landscape", "impact-methods"} {
@@ -103,7 +103,7 @@ func TestDemoIsMarkedAndRemovedExactly(t *testing.T) {
 	yes := true
 	demoLibs, _, _ := st.ListLibraries(ctx, survey.LibraryFilter{Demo: &yes})
 	all, _, _ := st.ListLibraries(ctx, survey.LibraryFilter{})
-	if twins, _, _ := st.ListLibraries(ctx, survey.LibraryFilter{Query: "Biblioteca Pública de Guadalajara"}); len(twins) != 1 || twins[0].Demo {
+	if twins, _, _ := st.ListLibraries(ctx, survey.LibraryFilter{Query: "Biblioteca Pública de San Miguel de las Flores"}); len(twins) != 1 || twins[0].Demo {
 		t.Errorf("the demo made a twin of a real library: %+v", twins)
 	}
 	if len(all) != 2+len(demoLibs) || len(demoLibs) != first.Libraries+second.Libraries {
@@ -125,7 +125,7 @@ func TestDemoIsMarkedAndRemovedExactly(t *testing.T) {
 				invitedDemo++
 				submitted[inv.ID] = inv.Status == survey.InvitationSubmitted
 			} else if inv.LibraryID != real.ID {
-				// only the real invitation, never one to the real Guadalajara library
+				// only the real invitation, never one to the real San Miguel de las Flores library
 				t.Errorf("an invitation to %s", inv.LibraryID)
 			}
 		}

@@ -45,13 +45,6 @@ var phrases = map[string][]string{
 		"Los recortes dificultan la medición a largo plazo.", "Las encuestas de resultados cambiaron nuestros programas infantiles."},
 }
 
-// contactNames are the made-up contacts, by language.
-var contactNames = map[string][]string{
-	"en": {"Alex Morgan", "Priya Shah", "Sam Okafor", "Jordan Lee", "Maria Novak"},
-	"fr": {"Camille Martin", "Claire Dubois", "Julien Moreau", "Awa Diop"},
-	"es": {"Lucía García", "Carlos Pérez", "Ana Torres", "Mateo Rojas"},
-}
-
 // library is one synthetic respondent.
 type library struct {
 	capacity float64 // latent, standard normal
@@ -93,8 +86,8 @@ func Responses(s *survey.Survey, n int, seed uint64, until time.Time) []*survey.
 
 // Generate makes n submitted responses to s with the given seed, spread
 // over the 60 days before until, and the libraries they come from: each
-// named as a library of its country is ("Biblioteca Pública de
-// Guadalajara" in Mexico), with a contact, a website, and what its
+// named as a library of its country is, after an invented town
+// ("Biblioteca Pública de San Miguel de las Flores" in Mexico), with a contact, a website, and what its
 // response says about it. The same seed gives the same data, and a
 // library's name, city and country depend only on its country's place in
 // the draw, so the same libraries come back for every survey.
@@ -190,11 +183,12 @@ func newLibrary(rng *rand.Rand, s *survey.Survey) library {
 	if !s.HasLanguage(lang) {
 		lang = s.DefaultLanguage
 	}
-	names := contactNames[lang]
-	if names == nil {
-		names = contactNames["en"]
-	}
-	return library{capacity: rng.NormFloat64(), region: mix.region, country: mix.countries[rng.IntN(len(mix.countries))],
+	capacity := rng.NormFloat64()
+	country := mix.countries[rng.IntN(len(mix.countries))]
+	// The contact is named as people of the country are, whatever
+	// language the survey is answered in.
+	names := contactNames[countryContacts[country]]
+	return library{capacity: capacity, region: mix.region, country: country,
 		lang: lang, contact: names[rng.IntN(len(names))]}
 }
 

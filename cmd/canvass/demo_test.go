@@ -144,7 +144,13 @@ func TestDemoExportImportStaysDemo(t *testing.T) {
 	cmd := func(args ...string) string {
 		t.Helper()
 		var out bytes.Buffer
-		if err := run(context.Background(), append(args, "--data-dir", dir), nil, &out, &out, noEnv); err != nil {
+		// The flags go before a file argument (libraries import FILE).
+		at := 1
+		if args[0] == "libraries" {
+			at = 2
+		}
+		args = slices.Concat(args[:at], []string{"--data-dir", dir}, args[at:])
+		if err := run(context.Background(), args, nil, &out, &out, noEnv); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, out.String())
 		}
 		return out.String()
