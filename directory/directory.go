@@ -480,8 +480,8 @@ func MergeInto(target, from *survey.Library) {
 
 // exportHeader is the column order of directory exports (the same names
 // the importer reads, so an export can be edited and imported back).
-var exportHeader = []string{"name", "city", "country", "region", "type", "population_served", "branches", "website", "member", "public_profile", "demo",
-	"contact_name", "contact_role", "contact_email", "contact_language", "consent"}
+var exportHeader = []string{"name", "city", "country", "region", "type", "population_served", "branches", "website", "member", "public_profile",
+	"contact_name", "contact_role", "contact_email", "contact_language", "consent", "demo"}
 
 func exportRows(libs []*survey.Library) [][]string {
 	var out [][]string
@@ -492,12 +492,14 @@ func exportRows(libs []*survey.Library) [][]string {
 		return "no"
 	}
 	for _, l := range libs {
-		base := []string{l.Name, l.City, l.Country, string(l.Region), string(l.Type), intOrEmpty(l.PopulationServed), intOrEmpty(l.Branches), l.Website, yesNo(l.Member), yesNo(l.PublicProfile), yesNo(l.Demo)}
+		base := []string{l.Name, l.City, l.Country, string(l.Region), string(l.Type), intOrEmpty(l.PopulationServed), intOrEmpty(l.Branches), l.Website, yesNo(l.Member), yesNo(l.PublicProfile)}
+		// demo comes last, so the columns before it are where they were
+		// before it was added.
 		if len(l.Contacts) == 0 {
-			out = append(out, append(base, "", "", "", "", ""))
+			out = append(out, append(base, "", "", "", "", "", yesNo(l.Demo)))
 		}
 		for _, c := range l.Contacts {
-			out = append(out, append(append([]string(nil), base...), c.Name, c.Role, c.Email, c.Language, yesNo(c.Consent)))
+			out = append(out, append(append([]string(nil), base...), c.Name, c.Role, c.Email, c.Language, yesNo(c.Consent), yesNo(l.Demo)))
 		}
 	}
 	return out

@@ -315,6 +315,14 @@ func TestDemoDataStaysOffPublicOutputs(t *testing.T) {
 
 	// No demo library is public, though about half opted in.
 	demoLibs, _, _ := a.store.ListLibraries(context.Background(), survey.LibraryFilter{Demo: ptr(true)})
+	// A real library (not public, so the public list stays empty).
+	if err := a.store.CreateLibrary(context.Background(), &survey.Library{Name: "Toronto Public Library", Country: "CA"}); err != nil {
+		t.Fatal(err)
+	}
+	all, _, _ := a.store.ListLibraries(context.Background(), survey.LibraryFilter{})
+	if len(all) != len(demoLibs)+1 {
+		t.Fatalf("%d libraries, %d demo", len(all), len(demoLibs))
+	}
 	opted := 0
 	for _, l := range demoLibs {
 		if l.PublicProfile {
@@ -326,6 +334,14 @@ func TestDemoDataStaysOffPublicOutputs(t *testing.T) {
 	}
 	if opted == 0 {
 		t.Fatal("no demo library opted in to a profile: the check above proves nothing")
+	}
+	// The working group's API says which libraries are demo, so an
+	// export of it, read back, keeps them apart.
+	for _, l := range all {
+		got := decode[struct{ Demo *bool }](t, a.do(request{path: "/api/v1/libraries/" + l.ID, token: a.token(survey.RoleAnalyst)}))
+		if got.Demo == nil || *got.Demo != l.Demo {
+			t.Errorf("GET /api/v1/libraries/%s (%s): demo %v, want %v", l.ID, l.Name, got.Demo, l.Demo)
+		}
 	}
 	if list := decode[publicListBody](t, a.do(request{path: "/api/v1/public/libraries"})); list.Total != 0 {
 		t.Errorf("the public list shows %d demo libraries", list.Total)
