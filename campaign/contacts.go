@@ -158,7 +158,7 @@ func (s *Service) librariesListing(ctx context.Context, a survey.Actor, email st
 // invitationsTo finds every survey's invitations sent to email (for a
 // coordinator, those sent to the libraries of their regions).
 func (s *Service) invitationsTo(ctx context.Context, a survey.Actor, email string) ([]*survey.Invitation, error) {
-	surveys, err := s.cfg.Surveys.ListSurveys(ctx)
+	surveys, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
 	if err != nil {
 		return nil, err
 	}

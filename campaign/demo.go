@@ -150,7 +150,7 @@ func (s *Service) RemoveDemo(ctx context.Context) (DemoReport, error) {
 	for _, l := range libs {
 		isDemo[l.ID] = true
 	}
-	surveys, err := s.cfg.Surveys.ListSurveys(ctx)
+	surveys, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
 	if err != nil {
 		return out, err
 	}

@@ -486,7 +486,7 @@ func (s *Service) LibraryInvitations(ctx context.Context, id string) ([]LibraryI
 	if _, err := s.coordinated(ctx, a, id); err != nil {
 		return nil, err
 	}
-	surveys, err := s.cfg.Surveys.ListSurveys(ctx)
+	surveys, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
 	if err != nil {
 		return nil, err
 	}

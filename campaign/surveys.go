@@ -48,6 +48,8 @@ func ParseDefinition(d Definition) (*survey.Survey, []xlsform.Note, error) {
 
 // SurveySummary is a survey with what the lists show about it.
 type SurveySummary struct {
+	// Survey is the whole definition from Survey, its header (no sections
+	// or report) from ListSurveys.
 	Survey *survey.Survey
 	// Accepting reports whether it takes responses now.
 	Accepting bool
@@ -73,7 +75,9 @@ func (s *Service) ListSurveys(ctx context.Context) ([]SurveySummary, error) {
 	if err := require(ctx, survey.RoleAnalyst); err != nil {
 		return nil, err
 	}
-	all, err := s.cfg.Surveys.ListSurveys(ctx)
+	// The headers only: a listing shows no questions, and a stored draft
+	// may carry megabytes of them.
+	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -88,9 +92,11 @@ func (s *Service) ListSurveys(ctx context.Context) ([]SurveySummary, error) {
 	return out, nil
 }
 
-// OpenSurveys returns the surveys that take responses now, for anyone.
+// OpenSurveys returns the surveys that take responses now, for anyone,
+// without their sections and report (a listing's headers). Drafts and
+// closed surveys are filtered out by the store, so they are never read.
 func (s *Service) OpenSurveys(ctx context.Context) ([]*survey.Survey, error) {
-	all, err := s.cfg.Surveys.ListSurveys(ctx)
+	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx, survey.StatusOpen)
 	if err != nil {
 		return nil, err
 	}

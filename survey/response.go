@@ -165,6 +165,10 @@ type SurveyStore interface {
 	FindSurvey(ctx context.Context, slug string) (*Survey, error)
 	// ListSurveys returns every survey, sorted by slug.
 	ListSurveys(ctx context.Context) ([]*Survey, error)
+	// ListSurveyHeaders returns the surveys with the given statuses (all
+	// when none is given), sorted by slug, without their sections and
+	// report: what a listing shows, without reading the definitions.
+	ListSurveyHeaders(ctx context.Context, statuses ...Status) ([]*Survey, error)
 	// SetSurveyStatus opens, closes or returns a survey to draft.
 	// Returns ENOTFOUND if there is no survey with that slug.
 	SetSurveyStatus(ctx context.Context, slug string, status Status) error

@@ -125,7 +125,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger.Warn("no users yet: open this one-time link within 24 hours to create the first administrator", "url", link)
 		m.SetupLink = link
 	}
-	if surveys, err := st.ListSurveys(ctx); err == nil {
+	if surveys, err := st.ListSurveyHeaders(ctx, survey.StatusOpen); err == nil {
 		for _, s := range surveys {
 			if s.AcceptingAt(time.Now()) {
 				m.Logger.Info("survey open", "slug", s.Slug, "url", publicURL(m.Config.BaseURL, m.URL)+"/s/"+s.Slug)

@@ -13,9 +13,11 @@ import (
 	"github.com/metlib/canvass/survey"
 )
 
-// surveyDoc is a survey's current version. The definition is kept as its
-// JSON text, exactly as validated; the fields Canvass queries on are copied
-// beside it.
+// surveyDoc is a survey's current version: the fields Canvass queries on
+// and the header. Its definition (JSON text, exactly as validated) is in the
+// version document only, so that listing surveys does not make the database
+// load megabytes of questions: the embedded database reads whole documents
+// before projecting. Documents written before this still carry Definition.
 type surveyDoc struct {
 	Slug       string     `bson:"_id"`
 	Version    int        `bson:"version"`
@@ -23,9 +25,14 @@ type surveyDoc struct {
 	OpensAt    *time.Time `bson:"opens_at,omitempty"`
 	ClosesAt   *time.Time `bson:"closes_at,omitempty"`
 	Title      string     `bson:"title"`
-	Definition string     `bson:"definition"`
-	CreatedAt  time.Time  `bson:"created_at"`
-	UpdatedAt  time.Time  `bson:"updated_at"`
+	Definition string     `bson:"definition,omitempty"`
+	// Header is the definition without its sections and report (JSON), so
+	// that listing surveys reads a few hundred bytes per survey, not its
+	// questions (a 9 MB draft made the public index take seconds). Absent
+	// from documents written before it existed; see ListSurveyHeaders.
+	Header    string    `bson:"header,omitempty"`
+	CreatedAt time.Time `bson:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
 }
 
 // surveyVersionDoc keeps every version a response may have answered.
@@ -42,10 +49,16 @@ func newSurveyDoc(s *survey.Survey, now time.Time) (*surveyDoc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode survey %s: %w", s.Slug, err)
 	}
+	head := *s
+	head.Sections, head.Report = nil, nil
+	header, err := json.Marshal(&head)
+	if err != nil {
+		return nil, fmt.Errorf("encode survey %s: %w", s.Slug, err)
+	}
 	return &surveyDoc{
 		Slug: s.Slug, Version: s.Version, Status: string(s.Status),
 		OpensAt: s.OpensAt, ClosesAt: s.ClosesAt,
-		Title: s.Title.In(s.DefaultLanguage, "en"), Definition: string(def),
+		Title: s.Title.In(s.DefaultLanguage, "en"), Definition: string(def), Header: string(header),
 		CreatedAt: now, UpdatedAt: now,
 	}, nil
 }
@@ -97,7 +110,9 @@ func (st *Store) insertSurvey(ctx context.Context, s *survey.Survey) (bool, erro
 	if _, err := st.db.Collection(colSurveyVersions).InsertOne(ctx, version); err != nil && !mongo.IsDuplicateKeyError(err) {
 		return false, wrap(err, "insert survey version")
 	}
-	if _, err := st.db.Collection(colSurveys).InsertOne(ctx, doc); err != nil {
+	current := *doc
+	current.Definition = ""
+	if _, err := st.db.Collection(colSurveys).InsertOne(ctx, &current); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return false, nil
 		}
@@ -119,6 +134,14 @@ func (st *Store) FindSurvey(ctx context.Context, slug string) (*survey.Survey, e
 		}
 		return nil, err
 	}
+	if doc.Definition == "" {
+		// The version document is written before the survey's, so it exists.
+		var v surveyVersionDoc
+		if err := st.db.Collection(colSurveyVersions).FindOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%s@%d", slug, doc.Version)}}).Decode(&v); err != nil {
+			return nil, wrap(err, "find survey definition")
+		}
+		doc.Definition = v.Definition
+	}
 	return doc.survey()
 }
 
@@ -136,11 +159,67 @@ func (st *Store) ListSurveys(ctx context.Context) ([]*survey.Survey, error) {
 	}
 	out := make([]*survey.Survey, 0, len(docs))
 	for i := range docs {
-		s, err := docs[i].survey()
+		var s *survey.Survey
+		if docs[i].Definition == "" { // kept in its version document
+			s, err = st.FindSurvey(ctx, docs[i].Slug)
+		} else {
+			s, err = docs[i].survey()
+		}
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
+	}
+	return out, nil
+}
+
+// ListSurveyHeaders returns the surveys with the given statuses (every
+// survey when none is given), sorted by slug, without their sections and
+// report. The definition is never read from the database: the query projects
+// it out and the status filter runs there, so drafts the caller does not
+// want are not read at all. A survey stored before headers existed has its
+// definition read alone, once per listing, until its next version is stored.
+func (st *Store) ListSurveyHeaders(ctx context.Context, statuses ...survey.Status) ([]*survey.Survey, error) {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	filter := bson.D{}
+	if len(statuses) > 0 {
+		in := make(bson.A, len(statuses))
+		for i, s := range statuses {
+			in[i] = string(s)
+		}
+		filter = bson.D{{Key: "status", Value: bson.D{{Key: "$in", Value: in}}}}
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "definition", Value: 0}})
+	cur, err := st.db.Collection(colSurveys).Find(ctx, filter, opts)
+	if err != nil {
+		return nil, wrap(err, "list surveys")
+	}
+	var docs []surveyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, wrap(err, "list surveys")
+	}
+	out := make([]*survey.Survey, 0, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		if d.Header == "" {
+			s, err := st.FindSurvey(ctx, d.Slug)
+			if err != nil {
+				return nil, err
+			}
+			s.Sections, s.Report = nil, nil
+			out = append(out, s)
+			continue
+		}
+		var s survey.Survey
+		if err := json.Unmarshal([]byte(d.Header), &s); err != nil {
+			return nil, fmt.Errorf("decode stored survey %s: %w", d.Slug, err)
+		}
+		// Status and dates change without a new version: the fields beside
+		// the header are the current ones.
+		s.Status, s.Version = survey.Status(d.Status), d.Version
+		s.OpensAt, s.ClosesAt = d.OpensAt, d.ClosesAt
+		out = append(out, &s)
 	}
 	return out, nil
 }
@@ -201,7 +280,8 @@ func (st *Store) UpdateSurvey(ctx context.Context, s *survey.Survey) error {
 		return wrap(err, "insert survey version")
 	}
 	res, err := st.db.Collection(colSurveys).UpdateOne(ctx, bson.D{{Key: "_id", Value: s.Slug}, {Key: "version", Value: current.Version}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: s.Version}, {Key: "title", Value: doc.Title}, {Key: "definition", Value: doc.Definition}, {Key: "updated_at", Value: now}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "version", Value: s.Version}, {Key: "title", Value: doc.Title}, {Key: "header", Value: doc.Header}, {Key: "updated_at", Value: now}}},
+			{Key: "$unset", Value: bson.D{{Key: "definition", Value: ""}}}})
 	if err != nil {
 		return wrap(err, "update survey")
 	}
