@@ -125,7 +125,7 @@ func (s *Service) RegionalSurveys(ctx context.Context) ([]RegionalSurvey, error)
 	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
-	all, err := s.cfg.Surveys.ListSurveys(ctx)
+	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx) // a list: no definitions
 	if err != nil {
 		return nil, err
 	}
