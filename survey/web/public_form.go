@@ -107,7 +107,14 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 	case res.Response != nil:
 		notice = ui(lang, "resumed")
 	}
-	s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Answers, lang), uuid.NewString(), token, nil, notice)
+	view := s.formView(c, sv, lang, sv.FormValues(res.Answers, lang), uuid.NewString(), token, nil, notice)
+	if res.Response != nil {
+		// form.js puts back a copy of answers edited in this browser after
+		// this time (an edit not sent, then a language switch) over the
+		// stored answers shown here.
+		view.StoredAt = res.Response.UpdatedAt.UnixMilli()
+	}
+	s.renderPage(c, http.StatusOK, "form.html", view)
 }
 
 // renderForm renders the respondent form; token is the personal link's,
@@ -119,9 +126,14 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 // has it in its address and in its language links: switching language or
 // reloading stays on the library's own form.
 func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang string, values url.Values, submissionID, token string, fields []survey.FieldError, notice string) {
+	s.renderPage(c, status, "form.html", s.formView(c, sv, lang, values, submissionID, token, fields, notice))
+}
+
+// formView is the respondent form's page, as renderForm describes it.
+func (s *Server) formView(c *gin.Context, sv *survey.Survey, lang string, values url.Values, submissionID, token string, fields []survey.FieldError, notice string) formPage {
 	sections, errs := buildForm(sv, lang, values, fields)
 	title := sv.Title.In(lang, sv.DefaultLanguage)
-	s.renderPage(c, status, "form.html", formPage{
+	return formPage{
 		page:         s.basePage(c, lang, title, sv.Languages...),
 		Slug:         sv.Slug,
 		Description:  sv.Description.In(lang, sv.DefaultLanguage),
@@ -133,7 +145,7 @@ func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang 
 		Notice:       notice,
 		Errors:       errs,
 		Sections:     sections,
-	})
+	}
 }
 
 // formAddress is the form's address in lang, with the personal link's

@@ -169,22 +169,27 @@ func TestSaveAfterSubmitInBrowser(t *testing.T) {
 	if got, _ := a.store.FindResponseBySubmission(t.Context(), "every-edit", key); got.Answers["count"] != 5.0 || got.Status != survey.ResponseSubmitted {
 		t.Errorf("the save changed the submitted response: %+v", got)
 	}
-	// The English link keeps the personal link.
-	if err := chromedp.Do(ctx, chromedp.Click(css(`a[hreflang=en]`)), chromedp.WaitVisible(css(`html[lang=en] #count`))); err != nil {
+	// The English link keeps the personal link and the edit not sent,
+	// which form.js puts back over the submitted answers.
+	if err := chromedp.Do(ctx, chromedp.Click(css(`a[hreflang=en]`)), chromedp.WaitVisible(css(`html[lang=en] #restored`))); err != nil {
 		t.Fatal(err)
 	}
-	if en := readState(t, ctx); en.Token != token || !strings.Contains(en.Notice, "already answered") {
+	if en := readState(t, ctx); en.Token != token || !strings.Contains(en.Notice, "already answered") ||
+		!evalBool(t, ctx, `document.getElementById("count").value === "64" && document.getElementById("essay").value === "Changé après envoi"`) {
 		t.Errorf("English after the refused save: %+v", en)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.SetValue(css("#count"), "64"),
 		chromedp.Click(css(`button[value=submit]`)),
 		chromedp.WaitVisible(css("p[role=status]")),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := a.store.FindResponseBySubmission(t.Context(), "every-edit", key); got.Answers["count"] != 64.0 {
+	if got, _ := a.store.FindResponseBySubmission(t.Context(), "every-edit", key); got.Answers["count"] != 64.0 || got.Answers["essay"] != "Changé après envoi" {
 		t.Errorf("the edit was not stored: %+v", got.Answers)
+	}
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Object.keys(localStorage).filter(function (k) { return k.indexOf("canvass:every-edit") === 0; }).length`))
+	if err != nil || left != 0 {
+		t.Errorf("%d copies of answers left in the browser after the thank-you page (%v)", left, err)
 	}
 }

@@ -26,8 +26,12 @@ type formPage struct {
 	Preview      bool   // shown to the working group: nothing can be submitted
 	Token        string // a personal invitation link's token: the form can be saved and resumed
 	DraftKey     string // names form.js's copy of unsent answers: per personal link, or the open form's
-	Errors       []errorLink
-	Sections     []sectionView
+	// StoredAt is when the answers a personal link's form opens with were
+	// stored (Unix milliseconds), 0 on every other page: form.js restores
+	// its copy over them only when the copy was saved later.
+	StoredAt int64
+	Errors   []errorLink
+	Sections []sectionView
 }
 
 type errorLink struct {

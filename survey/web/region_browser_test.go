@@ -139,3 +139,54 @@ func TestNumberConditionsReadTheLanguageInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbersKeepTheirValueAcrossALanguageSwitchInBrowser: numbers typed
+// on the Spanish form, sent back for another error, then restored by
+// form.js into the English form are rewritten for English, so the stored
+// values are the ones typed (1.500 staff is 1500, not 1.5).
+func TestNumbersKeepTheirValueAcrossALanguageSwitchInBrowser(t *testing.T) {
+	a := newApp(t)
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	ctx := browsertest.New(t)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/s/landscape?lang=es"),
+		chromedp.WaitVisible(css(`#country`)),
+		chromedp.SetValue(css(`#country`), "MX"),
+		chromedp.Click(css(`#org_type-city_system`)),
+		chromedp.SendKeys(css(`#city`), "Ciudad de México"),
+		chromedp.SendKeys(css(`#contact_email`), "direccion@example.mx"),
+		chromedp.SendKeys(css(`#population_served`), "300.000"),
+		chromedp.SendKeys(css(`#staff_fte`), "1.500"),
+		chromedp.Click(css(`#directory_consent-public`)),
+		// The library's name is missing: the form comes back, in Spanish.
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css(`#error-summary`)),
+		chromedp.Click(css(`a[hreflang=en]`)),
+		chromedp.WaitVisible(css(`html[lang=en] #restored`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.getElementById("population_served").value, document.getElementById("staff_fte").value]`))
+	if err != nil || len(fields) != 2 || fields[0] != "300000" || fields[1] != "1500" {
+		t.Fatalf("restored into English: %q (%v), want 300000 and 1500", fields, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css(`#library_name`), "Biblioteca Vasconcelos"),
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css(`p[role=status]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := a.store.ListResponses(context.Background(), survey.ResponseFilter{SurveySlug: "landscape"})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("stored %d responses, %v", len(list), err)
+	}
+	if got := list[0].Answers; got["population_served"] != 300000.0 || got["staff_fte"] != 1500.0 {
+		t.Errorf("stored population %v, staff %v; want 300000 and 1500", got["population_served"], got["staff_fte"])
+	}
+}

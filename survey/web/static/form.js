@@ -36,7 +36,8 @@
   // A typed number as the server reads it in the page's language
   // (survey.ParseNumber): "2.500" is 2500 in Spanish and French, 2.5 in
   // English. Grouping is not checked here; the server does that.
-  var decimalComma = /^(fr|es)/.test(document.documentElement.lang);
+  var pageLang = document.documentElement.lang;
+  var decimalComma = /^(fr|es)/.test(pageLang);
   function typedNumber(value) {
     var v = value.replace(/[\s\u00a0\u202f\u2009]/g, "").replace(/^\u2212/, "-");
     v = decimalComma ? v.replace(/\./g, "").replace(",", ".") : v.replace(/,/g, "");
@@ -189,21 +190,67 @@
     try {
       // Nothing typed, nothing kept: an untouched form leaves no copy behind.
       if (!values.length) localStorage.removeItem(draftKey);
-      else localStorage.setItem(draftKey, JSON.stringify({id: idField.value, values: values, saved: Date.now()}));
+      else localStorage.setItem(draftKey, JSON.stringify({id: idField.value, lang: pageLang, values: values, saved: Date.now()}));
     } catch (e) { /* storage full or off: the server still has the form */ }
   }
+  // A number typed in one language, written for another: "1.500" typed
+  // in Spanish is 1500, which English reads from "1500", not from "1.500"
+  // (1.5). The text is read as survey.readNumber reads it with from's
+  // decimal mark (one kind of grouping, groups of three) and written
+  // ungrouped with to's mark, digit for digit, so nothing is rounded. A
+  // text that is no number in from's convention is left as typed, for the
+  // server to question.
+  function markOf(lang) { return /^(fr|es)/.test(lang || "") ? "," : "."; }
+  function rewriteNumber(text, from, to) {
+    var mark = markOf(from), toMark = markOf(to);
+    if (mark === toMark) return text;
+    var s = text.trim(), sign = "";
+    var m = /^([-+\u2212]?)(.*)$/.exec(s);
+    if (m[1] === "-" || m[1] === "\u2212") sign = "-";
+    var parts = m[2].split(/([.,\u0020\u00a0\u202f\u2009])/);
+    var runs = [], seps = [];
+    for (var i = 0; i < parts.length; i++) (i % 2 ? seps : runs).push(parts[i]);
+    for (var r = 0; r < runs.length; r++) {
+      if (!/^\d*$/.test(runs[r])) return text;
+      if (runs[r] === "" && !(r === 0 && seps.length === 1 && seps[0] === mark)) return text;
+    }
+    var intRuns = runs, frac = "";
+    if (seps.length && seps[seps.length - 1] === mark) {
+      intRuns = runs.slice(0, seps.length);
+      frac = runs[seps.length];
+      seps = seps.slice(0, -1);
+    }
+    if (seps.length) {
+      var space = seps[0] !== "." && seps[0] !== ",";
+      for (var k = 0; k < seps.length; k++) {
+        var isSpace = seps[k] !== "." && seps[k] !== ",";
+        if (seps[k] === mark || isSpace !== space || (!space && seps[k] !== seps[0])) return text;
+      }
+      if (intRuns[0].length > 3 || intRuns[0].charAt(0) === "0") return text;
+      for (var g = 1; g < intRuns.length; g++) if (intRuns[g].length !== 3) return text;
+    }
+    return sign + (intRuns.join("") || "0") + (frac ? toMark + frac : "");
+  }
+
   function restore() {
     var draft;
     try { draft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (e) { return; }
     if (!draft || !draft.values || !draft.values.length) return;
-    // Only into an untouched form: a form the server sent back has the answers already.
-    if (document.getElementById("error-summary") || document.getElementById("notice")) return;
+    // Only into an untouched form: a form the server sent back has the
+    // answers already. A personal link's form opening with its stored
+    // answers (a notice says so) takes the copy only when the copy is
+    // newer: an edit made after submitting, not sent, survives a language
+    // switch; answers changed since on another device are not undone.
+    if (document.getElementById("error-summary")) return;
+    var storedAt = Number(form.getAttribute("data-stored-at") || "0");
+    if (document.getElementById("notice") && !(storedAt && draft.saved > storedAt)) return;
     for (var i = 0; i < draft.values.length; i++) {
       var name = draft.values[i][0], value = draft.values[i][1];
       var fields = form.querySelectorAll('[name="' + name.replace(/"/g, '\\"') + '"]');
       for (var j = 0; j < fields.length; j++) {
         var f = fields[j];
         if (f.type === "checkbox" || f.type === "radio") { if (f.value === value) f.checked = true; }
+        else if (draft.lang && f.getAttribute("inputmode") === "decimal") f.value = rewriteNumber(value, draft.lang, pageLang);
         else f.value = value;
       }
     }
