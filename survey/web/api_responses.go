@@ -69,6 +69,12 @@ func (s *Server) apiSubmit(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	// An unknown survey is a 404 before the body is read (a closed one
+	// goes on: Submit refuses and counts it).
+	if _, err := s.campaign.OpenSurvey(ctx, c.Param("slug")); err != nil && survey.ErrorCode(err) != survey.ECLOSED {
+		s.renderError(c, err)
+		return
+	}
 	var body submission
 	if err := decodeJSON(c.Request.Body, &body); err != nil {
 		s.renderError(c, err)

@@ -210,6 +210,15 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		s.renderError(c, survey.Errorf(survey.EFORBIDDEN, "The form had expired. Go back, reload the page and try again."))
 		return
 	}
+	// A token in the X-CSRF-Token header leaves the form unread, and the
+	// handlers' PostForm would swallow a read error: an oversized body
+	// would reach the sign-in as an empty email, a counted attempt and a
+	// hashed dummy password. Reading it here makes it a 413 (or a 400)
+	// before any handler runs; the handlers then find it parsed.
+	if err := s.readForm(c); err != nil {
+		s.renderError(c, err)
+		return
+	}
 	c.Next()
 }
 

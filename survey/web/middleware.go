@@ -39,7 +39,8 @@ func (s *Server) requestID(c *gin.Context) {
 }
 
 // logRequests writes one structured line per request. It logs the route
-// pattern, never the query string, so tokens in links never reach the log.
+// pattern, never the query string, so tokens in links never reach the log,
+// and at most a short method (methodForLog).
 // A request whose handler aborted the response (panic(http.ErrAbortHandler):
 // an export failing midway, or cut by StopStreams) is logged too, at warning
 // level with aborted=true, and counted with the status "200-aborted" (the
@@ -75,7 +76,7 @@ func (s *Server) recordRequest(c *gin.Context, start time.Time, aborted bool) {
 	if strings.HasPrefix(route, "/embed/") && c.Writer.Status() < 500 {
 		level = slog.LevelDebug
 	}
-	attrs := []any{"method", c.Request.Method, "route", route, "status", c.Writer.Status(),
+	attrs := []any{"method", methodForLog(c.Request.Method), "route", route, "status", c.Writer.Status(),
 		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "bytes", c.Writer.Size(),
 		"client_ip", c.ClientIP(), "request_id", c.GetString(requestIDKey)}
 	if aborted {

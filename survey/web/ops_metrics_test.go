@@ -125,6 +125,8 @@ func TestMetricsBehindAProxy(t *testing.T) {
 		{"X-Forwarded-Host", "survey.example.org"}, {"X-Forwarded-Proto", "https"}, {"X-Forwarded-Port", "443"},
 		{"X-Forwarded-Server", "proxy"}, {"Via", "1.1 proxy"}, {"True-Client-IP", "203.0.113.9"},
 		{"CF-Connecting-IP", "203.0.113.9"}, {"X-Client-IP", "203.0.113.9"}, {"X-Forwarded-For", ""},
+		{"Client-IP", "203.0.113.9"}, {"Forwarded-For", "203.0.113.9"}, {"X-Forwarded", "for=203.0.113.9"},
+		{"X-ProxyUser-Ip", "203.0.113.9"}, {"X-Envoy-External-Address", "203.0.113.9"},
 	} {
 		cases = append(cases,
 			metricsCase{name: "loopback with " + h.name + "=" + h.value, remote: "127.0.0.1:5555", header: h.name, value: h.value, want: 401},
