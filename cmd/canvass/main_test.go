@@ -390,7 +390,7 @@ func TestLibrariesCommands(t *testing.T) {
 		t.Fatal(err, errOut.String())
 	}
 	if !strings.Contains(out.String(), "7 to create, 0 to merge, 2 duplicates skipped, 3 rejected.") || !strings.Contains(out.String(), "Nothing was written") ||
-		!regexp.MustCompile(`10\s+reject\s+City Library of Atlantis\s+The country must be`).MatchString(out.String()) {
+		!regexp.MustCompile(`10\s+reject\s+City Library of Atlantis\s+unknown country "Atlantis": give its ISO 3166-1 code`).MatchString(out.String()) {
 		t.Errorf("dry run:\n%s", out.String())
 	}
 	if err := cmd("libraries", "import", "--confirm", file); err != nil || !strings.Contains(out.String(), "Imported: 7 created, 0 merged.") {
