@@ -43,7 +43,7 @@ func (s *Service) templatesOf(ctx context.Context, sv *survey.Survey) ([]survey.
 			for _, e := range edited {
 				if e.Kind == kind && e.Language == lang {
 					// Texts stored in the old {{.Name}} syntax are read
-					// in placeholders when that says the same; the stored
+					// written with merge fields when that says the same; the stored
 					// text is unchanged until it is saved again.
 					t = e.Upgraded()
 				}
@@ -57,7 +57,7 @@ func (s *Service) templatesOf(ctx context.Context, sv *survey.Survey) ([]survey.
 // SaveMailTemplate replaces survey slug's text of t.Kind in t.Language
 // (subject and body; line ends normalized). Returns ENOTFOUND for an
 // unknown survey or a language it does not offer, EINVALID with the reason
-// for a text that would not work (no {link}, an unknown placeholder, which
+// for a text that would not work (no {link}, an unknown merge field, which
 // it names, a subject on several lines).
 func (s *Service) SaveMailTemplate(ctx context.Context, slug string, t survey.MailTemplate) (survey.MailTemplate, error) {
 	if err := require(ctx, survey.RoleAdmin); err != nil {

@@ -21,7 +21,7 @@ const (
 )
 
 // MailTemplate is the subject and body of one kind of email in one
-// language, written with placeholders a secretary can type: {name} (the
+// language, written with merge fields a secretary can type: {name} (the
 // contact; "colleague" in English when the directory has no name), {library},
 // {survey} (its title), {link} (the personal link, required in the body)
 // and {deadline} (the closing date, written in the template's language; a
@@ -30,8 +30,8 @@ const (
 // that text, and nothing a respondent or the directory holds is ever run
 // as template code.
 //
-// Texts saved before placeholders existed were Go templates ({{.Name}}…).
-// Upgraded converts those whose meaning placeholders keep exactly; the
+// Texts saved before merge fields existed were Go templates ({{.Name}}…).
+// Upgraded converts those whose meaning merge fields keep exactly; the
 // others stay as stored and still render the old way (Legacy), until they
 // are saved again.
 type MailTemplate struct {
@@ -43,7 +43,7 @@ type MailTemplate struct {
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// Legacy marks a stored text still in the old {{.Name}} syntax, which
 	// Upgraded could not convert without changing what it says. It renders
-	// as before; saving it needs placeholders.
+	// as before; saving it needs merge fields.
 	Legacy bool `json:"legacy,omitempty"`
 }
 
@@ -53,9 +53,9 @@ type MailData struct {
 	Name, Library, Survey, Link, Closes string
 }
 
-// MailPlaceholders are the placeholders a template may use, in the order
+// MailMergeFields are the merge fields a template may use, in the order
 // the editor lists them.
-var MailPlaceholders = []string{"name", "library", "survey", "link", "deadline"}
+var MailMergeFields = []string{"name", "library", "survey", "link", "deadline"}
 
 // mailNameFallback is what {name} says when the contact has no name.
 var mailNameFallback = map[string]string{"en": "colleague", "fr": "Madame, Monsieur", "es": "colega"}
@@ -67,10 +67,10 @@ func nameFallback(lang string) string {
 	return mailNameFallback["en"]
 }
 
-// placeholderPattern finds what looks like a placeholder, known or not:
+// mergeFieldPattern finds what looks like a merge field, known or not:
 // {link}, but also {Link}, {.Link} and {nmae}, so a mistyped one is
 // reported rather than mailed as it is.
-var placeholderPattern = regexp.MustCompile(`\{\.?[A-Za-z_][A-Za-z0-9_.]*\}`)
+var mergeFieldPattern = regexp.MustCompile(`\{\.?[A-Za-z_][A-Za-z0-9_.]*\}`)
 
 // Render fills t with d.
 func (t MailTemplate) Render(d MailData) (subject, body string, err error) {
@@ -86,9 +86,9 @@ func (t MailTemplate) usesGoSyntax() bool {
 	return strings.Contains(t.Subject, "{{") || strings.Contains(t.Body, "{{")
 }
 
-// fill puts d's values in place of the placeholders of text, in one pass.
+// fill puts d's values in place of the merge fields of text, in one pass.
 func (t MailTemplate) fill(text string, d MailData) string {
-	return placeholderPattern.ReplaceAllStringFunc(text, func(ph string) string {
+	return mergeFieldPattern.ReplaceAllStringFunc(text, func(ph string) string {
 		switch ph {
 		case "{name}":
 			return cmp.Or(d.Name, nameFallback(t.Language))
@@ -148,9 +148,9 @@ func (t MailTemplate) renderLegacy(d MailData) (subject, body string, err error)
 }
 
 // Validate checks a template a user wrote: both parts present, braces
-// balanced (an unclosed one would swallow text or a placeholder), the subject
-// on one line and without {deadline}, every placeholder a known one, the
-// body carrying {link}. Each problem names the placeholder at fault.
+// balanced (an unclosed one would swallow text or a merge field), the subject
+// on one line and without {deadline}, every merge field a known one, the
+// body carrying {link}. Each problem names the merge field at fault.
 func (t MailTemplate) Validate() error {
 	var problems []FieldError
 	bad := func(path, format string, args ...any) {
@@ -166,7 +166,7 @@ func (t MailTemplate) Validate() error {
 			continue
 		}
 		if strings.Contains(part.text, "{{") || strings.Contains(part.text, "}}") {
-			bad(part.path, "%s uses double braces, the old way of writing placeholders: write them with single braces, like {link}.", part.name)
+			bad(part.path, "%s uses double braces, the old way of writing merge fields: write them with single braces, like {link}.", part.name)
 			continue
 		}
 		if msg := unbalanced(part.text); msg != "" {
@@ -174,17 +174,17 @@ func (t MailTemplate) Validate() error {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, ph := range placeholderPattern.FindAllString(part.text, -1) {
+		for _, ph := range mergeFieldPattern.FindAllString(part.text, -1) {
 			if seen[ph] {
 				continue
 			}
 			seen[ph] = true
-			if !slices.Contains(MailPlaceholders, strings.Trim(ph, "{}")) {
+			if !slices.Contains(MailMergeFields, strings.Trim(ph, "{}")) {
 				hint := ""
-				if lower := strings.ToLower(strings.Trim(ph, "{}.")); slices.Contains(MailPlaceholders, lower) {
+				if lower := strings.ToLower(strings.Trim(ph, "{}.")); slices.Contains(MailMergeFields, lower) {
 					hint = fmt.Sprintf(" (did you mean {%s}?)", lower)
 				}
-				bad(part.path, "%s uses %s, which is not a placeholder%s: use %s.", part.name, ph, hint, known)
+				bad(part.path, "%s uses %s, which is not a merge field%s: use %s.", part.name, ph, hint, known)
 			}
 		}
 	}
@@ -203,7 +203,7 @@ func (t MailTemplate) Validate() error {
 	return nil
 }
 
-// Upgraded returns t in placeholders when it is a stored text in the old
+// Upgraded returns t written with merge fields when it is a stored text in the old
 // Go template syntax that converts without changing what any mail says:
 // {{.Library}}, {{.Survey}}, {{.Link}}; {{if .Name}}{{.Name}}{{else}}W{{end}}
 // where W is what {name} says without a name; and {{if .Closes}} starting
@@ -232,9 +232,9 @@ var (
 )
 
 func upgradeText(text, lang string, body bool) (string, bool) {
-	// A single-brace word in old text is text; as a placeholder it would
+	// A single-brace word in old text is text; as a merge field it would
 	// change meaning.
-	if placeholderPattern.MatchString(goAction.ReplaceAllString(text, "")) {
+	if mergeFieldPattern.MatchString(goAction.ReplaceAllString(text, "")) {
 		return text, false
 	}
 	ok := true
@@ -375,7 +375,7 @@ type MailTemplateStore interface {
 // unbalanced says where text's first unmatched brace is ("has a { that is
 // not closed, at character 9: “{name, voici …”"), empty when every brace
 // is closed. Without it a mistyped "{name, voici {link}" would be sent as
-// is, braces and all, since only whole placeholders are replaced.
+// is, braces and all, since only whole merge fields are replaced.
 func unbalanced(text string) string {
 	runes := []rune(text)
 	around := func(i int) string {

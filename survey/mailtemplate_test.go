@@ -7,7 +7,7 @@ import (
 	"github.com/metlib/canvass/survey"
 )
 
-// goSyntaxDefaults are the built-in texts as they were before placeholders
+// goSyntaxDefaults are the built-in texts as they were before merge fields
 // (Go templates): what working groups copied and edited, and stored.
 var goSyntaxDefaults = map[string]map[survey.MailKind]survey.MailTemplate{
 	"en": {
@@ -99,11 +99,11 @@ func TestMailTemplateValidation(t *testing.T) {
 		want                []string // "path: message part", all of them; none: valid
 	}{
 		{"valid", "{survey}: {library}", "Dear {name},\n{link}\nCloses {deadline}.", nil},
-		{"valid without other placeholders", "Our survey", "Please answer: {link}", nil},
+		{"valid without other merge fields", "Our survey", "Please answer: {link}", nil},
 		{"no link", "Survey", "Dear {name}", []string{"body: The body must contain {link}"}},
 		{"link only in the subject", "{link}", "Hello", []string{"body: The body must contain {link}"}},
-		{"unknown placeholder", "Survey", "Dear {nmae},\n{link}", []string{"body: The body uses {nmae}, which is not a placeholder: use {name}, {library}, {survey}, {link} or {deadline}."}},
-		{"capitalised", "{Survey}", "{link}", []string{"subject: The subject uses {Survey}, which is not a placeholder (did you mean {survey}?)"}},
+		{"unknown merge field", "Survey", "Dear {nmae},\n{link}", []string{"body: The body uses {nmae}, which is not a merge field: use {name}, {library}, {survey}, {link} or {deadline}."}},
+		{"capitalised", "{Survey}", "{link}", []string{"subject: The subject uses {Survey}, which is not a merge field (did you mean {survey}?)"}},
 		{"old syntax", "Survey", "Dear {{.Name}},\n{{.Link}}", []string{"body: The body uses double braces", "body: The body must contain {link}"}},
 		{"deadline in the subject", "Closes {deadline}", "{link}", []string{"subject: The subject cannot use {deadline}"}},
 		{"subject on two lines", "One\nTwo", "{link}", []string{"subject: The subject must be one line."}},
@@ -153,7 +153,7 @@ func TestMailTemplateRender(t *testing.T) {
 			"Impact for Lyon", "Dear Ada,\nhttps://x/s/i?t=1\nThe survey closes on 31 January 2027.\nThanks"},
 		{"no name, no deadline", survey.MailData{Library: "Lyon", Survey: "Impact", Link: "L"},
 			"Impact for Lyon", "Dear colleague,\nL\nThanks"},
-		// Values are text: a library named like a placeholder or a Go
+		// Values are text: a library named like a merge field or a Go
 		// template is mailed as it is named, and runs nothing.
 		{"values never expand", survey.MailData{Name: "{link}", Library: "{{.Link}} {{printf \"%d\" 1}}", Survey: "{deadline}", Link: "L"},
 			"{deadline} for {{.Link}} {{printf \"%d\" 1}}", "Dear {link},\nL\nThanks"},
@@ -176,8 +176,8 @@ func TestMailTemplateRender(t *testing.T) {
 }
 
 // TestStoredGoTemplatesKeepWorking: a text stored in the old syntax says,
-// read in placeholders, exactly what it said before, for every mix of
-// known and unknown name and closing date; one that placeholders cannot
+// read written with merge fields, exactly what it said before, for every mix of
+// known and unknown name and closing date; one that merge fields cannot
 // say exactly stays as stored (Legacy) and renders as before.
 func TestStoredGoTemplatesKeepWorking(t *testing.T) {
 	datas := []survey.MailData{

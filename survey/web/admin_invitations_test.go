@@ -217,14 +217,14 @@ func TestInviteWithdrawnAgain(t *testing.T) {
 
 // TestRefusedTemplateKeepsTyped: an email text the page refuses comes back
 // (422) with the subject and body as typed and the reason, naming the
-// unknown placeholder or the unclosed brace and where it is; nothing is
+// unknown merge field or the unclosed brace and where it is; nothing is
 // saved.
 func TestRefusedTemplateKeepsTyped(t *testing.T) {
 	a := newApp(t)
 	c := newClient(t, a.serve(t))
 	a.signIn(t, c, survey.RoleAdmin)
 	for _, tc := range []struct{ lang, subject, body, problem string }{
-		{"es", "Asunto MUY ESPECIAL", "Hola {nombre} {link}", "The invitation text (Spanish) was not saved: The body uses {nombre}, which is not a placeholder"},
+		{"es", "Asunto MUY ESPECIAL", "Hola {nombre} {link}", "The invitation text (Spanish) was not saved: The body uses {nombre}, which is not a merge field"},
 		{"fr", "Enquête", "Bonjour {name, voici {link}", "The invitation text (French) was not saved: The body has a { that is not closed, at character 9: “{name, voici {li…”."},
 	} {
 		c.get("/admin/surveys/landscape/invitations")

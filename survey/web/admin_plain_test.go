@@ -22,7 +22,7 @@ import (
 )
 
 // The working group's pages in plain words (issue 14, item 11): labels for
-// codes, readable dates, library names, placeholders, problems by sheet and
+// codes, readable dates, library names, merge fields, problems by sheet and
 // row.
 
 // xlsxOf writes one sheet per entry (rows, header first) into a workbook.
@@ -238,13 +238,13 @@ func TestAdminPagesShowLabelsAndDates(t *testing.T) {
 	}
 }
 
-// TestMailTemplatesWithPlaceholders: the email texts are edited with
-// {name}, {link}…; a mistyped placeholder or a missing {link} is refused,
+// TestMailTemplatesWithMergeFields: the email texts are edited with
+// {name}, {link}…; a mistyped merge field or a missing {link} is refused,
 // naming it; texts stored in the old Go syntax keep working: the English
-// one (the old built-in text) is shown in placeholders, the French one,
-// which placeholders cannot say exactly, as stored with a note; both are
+// one (the old built-in text) is shown written with merge fields, the French one,
+// which merge fields cannot say exactly, as stored with a note; both are
 // mailed as before, and neither is rewritten in the database.
-func TestMailTemplatesWithPlaceholders(t *testing.T) {
+func TestMailTemplatesWithMergeFields(t *testing.T) {
 	server := mailtest.Start(t)
 	cfg, err := canvassmail.ParseURL("smtp://" + server.Addr + "?from=survey@section.example")
 	if err != nil {
@@ -296,12 +296,12 @@ func TestMailTemplatesWithPlaceholders(t *testing.T) {
 	if got := body("body-invitation-fr"); got != oldFrench {
 		t.Errorf("French text shown as %q, want it as stored", got)
 	}
-	if seen := pageText(t, p.body); !strings.Contains(seen, "This text was saved with the earlier {{.Name}} way of writing placeholders") || strings.Count(seen, "earlier {{.Name}} way") != 1 {
+	if seen := pageText(t, p.body); !strings.Contains(seen, "This text was saved with the earlier {{.Name}} way of writing merge fields") || strings.Count(seen, "earlier {{.Name}} way") != 1 {
 		t.Errorf("the legacy note is not on the French text alone:\n%s", seen)
 	}
 
 	for _, tc := range []struct{ subject, body, problem string }{
-		{"Invitation", "Dear {nmae},\n{link}", "The body uses {nmae}, which is not a placeholder: use {name}, {library}, {survey}, {link} or {deadline}."},
+		{"Invitation", "Dear {nmae},\n{link}", "The body uses {nmae}, which is not a merge field: use {name}, {library}, {survey}, {link} or {deadline}."},
 		{"Invitation", "Dear {name}", "The body must contain {link}"},
 		{"Closes {deadline}", "{link}", "The subject cannot use {deadline}"},
 		{"Invitation", "Dear {{.Name}} {link}", "The body uses double braces"},
