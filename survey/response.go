@@ -163,8 +163,6 @@ type SurveyStore interface {
 	// FindSurvey returns the current version of a survey.
 	// Returns ENOTFOUND if there is no survey with that slug.
 	FindSurvey(ctx context.Context, slug string) (*Survey, error)
-	// ListSurveys returns every survey, sorted by slug.
-	ListSurveys(ctx context.Context) ([]*Survey, error)
 	// ListSurveyHeaders returns the surveys with the given statuses (all
 	// when none is given), sorted by slug, without their sections and
 	// report: what a listing shows, without reading the definitions.

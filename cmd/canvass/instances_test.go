@@ -64,7 +64,7 @@ func TestTwoInstancesShareOneDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close(context.Background())
-	surveys, _ := st.ListSurveys(context.Background())
+	surveys, _ := st.ListSurveyHeaders(context.Background())
 	if len(surveys) != 2 {
 		t.Errorf("%d surveys after two concurrent first starts, want 2", len(surveys))
 	}

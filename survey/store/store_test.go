@@ -53,7 +53,7 @@ func TestSurveysRoundTrip(t *testing.T) {
 	if err := st.SetSurveyStatus(ctx, s.Slug, survey.StatusClosed); err != nil {
 		t.Fatal(err)
 	}
-	list, err := st.ListSurveys(ctx)
+	list, err := st.ListSurveyHeaders(ctx)
 	if err != nil || len(list) != 1 || list[0].Status != survey.StatusClosed {
 		t.Errorf("list = %v, %v", list, err)
 	}

@@ -145,34 +145,6 @@ func (st *Store) FindSurvey(ctx context.Context, slug string) (*survey.Survey, e
 	return doc.survey()
 }
 
-// ListSurveys returns every survey, sorted by slug.
-func (st *Store) ListSurveys(ctx context.Context) ([]*survey.Survey, error) {
-	ctx, cancel := st.op(ctx)
-	defer cancel()
-	cur, err := st.db.Collection(colSurveys).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, wrap(err, "list surveys")
-	}
-	var docs []surveyDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "list surveys")
-	}
-	out := make([]*survey.Survey, 0, len(docs))
-	for i := range docs {
-		var s *survey.Survey
-		if docs[i].Definition == "" { // kept in its version document
-			s, err = st.FindSurvey(ctx, docs[i].Slug)
-		} else {
-			s, err = docs[i].survey()
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
 // ListSurveyHeaders returns the surveys with the given statuses (every
 // survey when none is given), sorted by slug, without their sections and
 // report. The definition is never read from the database: the query projects
