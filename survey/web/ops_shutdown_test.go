@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -32,26 +30,8 @@ func TestStopStreamsAbortsADownload(t *testing.T) {
 	// however fast the machine. Few, large responses: each is a round trip
 	// to store, the slow part of this test.
 	const n = 300
-	long := strings.Repeat("Les bibliothèques mesurent leur impact. ", 499)
-	var valid struct{ Answers survey.Answers }
-	if err := json.Unmarshal([]byte(validJSON), &valid); err != nil {
-		t.Fatal(err)
-	}
-	rs := make([]*survey.Response, n)
-	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	for i := range rs {
-		rs[i] = &survey.Response{SurveySlug: "every-type", SubmissionID: fmt.Sprintf("stream-%04d", i), Language: "en",
-			Status: survey.ResponseSubmitted, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at,
-			Answers: survey.Answers{"essay": long[:len(long)-i%7]}}
-		for k, v := range valid.Answers {
-			rs[i].Answers[k] = v
-		}
-	}
-	cfg := configFor(a.store)
 	seeded := time.Now()
-	if _, err := cfg.Campaign.ImportResponses(survey.WithActor(context.Background(), survey.SystemActor), "every-type", rs); err != nil {
-		t.Fatal(err)
-	}
+	seedLongResponses(t, a, "stream", n)
 	t.Logf("seeding took %s", time.Since(seeded).Round(time.Millisecond))
 	ts := httptest.NewServer(a.handler)
 	defer ts.Close()

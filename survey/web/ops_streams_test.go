@@ -67,13 +67,11 @@ type streamFixture struct {
 	n     int
 }
 
-func newStreamFixture(t *testing.T, n int, writeTimeout, window time.Duration) *streamFixture {
+// seedLongResponses stores n submitted responses to every-type, each the
+// valid answers plus an essay of some 20 KB, with submission ids
+// prefix-0000, prefix-0001…
+func seedLongResponses(t *testing.T, a *app, prefix string, n int) {
 	t.Helper()
-	logs := &lockedBuffer{}
-	a := newApp(t, func(c *web.Config) {
-		c.Logger = slog.New(slog.NewJSONHandler(logs, nil))
-		c.StreamWriteWindow = window
-	})
 	long := strings.Repeat("Les bibliothèques mesurent leur impact. ", 499)
 	var valid struct{ Answers survey.Answers }
 	if err := json.Unmarshal([]byte(validJSON), &valid); err != nil {
@@ -82,7 +80,7 @@ func newStreamFixture(t *testing.T, n int, writeTimeout, window time.Duration) *
 	rs := make([]*survey.Response, n)
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	for i := range rs {
-		rs[i] = &survey.Response{SurveySlug: "every-type", SubmissionID: fmt.Sprintf("rolling-%04d", i), Language: "en",
+		rs[i] = &survey.Response{SurveySlug: "every-type", SubmissionID: fmt.Sprintf("%s-%04d", prefix, i), Language: "en",
 			Status: survey.ResponseSubmitted, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at,
 			Answers: survey.Answers{"essay": long[:len(long)-i%7]}}
 		for k, v := range valid.Answers {
@@ -92,6 +90,16 @@ func newStreamFixture(t *testing.T, n int, writeTimeout, window time.Duration) *
 	if _, err := configFor(a.store).Campaign.ImportResponses(survey.WithActor(context.Background(), survey.SystemActor), "every-type", rs); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func newStreamFixture(t *testing.T, n int, writeTimeout, window time.Duration) *streamFixture {
+	t.Helper()
+	logs := &lockedBuffer{}
+	a := newApp(t, func(c *web.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+		c.StreamWriteWindow = window
+	})
+	seedLongResponses(t, a, "rolling", n)
 	ts := httptest.NewUnstartedServer(a.handler)
 	ts.Config.WriteTimeout = writeTimeout
 	ts.Listener = smallSendBuffers{ts.Listener}
