@@ -106,6 +106,11 @@ type QuestionResult struct {
 	CrossTab   *CrossTab `json:"cross_tab,omitempty"`
 	// ByGroup holds descriptives per group for numeric summaries.
 	ByGroup []GroupNumbers `json:"by_group,omitempty"`
+
+	// AnsweredSuppressed marks Answered (the "answered by N" base, and the
+	// notes' numbers derived from it) as withheld by disclosure control: it
+	// is then 0. Set only by disclosure.Publish; false in every analyst output.
+	AnsweredSuppressed bool `json:"answered_suppressed,omitempty"`
 }
 
 // OptionCount is how many chose an option.
@@ -124,6 +129,11 @@ type OptionCount struct {
 	ShareAsked   *float64  `json:"share_asked,omitempty"`
 	CIAsked      *Interval `json:"ci_asked,omitempty"`
 	MentionShare *float64  `json:"mention_share,omitempty"`
+	// Suppressed marks the count as withheld by disclosure control: Count,
+	// every share and interval derived from it are then zero and are not
+	// to be shown. Set only by disclosure.Publish; false in every analyst
+	// output.
+	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 // Count is a labelled count.
@@ -132,6 +142,10 @@ type Count struct {
 	Label string  `json:"label,omitempty"`
 	Count int     `json:"count"`
 	Share float64 `json:"share"`
+	// Suppressed marks the count as withheld by disclosure control (Count
+	// and Share are then 0). Set only by disclosure.Publish; false in every
+	// analyst output.
+	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 // GroupShare is, for an option group (such as an ISO 16439 evidence
@@ -144,6 +158,10 @@ type GroupShare struct {
 	Count   int      `json:"count"`
 	Share   float64  `json:"share"`
 	CI      Interval `json:"ci"`
+	// Suppressed marks the count as withheld by disclosure control (Count,
+	// Share and CI are then zero). Set only by disclosure.Publish; false in
+	// every analyst output.
+	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 // CoOccurrence counts how often two options were chosen together, with the
@@ -182,6 +200,14 @@ type ScaleSummary struct {
 	TopTwoCount int      `json:"top_two_count"`
 	TopTwoShare float64  `json:"top_two_share"`
 	TopTwoCI    Interval `json:"top_two_ci"`
+
+	// Withheld marks Mean, SD and Median (and the top-two figures) as
+	// withheld by disclosure control: they are then NaN (JSON null) and the
+	// top-two figures zero. TopTwoSuppressed marks the top-two count alone
+	// (its share and interval with it) as withheld. Set only by
+	// disclosure.Publish; false in every analyst output.
+	Withheld         bool `json:"withheld,omitempty"`
+	TopTwoSuppressed bool `json:"top_two_suppressed,omitempty"`
 }
 
 // RowSummary is one matrix row.
@@ -192,6 +218,10 @@ type RowSummary struct {
 	Answered int           `json:"answered"`
 	Scale    *ScaleSummary `json:"scale,omitempty"`        // numeric options
 	Counts   []OptionCount `json:"distribution,omitempty"` // other options
+	// AnsweredSuppressed marks Answered as withheld by disclosure control
+	// (it is then 0). Set only by disclosure.Publish; false in every
+	// analyst output.
+	AnsweredSuppressed bool `json:"answered_suppressed,omitempty"`
 }
 
 // NumberSummary describes a number question.
@@ -221,6 +251,10 @@ type RankSummary struct {
 	FirstCount int      `json:"first_count"`
 	FirstShare float64  `json:"first_share"` // of Answered
 	FirstCI    Interval `json:"first_ci"`
+	// FirstSuppressed marks FirstCount (with FirstShare and FirstCI) as
+	// withheld by disclosure control: they are then zero. Set only by
+	// disclosure.Publish; false in every analyst output.
+	FirstSuppressed bool `json:"first_suppressed,omitempty"`
 }
 
 func share(x, n int) float64 {

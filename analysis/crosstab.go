@@ -168,12 +168,27 @@ type CrossTab struct {
 	// Warning explains when a test is doubtful (expected counts below 5),
 	// in the result's language.
 	Warning string `json:"warning,omitempty"`
+
+	// Disclosure control, set only by disclosure.Publish (nil or false in
+	// every analyst output): Suppressed[i][j] marks Counts[i][j] as
+	// withheld (it and its RowPct, ColPct and ColPctAsked are then 0),
+	// ColSuppressed[j] the column base ColTotals[j] (with Asked[j],
+	// Answered[j] and NotTicked[j]), RowSuppressed[i] the row total
+	// RowTotals[i], and TotalSuppressed the table's Total.
+	Suppressed      [][]bool `json:"suppressed,omitempty"`
+	ColSuppressed   []bool   `json:"col_suppressed,omitempty"`
+	RowSuppressed   []bool   `json:"row_suppressed,omitempty"`
+	TotalSuppressed bool     `json:"total_suppressed,omitempty"`
 }
 
 // GroupNumbers are descriptives of a numeric summary within one group.
 type GroupNumbers struct {
 	Group string       `json:"group"`
 	Stats Descriptives `json:"stats"`
+	// NSuppressed marks the group's Stats.N as withheld by disclosure
+	// control (it is then 0, and Stats withheld with it). Set only by
+	// disclosure.Publish; false in every analyst output.
+	NSuppressed bool `json:"n_suppressed,omitempty"`
 }
 
 // crossTab builds the table of the question's options by the grouping;

@@ -12,6 +12,10 @@ type ReportResult struct {
 	Language  string        `json:"language"`
 	Responses int           `json:"responses"`
 	Tables    []TableResult `json:"tables"`
+	// ResponsesSuppressed marks Responses as withheld by disclosure control
+	// (fewer than k, it is then 0). Set only by disclosure.Publish; false
+	// in every analyst output.
+	ResponsesSuppressed bool `json:"responses_suppressed,omitempty"`
 }
 
 // TableResult is one computed report table.
@@ -24,6 +28,11 @@ type TableResult struct {
 	Correlation *SpearmanResult    `json:"correlation,omitempty"`
 	// Notes say how to read the table (multiple answers, bases).
 	Notes []string `json:"notes,omitempty"`
+	// Withheld marks the whole table as withheld by disclosure control: its
+	// base is below the survey's small-cell threshold, and Question carries
+	// no figure (Correlation and Grouping are nil, Notes empty). Set only
+	// by disclosure.Publish; false in every analyst output.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // Report computes the tables of the survey's report section, in order.

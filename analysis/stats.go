@@ -93,6 +93,11 @@ type Descriptives struct {
 	Median float64 `json:"median"`
 	Q3     float64 `json:"q3"`
 	Max    float64 `json:"max"`
+	// Withheld marks the statistics as withheld by disclosure control
+	// (the group is too small, or a cell they depend on is hidden): they
+	// are then NaN (JSON null); N may still be published. Set only by
+	// disclosure.Publish; false in every analyst output.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // descriptivesJSON is Descriptives as published: undefined statistics are
@@ -106,11 +111,13 @@ type descriptivesJSON struct {
 	Median Float `json:"median"`
 	Q3     Float `json:"q3"`
 	Max    Float `json:"max"`
+	// Withheld: see Descriptives.Withheld.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 func (d Descriptives) published() descriptivesJSON {
 	return descriptivesJSON{N: d.N, Mean: Float(d.Mean), SD: Float(d.SD), Min: Float(d.Min),
-		Q1: Float(d.Q1), Median: Float(d.Median), Q3: Float(d.Q3), Max: Float(d.Max)}
+		Q1: Float(d.Q1), Median: Float(d.Median), Q3: Float(d.Q3), Max: Float(d.Max), Withheld: d.Withheld}
 }
 
 // MarshalJSON implements json.Marshaler: a statistic the sample cannot
