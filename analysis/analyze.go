@@ -111,6 +111,10 @@ type QuestionResult struct {
 	// notes' numbers derived from it) as withheld by disclosure control: it
 	// is then 0. Set only by disclosure.Publish; false in every analyst output.
 	AnsweredSuppressed bool `json:"answered_suppressed,omitempty"`
+	// AskedSuppressed marks Asked as withheld likewise (it is then 0),
+	// and MissingSuppressed Missing.
+	AskedSuppressed   bool `json:"asked_suppressed,omitempty"`
+	MissingSuppressed bool `json:"missing_suppressed,omitempty"`
 }
 
 // OptionCount is how many chose an option.
@@ -119,11 +123,14 @@ type OptionCount struct {
 	Label      string `json:"label"`
 	Group      string `json:"group,omitempty"`
 	GroupLabel string `json:"group_label,omitempty"`
-	// Missing marks a non-substantive option ("Don't know").
-	Missing bool     `json:"missing,omitempty"`
-	Count   int      `json:"count"`
-	Share   float64  `json:"share"` // of Answered; NaN-free: 0 when Answered is 0
-	CI      Interval `json:"ci"`    // Wilson 95%
+	// Missing marks a non-substantive option ("Don't know"); Exclusive a
+	// multi_choice option chosen alone ("None of these"). Neither counts
+	// among the options chosen (ChosenCount).
+	Missing   bool     `json:"missing,omitempty"`
+	Exclusive bool     `json:"exclusive,omitempty"`
+	Count     int      `json:"count"`
+	Share     float64  `json:"share"` // of Answered; NaN-free: 0 when Answered is 0
+	CI        Interval `json:"ci"`    // Wilson 95%
 	// ShareAsked and CIAsked are, for multi_choice, of the respondents
 	// asked, those who ticked nothing included.
 	ShareAsked   *float64  `json:"share_asked,omitempty"`
@@ -222,6 +229,8 @@ type RowSummary struct {
 	// (it is then 0). Set only by disclosure.Publish; false in every
 	// analyst output.
 	AnsweredSuppressed bool `json:"answered_suppressed,omitempty"`
+	// AskedSuppressed marks Asked as withheld likewise (it is then 0).
+	AskedSuppressed bool `json:"asked_suppressed,omitempty"`
 }
 
 // NumberSummary describes a number question.
@@ -255,6 +264,9 @@ type RankSummary struct {
 	// withheld by disclosure control: they are then zero. Set only by
 	// disclosure.Publish; false in every analyst output.
 	FirstSuppressed bool `json:"first_suppressed,omitempty"`
+	// RankedSuppressed marks Ranked as withheld (it is then 0, and
+	// MeanRank NaN). Set only by disclosure.Publish.
+	RankedSuppressed bool `json:"ranked_suppressed,omitempty"`
 }
 
 func share(x, n int) float64 {

@@ -102,7 +102,7 @@ func (c *choiceAcc) finish(a *questionAcc, res *QuestionResult) {
 
 // optionCount starts an option's row: value, labels, group, missing.
 func (a *questionAcc) optionCount(o survey.Option, count int) OptionCount {
-	oc := OptionCount{Value: string(o.Value), Label: a.p.text(o.Label), Group: o.Group, Missing: o.Missing, Count: count}
+	oc := OptionCount{Value: string(o.Value), Label: a.p.text(o.Label), Group: o.Group, Missing: o.Missing, Exclusive: o.Exclusive, Count: count}
 	if o.Group != "" {
 		oc.GroupLabel = a.p.text(a.q.GroupLabel(o.Group))
 	}

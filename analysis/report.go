@@ -109,7 +109,7 @@ func Report(s *survey.Survey, responses survey.Responses, opts Options) (*Report
 		if t.pair != nil {
 			tr.Correlation = Spearman(t.pair.xs, t.pair.ys)
 		}
-		tr.Notes = notes(p.lang, t.acc.q, t.spec, tr.Question, tr.Grouping)
+		tr.Notes = Notes(p.lang, tr)
 		out.Tables = append(out.Tables, tr)
 	}
 	return out, nil
@@ -157,29 +157,53 @@ func defaultTables(s *survey.Survey) []survey.ReportTable {
 	return specs
 }
 
-// notes say, in the reader's language, how to read a table: its base, that
-// several answers were allowed, what was left out, where the question was
-// not asked, and when a test is doubtful.
-func notes(lang string, q *survey.Question, spec survey.ReportTable, r *QuestionResult, g *Grouping) []string {
+// Notes say, in the reader's language, how to read a table: its base,
+// that several answers were allowed, what was left out, where the question
+// was not asked, and when a test is doubtful. They quote only figures the
+// table publishes: a count withheld by disclosure control (its Suppressed
+// flag) is left out of the note that would carry it, so disclosure.Publish
+// rewrites a table's notes with it.
+func Notes(lang string, t TableResult) []string {
+	r, g := t.Question, t.Grouping
+	if r == nil || t.Withheld {
+		return nil
+	}
 	var n []string
 	f := func(v int) string { return survey.FormatInt(lang, v) }
+	multi := r.Type == survey.MultiChoice
+	hidden := r.AnsweredSuppressed || r.AskedSuppressed || r.NotTicked != nil && r.NotTicked.Suppressed
 	switch {
-	case q.Type == survey.MultiChoice && r.Asked != r.Answered:
+	case hidden && multi:
+		n = append(n, message(lang, "note_base_multi_plain"))
+	case hidden:
+		n = append(n, message(lang, "note_base_plain"))
+	case multi && r.Asked != r.Answered:
 		n = append(n, message(lang, "note_base_multi", f(r.Answered), f(r.Asked), f(r.Asked-r.Answered)))
 	case r.Asked != r.Answered:
 		n = append(n, message(lang, "note_base", f(r.Asked), f(r.Answered)))
 	}
-	if q.Type == survey.MultiChoice && spec.Summary != survey.SummaryCount {
+	if multi && t.Spec.Summary != survey.SummaryCount {
 		n = append(n, message(lang, "note_multiple"))
 	}
-	if r.Missing > 0 {
+	if r.Missing > 0 || r.MissingSuppressed {
 		var labels []string
 		for _, o := range r.Options {
 			if o.Missing {
 				labels = append(labels, o.Label)
 			}
 		}
-		n = append(n, message(lang, "note_missing", f(r.Missing), listOf(lang, labels)))
+		if ct := r.CrossTab; len(r.Options) == 0 && ct != nil {
+			for i, m := range ct.Missing {
+				if m {
+					labels = append(labels, ct.RowLabels[i])
+				}
+			}
+		}
+		if r.MissingSuppressed {
+			n = append(n, message(lang, "note_missing_plain", listOf(lang, labels)))
+		} else {
+			n = append(n, message(lang, "note_missing", f(r.Missing), listOf(lang, labels)))
+		}
 	}
 	if ct := r.CrossTab; ct != nil && g != nil {
 		var hidden []string
