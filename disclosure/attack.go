@@ -45,8 +45,8 @@ func Attack(p *Problem, hidden func(i int) bool) []Range {
 			continue
 		}
 		s, j := a.sys[a.comp[i]], a.local[i]
-		lo := s.extreme(j, false, math.MinInt)
-		hi := s.extreme(j, true, math.MaxInt)
+		lo := s.extreme(j, false, math.MinInt, math.Inf(1))
+		hi := s.extreme(j, true, math.MaxInt, math.Inf(1))
 		out[i] = Range{Lo: lo.got, Hi: hi.got, Unbounded: hi.unbounded, Approx: !lo.exact || !hi.exact}
 	}
 	return out
@@ -88,6 +88,9 @@ type system struct {
 	lb    []float64 // the reader's lower bounds (1, or 0 for secrets)
 	truth []float64 // the true values: a feasible integer point
 	rows  []lpRow
+	// root is the tableau of the LP relaxation without branching bounds,
+	// kept so that each new objective starts from the last optimum.
+	root *tableau
 }
 
 func newAttacker(p *Problem, hidden []bool) *attacker {
@@ -172,6 +175,64 @@ func newAttacker(p *Problem, hidden []bool) *attacker {
 	return a
 }
 
+// subsystem is the reader's system restricted to the hidden cells vars
+// (sorted), every other cell held at its true value: its integer solutions
+// are solutions of the whole system, so a value found in it is one the
+// reader must allow for.
+func (p *Problem) subsystem(vars []int) *system {
+	s := &system{cells: vars}
+	local := make(map[int]int, len(vars))
+	for j, c := range vars {
+		local[c] = j
+		lb := 0.0
+		if !p.secret[c] && p.values[c] > 0 {
+			lb = 1
+		}
+		s.lb = append(s.lb, lb)
+		s.truth = append(s.truth, float64(p.values[c]))
+	}
+	seen := map[int]bool{}
+	for _, c := range vars {
+		for _, ri := range p.cellRels[c] {
+			if seen[ri] {
+				continue
+			}
+			seen[ri] = true
+			r := p.rels[ri]
+			known := 0.0
+			var row lpRow
+			for _, t := range r.terms {
+				if j, ok := local[t.Cell]; ok {
+					row.idx = append(row.idx, j)
+					row.coef = append(row.coef, t.Coef)
+					continue
+				}
+				known += t.Coef * float64(p.values[t.Cell])
+			}
+			row.lo, row.hi = r.lo-known, r.hi-known
+			s.rows = append(s.rows, row)
+		}
+	}
+	return s
+}
+
+// solveRoot solves the LP relaxation for obj, from the basis the last
+// objective ended on.
+func (s *system) solveRoot(obj []float64) (lpStatus, float64, []float64) {
+	if s.root == nil {
+		ub := make([]float64, len(s.cells))
+		for i := range ub {
+			ub[i] = math.Inf(1)
+		}
+		tb, st := newTableau(newStdForm(len(s.cells), s.rows, s.lb, ub))
+		if st != lpOptimal {
+			return st, 0, nil
+		}
+		s.root = tb
+	}
+	return s.root.minimize(obj)
+}
+
 // nodeLimit bounds the branch and bound of one extreme. Margin systems are
 // totally unimodular, so their LP optimum is integral and the root is the
 // only node; the limit is for the weighted and rounded-mean relations.
@@ -182,6 +243,9 @@ type extremeResult struct {
 	got       int  // a value of the variable some integer solution takes
 	exact     bool // got is the extreme itself
 	unbounded bool // (maximum only) the variable can be as large as you like
+	// point is an integer solution where the variable is got (nil: the
+	// true values).
+	point []float64
 }
 
 // extreme finds the largest (max) or smallest value variable j takes over
@@ -196,7 +260,10 @@ type extremeResult struct {
 // errs the other way — Protect hides more than it might need to, and the
 // attack tool may report a cell the reader cannot quite pin — which is the
 // safe side for both.
-func (s *system) extreme(j int, maximize bool, stop int) extremeResult {
+//
+// capAt, when finite, adds x_j ≤ capAt to a maximisation, so that it ends on
+// a solution rather than a ray.
+func (s *system) extreme(j int, maximize bool, stop int, capAt float64) extremeResult {
 	nv := len(s.cells)
 	sign := 1.0 // minimise sign·x_j
 	if maximize {
@@ -205,6 +272,7 @@ func (s *system) extreme(j int, maximize bool, stop int) extremeResult {
 	obj := make([]float64, nv)
 	obj[j] = sign
 	best := int(math.Round(s.truth[j]))
+	var point []float64
 	reached := func() bool {
 		if maximize {
 			return best >= stop
@@ -219,6 +287,9 @@ func (s *system) extreme(j int, maximize bool, stop int) extremeResult {
 	for i := range ub {
 		ub[i] = math.Inf(1)
 	}
+	if maximize {
+		ub[j] = capAt
+	}
 	stack := []node{{lb: append([]float64(nil), s.lb...), ub: ub}}
 	exact := true
 	for nodes := 0; len(stack) > 0; nodes++ {
@@ -228,7 +299,14 @@ func (s *system) extreme(j int, maximize bool, stop int) extremeResult {
 		}
 		nd := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		st, val, x := solveLP(nv, s.rows, nd.lb, nd.ub, obj)
+		var st lpStatus
+		var val float64
+		var x []float64
+		if nodes == 0 && math.IsInf(capAt, 1) {
+			st, val, x = s.solveRoot(obj)
+		} else {
+			st, val, x = solveLP(nv, s.rows, nd.lb, nd.ub, obj)
+		}
 		switch st {
 		case lpInfeasible:
 			if nodes == 0 {
@@ -266,8 +344,9 @@ func (s *system) extreme(j int, maximize bool, stop int) extremeResult {
 		}
 		if f < 0 {
 			best = int(math.Round(x[j]))
+			point = x
 			if reached() {
-				return extremeResult{got: best}
+				return extremeResult{got: best, point: point}
 			}
 			continue
 		}
@@ -283,5 +362,5 @@ func (s *system) extreme(j int, maximize bool, stop int) extremeResult {
 			stack = append(stack, up, down)
 		}
 	}
-	return extremeResult{got: best, exact: exact}
+	return extremeResult{got: best, exact: exact, point: point}
 }

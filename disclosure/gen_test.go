@@ -142,80 +142,75 @@ func randomTable(rng *rand.Rand, r, c int) *tiny {
 }
 
 // survey is a generated publication: n respondents in regions and types,
-// one single-choice question; the published tables are the counts by region
-// and by type, the total, the question's counts, and the question by region
-// and types by region, every table with its margins, the margins shared
-// (the same key is the same quantity).
+// single-choice questions; the published tables are the counts by region and
+// by type, the total, each question's counts, each question by region and
+// types by region, every table with its margins, the margins shared (the
+// same key is the same quantity), as a report's tables share them.
 type survey struct {
-	p       *disclosure.Problem
-	n       int
-	regions int
+	p *disclosure.Problem
+	n int
 }
 
-func randomSurvey(rng *rand.Rand, n, regions, types, options int) *survey {
+func randomSurvey(rng *rand.Rand, n, regions, types, questions, options int) *survey {
 	p := disclosure.NewProblem()
-	type resp struct{ r, t, o int }
-	rs := make([]resp, n)
 	// Uneven group sizes, as the "regions and types of sizes 0–7".
 	rw := weights(rng, regions)
 	tw := weights(rng, types)
-	ow := weights(rng, options)
-	for i := range rs {
-		rs[i] = resp{pick(rng, rw), pick(rng, tw), pick(rng, ow)}
-	}
-	byR := make([]int, regions)
-	byT := make([]int, types)
-	byO := make([]int, options)
-	oxr := make([][]int, options)
-	txr := make([][]int, types)
-	for o := range oxr {
-		oxr[o] = make([]int, regions)
-	}
-	for t := range txr {
-		txr[t] = make([]int, regions)
-	}
-	for _, x := range rs {
-		byR[x.r]++
-		byT[x.t]++
-		byO[x.o]++
-		oxr[x.o][x.r]++
-		txr[x.t][x.r]++
+	region := make([]int, n)
+	typ := make([]int, n)
+	for i := range n {
+		region[i], typ[i] = pick(rng, rw), pick(rng, tw)
 	}
 	total := p.Cell("responses", n)
-	rc := make([]int, regions)
-	for r := range regions {
-		rc[r] = p.Cell(fmt.Sprintf("responses/region=%d", r), byR[r])
+	margin := func(name string, group []int, groups int) []int {
+		counts := make([]int, groups)
+		for _, g := range group {
+			counts[g]++
+		}
+		cells := make([]int, groups)
+		for g := range groups {
+			cells[g] = p.Cell(fmt.Sprintf("responses/%s=%d", name, g), counts[g])
+		}
+		p.Sum(total, cells...)
+		return cells
 	}
-	p.Sum(total, rc...)
-	tc := make([]int, types)
-	for t := range types {
-		tc[t] = p.Cell(fmt.Sprintf("responses/type=%d", t), byT[t])
-	}
-	p.Sum(total, tc...)
-	table := func(name string, rows []int, cells [][]int) {
-		for i, row := range cells {
+	rc := margin("region", region, regions)
+	// table publishes answer × region with its margins: the answer's
+	// counts (rows) and the region counts (columns, shared by every table).
+	table := func(name string, answer []int, answers int) {
+		rows := margin(name, answer, answers)
+		cells := make([][]int, answers)
+		for a := range answers {
+			cells[a] = make([]int, regions)
+		}
+		for i := range n {
+			cells[answer[i]][region[i]]++
+		}
+		for a := range answers {
 			parts := make([]int, regions)
-			for r, v := range row {
-				parts[r] = p.Cell(fmt.Sprintf("%s=%d/region=%d", name, i, r), v)
+			for r := range regions {
+				parts[r] = p.Cell(fmt.Sprintf("%s=%d/region=%d", name, a, r), cells[a][r])
 			}
-			p.Sum(rows[i], parts...)
+			p.Sum(rows[a], parts...)
 		}
 		for r := range regions {
-			parts := make([]int, len(cells))
-			for i := range cells {
-				parts[i] = p.Cell(fmt.Sprintf("%s=%d/region=%d", name, i, r), cells[i][r])
+			parts := make([]int, answers)
+			for a := range answers {
+				parts[a] = p.Cell(fmt.Sprintf("%s=%d/region=%d", name, a, r), cells[a][r])
 			}
 			p.Sum(rc[r], parts...)
 		}
 	}
-	oc := make([]int, options)
-	for o := range options {
-		oc[o] = p.Cell(fmt.Sprintf("q/opt=%d", o), byO[o])
+	table("type", typ, types)
+	for q := range questions {
+		ow := weights(rng, options)
+		answer := make([]int, n)
+		for i := range answer {
+			answer[i] = pick(rng, ow)
+		}
+		table(fmt.Sprintf("q%d", q), answer, options)
 	}
-	p.Sum(total, oc...)
-	table("q/opt", oc, oxr)
-	table("type", tc, txr)
-	return &survey{p: p, n: n, regions: regions}
+	return &survey{p: p, n: n}
 }
 
 func weights(rng *rand.Rand, k int) []float64 {

@@ -1,5 +1,10 @@
 package disclosure
 
+import (
+	"math"
+	"sort"
+)
+
 // Suppression says which cells are withheld.
 type Suppression struct {
 	Primary   []bool // 0 < value < k
@@ -35,13 +40,25 @@ func (s Suppression) Counts() (primary, secondary int) {
 // (so nobody can prove it is below k, let alone pin it), computed exactly as
 // Attack computes it. Secrets are always hidden and never protected.
 //
-// The search is greedy: while a primary cell p can be shown below k, it hides
-// the smallest published non-zero cell (the lowest index among equals, so the
-// same problem always gives the same suppression) in a relation with p or
-// with a hidden cell of p's component, and checks that component again.
-// Hiding only ever widens what a reader must allow for, so a primary found
-// safe stays safe and is not checked again. Finally a secondary cell the
-// reader can work out exactly is published again: it protected nothing.
+// Each primary cell p is protected by a witness: a non-negative integer
+// table consistent with everything published (hidden non-secret cells ≥ 1)
+// in which p is k. A witness is proof that Attack's maximum for p is at
+// least k; Protect looks for one in a neighbourhood of p (the hidden cells a
+// few relations away, everything else at its true value, so whatever it
+// finds is a solution of the whole system), widening it step by step. While
+// none is found it hides one more published non-zero cell near p: the one in
+// the most relations that hold a single hidden cell (such a relation gives
+// its hidden cell away), then the smallest, then the lowest index, so the
+// same problem always gives the same suppression. Hiding only adds
+// solutions, so every witness found stays valid, and a witness found for one
+// primary cell also serves any other it puts at k or more.
+//
+// Then it publishes back every secondary cell it can, largest first: a cell
+// no witness moves from its true value goes back at once (no witness needs
+// it hidden); otherwise the primary cells whose witnesses move it need new
+// witnesses with it published, and it goes back only if all are found. This
+// repeats until nothing more can go back, so each secondary cell left hidden
+// is moved by some witness: a reader cannot pin it either.
 //
 // When the relations alone bound a primary cell below k (lo ≤ x ≤ hi with a
 // small hi), nothing can protect it: it stays hidden and Pinned reports it.
@@ -49,99 +66,233 @@ func (s Suppression) Counts() (primary, secondary int) {
 // k ≤ 1 makes no cell primary.
 func (p *Problem) Protect(k int) Suppression {
 	n := p.Len()
+	pr := &protector{p: p, k: k, hidden: make([]bool, n), wit: make([]witness, n)}
 	s := Suppression{Primary: make([]bool, n), Secondary: make([]bool, n)}
-	hidden := make([]bool, n)
 	for i := range n {
 		if p.secret[i] {
-			hidden[i] = true
+			pr.hidden[i] = true
 			continue
 		}
 		if v := p.values[i]; v > 0 && v < k {
 			s.Primary[i] = true
-			hidden[i] = true
+			pr.hidden[i] = true
+			pr.primaries = append(pr.primaries, i)
 		}
 	}
-	safe := make([]bool, n)     // primary cells shown able to reach k
-	hopeless := make([]bool, n) // primary cells nothing more can protect
-	a := newAttacker(p, hidden)
-	check := func(i int) bool {
-		r := a.sys[a.comp[i]].extreme(a.local[i], true, k)
-		return r.unbounded || r.got >= k
-	}
-	for {
-		victim := -1
-		for i := range n {
-			if !s.Primary[i] || safe[i] || hopeless[i] {
-				continue
-			}
-			if check(i) {
-				safe[i] = true
-				continue
-			}
-			victim = i
-			break
-		}
-		if victim < 0 {
-			break
-		}
-		c := p.candidate(a, victim)
-		if c < 0 {
-			hopeless[victim] = true
+	for _, c := range pr.primaries {
+		if pr.reuse(c) {
 			continue
 		}
-		s.Secondary[c] = true
-		hidden[c] = true
-		a = newAttacker(p, hidden)
+		for {
+			if w := pr.search(c); w != nil {
+				pr.wit[c] = w
+				break
+			}
+			h := pr.choose(c)
+			if h < 0 {
+				break // nothing left to hide: the relations alone bound c
+			}
+			s.Secondary[h] = true
+			pr.hidden[h] = true
+		}
 	}
-	p.publishPinned(&s, hidden)
+	for pr.publishBack(&s) {
+	}
 	return s
 }
 
-// candidate returns the cell to hide next for the primary cell v: the
-// smallest published non-zero cell in a relation with a hidden cell of v's
-// component, or −1.
-func (p *Problem) candidate(a *attacker, v int) int {
-	best := -1
-	for _, h := range a.sys[a.comp[v]].cells {
-		for _, r := range p.cellRels[h] {
-			for _, t := range p.rels[r].terms {
-				c := t.Cell
-				if a.hidden[c] || p.values[c] == 0 {
+// A witness is an integer solution, given by the cells where it differs from
+// the true values.
+type witness map[int]int
+
+// protector is Protect's state.
+type protector struct {
+	p         *Problem
+	k         int
+	hidden    []bool
+	primaries []int
+	wit       []witness // primary cell → its witness, nil until found
+}
+
+// reuse gives c the witness of another primary cell if it puts c at k or
+// more.
+func (pr *protector) reuse(c int) bool {
+	for _, o := range pr.primaries {
+		if w := pr.wit[o]; w != nil && w[c] >= pr.k {
+			pr.wit[c] = w
+			return true
+		}
+	}
+	return false
+}
+
+// searchRadii are the neighbourhoods search tries, in relation hops from
+// the cell; the last, 0, is the whole component, tried only when it is
+// small (maxComponent variables), for its LPs grow with the cube of its
+// relations.
+var searchRadii = []int{2, 4, 0}
+
+const maxComponent = 120
+
+// search looks for a witness for the primary cell c with the current
+// hidden cells.
+func (pr *protector) search(c int) witness {
+	last := -1
+	for _, radius := range searchRadii {
+		vars := pr.neighbourhood(c, radius)
+		if len(vars) == last || (radius == 0 && len(vars) > maxComponent) {
+			continue // the same system again, or too large
+		}
+		last = len(vars)
+		s := pr.p.subsystem(vars)
+		j := sortSearch(vars, c)
+		r := s.extreme(j, true, pr.k, float64(pr.k))
+		if r.got < pr.k || r.point == nil {
+			continue
+		}
+		// The point is the LP's, rounded: check it against the relations
+		// once more, in integers, so that a witness is never rounding noise.
+		xi := make([]float64, len(r.point))
+		inf := make([]float64, len(r.point))
+		for v, x := range r.point {
+			xi[v] = math.Round(x)
+			inf[v] = math.Inf(1)
+		}
+		if !satisfies(s.rows, s.lb, inf, xi) {
+			continue
+		}
+		w := witness{}
+		for v, x := range xi {
+			if int(x) != pr.p.values[s.cells[v]] {
+				w[s.cells[v]] = int(x)
+			}
+		}
+		return w
+	}
+	return nil
+}
+
+func sortSearch(vars []int, c int) int {
+	j := sort.SearchInts(vars, c)
+	if j == len(vars) || vars[j] != c {
+		panic("disclosure: a cell missing from its own neighbourhood")
+	}
+	return j
+}
+
+// neighbourhood returns, sorted, the hidden cells at most radius relations
+// from c through hidden cells (radius 0: no limit, c's whole component).
+func (pr *protector) neighbourhood(c, radius int) []int {
+	p := pr.p
+	dist := map[int]int{c: 0}
+	queue := []int{c}
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		if radius > 0 && dist[h] == radius {
+			continue
+		}
+		for _, ri := range p.cellRels[h] {
+			for _, t := range p.rels[ri].terms {
+				if _, ok := dist[t.Cell]; ok || !pr.hidden[t.Cell] {
 					continue
 				}
-				if best < 0 || p.values[c] < p.values[best] || (p.values[c] == p.values[best] && c < best) {
-					best = c
+				dist[t.Cell] = dist[h] + 1
+				queue = append(queue, t.Cell)
+			}
+		}
+	}
+	out := make([]int, 0, len(dist))
+	for h := range dist {
+		out = append(out, h)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// choose returns the published cell to hide next for the primary cell c, or
+// −1 when no relation near c has one left.
+func (pr *protector) choose(c int) int {
+	p := pr.p
+	rels := map[int]bool{}
+	for _, h := range pr.neighbourhood(c, searchRadii[0]) {
+		for _, ri := range p.cellRels[h] {
+			rels[ri] = true
+		}
+	}
+	// A relation with one hidden cell gives that cell away.
+	single := map[int]bool{}
+	for ri := range rels {
+		nh := 0
+		for _, t := range p.rels[ri].terms {
+			if pr.hidden[t.Cell] {
+				nh++
+			}
+		}
+		single[ri] = nh == 1
+	}
+	best, bestScore := -1, -1
+	for ri := range rels {
+		for _, t := range p.rels[ri].terms {
+			h := t.Cell
+			if pr.hidden[h] || p.values[h] == 0 {
+				continue
+			}
+			score := 0
+			for _, r2 := range p.cellRels[h] {
+				if single[r2] {
+					score++
 				}
+			}
+			if best < 0 || score > bestScore ||
+				(score == bestScore && (p.values[h] < p.values[best] || (p.values[h] == p.values[best] && h < best))) {
+				best, bestScore = h, score
 			}
 		}
 	}
 	return best
 }
 
-// publishPinned publishes again every secondary cell the reader can work out
-// exactly: its value follows from what is published, so showing it changes
-// nothing a reader can infer, and withholding it would only cost the table a
-// number. Only exact ranges count: an approximate one may be narrower than
-// what the reader must allow for.
-func (p *Problem) publishPinned(s *Suppression, hidden []bool) {
-	a := newAttacker(p, hidden)
-	var pinned []int
-	for i := range s.Secondary {
-		if !s.Secondary[i] {
-			continue
-		}
-		sy, j := a.sys[a.comp[i]], a.local[i]
-		lo := sy.extreme(j, false, -1)
-		if !lo.exact || lo.got != p.values[i] {
-			continue
-		}
-		hi := sy.extreme(j, true, p.values[i]+1)
-		if !hi.unbounded && hi.exact && hi.got == p.values[i] {
-			pinned = append(pinned, i)
+// publishBack makes one pass over the secondary cells, largest first,
+// publishing each one it can (see Protect), and reports whether it published
+// any.
+func (pr *protector) publishBack(s *Suppression) bool {
+	p := pr.p
+	var sec []int
+	for i, v := range s.Secondary {
+		if v {
+			sec = append(sec, i)
 		}
 	}
-	for _, i := range pinned {
-		s.Secondary[i] = false
-		hidden[i] = false
+	sort.SliceStable(sec, func(a, b int) bool { return p.values[sec[a]] > p.values[sec[b]] })
+	changed := false
+	for _, c := range sec {
+		var users []int
+		for _, q := range pr.primaries {
+			if w := pr.wit[q]; w != nil {
+				if _, moved := w[c]; moved {
+					users = append(users, q)
+				}
+			}
+		}
+		pr.hidden[c] = false
+		fresh := make([]witness, len(users))
+		ok := true
+		for u, q := range users {
+			if fresh[u] = pr.search(q); fresh[u] == nil {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			pr.hidden[c] = true
+			continue
+		}
+		for u, q := range users {
+			pr.wit[q] = fresh[u]
+		}
+		s.Secondary[c] = false
+		changed = true
 	}
+	return changed
 }

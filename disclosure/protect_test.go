@@ -51,7 +51,7 @@ func TestProtectRandomSurveys(t *testing.T) {
 	for run := range runs {
 		k := []int{3, 5}[run%2]
 		n := 1 + rng.IntN(60)
-		sv := randomSurvey(rng, n, 2+rng.IntN(6), 1+rng.IntN(5), 2+rng.IntN(4))
+		sv := randomSurvey(rng, n, 2+rng.IntN(6), 1+rng.IntN(5), 1, 2+rng.IntN(4))
 		s := sv.p.Protect(k)
 		checkProtected(t, "survey", sv.p, s, k)
 		if t.Failed() {
@@ -71,7 +71,7 @@ func TestProtectRandomSurveys(t *testing.T) {
 func TestProtectIsDeterministic(t *testing.T) {
 	for seed := range uint64(20) {
 		build := func() *disclosure.Problem {
-			return randomSurvey(rand.New(rand.NewPCG(seed, 3)), 30, 5, 3, 4).p
+			return randomSurvey(rand.New(rand.NewPCG(seed, 3)), 30, 5, 3, 2, 4).p
 		}
 		a, b := build().Protect(5), build().Protect(5)
 		if !slices.Equal(a.Secondary, b.Secondary) || !slices.Equal(a.Primary, b.Primary) {
