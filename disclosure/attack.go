@@ -20,8 +20,8 @@ type Range struct {
 // Attack is the reader: from the values of the cells not hidden and the
 // relations only, it computes for every hidden cell the range of values it can
 // take over non-negative integers (a hidden non-secret cell is ≥ 1, since zeros
-// are published). Exact over the integers (LP bounds with gonum's
-// optimize/convex/lp, then branch and bound), per connected component.
+// are published). Exact over the integers (LP bounds, then branch and bound),
+// per connected component; see Range.Approx for the one exception.
 //
 // The result is indexed like the problem's quantities; a cell not hidden has
 // the range [value, value]: the reader reads it. A hidden cell whose true

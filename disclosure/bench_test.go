@@ -16,6 +16,7 @@ func BenchmarkProtect(b *testing.B) {
 	}{
 		{"cells=300", 40, 8, 4, 3, 8},
 		{"cells=2000", 300, 8, 4, 23, 9},
+		{"cells=700", 100, 8, 4, 8, 9},
 	} {
 		sv := randomSurvey(rand.New(rand.NewPCG(15, 4)), bc.n, bc.regions, bc.types, bc.qs, bc.options)
 		b.Run(bc.name, func(b *testing.B) {

@@ -20,9 +20,19 @@
 // reader, who knows the published values and the relations, that every
 // hidden non-secret count is at least 1 (zeros are published) and that every
 // count is a non-negative integer, and works out the exact range of each
-// hidden cell (linear programming with gonum's optimize/convex/lp, then
-// branch and bound for integrality, component by component). Pinned turns
-// that into the attack tool's verdict: the cells a reader can work out.
+// hidden cell (linear programming, then branch and bound for integrality,
+// component by component). Pinned turns that into the attack tool's
+// verdict: the cells a reader can work out. The LPs are solved by a dense
+// tableau simplex in lp.go that keeps its basis between objectives; its
+// tests check it against gonum's optimize/convex/lp on random systems (see
+// lp.go for why gonum's lp.Simplex is not called directly: speed, and a few
+// feasible systems it calls infeasible).
+//
+// Protect decides that a primary cell is safe only on a witness: an integer
+// table consistent with everything published in which the cell is k, checked
+// relation by relation. So whatever shortcuts its search takes, a cell it
+// passes is one Attack finds able to reach k; the shortcuts can only make it
+// hide more than it needed to.
 //
 // The package is pure: it knows nothing of surveys, stores or the web; the
 // report model (Publish) builds the Problem from a report.

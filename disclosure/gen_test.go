@@ -152,14 +152,34 @@ type survey struct {
 }
 
 func randomSurvey(rng *rand.Rand, n, regions, types, questions, options int) *survey {
-	p := disclosure.NewProblem()
-	// Uneven group sizes, as the "regions and types of sizes 0–7".
+	// Uneven group sizes.
 	rw := weights(rng, regions)
-	tw := weights(rng, types)
 	region := make([]int, n)
+	for i := range n {
+		region[i] = pick(rng, rw)
+	}
+	return surveyOf(rng, region, regions, types, questions, options)
+}
+
+// sizedSurvey is randomSurvey with the regions' sizes given, as the issue's
+// "regions and types of sizes 0–7".
+func sizedSurvey(rng *rand.Rand, sizes []int, types, questions, options int) *survey {
+	var region []int
+	for r, n := range sizes {
+		for range n {
+			region = append(region, r)
+		}
+	}
+	return surveyOf(rng, region, len(sizes), types, questions, options)
+}
+
+func surveyOf(rng *rand.Rand, region []int, regions, types, questions, options int) *survey {
+	p := disclosure.NewProblem()
+	n := len(region)
+	tw := weights(rng, types)
 	typ := make([]int, n)
 	for i := range n {
-		region[i], typ[i] = pick(rng, rw), pick(rng, tw)
+		typ[i] = pick(rng, tw)
 	}
 	total := p.Cell("responses", n)
 	margin := func(name string, group []int, groups int) []int {

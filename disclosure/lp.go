@@ -1,18 +1,19 @@
 package disclosure
 
-import (
-	"math"
-)
+import "math"
 
 // The LP solver. The reader's systems are small dense linear programs
 // solved many times over: two objectives per hidden cell on the same
 // constraints for Attack, one short search per primary cell for Protect.
-// gonum's lp.Simplex solves them correctly (lp_test.go checks this solver
-// against it on random systems), but it refactorises the basis with three LU
-// decompositions and condition estimates at every pivot, finds its first
-// basis by an SVD per column, and cannot be restarted from a previous
-// optimum: profiling Protect on a 300-cell publication put more than 85% of
-// its time inside lp.Simplex, several seconds in all. This is a plain dense
+// The first version called gonum's lp.Simplex. It refactorises the basis
+// with three LU decompositions and condition estimates at every pivot, finds
+// its first basis by an SVD per column, and cannot be restarted from a
+// previous optimum: profiling Protect on a 261-cell publication put more
+// than 85% of its 8 s inside lp.Simplex. And on degenerate systems, which
+// margins make common, it sometimes calls a feasible system infeasible
+// (TestSimplexAgreesWithGonum counts them, with a solution checked row by
+// row), which the attack would have reported as a programming error.
+// lp_test.go keeps gonum as the reference this solver is checked against. This is a plain dense
 // tableau simplex (phase I on artificial columns, Dantzig's rule, Bland's
 // rule while pivots are degenerate so it cannot cycle), which keeps its
 // tableau so that a new objective on the same constraints starts from the

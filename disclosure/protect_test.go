@@ -43,15 +43,27 @@ func checkProtected(t *testing.T, name string, p *disclosure.Problem, s disclosu
 
 func TestProtectRandomSurveys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 2))
-	runs := 300
-	if testing.Short() {
-		runs = 200
+	runs := 2000
+	if testing.Short() || raceOn {
+		runs = 300
 	}
 	cells, primary, secondary := map[int]int{}, map[int]int{}, map[int]int{}
 	for run := range runs {
 		k := []int{3, 5}[run%2]
-		n := 1 + rng.IntN(60)
-		sv := randomSurvey(rng, n, 2+rng.IntN(6), 1+rng.IntN(5), 1, 2+rng.IntN(4))
+		var sv *survey
+		if run%4 < 2 {
+			sv = randomSurvey(rng, 1+rng.IntN(60), 2+rng.IntN(6), 1+rng.IntN(5), 1+rng.IntN(2), 2+rng.IntN(4))
+		} else {
+			sizes := make([]int, 2+rng.IntN(7))
+			for r := range sizes {
+				sizes[r] = rng.IntN(8)
+			}
+			sv = sizedSurvey(rng, sizes, 1+rng.IntN(5), 1+rng.IntN(2), 2+rng.IntN(4))
+		}
+		n := sv.n
+		if n == 0 {
+			continue
+		}
 		s := sv.p.Protect(k)
 		checkProtected(t, "survey", sv.p, s, k)
 		if t.Failed() {

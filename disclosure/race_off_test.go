@@ -1,0 +1,5 @@
+//go:build !race
+
+package disclosure_test
+
+const raceOn = false
