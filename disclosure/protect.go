@@ -158,12 +158,15 @@ const maxComponent = 120
 const (
 	publishReach  = 4
 	publishSmall  = 3
-	publishBudget = 8
+	publishBudget = 3
 )
 
 // search looks for a witness for the primary cell c with the current
 // hidden cells, trying the first levels of searchReach.
 func (pr *protector) search(c int, levels int) witness {
+	if pr.givenAway(c) {
+		return nil
+	}
 	last := -1
 	for _, rc := range searchReach[:levels] {
 		vars := pr.neighbourhood(c, rc)
@@ -198,6 +201,30 @@ func (pr *protector) search(c int, levels int) witness {
 		return w
 	}
 	return nil
+}
+
+// givenAway reports whether an equation holds c as its only hidden cell:
+// then c is its published value, no search can move it, and the LPs that
+// would say so are the costliest (they fail at every level).
+func (pr *protector) givenAway(c int) bool {
+	p := pr.p
+	for _, ri := range p.cellRels[c] {
+		r := p.rels[ri]
+		if r.lo != r.hi {
+			continue
+		}
+		alone := true
+		for _, t := range r.terms {
+			if t.Cell != c && pr.hidden[t.Cell] {
+				alone = false
+				break
+			}
+		}
+		if alone {
+			return true
+		}
+	}
+	return false
 }
 
 func sortSearch(vars []int, c int) int {
@@ -241,12 +268,22 @@ func (pr *protector) neighbourhood(c int, rc reach) []int {
 	return out
 }
 
-// choose returns the published cell to hide next for the primary cell c, or
-// −1 when no relation near c has one left.
+// choose returns the published cell to hide next for the primary cell c:
+// near c (two relations away) if it can, else anywhere in its component;
+// −1 when no relation of the component has one left.
 func (pr *protector) choose(c int) int {
+	if h := pr.chooseWithin(c, reach{2, true}); h >= 0 {
+		return h
+	}
+	return pr.chooseWithin(c, reach{0, true})
+}
+
+// chooseWithin is choose among the relations of the hidden cells within rc
+// of c.
+func (pr *protector) chooseWithin(c int, rc reach) int {
 	p := pr.p
 	rels := map[int]bool{}
-	for _, h := range pr.neighbourhood(c, reach{2, true}) {
+	for _, h := range pr.neighbourhood(c, rc) {
 		for _, ri := range p.cellRels[h] {
 			rels[ri] = true
 		}
