@@ -142,9 +142,11 @@ type reach struct {
 	hubs   bool
 }
 
-// searchReach are the neighbourhoods search tries, smallest first; the
-// whole component only when it is small (maxComponent variables), for the
-// LPs grow as the product of its relations and variables.
+// searchReach are the neighbourhoods search tries, smallest first; past the
+// first, only those of at most maxComponent variables, for an LP's cost
+// grows as the product of its relations and variables (on a 2,000-cell
+// publication, unbounded levels made LPs of 200 variables on average and
+// Protect take minutes).
 var searchReach = []reach{{1, false}, {2, false}, {2, true}, {4, true}, {0, true}}
 
 const maxComponent = 120
@@ -170,7 +172,7 @@ func (pr *protector) search(c int, levels int) witness {
 	last := -1
 	for _, rc := range searchReach[:levels] {
 		vars := pr.neighbourhood(c, rc)
-		if len(vars) == last || (rc.radius == 0 && len(vars) > maxComponent) {
+		if len(vars) == last || (last >= 0 && len(vars) > maxComponent) {
 			continue // the same system again, or too large
 		}
 		last = len(vars)
