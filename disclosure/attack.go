@@ -28,14 +28,15 @@ type Range struct {
 // value is 0 gets no ≥ 1 (the reader's rule only holds when zeros are
 // published, as Protect does).
 //
-// Secrets are hidden whatever hidden says: the reader never sees them.
+// Secrets are hidden only when hidden says so (Pinned always hides them): a
+// caller replaying what some output shows may need to treat one as seen.
 //
 // It panics if the system is infeasible, which the true values rule out: that
 // is a programming error.
 func Attack(p *Problem, hidden func(i int) bool) []Range {
 	h := make([]bool, p.Len())
 	for i := range h {
-		h[i] = p.secret[i] || hidden(i)
+		h[i] = hidden(i)
 	}
 	a := newAttacker(p, h)
 	out := make([]Range, p.Len())
@@ -57,7 +58,7 @@ func Attack(p *Problem, hidden func(i int) bool) []Range {
 // Secrets are not reported: they are never published, and the Problem's
 // author chose not to protect them.
 func Pinned(p *Problem, s Suppression, k int) []int {
-	r := Attack(p, s.Hidden)
+	r := Attack(p, func(i int) bool { return p.secret[i] || s.Hidden(i) })
 	var out []int
 	for i := range r {
 		if !s.Hidden(i) || p.secret[i] || r[i].Unbounded {

@@ -29,7 +29,7 @@ func protectAndCheck(t *testing.T, p *disclosure.Problem, k int) disclosure.Supp
 	t.Helper()
 	s := p.Protect(k)
 	checkProtected(t, t.Name(), p, s, k)
-	r := disclosure.Attack(p, s.Hidden)
+	r := disclosure.Attack(p, func(i int) bool { return p.IsSecret(i) || s.Hidden(i) })
 	for i := range p.Len() {
 		if s.Primary[i] && !r[i].Unbounded && r[i].Hi < k {
 			t.Errorf("%s = %d: after Protect the reader knows it is at most %d", p.Key(i), p.Value(i), r[i].Hi)
