@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -82,7 +83,7 @@ type contactRow struct {
 	Index                       int
 	Name, Role, Email, Language string
 	Consent                     bool
-	ConsentAt                   string
+	ConsentAt                   *time.Time // when consent was given (dayIn: a day when imported as one)
 }
 
 type libraryAdminPage struct {
@@ -115,10 +116,7 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 	}
 	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptionsFor(c), Types: typeOptions()}
 	for i, ct := range append(append([]survey.Contact(nil), l.Contacts...), survey.Contact{}) {
-		row := contactRow{Index: i, Name: ct.Name, Role: ct.Role, Email: ct.Email, Language: ct.Language, Consent: ct.Consent}
-		if ct.ConsentAt != nil {
-			row.ConsentAt = survey.FormatDate("en", ct.ConsentAt.UTC())
-		}
+		row := contactRow{Index: i, Name: ct.Name, Role: ct.Role, Email: ct.Email, Language: ct.Language, Consent: ct.Consent, ConsentAt: ct.ConsentAt}
 		p.Contacts = append(p.Contacts, row)
 	}
 	if !isNew {

@@ -188,7 +188,7 @@ func TestAdminPagesShowLabelsAndDates(t *testing.T) {
 	}{
 		{"/admin", []string{"Open"}},
 		{"/admin/libraries", []string{"Tokyo Metropolitan Library", "Japan", "Asia-Oceania", "City or municipal library system"}},
-		{"/admin/libraries/" + tokyo.ID, []string{"given " + fmt.Sprintf("%d %s %d", now.UTC().Day(), now.UTC().Month(), now.UTC().Year())}},
+		{"/admin/libraries/" + tokyo.ID, []string{"given " + utcText("en", now)}}, // ticked now: an instant
 		{"/admin/surveys/every-type", []string{"Open", "languages English, French"}},
 		{"/admin/surveys/every-type/invitations", []string{"Region: Asia-Oceania", "Type: City or municipal library system", "Not sent", "Invitation (English)", "Reminder (French)"}},
 		{"/admin/surveys/every-type/responses", []string{"1 Dec 2026, 08:57 UTC", "1 Dec 2026, 09:57 UTC", "Tokyo Metropolitan Library", "Anonymous", "(no longer in the directory)", "Japan", "Asia-Oceania", "French", "Submitted"}},
@@ -233,7 +233,7 @@ func TestAdminPagesShowLabelsAndDates(t *testing.T) {
 	}
 	// The <time> element carries the exact instant.
 	p := c.get("/admin/surveys/every-type/responses")
-	if !strings.Contains(p.body, `<time datetime="2026-12-01T08:57:10Z">1 Dec 2026, 08:57 UTC</time>`) {
+	if !strings.Contains(p.body, `<time datetime="2026-12-01T08:57:10Z" data-local>1 Dec 2026, 08:57 UTC</time>`) {
 		t.Errorf("no <time> element for the first response:\n%s", p.body)
 	}
 }

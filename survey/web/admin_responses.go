@@ -173,6 +173,10 @@ func (s *Server) showResponse(c *gin.Context) {
 type confirmPage struct {
 	page
 	Heading, Message, Action, Button, Cancel string
+	// When, if set, is an instant the message names: written between
+	// Message and MessageEnd as a <time> the reader's browser localises.
+	When       *time.Time
+	MessageEnd string
 }
 
 func (s *Server) confirmDeleteResponse(c *gin.Context) {
@@ -183,8 +187,9 @@ func (s *Server) confirmDeleteResponse(c *gin.Context) {
 	}
 	s.renderPage(c, http.StatusOK, "admin_confirm.html", confirmPage{page: s.adminPage(c, "Delete response"),
 		Heading: "Delete this response?",
-		Message: "Response " + r.ID + " to " + r.SurveySlug + ", submitted " + survey.FormatDateTime("en", r.CreatedAt.UTC()) + ", will be deleted for good. The audit log keeps a record that it was.",
-		Action:  "/admin/responses/" + r.ID + "/delete", Button: "Delete the response", Cancel: "/admin/responses/" + r.ID})
+		Message: "Response " + r.ID + " to " + r.SurveySlug + ", submitted ", When: &r.CreatedAt,
+		MessageEnd: ", will be deleted for good. The audit log keeps a record that it was.",
+		Action:     "/admin/responses/" + r.ID + "/delete", Button: "Delete the response", Cancel: "/admin/responses/" + r.ID})
 }
 
 func (s *Server) deleteResponse(c *gin.Context) {

@@ -101,10 +101,55 @@ func codeLabel(lang, kind string, code any) string {
 }
 
 // timeIn writes a moment for the reader: the date and time in lang, in UTC
-// (a browser's zone is unknown to the server, and UTC is the one zone the
-// whole working group shares), inside a <time> element whose datetime
-// attribute carries the exact instant. Nothing is "—".
+// (the server cannot know the browser's zone), inside a <time> element whose
+// datetime attribute carries the exact instant. data-local marks it as an
+// instant: static/times.js rewrites it in the reader's own zone and keeps
+// this UTC text as its tooltip; without JavaScript the UTC text stays.
+// Nothing is "—".
 func timeIn(lang string, t any) template.HTML {
+	at, ok := timeOf(t)
+	if !ok {
+		return "—"
+	}
+	at = at.UTC()
+	return template.HTML(`<time datetime="` + at.Format(time.RFC3339) + `" data-local>` +
+		template.HTMLEscapeString(survey.FormatDateTime(lang, at)) + `</time>`)
+}
+
+// dayIn writes a value that was entered as a day, such as a survey's
+// opening and closing dates (the admin form takes UTC days, stored as
+// 00:00 UTC) or a consent dated by an import: the day in lang ("31 December
+// 2026"), in a <time datetime="2026-12-31"> that times.js leaves alone, so
+// no reader west of Greenwich sees it as the day before. A value at any
+// other time of day (set through the API, or stamped when a box was
+// ticked) is an instant, written as timeIn writes it.
+func dayIn(lang string, t any) template.HTML {
+	at, ok := timeOf(t)
+	if !ok {
+		return "—"
+	}
+	at = at.UTC()
+	if !at.Equal(at.Truncate(24 * time.Hour)) { // Truncate counts days from 1 January of year 1, 00:00 UTC
+		return timeIn(lang, at)
+	}
+	return template.HTML(`<time datetime="` + at.Format(time.DateOnly) + `">` +
+		template.HTMLEscapeString(survey.FormatDate(lang, at)) + `</time>`)
+}
+
+// sentenceWith writes a catalogue sentence (plain text, escaped here) with
+// HTML such as timeIn's <time> element in its %s verbs. printf would give
+// a string, which html/template escapes: the page would show the tag.
+func sentenceWith(format string, parts ...template.HTML) template.HTML {
+	args := make([]any, len(parts))
+	for i, p := range parts {
+		args[i] = p
+	}
+	return template.HTML(fmt.Sprintf(template.HTMLEscapeString(format), args...))
+}
+
+// timeOf reads a template's time value (a time.Time or a *time.Time); ok is
+// false for nil and the zero time.
+func timeOf(t any) (time.Time, bool) {
 	var at time.Time
 	switch v := t.(type) {
 	case time.Time:
@@ -114,10 +159,5 @@ func timeIn(lang string, t any) template.HTML {
 			at = *v
 		}
 	}
-	if at.IsZero() {
-		return "—"
-	}
-	at = at.UTC()
-	return template.HTML(`<time datetime="` + at.Format(time.RFC3339) + `">` +
-		template.HTMLEscapeString(survey.FormatDateTime(lang, at)) + `</time>`)
+	return at, !at.IsZero()
 }

@@ -156,7 +156,9 @@ func setEmbedHeaders(h http.Header) {
 
 // Header values shared by every embed response (never modified).
 var (
-	embedCSP          = []string{"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors *; base-uri 'none'"}
+	// script-src 'self': the iframe page's one script, static/times.js,
+	// writes its "updated" time in the visitor's zone; no inline script.
+	embedCSP          = []string{"default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors *; base-uri 'none'"}
 	nosniff           = []string{"nosniff"}
 	sameOrigin        = []string{"same-origin"}
 	anyOrigin         = []string{"*"}
@@ -291,7 +293,7 @@ func (s *Server) embedPage(c *gin.Context) {
 	}
 	var b bytes.Buffer
 	err := embedTemplates.ExecuteTemplate(&b, "embed_counts.html", map[string]any{"Lang": lang, "Title": pc.Title, "Total": countText(pc.Total, lang), "ResponsesLabel": ui(lang, "responses"),
-		"Countries": countries, "Bars": bars, "Updated": ui(lang, "updated") + " " + pc.UpdatedAt.Format("2006-01-02 15:04") + " UTC"})
+		"Countries": countries, "Bars": bars, "UpdatedLabel": ui(lang, "updated"), "Updated": timeIn(lang, pc.UpdatedAt)})
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -58,8 +58,10 @@ func parseTemplates() (map[string]*template.Template, error) {
 		t, err := template.New(name).Funcs(template.FuncMap{
 			"ui":      ui,
 			"dict":    questionContext,
-			"when":    timeIn,    // {{when $.Lang .SentAt}}: a <time> element (lang_admin.go)
-			"label":   codeLabel, // {{label $.Lang "region" .Region}}: a code's name (lang_admin.go)
+			"when":    timeIn,       // {{when $.Lang .SentAt}}: an instant, a <time> element times.js localises (lang_admin.go)
+			"day":     dayIn,        // {{day $.Lang .Survey.ClosesAt}}: a day, never shifted (lang_admin.go)
+			"htmlf":   sentenceWith, // {{htmlf (ui $L "dash_published") (when $L .Published)}} (lang_admin.go)
+			"label":   codeLabel,    // {{label $.Lang "region" .Region}}: a code's name (lang_admin.go)
 			"date":    formatDate,
 			"percent": func(n, d int) string { return formatPercent(n, d) },
 			"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
