@@ -194,6 +194,24 @@ type auditPage struct {
 	Actor, Action    string
 	Target, From, To string
 	Problem          string
+	// Actions are the choices of the action filter: every action the log
+	// records, by its label (the code is the value the filter sends).
+	Actions []regionOption
+}
+
+// auditActionOptions are the action filter's choices, chosen (the filter's
+// current value) kept even when it is not one of the known actions.
+func auditActionOptions(lang, chosen string) []regionOption {
+	out := make([]regionOption, 0, len(auditActions)+1)
+	known := false
+	for _, a := range auditActions {
+		out = append(out, regionOption{a, codeLabel(lang, "audit_action", a)})
+		known = known || a == chosen
+	}
+	if chosen != "" && !known {
+		out = append(out, regionOption{chosen, chosen})
+	}
+	return out
 }
 
 // auditFilter reads the audit filters from the query string.
@@ -214,6 +232,7 @@ func auditFilter(c *gin.Context) (survey.AuditFilter, error) {
 
 func (s *Server) auditPage(c *gin.Context) {
 	p := auditPage{page: s.adminPage(c, "Audit log"), Actor: c.Query("actor"), Action: c.Query("action"), Target: c.Query("target"), From: c.Query("from"), To: c.Query("to")}
+	p.Actions = auditActionOptions(p.Lang, p.Action)
 	f, err := auditFilter(c)
 	if err != nil {
 		p.Problem = survey.ErrorMessage(err)

@@ -361,7 +361,7 @@ func TestSurveyManagement(t *testing.T) {
 	if got := strings.Join(actions, ","); got != "survey.status,survey.status,survey.dates,survey.update,survey.status,survey.create" {
 		t.Errorf("audit actions %s", got)
 	}
-	if p := c.get("/admin/audit?target=survey:uploaded&action=survey.dates"); p.status != 200 || strings.Count(p.body, "<td>survey.dates</td>") != 1 {
+	if p := c.get("/admin/audit?target=survey:uploaded&action=survey.dates"); p.status != 200 || strings.Count(p.body, "<td>Survey dates changed</td>") != 1 || strings.Contains(p.body, "<td>survey.dates</td>") {
 		t.Errorf("audit page filter: %d", p.status)
 	}
 }
