@@ -110,6 +110,17 @@ func onlyCoordinated(ctx context.Context, list []Invitation) []Invitation {
 	return slices.DeleteFunc(list, func(inv Invitation) bool { return inv.Library == "" || !a.Coordinates(inv.Region) })
 }
 
+// SurveyHeaders lists every survey's header (no questions), by slug, for
+// every role of the working group: a coordinator chooses from it the
+// survey to invite a library to. Unlike ListSurveys it counts no
+// responses, which a coordinator may not read.
+func (s *Service) SurveyHeaders(ctx context.Context) ([]*survey.Survey, error) {
+	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
+		return nil, err
+	}
+	return s.cfg.Surveys.ListSurveyHeaders(ctx)
+}
+
 // RegionalSurvey is a survey as a coordinator follows it: its invitations'
 // tracking for their regions, never its response count (which counts every
 // region's responses, anonymous ones too).
@@ -122,10 +133,7 @@ type RegionalSurvey struct {
 // invitations as the actor may see it (a coordinator: their regions'). For
 // coordinators, analysts and admins.
 func (s *Service) RegionalSurveys(ctx context.Context) ([]RegionalSurvey, error) {
-	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
-		return nil, err
-	}
-	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx) // a list: no definitions
+	all, err := s.SurveyHeaders(ctx) // a list: no definitions
 	if err != nil {
 		return nil, err
 	}

@@ -156,16 +156,18 @@ func (s *Server) libraryInvitations(c *gin.Context, p *libraryAdminPage) error {
 		p.Invitations = append(p.Invitations, libraryInvitationRow{Slug: li.Survey.Slug, Survey: li.Survey.Title.In("en", li.Survey.DefaultLanguage),
 			Email: li.Invitation.Email, Status: status, Withdrawn: li.Invitation.Revoked})
 	}
-	if p.Role != survey.RoleAdmin {
+	if !p.CanEditDirectory() {
 		return nil
 	}
-	surveys, err := s.cfg.Campaign.ListSurveys(ctx)
+	// The survey headers, not ListSurveys: a coordinator invites their
+	// libraries too, and may not read the response counts it adds.
+	surveys, err := s.cfg.Campaign.SurveyHeaders(ctx)
 	if err != nil {
 		return err
 	}
-	for _, sum := range surveys {
-		if !live[sum.Survey.Slug] {
-			p.InviteTo = append(p.InviteTo, regionOption{sum.Survey.Slug, sum.Survey.Title.In("en", sum.Survey.DefaultLanguage) + " (" + codeLabel("en", "survey_status", sum.Survey.Status) + ")"})
+	for _, sv := range surveys {
+		if !live[sv.Slug] {
+			p.InviteTo = append(p.InviteTo, regionOption{sv.Slug, sv.Title.In("en", sv.DefaultLanguage) + " (" + codeLabel("en", "survey_status", sv.Status) + ")"})
 		}
 	}
 	p.Bases = legalBasisOptions()
@@ -177,6 +179,12 @@ func (s *Server) libraryInvitations(c *gin.Context, p *libraryAdminPage) error {
 // (again, when its invitation was withdrawn).
 func (s *Server) inviteLibraryForm(c *gin.Context) {
 	id := c.Param("id")
+	// The library first: one the user may not see (another region's, for
+	// a coordinator) is not found, whatever else the form lacks.
+	if _, err := s.cfg.Campaign.Library(c.Request.Context(), id); err != nil {
+		s.renderError(c, err)
+		return
+	}
 	back := "/admin/libraries/" + id + "#invitations"
 	slug := c.PostForm("survey")
 	if slug == "" {
@@ -186,10 +194,6 @@ func (s *Server) inviteLibraryForm(c *gin.Context) {
 	done, err := s.cfg.Campaign.Invite(c.Request.Context(), slug, campaign.Invitees{LibraryIDs: []string{id}, Basis: basisFromForm(c)})
 	switch {
 	case survey.ErrorCode(err) == survey.ENOTFOUND:
-		if _, ferr := s.cfg.Campaign.Library(c.Request.Context(), id); ferr != nil {
-			s.renderError(c, ferr)
-			return
-		}
 		s.backTo(c, back, "", survey.Errorf(survey.EINVALID, "That survey is gone; choose another."))
 	case err != nil:
 		s.backTo(c, back, "", plainBasisWords(err))

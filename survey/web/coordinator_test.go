@@ -438,3 +438,57 @@ func TestACoordinatorIsToldOfTheirRegionsDemoLibraries(t *testing.T) {
 		t.Errorf("the admin's directory: %d\n%s", p.status, p.body)
 	}
 }
+
+// TestACoordinatorInvitesFromTheirLibrarysPage: a coordinator of Europe
+// finds the invite form on their library's page, offering the surveys it
+// is not invited to; inviting from it stores the invitation for the
+// library's consenting contact. Another region's library, typed into the
+// form's address, is not found (404), and nothing is invited.
+func TestACoordinatorInvitesFromTheirLibrarysPage(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	ctx := context.Background()
+	consent := func(name, email string) []survey.Contact {
+		return []survey.Contact{{Name: name, Email: email, Consent: true}}
+	}
+	lyon, _ := a.storeInvitedLibrary(t, "", &survey.Library{Name: "Bibliothèque municipale de Lyon", Country: "FR", Contacts: consent("Claire", "claire@bm-lyon.example")})
+	toronto, _ := a.storeInvitedLibrary(t, "", &survey.Library{Name: "Toronto Public Library", Country: "CA", Contacts: consent("Sam", "sam@tpl.example")})
+	c := newClient(t, srv)
+	a.signInCoordinator(t, c, "ines@example.org", survey.Europe)
+
+	p := c.get("/admin/libraries/" + lyon)
+	form := regexp.MustCompile(`(?s)<form method="post" action="/admin/libraries/` + lyon + `/invite".*?</form>`).FindString(p.body)
+	if p.status != 200 || !strings.Contains(form, `<option value="landscape">Metropolitan libraries landscape survey (Open)</option>`) {
+		t.Fatalf("their library's page (%d) has no invite form offering the landscape survey:\n%s", p.status, p.body)
+	}
+	p = c.post("/admin/libraries/"+lyon+"/invite", url.Values{"survey": {"landscape"}, "consent": {"skip"}})
+	if done, problem := c.flashAfter(p); p.status != http.StatusSeeOther || problem != "" || !strings.HasPrefix(done, "Invited.") {
+		t.Errorf("inviting their library: %d, said %q / %q", p.status, done, problem)
+	}
+	invs, err := a.store.ListInvitations(ctx, "landscape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(invs) != 1 || invs[0].LibraryID != lyon || invs[0].Email != "claire@bm-lyon.example" {
+		t.Errorf("stored invitations %+v, want one of Lyon to claire@bm-lyon.example", invs)
+	}
+	// Invited now: the page offers the other survey only.
+	if p := c.get("/admin/libraries/" + lyon); strings.Contains(p.body, `<option value="landscape">`) || !strings.Contains(p.body, `<option value="impact-methods">`) {
+		t.Errorf("after inviting, the page still offers the landscape survey or no longer the impact survey")
+	}
+
+	p = c.post("/admin/libraries/"+toronto+"/invite", url.Values{"survey": {"landscape"}, "consent": {"skip"}})
+	if p.status != http.StatusNotFound || strings.Contains(p.body, "Toronto") {
+		t.Errorf("inviting another region's library: %d, want 404 naming nothing", p.status)
+	}
+	if invs, _ := a.store.ListInvitations(ctx, "landscape"); len(invs) != 1 {
+		t.Errorf("another region's library was invited: %+v", invs)
+	}
+	// The email texts are shown, not offered for editing (admins'), and
+	// the page says so.
+	p = c.get("/admin/surveys/landscape/invitations")
+	if strings.Contains(p.body, "Save this text") || !strings.Contains(p.body, "An administrator edits these texts") {
+		t.Errorf("the invitations page offers a coordinator to save the email texts, or does not say who edits them")
+	}
+}

@@ -97,7 +97,7 @@ var routeRules = map[string]access{
 	"POST /admin/surveys/:slug/invitations/send":            regionalWrite,
 	"POST /admin/surveys/:slug/invitations/mailmerge":       regionalWrite,
 	"POST /admin/surveys/:slug/invitations/new-links":       regionalWrite,
-	"POST /admin/libraries/:id/invite":                      adminOnly,
+	"POST /admin/libraries/:id/invite":                      regionalWrite,
 	"POST /admin/surveys/:slug/invitations/templates":       adminOnly,
 	"POST /admin/surveys/:slug/invitations/:id/revoke":      regionalWrite,
 	"GET /api/v1/public/libraries":                          public,

@@ -317,6 +317,7 @@ func (s *Server) routes() {
 	regionalPages.POST("/surveys/:slug/invitations/mailmerge", s.mailMergeForm)
 	regionalPages.POST("/surveys/:slug/invitations/new-links", s.newLinksForm)
 	regionalPages.POST("/surveys/:slug/invitations/:id/revoke", s.revokeForm)
+	regionalPages.POST("/libraries/:id/invite", s.inviteLibraryForm)
 
 	signedIn := admin.Group("", s.require(survey.RoleAnalyst), s.checkCSRF)
 	signedIn.GET("/surveys/:slug", s.showSurvey)
@@ -347,7 +348,6 @@ func (s *Server) routes() {
 	s.upload(adminOnly, http.MethodPost, "/libraries/import", s.importLibrariesForm)
 	adminOnly.POST("/libraries/:id/delete", s.deleteLibraryForm)
 	adminOnly.POST("/libraries/:id/merge", s.mergeLibraryForm)
-	adminOnly.POST("/libraries/:id/invite", s.inviteLibraryForm)
 	adminOnly.POST("/surveys/:slug/results/publish", s.publishResultsForm(true))
 	adminOnly.POST("/surveys/:slug/results/unpublish", s.publishResultsForm(false))
 	adminOnly.POST("/surveys/:slug/invitations/templates", s.saveTemplateForm)
