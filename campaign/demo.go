@@ -207,12 +207,14 @@ func (s *Service) DemoLibraries(ctx context.Context) (int, error) {
 }
 
 // DemoResponses returns how many of survey slug's submitted responses
-// canvass demo made up (analysts and admins).
+// canvass demo made up (analysts and admins; coordinators: of their
+// regions).
 func (s *Service) DemoResponses(ctx context.Context, slug string) (int, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return 0, err
 	}
-	_, n, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseSubmitted, Source: survey.DemoSource, Limit: 1})
+	_, n, err := s.cfg.Responses.ListResponses(ctx, scopedResponses(a, survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseSubmitted, Source: survey.DemoSource, Limit: 1}))
 	return n, err
 }
 

@@ -14,11 +14,14 @@ const MaxPerPage = 500
 
 // ListResponses returns a page of a survey's responses matching the filter
 // (f.SurveySlug is set to slug), oldest first, and how many match in all
-// (analysts and admins). A Limit over MaxPerPage is EINVALID.
+// (analysts and admins; coordinators: of their regions, scopedResponses).
+// A Limit over MaxPerPage is EINVALID.
 func (s *Service) ListResponses(ctx context.Context, slug string, f survey.ResponseFilter) ([]*survey.Response, int, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return nil, 0, err
 	}
+	f = scopedResponses(a, f)
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
 	if err != nil {
 		return nil, 0, err
@@ -38,9 +41,11 @@ func (s *Service) ListResponses(ctx context.Context, slug string, f survey.Respo
 // LibraryNames names the libraries that gave the responses rs, by library
 // id, asking the directory once for them all (a page of 50 rows is one
 // query, not 50). A response without a library, or whose library has left
-// the directory, has no entry. Analysts and admins.
+// the directory, has no entry; nor, for a coordinator, has one whose
+// library is of another region. Analysts, admins and coordinators.
 func (s *Service) LibraryNames(ctx context.Context, rs []*survey.Response) (map[string]string, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
@@ -55,7 +60,7 @@ func (s *Service) LibraryNames(ctx context.Context, rs []*survey.Response) (map[
 	if len(ids) == 0 {
 		return names, nil
 	}
-	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{IDs: ids})
+	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{IDs: ids}))
 	if err != nil {
 		return nil, err
 	}
@@ -67,14 +72,19 @@ func (s *Service) LibraryNames(ctx context.Context, rs []*survey.Response) (map[
 
 // Response returns one response and the definition of the version it
 // answered (the current one when that version is no longer kept), for
-// analysts and admins.
+// analysts and admins, and for coordinators a response of their regions
+// (another region's is ENOTFOUND, as an unknown id is).
 func (s *Service) Response(ctx context.Context, id string) (*survey.Response, *survey.Survey, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
+	if err != nil {
 		return nil, nil, err
 	}
 	r, err := s.cfg.Responses.FindResponse(ctx, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !scopedResponses(a, survey.ResponseFilter{}).Match(r) {
+		return nil, nil, survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id) // the store's words for an unknown id
 	}
 	sv, err := s.cfg.Surveys.FindSurveyVersion(ctx, r.SurveySlug, r.SurveyVersion)
 	if survey.ErrorCode(err) == survey.ENOTFOUND {

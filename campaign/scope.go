@@ -9,11 +9,13 @@ import (
 
 // Regional coordinators. A coordinator (survey.RoleCoordinator) looks after
 // the libraries of their IFLA regions (survey.Actor.Regions): the use cases
-// of the directory, the contacts and the invitations admit them and keep
-// them to those regions; every other use case refuses them (EFORBIDDEN), as
-// require does. Another region's library, contact or invitation does not
-// exist for a coordinator: ENOTFOUND, the answer for an unknown id, so that
-// ids cannot be probed for what lies outside their regions.
+// of the directory, the contacts, the invitations and the reading of
+// responses admit them and keep them to those regions; every other use
+// case refuses them (EFORBIDDEN), as require does — analyses, downloads of
+// responses and results, which add up every region. Another region's
+// library, contact, invitation or response does not exist for a
+// coordinator: ENOTFOUND, the answer for an unknown id, so that ids cannot
+// be probed for what lies outside their regions.
 
 // access returns the context's actor when its role is one of roles (admins
 // have every role): EUNAUTHORIZED without an actor, EFORBIDDEN for another
@@ -39,6 +41,18 @@ func scoped(a survey.Actor, f survey.LibraryFilter) survey.LibraryFilter {
 		// A coordinator without regions (refused by User.Validate, but
 		// the store holds what it holds) sees nothing: a region that
 		// does not exist matches no library.
+		f.Regions = append([]survey.Region{"-"}, a.Regions...)
+	}
+	return f
+}
+
+// scopedResponses narrows a response filter to a coordinator's regions. A
+// response is in the region it gives (survey.Response.Region: its answer
+// to the region question, else its country's region), the region the
+// responses filter and the results by region use; a region filter naming
+// another region then matches nothing.
+func scopedResponses(a survey.Actor, f survey.ResponseFilter) survey.ResponseFilter {
+	if a.Role == survey.RoleCoordinator {
 		f.Regions = append([]survey.Region{"-"}, a.Regions...)
 	}
 	return f
@@ -122,16 +136,18 @@ func (s *Service) SurveyHeaders(ctx context.Context) ([]*survey.Survey, error) {
 }
 
 // RegionalSurvey is a survey as a coordinator follows it: its invitations'
-// tracking for their regions, never its response count (which counts every
-// region's responses, anonymous ones too).
+// tracking for their regions, and the submitted responses of their regions
+// (anonymous ones included: a response is in the region it gives), never
+// the survey's whole count.
 type RegionalSurvey struct {
-	Survey   *survey.Survey
-	Tracking Tracking
+	Survey    *survey.Survey
+	Tracking  Tracking
+	Responses int
 }
 
 // RegionalSurveys lists every survey, by slug, with the tracking of its
-// invitations as the actor may see it (a coordinator: their regions'). For
-// coordinators, analysts and admins.
+// invitations and its submitted responses as the actor may see them (a
+// coordinator: their regions'). For coordinators, analysts and admins.
 func (s *Service) RegionalSurveys(ctx context.Context) ([]RegionalSurvey, error) {
 	all, err := s.SurveyHeaders(ctx) // a list: no definitions
 	if err != nil {
@@ -143,7 +159,12 @@ func (s *Service) RegionalSurveys(ctx context.Context) ([]RegionalSurvey, error)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, RegionalSurvey{Survey: sv, Tracking: TrackingOf(list)})
+		a, _ := survey.ActorFrom(ctx)
+		_, n, err := s.cfg.Responses.ListResponses(ctx, scopedResponses(a, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, Limit: 1}))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, RegionalSurvey{Survey: sv, Tracking: TrackingOf(list), Responses: n})
 	}
 	return out, nil
 }

@@ -317,14 +317,60 @@ func TestACoordinatorInvitesAndTracksOnlyTheirRegions(t *testing.T) {
 	}
 }
 
-func TestACoordinatorSeesNoResponsesNorAccounts(t *testing.T) {
+// TestACoordinatorReadsOnlyTheirRegionsResponses: a coordinator of Europe
+// lists and opens the responses giving Europe, counted by their survey
+// summary; another region's response is ENOTFOUND with the words of an
+// unknown id, and a region filter naming another region finds nothing.
+func TestACoordinatorReadsOnlyTheirRegionsResponses(t *testing.T) {
+	svc, st := newService(t, nil)
+	europe := coordinatorOf(survey.Europe)
+	ctx := context.Background()
+	ids := map[survey.Region][]string{}
+	for i, region := range []survey.Region{survey.Europe, survey.NorthAmerica, survey.Europe, survey.AsiaOceania} {
+		r := &survey.Response{SurveySlug: "landscape", SurveyVersion: 1, SubmissionID: "scope-" + string(rune('a'+i)), Region: region,
+			Status: survey.ResponseSubmitted, Language: "en"}
+		stored, _, err := st.CreateResponse(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[region] = append(ids[region], stored.ID)
+	}
+	list, total, err := svc.ListResponses(europe, "landscape", survey.ResponseFilter{Limit: 10})
+	var got []string
+	for _, r := range list {
+		got = append(got, r.ID)
+	}
+	sort.Strings(got)
+	want := slices.Sorted(slices.Values(ids[survey.Europe]))
+	if err != nil || total != 2 || !slices.Equal(got, want) {
+		t.Errorf("Europe's responses: %q (total %d, %v), want %q", got, total, err, want)
+	}
+	if list, total, err := svc.ListResponses(europe, "landscape", survey.ResponseFilter{Region: survey.NorthAmerica, Limit: 10}); err != nil || total != 0 || len(list) != 0 {
+		t.Errorf("Europe's coordinator filtering North America: %d responses (total %d, %v), want none", len(list), total, err)
+	}
+	if r, _, err := svc.Response(europe, ids[survey.Europe][0]); err != nil || r.ID != ids[survey.Europe][0] {
+		t.Errorf("their response: %v %v", r, err)
+	}
+	other := ids[survey.NorthAmerica][0]
+	_, _, err = svc.Response(europe, other)
+	_, _, unknown := svc.Response(europe, "000000000000000000000000")
+	if survey.ErrorCode(err) != survey.ENOTFOUND || strings.ReplaceAll(survey.ErrorMessage(err), other, "ID") != strings.ReplaceAll(survey.ErrorMessage(unknown), "000000000000000000000000", "ID") {
+		t.Errorf("another region's response: %v; an unknown one: %v (the same words wanted)", err, unknown)
+	}
+	if sum, err := svc.Survey(europe, "landscape"); err != nil || sum.Responses != 2 {
+		t.Errorf("their survey summary counts %d responses (%v), want 2", sum.Responses, err)
+	}
+	if sum, err := svc.Survey(admin, "landscape"); err != nil || sum.Responses != 4 {
+		t.Errorf("the admin's summary counts %d responses (%v), want 4", sum.Responses, err)
+	}
+}
+
+// TestACoordinatorSeesNoResultsDownloadsNorAccounts: what adds up every
+// region, and the accounts, stay the analysts' and admins'.
+func TestACoordinatorSeesNoResultsDownloadsNorAccounts(t *testing.T) {
 	svc, _ := newService(t, nil)
 	europe := coordinatorOf(survey.Europe)
-	_, _, err := svc.ListResponses(europe, "landscape", survey.ResponseFilter{Limit: 10})
-	wantCode(t, "responses", err, survey.EFORBIDDEN)
-	_, _, err = svc.Response(europe, "000000000000000000000000")
-	wantCode(t, "a response", err, survey.EFORBIDDEN)
-	_, err = svc.Analysis(europe, "landscape", campaign.Query{})
+	_, err := svc.Analysis(europe, "landscape", campaign.Query{})
 	wantCode(t, "analysis", err, survey.EFORBIDDEN)
 	_, err = svc.PrepareDownload(europe, "landscape", campaign.Download{Kind: "raw", Format: "csv"})
 	wantCode(t, "raw export", err, survey.EFORBIDDEN)

@@ -61,7 +61,14 @@ type SurveySummary struct {
 }
 
 func (s *Service) summarize(ctx context.Context, sv *survey.Survey) (SurveySummary, error) {
-	n, err := s.cfg.Responses.CountResponses(ctx, sv.Slug)
+	var n int
+	var err error
+	if a, _ := survey.ActorFrom(ctx); a.Role == survey.RoleCoordinator {
+		// Their regions' submitted responses, as their list counts them.
+		_, n, err = s.cfg.Responses.ListResponses(ctx, scopedResponses(a, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, Limit: 1}))
+	} else {
+		n, err = s.cfg.Responses.CountResponses(ctx, sv.Slug)
+	}
 	if err != nil {
 		return SurveySummary{}, err
 	}
@@ -110,9 +117,10 @@ func (s *Service) OpenSurveys(ctx context.Context) ([]*survey.Survey, error) {
 }
 
 // Survey returns a survey's current definition and summary (analysts and
-// admins); ENOTFOUND when there is none.
+// admins; coordinators, whose summary counts their regions' responses, for
+// the list of those); ENOTFOUND when there is none.
 func (s *Service) Survey(ctx context.Context, slug string) (SurveySummary, error) {
-	if err := require(ctx, survey.RoleAnalyst); err != nil {
+	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
 		return SurveySummary{}, err
 	}
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)

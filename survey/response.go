@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -63,7 +64,10 @@ type ResponseFilter struct {
 	SurveySlug string         `json:"survey,omitempty"`
 	Status     ResponseStatus `json:"status,omitempty"`
 	Region     Region         `json:"region,omitempty"`
-	Language   string         `json:"language,omitempty"`
+	// Regions, when not empty, keeps the responses of those regions only
+	// (with Region, of the regions both name): a regional coordinator's.
+	Regions  []Region `json:"regions,omitempty"`
+	Language string   `json:"language,omitempty"`
 	// From and To bound when a response was submitted (submitted_at),
 	// From inclusive, To exclusive: a draft saved in March and submitted in
 	// April is in April. A response never submitted (a draft) is placed by
@@ -100,6 +104,9 @@ func (f ResponseFilter) Match(r *Response) bool {
 		return false
 	}
 	if f.Region != "" && r.Region != f.Region || f.Language != "" && r.Language != f.Language {
+		return false
+	}
+	if len(f.Regions) > 0 && !slices.Contains(f.Regions, r.Region) {
 		return false
 	}
 	if f.Source != "" && r.Source != f.Source || f.ExcludeDemo && r.IsDemo() {

@@ -302,10 +302,26 @@ func TestSurveyVersionsAndFilters(t *testing.T) {
 		{survey.ResponseFilter{Language: "fr"}, 2},
 		{survey.ResponseFilter{Language: "fr", Region: survey.Europe}, 1},
 		{survey.ResponseFilter{From: &base, To: &to}, 2},
+		// A coordinator's regions, alone and with a region filter: theirs,
+		// or another (nothing).
+		{survey.ResponseFilter{Regions: []survey.Region{survey.SubSaharanAfrica, survey.NorthAmerica}}, 1},
+		{survey.ResponseFilter{Regions: []survey.Region{survey.Europe, survey.SubSaharanAfrica}, Region: survey.Europe}, 2},
+		{survey.ResponseFilter{Regions: []survey.Region{survey.SubSaharanAfrica}, Region: survey.Europe}, 0},
 	} {
 		tc.f.SurveySlug = s.Slug
 		if _, n, err := st.ListResponses(ctx, tc.f); err != nil || n != tc.want {
 			t.Errorf("filter %+v: %d, want %d (%v)", tc.f, n, tc.want, err)
+		}
+		// Match, the filter's meaning for responses in memory, agrees.
+		all, _, _ := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: s.Slug})
+		matched := 0
+		for _, r := range all {
+			if tc.f.Match(r) {
+				matched++
+			}
+		}
+		if matched != tc.want {
+			t.Errorf("Match of %+v: %d, want %d", tc.f, matched, tc.want)
 		}
 	}
 	list, _, _ := st.ListResponses(ctx, survey.ResponseFilter{SurveySlug: s.Slug})

@@ -196,7 +196,18 @@ func responseFilter(f survey.ResponseFilter) bson.D {
 	if f.Status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
 	}
-	if f.Region != "" {
+	switch {
+	case len(f.Regions) > 0:
+		// One condition on the field: the regions of Regions that Region
+		// allows (none, when it names another: nothing matches).
+		in := []string{}
+		for _, r := range f.Regions {
+			if f.Region == "" || r == f.Region {
+				in = append(in, string(r))
+			}
+		}
+		filter = append(filter, bson.E{Key: "region", Value: bson.D{{Key: "$in", Value: in}}})
+	case f.Region != "":
 		filter = append(filter, bson.E{Key: "region", Value: string(f.Region)})
 	}
 	if f.Language != "" {

@@ -17,8 +17,9 @@ import (
 // would be refused.
 
 type coordinatorRow struct {
-	Survey *survey.Survey
-	Title  string
+	Survey    *survey.Survey
+	Title     string
+	Responses int // their regions' submitted responses
 	campaign.TrackingGroup
 }
 
@@ -41,7 +42,7 @@ func (s *Server) coordinatorDashboard(c *gin.Context) {
 		}
 	}
 	for _, rs := range list {
-		p.Surveys = append(p.Surveys, coordinatorRow{Survey: rs.Survey, Title: rs.Survey.Title.In("en", rs.Survey.DefaultLanguage), TrackingGroup: rs.Tracking.Overall})
+		p.Surveys = append(p.Surveys, coordinatorRow{Survey: rs.Survey, Title: rs.Survey.Title.In("en", rs.Survey.DefaultLanguage), Responses: rs.Responses, TrackingGroup: rs.Tracking.Overall})
 	}
 	s.renderPage(c, http.StatusOK, "admin_coordinator.html", p)
 }

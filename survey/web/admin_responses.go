@@ -103,7 +103,7 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 	title := sv.Title.In("en", sv.DefaultLanguage)
 	p := responsesPage{page: s.adminPage(c, "Responses: "+title), Survey: sv, Title: title, PerPage: 50, Query: filterQuery(c)}
 	p.Demo = demoBanner("en", sum.Demo, sum.Responses)
-	p.Regions = regionOptions("en")
+	p.Regions = regionOptionsFor(c)
 	f, view, err := parseResponseFilter(c, sv.Slug)
 	p.Filter = view
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,11 +35,13 @@ func (a *app) signInCoordinator(t *testing.T, c *client, email string, regions .
 	c.get("/admin") // pick up a CSRF token
 }
 
-// regionObjects are a library of one region and its invitation.
-type regionObjects struct{ library, invitation string }
+// regionObjects are a library of one region, its invitation and its
+// response.
+type regionObjects struct{ library, invitation, response string }
 
 // regionalObjects stores a European and a North American library, each
-// invited to survey slug, and returns their ids.
+// invited to survey slug and with a submitted response of its region, and
+// returns their ids.
 func (a *app) regionalObjects(t *testing.T, slug string) (europe, northAmerica regionObjects) {
 	t.Helper()
 	out := make([]regionObjects, 2)
@@ -47,6 +50,14 @@ func (a *app) regionalObjects(t *testing.T, slug string) (europe, northAmerica r
 		{Name: "Toronto Public Library", Country: "CA", Contacts: []survey.Contact{{Name: "Sam", Email: "sam@tpl.example"}}},
 	} {
 		out[i].library, out[i].invitation = a.storeInvitedLibrary(t, slug, l)
+		now := time.Now()
+		r, _, err := a.store.CreateResponse(context.Background(), &survey.Response{SurveySlug: slug, SurveyVersion: 1, SubmissionID: "region-" + string(l.Region),
+			LibraryID: out[i].library, InvitationID: out[i].invitation, Country: l.Country, Region: l.Region, Language: "en",
+			Status: survey.ResponseSubmitted, CreatedAt: now, SubmittedAt: &now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i].response = r.ID
 	}
 	return out[0], out[1]
 }
@@ -226,10 +237,10 @@ func TestACoordinatorsPagesShowTheirRegionsOnly(t *testing.T) {
 	}
 
 	// The dashboard is the coordinator's: each survey's invitations in
-	// their regions, no response counts.
+	// their regions, and their regions' responses (none here).
 	p = c.get("/admin")
 	if !regexp.MustCompile(`/admin/surveys/landscape/invitations">Metropolitan libraries landscape survey</a> <span[^>]*>Open</span></td>\s*<td>3</td><td>0</td><td>0.0%</td>`).MatchString(p.body) ||
-		strings.Contains(p.body, "/admin/surveys/landscape/responses") || !strings.Contains(p.body, "<strong>Asia-Oceania</strong>, <strong>Europe</strong>") {
+		!strings.Contains(p.body, `<a href="/admin/surveys/landscape/responses">0</a>`) || !strings.Contains(p.body, "<strong>Asia-Oceania</strong>, <strong>Europe</strong>") {
 		t.Errorf("the coordinator's dashboard:\n%s", p.body)
 	}
 	if p := c.get("/admin/account"); !strings.Contains(p.body, "role <strong>Regional coordinator</strong> for Asia-Oceania, Europe.") {
@@ -490,5 +501,128 @@ func TestACoordinatorInvitesFromTheirLibrarysPage(t *testing.T) {
 	p = c.get("/admin/surveys/landscape/invitations")
 	if strings.Contains(p.body, "Save this text") || !strings.Contains(p.body, "An administrator edits these texts") {
 		t.Errorf("the invitations page offers a coordinator to save the email texts, or does not say who edits them")
+	}
+}
+
+// TestACoordinatorReadsTheirRegionsResponses: a coordinator of Europe and
+// Asia-Oceania lists the responses that give those regions — invited or
+// anonymous, as pages and through the API — and opens each; North
+// America's are neither listed nor found (404, the words of an unknown
+// id), whatever the region filter asks. A response giving Europe from a
+// North American library's link is theirs, without that library's name.
+// Results and downloads, which add up every region, stay refused.
+func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	ctx := context.Background()
+	lyon, _ := a.storeInvitedLibrary(t, "", &survey.Library{Name: "Bibliothèque municipale de Lyon", Country: "FR"})
+	toronto, _ := a.storeInvitedLibrary(t, "", &survey.Library{Name: "Toronto Public Library", Country: "CA"})
+	now := time.Now().UTC()
+	for i, r := range []*survey.Response{
+		{LibraryID: lyon, Country: "FR", Region: survey.Europe},
+		{Country: "DE", Region: survey.Europe},
+		{Country: "JP", Region: survey.AsiaOceania, Status: survey.ResponseDraft},
+		{LibraryID: toronto, Country: "FR", Region: survey.Europe}, // Toronto's link, answering Europe
+		{LibraryID: toronto, Country: "CA", Region: survey.NorthAmerica},
+		{Country: "US", Region: survey.NorthAmerica},
+		{Country: "CL", Region: survey.LatinAmericaCaribbean},
+	} {
+		r.SurveySlug, r.SurveyVersion, r.SubmissionID, r.Language, r.CreatedAt = "landscape", 1, "coordinator-test-"+strconv.Itoa(i), "en", now.Add(time.Duration(i)*time.Minute)
+		if r.Status == "" {
+			r.Status, r.SubmittedAt = survey.ResponseSubmitted, &r.CreatedAt
+		}
+		if _, _, err := a.store.CreateResponse(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What they should see, from the store: the responses giving their regions.
+	all, _, err := a.store.ListResponses(ctx, survey.ResponseFilter{SurveySlug: "landscape"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine, others []string
+	for _, r := range all {
+		if r.Region == survey.Europe || r.Region == survey.AsiaOceania {
+			mine = append(mine, r.ID)
+		} else {
+			others = append(others, r.ID)
+		}
+	}
+	sort.Strings(mine)
+	if len(mine) != 4 || len(others) != 3 {
+		t.Fatalf("the store holds %d responses of theirs and %d of others; the test means 4 and 3", len(mine), len(others))
+	}
+	c := newClient(t, srv)
+	a.signInCoordinator(t, c, "ines@example.org", survey.Europe, survey.AsiaOceania)
+
+	rowLink := regexp.MustCompile(`<a href="/admin/responses/([0-9a-f]{24})">`)
+	listed := func(body string) []string {
+		var ids []string
+		for _, m := range rowLink.FindAllStringSubmatch(body, -1) {
+			ids = append(ids, m[1])
+		}
+		sort.Strings(ids)
+		return ids
+	}
+	p := c.get("/admin/surveys/landscape/responses")
+	if got := listed(p.body); p.status != 200 || !slices.Equal(got, mine) || !strings.Contains(p.body, "<p>4 responses, page 1.") {
+		t.Errorf("their responses page (%d) lists %q, want %q:\n%s", p.status, got, mine, p.body)
+	}
+	if strings.Contains(p.body, "Toronto") || strings.Contains(p.body, "/export.") || strings.Contains(p.body, `value="north_america"`) || !strings.Contains(p.body, `<a href="/admin/libraries/`+lyon+`">Bibliothèque municipale de Lyon</a>`) {
+		t.Errorf("their responses page names Toronto, offers downloads or other regions, or does not name Lyon")
+	}
+	for _, q := range []string{"region=north_america", "region=latin_america_caribbean&status=submitted"} {
+		if p := c.get("/admin/surveys/landscape/responses?" + q); p.status != 200 || len(listed(p.body)) != 0 || !strings.Contains(p.body, "<p>0 responses.") {
+			t.Errorf("?%s lists %q", q, listed(p.body))
+		}
+	}
+	if p := c.get("/admin/surveys/landscape/responses?region=asia_oceania"); len(listed(p.body)) != 1 {
+		t.Errorf("their Asia-Oceania responses: %q", listed(p.body))
+	}
+	for _, id := range mine {
+		if p := c.get("/admin/responses/" + id); p.status != 200 || strings.Contains(p.body, "Toronto") {
+			t.Errorf("their response %s: %d, or it names Toronto", id, p.status)
+		}
+	}
+	for _, id := range others {
+		if p := c.get("/admin/responses/" + id); p.status != http.StatusNotFound {
+			t.Errorf("another region's response %s: %d, want 404", id, p.status)
+		}
+		res := c.get("/api/v1/responses/" + id)
+		want := `{"error":{"code":"not_found","message":"There is no response \"` + id + `\"."}}`
+		if res.status != http.StatusNotFound || res.body != want {
+			t.Errorf("another region's response through the API: %d %s, want 404 %s", res.status, res.body, want)
+		}
+	}
+
+	var api struct {
+		Responses []struct{ ID string }
+		Total     int
+	}
+	res := c.get("/api/v1/surveys/landscape/responses?per_page=500")
+	if err := json.Unmarshal([]byte(res.body), &api); err != nil {
+		t.Fatal(res.status, err, res.body)
+	}
+	var apiIDs []string
+	for _, r := range api.Responses {
+		apiIDs = append(apiIDs, r.ID)
+	}
+	sort.Strings(apiIDs)
+	if !slices.Equal(apiIDs, mine) || api.Total != len(mine) {
+		t.Errorf("the API lists %q (total %d), want %q", apiIDs, api.Total, mine)
+	}
+	if res := c.get("/api/v1/surveys/landscape/responses?region=north_america"); !strings.Contains(res.body, `"total":0`) {
+		t.Errorf("the API with region=north_america: %s", res.body)
+	}
+	for _, path := range []string{"/api/v1/surveys/landscape/export.csv", "/api/v1/surveys/landscape/export.xlsx", "/api/v1/surveys/landscape/analysis", "/admin/surveys/landscape/results", "/admin/surveys/landscape"} {
+		if res := c.get(path); res.status != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", path, res.status)
+		}
+	}
+	// Their dashboard counts their regions' submitted responses (3: the
+	// Asia-Oceania one is a draft) and links to the list.
+	if p := c.get("/admin"); !strings.Contains(p.body, `<td><a href="/admin/surveys/landscape/responses">3</a></td>`) {
+		t.Errorf("the dashboard does not link to their 3 submitted responses:\n%s", p.body)
 	}
 }

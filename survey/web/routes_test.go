@@ -44,8 +44,8 @@ var routeRules = map[string]access{
 	"POST /admin/setup":                                     public,
 	"GET /api/v1/surveys":                                   analystOnly,
 	"GET /api/v1/surveys/:slug":                             analystOnly,
-	"GET /api/v1/surveys/:slug/responses":                   analystOnly,
-	"GET /api/v1/responses/:id":                             analystOnly,
+	"GET /api/v1/surveys/:slug/responses":                   regional,
+	"GET /api/v1/responses/:id":                             regional,
 	"GET /api/v1/surveys/:slug/analysis":                    analystOnly,
 	"GET /api/v1/surveys/:slug/:format":                     analystOnly,
 	"GET /admin/surveys/:slug/results":                      analystOnly,
@@ -55,8 +55,8 @@ var routeRules = map[string]access{
 	"GET /admin/surveys/:slug":                              analystOnly,
 	"GET /admin/surveys/:slug/definition.yaml":              analystOnly,
 	"GET /admin/surveys/:slug/preview":                      analystOnly,
-	"GET /admin/surveys/:slug/responses":                    analystOnly,
-	"GET /admin/responses/:id":                              analystOnly,
+	"GET /admin/surveys/:slug/responses":                    regional,
+	"GET /admin/responses/:id":                              regional,
 	"POST /api/v1/surveys":                                  adminOnly,
 	"POST /api/v1/surveys/import":                           adminOnly,
 	"PUT /api/v1/surveys/:slug":                             adminOnly,
@@ -188,6 +188,9 @@ func TestEveryRouteHasARoleRule(t *testing.T) {
 		p := strings.NewReplacer(":slug", "closed-one", "*file", "canvass.css").Replace(route)
 		if strings.Contains(route, "/invitations/:id") {
 			return strings.Replace(p, ":id", o.invitation, 1)
+		}
+		if strings.Contains(route, "/responses/:id") {
+			return strings.Replace(p, ":id", o.response, 1)
 		}
 		return strings.Replace(p, ":id", o.library, 1)
 	}

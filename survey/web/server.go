@@ -237,14 +237,14 @@ func (s *Server) routes() {
 	read := api.Group("", s.require(survey.RoleAnalyst))
 	read.GET("/surveys", s.apiListSurveys)
 	read.GET("/surveys/:slug", s.apiGetSurvey)
-	read.GET("/surveys/:slug/responses", s.apiListResponses)
-	read.GET("/responses/:id", s.apiGetResponse)
 	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
 	read.GET("/surveys/:slug/:format", s.apiExport) // export.xlsx, export.csv, export.jsonl
 	// The directory and the invitations: regional coordinators too, kept
 	// to their regions by the use cases (campaign/scope.go).
 	regional := api.Group("", s.require(survey.RoleAnalyst, survey.RoleCoordinator))
 	regional.GET("/libraries", s.apiListLibraries)
+	regional.GET("/surveys/:slug/responses", s.apiListResponses)
+	regional.GET("/responses/:id", s.apiGetResponse)
 	regional.GET("/surveys/:slug/invitations", s.apiListInvitations)
 	regional.GET("/surveys/:slug/tracking", s.apiTracking)
 	regional.GET("/libraries/:id", s.apiGetLibrary)
@@ -308,6 +308,8 @@ func (s *Server) routes() {
 	everyone.GET("/surveys/:slug/invitations", s.invitationsAdminPage)
 	everyone.GET("/libraries", s.librariesAdminPage)
 	everyone.GET("/libraries/:id", s.libraryAdminPage)
+	everyone.GET("/surveys/:slug/responses", s.listResponsesPage)
+	everyone.GET("/responses/:id", s.showResponse)
 	regionalPages := admin.Group("", s.require(survey.RoleAdmin, survey.RoleCoordinator), s.checkCSRF)
 	regionalPages.GET("/libraries/new", s.newLibraryPage)
 	regionalPages.POST("/libraries", s.saveLibraryForm)
@@ -323,8 +325,6 @@ func (s *Server) routes() {
 	signedIn.GET("/surveys/:slug", s.showSurvey)
 	signedIn.GET("/surveys/:slug/definition.yaml", s.downloadDefinition)
 	signedIn.GET("/surveys/:slug/preview", s.previewSurvey)
-	signedIn.GET("/surveys/:slug/responses", s.listResponsesPage)
-	signedIn.GET("/responses/:id", s.showResponse)
 	signedIn.GET("/surveys/:slug/results", s.resultsDashboard)
 	signedIn.GET("/surveys/:slug/embed", s.embedAdminPageGet)
 
