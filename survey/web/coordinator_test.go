@@ -239,8 +239,8 @@ func TestACoordinatorsPagesShowTheirRegionsOnly(t *testing.T) {
 	// The dashboard is the coordinator's: each survey's invitations in
 	// their regions, and their regions' responses (none here).
 	p = c.get("/admin")
-	if !regexp.MustCompile(`/admin/surveys/landscape/invitations">Metropolitan libraries landscape survey</a> <span[^>]*>Open</span></td>\s*<td>3</td><td>0</td><td>0.0%</td>`).MatchString(p.body) ||
-		!strings.Contains(p.body, `<a href="/admin/surveys/landscape/responses">0</a>`) || !strings.Contains(p.body, "<strong>Asia-Oceania</strong>, <strong>Europe</strong>") {
+	if !regexp.MustCompile(`/admin/surveys/landscape/invitations">Metropolitan libraries landscape survey</a> <span[^>]*>Open</span><br><a href="/admin/surveys/landscape/responses">0 responses</a> from your regions</td>\s*<td>3</td><td>0</td><td>0.0%</td>`).MatchString(p.body) ||
+		!strings.Contains(p.body, "<strong>Asia-Oceania</strong>, <strong>Europe</strong>") {
 		t.Errorf("the coordinator's dashboard:\n%s", p.body)
 	}
 	if p := c.get("/admin/account"); !strings.Contains(p.body, "role <strong>Regional coordinator</strong> for Asia-Oceania, Europe.") {
@@ -586,8 +586,11 @@ func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
 		}
 	}
 	for _, id := range others {
-		if p := c.get("/admin/responses/" + id); p.status != http.StatusNotFound {
-			t.Errorf("another region's response %s: %d, want 404", id, p.status)
+		// Not found, in the working group's page with its menu and a way
+		// back, not a stranded public error page.
+		if p := c.get("/admin/responses/" + id); p.status != http.StatusNotFound || !strings.Contains(p.body, `There is no response &#34;`+id+`&#34;.`) ||
+			!strings.Contains(p.body, `<a href="/admin/libraries">Libraries</a>`) || !strings.Contains(p.body, `<a href="/admin">Back to your dashboard</a>`) {
+			t.Errorf("another region's response %s: %d, want 404 in the admin layout:\n%s", id, p.status, p.body)
 		}
 		res := c.get("/api/v1/responses/" + id)
 		want := `{"error":{"code":"not_found","message":"There is no response \"` + id + `\"."}}`
@@ -622,7 +625,7 @@ func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
 	}
 	// Their dashboard counts their regions' submitted responses (3: the
 	// Asia-Oceania one is a draft) and links to the list.
-	if p := c.get("/admin"); !strings.Contains(p.body, `<td><a href="/admin/surveys/landscape/responses">3</a></td>`) {
+	if p := c.get("/admin"); !strings.Contains(p.body, `<br><a href="/admin/surveys/landscape/responses">3 responses</a> from your regions</td>`) {
 		t.Errorf("the dashboard does not link to their 3 submitted responses:\n%s", p.body)
 	}
 }

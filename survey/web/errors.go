@@ -85,6 +85,17 @@ func (s *Server) renderError(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: message, Fields: survey.ErrorFields(err)}})
 		return
 	}
+	if strings.HasPrefix(c.Request.URL.Path, "/admin") && principalOf(c) != nil {
+		// A signed-in user keeps the working group's menu and a way back
+		// (a coordinator typing another region's id is not stranded).
+		s.renderPage(c, status, "message.html", messagePage{
+			page:    s.adminPage(c, ui("en", "error_title")),
+			Heading: ui("en", "error_title"),
+			Message: message, Link: "/admin", LinkText: "Back to your dashboard",
+		})
+		c.Abort()
+		return
+	}
 	lang := negotiateLanguage(c, nil)
 	s.renderPage(c, status, "message.html", messagePage{
 		page:    s.basePage(c, lang, ui(lang, "error_title")),
