@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/metlib/canvass/directory"
@@ -185,9 +186,11 @@ type ImportResult struct {
 // ImportLibraries reads a CSV or XLSX file (directory.Read), plans the
 // import row by row against the directory, and, when confirmed, writes
 // the planned rows and records the import in the audit log. Returns
-// EINVALID for a file that cannot be read.
+// EINVALID for a file that cannot be read. Admins, and coordinators for
+// their regions (importForRegions).
 func (s *Service) ImportLibraries(ctx context.Context, data []byte, in Import) (*ImportResult, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
+	a, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator)
+	if err != nil {
 		return nil, err
 	}
 	if in.Format != "csv" && in.Format != "xlsx" {
@@ -197,7 +200,12 @@ func (s *Service) ImportLibraries(ctx context.Context, data []byte, in Import) (
 	if err != nil {
 		return nil, err
 	}
-	plan, err := directory.MakePlan(ctx, s.cfg.Libraries, rows, unknown, in.Merge)
+	var plan *directory.Plan
+	if a.Role == survey.RoleCoordinator {
+		plan, err = importForRegions(ctx, a, s.cfg.Libraries, rows, unknown, in.Merge)
+	} else {
+		plan, err = directory.MakePlan(ctx, s.cfg.Libraries, rows, unknown, in.Merge)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -405,4 +413,45 @@ func (s *Service) UpdateLibraryFromResponse(ctx context.Context, responseID stri
 		s.audit(ctx, "library.update_from_response", "library:"+lib.ID, "response "+r.ID+": "+strconv.Itoa(len(u.Changes))+" fields")
 	}
 	return u, nil
+}
+
+// importForRegions plans a coordinator's import: a row of a library outside
+// their regions is rejected, saying so, before planning (so no other row
+// merges into it), and the rest are matched against their regions'
+// libraries only, so the plan never names another region's library.
+func importForRegions(ctx context.Context, a survey.Actor, libs survey.LibraryStore, rows []directory.Row, unknown []string, merge bool) (*directory.Plan, error) {
+	var theirs []directory.Row
+	var outside []directory.PlannedRow
+	for _, r := range rows {
+		l, problems := r.Library()
+		if len(problems) > 0 || a.Coordinates(l.Region) {
+			theirs = append(theirs, r) // MakePlan rejects the faulty ones with their reasons
+			continue
+		}
+		where := "a library without a known region"
+		if label := survey.RegionLabels[l.Region]; label != nil {
+			where = "a library of " + label.In("en", "en")
+		}
+		outside = append(outside, directory.PlannedRow{Line: r.Line, Action: directory.Reject, Name: l.Name, Library: l,
+			Reasons: []string{where + ", not of your regions; an administrator imports it"}})
+	}
+	plan, err := directory.MakePlan(ctx, regionalLister{libs, a}, theirs, unknown, merge)
+	if err != nil {
+		return nil, err
+	}
+	plan.Rows = append(plan.Rows, outside...)
+	slices.SortStableFunc(plan.Rows, func(x, y directory.PlannedRow) int { return x.Line - y.Line })
+	plan.Counts[directory.Reject] += len(outside)
+	return plan, nil
+}
+
+// regionalLister lists the directory as a coordinator sees it.
+type regionalLister struct {
+	libs survey.LibraryStore
+	a    survey.Actor
+}
+
+// ListLibraries lists the libraries of f in the coordinator's regions.
+func (l regionalLister) ListLibraries(ctx context.Context, f survey.LibraryFilter) ([]*survey.Library, int, error) {
+	return l.libs.ListLibraries(ctx, scoped(l.a, f))
 }

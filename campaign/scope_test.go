@@ -142,8 +142,15 @@ func TestACoordinatorSeesAndEditsOnlyTheirRegionsLibraries(t *testing.T) {
 	wantCode(t, "coordinator deletes", err, survey.EFORBIDDEN)
 	_, _, err = svc.MergeLibraries(europe, lyon.ID, madrid.ID)
 	wantCode(t, "coordinator merges", err, survey.EFORBIDDEN)
-	_, err = svc.ImportLibraries(europe, []byte("name,country\nX,FR\n"), campaign.Import{Format: "csv"})
-	wantCode(t, "coordinator imports", err, survey.EFORBIDDEN)
+	// An import is theirs for their regions: another region's row is
+	// rejected, and nothing of it is written.
+	res, err := svc.ImportLibraries(europe, []byte("name,country\nBiblioteca de Bilbao,ES\nBoston Public Library,US\n"), campaign.Import{Format: "csv", Confirm: true})
+	if err != nil || res.Created != 1 || res.Plan.Counts["reject"] != 1 || res.Plan.Rows[1].Action != "reject" {
+		t.Errorf("a coordinator's import: %+v %v, want Bilbao created and Boston rejected", res, err)
+	}
+	if _, n, _ := st.ListLibraries(context.Background(), survey.LibraryFilter{Region: survey.NorthAmerica}); n != 1 {
+		t.Errorf("North America has %d libraries after Europe's import, want 1", n)
+	}
 
 	// The export holds their regions only, read back with encoding/csv.
 	var buf bytes.Buffer

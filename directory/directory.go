@@ -231,6 +231,11 @@ func sniffSemicolon(data []byte) bool {
 }
 
 // library turns a row into a library, with the reasons it cannot be imported.
+// Library is the library the row describes (normalized: its region from
+// its country unless the file sets one) and the reasons it would be
+// rejected, if any: what MakePlan reads from the row.
+func (r Row) Library() (*survey.Library, []string) { return r.library() }
+
 func (r Row) library() (*survey.Library, []string) {
 	var reasons []string
 	f := r.Fields

@@ -167,7 +167,7 @@ func TestACoordinatorsPagesShowTheirRegionsOnly(t *testing.T) {
 	if got := linkedLibraries(p.body); p.status != 200 || !slices.Equal(got, mine) {
 		t.Errorf("the directory page (%d) lists %q, want %q", p.status, got, mine)
 	}
-	if !strings.Contains(p.body, "4 libraries in your regions.") || strings.Contains(p.body, "/admin/libraries/import") || strings.Contains(p.body, `href="/admin/users"`) {
+	if !strings.Contains(p.body, "4 libraries in your regions.") || !strings.Contains(p.body, `<a href="/admin/libraries/import">Import from a spreadsheet</a>`) || strings.Contains(p.body, `href="/admin/users"`) {
 		t.Errorf("the directory page's count, import link or menu is wrong for a coordinator:\n%s", p.body)
 	}
 	noneOfTheOthers("the directory page", p.body)
@@ -627,5 +627,63 @@ func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
 	// Asia-Oceania one is a draft) and links to the list.
 	if p := c.get("/admin"); !strings.Contains(p.body, `<br><a href="/admin/surveys/landscape/responses">3 responses</a> from your regions</td>`) {
 		t.Errorf("the dashboard does not link to their 3 submitted responses:\n%s", p.body)
+	}
+}
+
+// TestACoordinatorImportsTheirRegionsLibraries: a coordinator of Europe
+// imports a file holding rows of Europe and of North America. The dry run
+// plans Europe's rows (a new library, one already theirs as a duplicate, a
+// faulty row rejected with its reason) and rejects North America's saying
+// why, without naming or matching the North American library already in
+// the directory; confirming writes Europe's new library only.
+func TestACoordinatorImportsTheirRegionsLibraries(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	ctx := context.Background()
+	oslo, _ := a.storeInvitedLibrary(t, "", &survey.Library{Name: "Deichman Oslo", City: "Oslo", Country: "NO"})
+	toronto, _ := a.storeInvitedLibrary(t, "", &survey.Library{Name: "Toronto Public Library", City: "Toronto", Country: "CA"})
+	file := "name,city,country\n" +
+		"Bibliothèque municipale de Lyon,Lyon,FR\n" + // line 2: new, Europe
+		"Toronto Public Library,Toronto,CA\n" + // line 3: North America's, already in the directory
+		"Deichman Oslo,Oslo,NO\n" + // line 4: theirs already
+		"Chicago Public Library,Chicago,US\n" + // line 5: North America, new
+		"Biblioteca sin país,Nowhere,ZZ\n" // line 6: an unknown country
+	c := newClient(t, srv)
+	a.signInCoordinator(t, c, "ines@example.org", survey.Europe)
+	if p := c.get("/admin/libraries/import"); p.status != 200 || !strings.Contains(p.body, "You import for your regions (Europe)") {
+		t.Fatalf("the import page for a coordinator: %d\n%s", p.status, p.body)
+	}
+	dry := c.uploadFile("/admin/libraries/import", "file", "europe.csv", []byte(file), nil)
+	row := regexp.MustCompile(`<tr class="action-(\w+)">\s*<td>(\d+)</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td>`)
+	var got []string
+	for _, m := range row.FindAllStringSubmatch(dry.body, -1) {
+		got = append(got, m[2]+" "+m[1]+" "+htmlUnescape(m[3])+": "+htmlUnescape(m[4]))
+	}
+	want := []string{
+		"2 create Bibliothèque municipale de Lyon: ",
+		"3 reject Toronto Public Library: a library of North America, not of your regions; an administrator imports it",
+		"4 duplicate Deichman Oslo: already in the directory; import with merging to add this row's details to it matches Deichman Oslo (" + oslo + ")",
+		"5 reject Chicago Public Library: a library of North America, not of your regions; an administrator imports it",
+	}
+	if dry.status != 200 || len(got) != 5 || strings.Join(got[:4], "|") != strings.Join(want, "|") || !strings.HasPrefix(got[4], "6 reject Biblioteca sin país: ") {
+		t.Errorf("the dry run (%d) plans\n%s\nwant\n%s\nand line 6 rejected for its country", dry.status, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(dry.body, "1 to create, 0 to merge, 1 duplicates left out, 3 rejected.") || strings.Contains(dry.body, toronto) {
+		t.Errorf("the dry run's counts are wrong, or it names North America's library by id:\n%s", dry.body)
+	}
+	carried := regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(dry.body)
+	if carried == nil {
+		t.Fatalf("no confirmation form:\n%s", dry.body)
+	}
+	done := c.post("/admin/libraries/import", url.Values{"data": {htmlUnescape(carried[1])}, "filename": {"europe.csv"}, "confirm": {"yes"}})
+	if done.status != 200 || !strings.Contains(done.body, "Imported: 1 libraries created, 0 merged") {
+		t.Errorf("confirming: %d\n%s", done.status, done.body)
+	}
+	if got := a.storedNames(t, false, survey.Europe, survey.NorthAmerica); !slices.Equal(got, []string{"Bibliothèque municipale de Lyon", "Deichman Oslo", "Toronto Public Library"}) {
+		t.Errorf("the directory after the import: %q", got)
+	}
+	if all, total, _ := a.store.ListLibraries(ctx, survey.LibraryFilter{}); total != 3 {
+		t.Errorf("%d libraries stored, want 3: %v", total, all)
 	}
 }

@@ -254,6 +254,8 @@ func (s *Server) routes() {
 	regionalWrite := api.Group("", s.require(survey.RoleAdmin, survey.RoleCoordinator))
 	regionalWrite.POST("/libraries", s.apiCreateLibrary)
 	regionalWrite.PUT("/libraries/:id", s.apiUpdateLibrary)
+	s.upload(regionalWrite, http.MethodPost, "/libraries/import", s.apiImportLibraries)
+
 	regionalWrite.POST("/surveys/:slug/invitations", s.apiCreateInvitations)
 	regionalWrite.POST("/surveys/:slug/invitations/:id/revoke", s.apiRevokeInvitation)
 	regionalWrite.POST("/surveys/:slug/invitations/:id/bounce", s.apiRecordBounce)
@@ -281,7 +283,6 @@ func (s *Server) routes() {
 	write.POST("/users", s.apiCreateUser)
 	write.PUT("/users/:id", s.apiUpdateUser)
 	write.DELETE("/libraries/:id", s.apiDeleteLibrary)
-	s.upload(write, http.MethodPost, "/libraries/import", s.apiImportLibraries)
 	write.POST("/libraries/:id/merge", s.apiMergeLibraries)
 	write.PUT("/surveys/:slug/mail-templates/:kind/:lang", s.apiSaveMailTemplate)
 
@@ -320,6 +321,8 @@ func (s *Server) routes() {
 	regionalPages.POST("/surveys/:slug/invitations/new-links", s.newLinksForm)
 	regionalPages.POST("/surveys/:slug/invitations/:id/revoke", s.revokeForm)
 	regionalPages.POST("/libraries/:id/invite", s.inviteLibraryForm)
+	regionalPages.GET("/libraries/import", s.importPageGet)
+	s.upload(regionalPages, http.MethodPost, "/libraries/import", s.importLibrariesForm)
 
 	signedIn := admin.Group("", s.require(survey.RoleAnalyst), s.checkCSRF)
 	signedIn.GET("/surveys/:slug", s.showSurvey)
@@ -344,8 +347,6 @@ func (s *Server) routes() {
 	adminOnly.POST("/users/:id", s.updateUser)
 	adminOnly.POST("/users/:id/reset", s.resetUserPassword)
 	adminOnly.GET("/audit", s.auditPage)
-	adminOnly.GET("/libraries/import", s.importPageGet)
-	s.upload(adminOnly, http.MethodPost, "/libraries/import", s.importLibrariesForm)
 	adminOnly.POST("/libraries/:id/delete", s.deleteLibraryForm)
 	adminOnly.POST("/libraries/:id/merge", s.mergeLibraryForm)
 	adminOnly.POST("/surveys/:slug/results/publish", s.publishResultsForm(true))
