@@ -190,8 +190,10 @@ func chosenOther(q *Question, value any) bool {
 
 // FormAnswers turns the values of an HTML form into raw answers for
 // CheckAnswers. Field names: the question id; "qid[row]" for matrix rows;
-// "qid[option]" = rank for ranking; "qid_other" for other text. Fields that
-// are not answers (csrf_token, submission_id, ...) are ignored.
+// "qid[option]" = rank for ranking; "qid_other" for other text;
+// NumberConfirmField(qid) for the text of a number asked back and kept
+// (the answer is then a ConfirmedNumber). Fields that are not answers
+// (csrf_token, submission_id, ...) are ignored.
 func (s *Survey) FormAnswers(form url.Values) map[string]any {
 	raw := map[string]any{}
 	for _, q := range s.Questions() {
@@ -219,6 +221,14 @@ func (s *Survey) FormAnswers(form url.Values) map[string]any {
 			}
 			if len(m) > 0 {
 				raw[q.ID] = m
+			}
+		case Number:
+			// The text the form asked back about, sent again as it was:
+			// the respondent's confirmation (AmbiguousNumber).
+			if v := form.Get(q.ID); v != "" && !q.Integer && form.Get(NumberConfirmField(q.ID)) == v {
+				raw[q.ID] = ConfirmedNumber(v)
+			} else if v != "" {
+				raw[q.ID] = v
 			}
 		default:
 			if v := form.Get(q.ID); v != "" {
@@ -308,7 +318,14 @@ func (s *Survey) FormValues(a Answers, lang string) url.Values {
 		case string:
 			v.Set(q.ID, x)
 		case float64:
-			v.Set(q.ID, FormatAnswer(lang, x))
+			text := FormatAnswer(lang, x)
+			v.Set(q.ID, text)
+			if q.Type == Number && !q.Integer && AmbiguousNumber(lang, text) {
+				// A stored 2.125 is written 2,125 in Spanish: what was
+				// stored needs no asking back (FormAnswers reads it as
+				// confirmed while it is unchanged).
+				v.Set(NumberConfirmField(q.ID), text)
+			}
 		case []string:
 			if q.Type == Ranking {
 				for i, code := range x {

@@ -28,6 +28,10 @@ const largestExact = 1 << 53
 // Spanish, "2.500" in English) is asked back rather than read as 2.5: in
 // the other convention, the one much of Latin America writes Spanish with,
 // it is 2500, and nobody counts volumes or visitors to three decimals.
+// On a question that takes decimals such a text is asked back too
+// (AmbiguousNumber), with both readings, unless the respondent has sent
+// it again unchanged after being asked (ConfirmedNumber): then it is read
+// in lang, as the form's language says.
 func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, *message) {
 	var f float64
 	switch v := raw.(type) {
@@ -40,16 +44,21 @@ func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, 
 		f = v
 	case int:
 		f = float64(v)
-	case string:
-		if strings.TrimFunc(v, unicode.IsSpace) == "" {
+	case ConfirmedNumber, string:
+		text := answerText(v)
+		if strings.TrimFunc(text, unicode.IsSpace) == "" {
 			return nil, nil
 		}
-		r := readNumber(v, decimalMark(lang))
+		r := readNumber(text, decimalMark(lang))
 		if !r.ok {
-			return nil, numberProblem(lang, v, q.Integer)
+			return nil, numberProblem(lang, text, q.Integer)
 		}
-		if q.Integer && r.thousandsLike {
+		_, confirmed := v.(ConfirmedNumber)
+		switch {
+		case q.Integer && r.thousandsLike:
 			return nil, msg("number_thousands", FormatNumber(lang, r.whole, 0))
+		case r.thousandsLike && !confirmed:
+			return nil, ambiguity(lang, text, r)
 		}
 		f = r.value
 	default:
@@ -71,3 +80,11 @@ func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, 
 }
 
 func (numberKind) columns(q *Question) []Column { return singleColumn(q) }
+
+// answerText is the text of a string or ConfirmedNumber answer.
+func answerText(v any) string {
+	if c, ok := v.(ConfirmedNumber); ok {
+		return string(c)
+	}
+	return v.(string)
+}

@@ -40,6 +40,9 @@ type numberReading struct {
 	// thousands (Spanish "2,500" is 2.5 here and 2500 in Mexico).
 	thousandsLike bool
 	whole         float64 // that whole number, when thousandsLike
+	// lead and tail are the digits before and after the mark, when
+	// thousandsLike (for the words of the ask-back).
+	lead, tail string
 }
 
 // decimalMark is lang's decimal separator; languages Canvass does not ship
@@ -92,6 +95,60 @@ func numberProblem(lang, s string, integer bool) *message {
 		return msg("number_did_you_mean", FormatNumber(lang, alt.value, alt.frac))
 	}
 	return msg("want_number")
+}
+
+// AmbiguousNumber reports whether s, typed on a form in lang for a number
+// question that takes decimals, is asked back rather than read: one
+// decimal mark of lang followed by exactly three digits, after one to
+// three digits not starting with 0 ("1,000" in Spanish or French, "1.000"
+// in English). Read in lang it is 1; read with the other convention, as a
+// respondent used to it writes, it is 1000. The form then carries the
+// text in NumberConfirmField, and sending it again unchanged reads it in
+// lang (ConfirmedNumber).
+func AmbiguousNumber(lang, s string) bool {
+	return readNumber(s, decimalMark(lang)).thousandsLike
+}
+
+// ConfirmedNumber is the text of a number answer its respondent sent
+// again unchanged after the form asked which reading it meant
+// (AmbiguousNumber): it is read in the form's language, as typed, and not
+// asked back again. Only (*Survey).FormAnswers makes one, from the form's
+// NumberConfirmField; decoded JSON cannot hold one, so an API client's
+// ambiguous string is always asked back (a JSON number never is).
+type ConfirmedNumber string
+
+// NumberConfirmField is the hidden form field that carries the text of
+// question id's number answer once the form has asked back about it: the
+// choice sticks to that exact text, so a respondent who changes it is
+// asked again if the new text is ambiguous too, and one who keeps it is
+// not asked twice.
+func NumberConfirmField(id string) string { return "confirm." + id }
+
+// ambiguity is the ask-back for r, a thousandsLike reading of text in
+// lang: both readings, in digits no convention misreads (the whole number
+// grouped with narrow no-break spaces, as ISO 80000 writes it) and in
+// words, and how to write each so that it is not asked again.
+func ambiguity(lang, text string, r numberReading) *message {
+	whole := int(r.whole)
+	lead, _ := strconv.Atoi(r.lead)
+	sign := ""
+	if r.whole < 0 {
+		lead, sign = -lead, "−"
+	}
+	grouped := FormatNumber("fr", r.whole, 0) // U+202F groups from four digits, U+2212 minus
+	plain := sign + r.lead + r.tail
+	tail := strings.TrimRight(r.tail, "0")
+	decimal := decimalWords(lang, lead, tail)
+	text = strings.TrimFunc(text, unicode.IsSpace)
+	if len(tail) == 3 {
+		// No shorter way to write the decimal: the text itself, confirmed.
+		return msg("number_ambiguous_keep", grouped, wholeWords(lang, whole), text, decimal, plain)
+	}
+	if tail == "" {
+		tail = "0"
+	}
+	short := sign + r.lead + string(decimalMark(lang)) + tail
+	return msg("number_ambiguous", grouped, wholeWords(lang, whole), text, decimal, plain, short)
 }
 
 // readNumber reads s with mark as the decimal separator.
@@ -176,6 +233,7 @@ func readNumber(s string, mark byte) numberReading {
 	r.ok, r.value = true, v
 	if len(seps) == 0 && len(runs) == 2 && len(fracRun) == 3 && len(runs[0]) <= 3 && runs[0] != "" && runs[0][0] != '0' {
 		r.thousandsLike = true
+		r.lead, r.tail = runs[0], fracRun
 		r.whole, _ = strconv.ParseFloat(runs[0]+fracRun, 64)
 		if v < 0 {
 			r.whole = -r.whole

@@ -243,8 +243,13 @@ sections:
 		{staff, "fte", "en", "9,007,199,254,740,994", 0, "Enter a number in digits"}, // 2^53 + 2: past the whole numbers a float64 holds
 		{s, "count", "es", float64(2500), 2500, ""},                                  // JSON numbers are numbers in every language
 		{staff, "fte", "es", "2,5", 2.5, ""},
-		{staff, "fte", "es", "2,500", 2.5, ""},
-		{staff, "fte", "en", "2.500", 2.5, ""},
+		{staff, "fte", "es", "2,500", 0, "¿Quería decir 2" + nnbsp + "500 (dos mil quinientos) o 2,500 (dos coma cinco)?"},
+		{staff, "fte", "es", survey.ConfirmedNumber("2,500"), 2.5, ""},
+		{staff, "fte", "en", "2.500", 0, "Did you mean 2" + nnbsp + "500 (two thousand five hundred) or 2.500 (two point five)?"},
+		{staff, "fte", "en", survey.ConfirmedNumber("2.500"), 2.5, ""},
+		{staff, "fte", "en", "2,500", 2500, ""}, // the grouping mark is read as grouping: only the decimal mark is in doubt
+		{staff, "fte", "es", "2.500", 2500, ""},
+		{s, "count", "es", survey.ConfirmedNumber("2,500"), 0, "¿Quería decir 2500?"}, // a whole number is never 2,5
 		{staff, "fte", "es", "2.5", 0, "¿Quería decir 2,5?"},
 		{staff, "fte", "es", "0,25", 0, "Introduzca un número mayor o igual que 0,5."},
 		{staff, "fte", "en", "0.25", 0, "Enter a number of at least 0.5."},
@@ -274,8 +279,11 @@ sections:
 }
 
 func toText(v any) string {
-	if s, ok := v.(string); ok {
+	switch s := v.(type) {
+	case string:
 		return s
+	case survey.ConfirmedNumber:
+		return string(s)
 	}
 	return strconv.FormatFloat(v.(float64), 'g', -1, 64)
 }

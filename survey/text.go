@@ -143,6 +143,21 @@ var catalog = map[string]map[string]string{
 		"fr": "Vouliez-vous dire %s\u00a0? En français, la virgule marque les décimales\u202f; séparez les milliers par une espace, par exemple 2\u202f500\u202f000.",
 		"es": "¿Quería decir %s? En español, la coma marca los decimales; separe los miles con un punto, por ejemplo 2.500.000.",
 	},
+	// number_ambiguous: %[1]s the whole reading grouped, %[2]s its words,
+	// %[3]s the text as typed, %[4]s its decimal reading in words, %[5]s and
+	// %[6]s the two readings written so that neither is asked again.
+	"number_ambiguous": {
+		"en": "Did you mean %[1]s (%[2]s) or %[3]s (%[4]s)? Write %[5]s or %[6]s. Sent again unchanged, %[3]s is kept as %[4]s.",
+		"fr": "Vouliez-vous dire %[1]s (%[2]s) ou %[3]s (%[4]s)\u00a0? Écrivez %[5]s ou %[6]s. Renvoyé sans changement, %[3]s est gardé comme %[4]s.",
+		"es": "¿Quería decir %[1]s (%[2]s) o %[3]s (%[4]s)? Escriba %[5]s o %[6]s. Si lo envía de nuevo sin cambiarlo, %[3]s se guarda como %[4]s.",
+	},
+	// number_ambiguous_keep: the same when the decimal reading has no
+	// shorter writing (2,125): keeping the text is how to choose it.
+	"number_ambiguous_keep": {
+		"en": "Did you mean %[1]s (%[2]s) or %[3]s (%[4]s)? Write %[5]s for the first; send %[3]s again unchanged for the second.",
+		"fr": "Vouliez-vous dire %[1]s (%[2]s) ou %[3]s (%[4]s)\u00a0? Écrivez %[5]s pour le premier\u202f; renvoyez %[3]s sans le changer pour le second.",
+		"es": "¿Quería decir %[1]s (%[2]s) o %[3]s (%[4]s)? Escriba %[5]s para lo primero; envíe %[3]s de nuevo sin cambiarlo para lo segundo.",
+	},
 	"want_integer": {
 		"en": "Enter a whole number.",
 		"fr": "Saisissez un nombre entier.",
