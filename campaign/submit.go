@@ -59,6 +59,38 @@ type Submission struct {
 	Draft bool
 	// Source is where the response came from: "web" (the form) or "api".
 	Source string
+	// Revision is, with an invitation, the revision of the library's
+	// response the form was opened on (survey.Response.Revision; 0 when
+	// there was none yet), or nil not to check it (the API). Given, an
+	// answer that would replace a response changed since (in another
+	// window or on another device) is refused with a *StaleResponse
+	// rather than replacing that change unseen; the same answers again
+	// are a retry, not a change, and pass.
+	Revision *int
+}
+
+// StaleResponse is the ECONFLICT (on the field RevisionField) of a write
+// through an invitation whose form was opened on an earlier revision of
+// the response than the one stored now (Submission.Revision). Revision is
+// the stored one: a form sent again with it replaces the response.
+type StaleResponse struct {
+	Err      *survey.Error
+	Revision int
+}
+
+// RevisionField is the field of a StaleResponse.
+const RevisionField = "revision"
+
+func (e *StaleResponse) Error() string { return e.Err.Error() }
+
+// Unwrap gives the *survey.Error, so ErrorCode and the error renderers
+// see an ECONFLICT.
+func (e *StaleResponse) Unwrap() error { return e.Err }
+
+func staleResponse(stored *survey.Response) error {
+	return &StaleResponse{Revision: stored.Revision, Err: &survey.Error{Code: survey.ECONFLICT,
+		Message: "This response was changed since these answers were loaded (in another window or on another device): send them again to replace it.",
+		Fields:  []survey.FieldError{{Path: RevisionField, Message: "The response is now at revision " + strconv.Itoa(stored.Revision) + "."}}}}
 }
 
 // Submitted is what a submission stored (or found stored).
@@ -105,6 +137,11 @@ type Submitted struct {
 //     invitation are decided one at a time (see storeInvited): of several
 //     different first submissions exactly one is Created. The invitation
 //     is marked started (draft) or submitted.
+//   - Invited with Submission.Revision (the form): other answers over a
+//     response written since that revision — in another window, on
+//     another device, or by a first submission that got in first — are
+//     a *StaleResponse (ECONFLICT on RevisionField) carrying the revision
+//     now stored, and nothing is written.
 //
 // Every attempt but a draft is counted once, here, through Metrics, in the
 // same way for anonymous and invited submissions.
@@ -175,7 +212,7 @@ func (s *Service) Submit(ctx context.Context, in Submission) (res *Submitted, er
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Some answers need attention.", Fields: problems}
 	}
 	if inv != nil {
-		return s.storeInvited(ctx, sv, inv, lang, answers, in.Draft, in.Source)
+		return s.storeInvited(ctx, sv, inv, lang, answers, in.Draft, in.Source, in.Revision)
 	}
 	return s.storeAnonymous(ctx, sv, in.SubmissionID, lang, answers, in.Source)
 }
@@ -233,8 +270,12 @@ const maxInvitedWrites = 16
 //     again and the decision taken again on what is there now.
 //
 // So a write that is acknowledged is what is stored until a later
-// acknowledged write replaces it: none is lost silently.
-func (s *Service) storeInvited(ctx context.Context, sv *survey.Survey, inv *survey.Invitation, lang string, answers survey.Answers, draft bool, source string) (*Submitted, error) {
+// acknowledged write replaces it: none is lost silently. With base (the
+// revision the writer's form was opened on), a later write does not
+// replace other answers stored since that form was opened, either: the
+// writer is told (StaleResponse) and decides. Without base (the API) the
+// last acknowledged write wins, as the API documents.
+func (s *Service) storeInvited(ctx context.Context, sv *survey.Survey, inv *survey.Invitation, lang string, answers survey.Answers, draft bool, source string, base *int) (*Submitted, error) {
 	for range maxInvitedWrites {
 		existing, err := s.cfg.Responses.FindResponseBySubmission(ctx, sv.Slug, inv.SubmissionID())
 		if err != nil && survey.ErrorCode(err) != survey.ENOTFOUND {
@@ -256,20 +297,27 @@ func (s *Service) storeInvited(ctx context.Context, sv *survey.Survey, inv *surv
 			existing = stored // another writer got in first: decide on its response
 		}
 		r.ID, r.CreatedAt, r.Revision = existing.ID, existing.CreatedAt, existing.Revision
+		// Stale: written since the form was opened (by another window, or
+		// by the writer that got in first above), with other answers.
+		stale := base != nil && *base != existing.Revision && !existing.Answers.Equal(answers)
 		outcome := OutcomeCreated // a draft submitted: the first submission
 		if existing.Status == survey.ResponseSubmitted {
 			switch {
 			case existing.Answers.Equal(answers) && !draft:
 				// A retry: nothing to write.
 				return &Submitted{Response: existing, Survey: sv, Invitation: inv, Outcome: OutcomeDuplicate}, nil
-			case draft && sv.Settings.AllowEditAfterSubmit:
+			case !sv.Settings.AllowEditAfterSubmit:
+				return nil, survey.Errorf(survey.ECONFLICT, "This library has already answered the survey.")
+			case stale:
+				return nil, staleResponse(existing)
+			case draft:
 				return nil, &survey.Error{Code: survey.ECONFLICT, Message: "This response is already submitted: submit the changes to keep them; they cannot be saved as a draft.",
 					Fields: []survey.FieldError{{Path: DraftField, Message: "A submitted response cannot go back to a draft."}}}
-			case draft || !sv.Settings.AllowEditAfterSubmit:
-				return nil, survey.Errorf(survey.ECONFLICT, "This library has already answered the survey.")
 			}
 			r.SubmittedAt = existing.SubmittedAt
 			outcome = OutcomeUpdated
+		} else if stale {
+			return nil, staleResponse(existing)
 		}
 		err = s.cfg.Responses.ReplaceResponse(ctx, r)
 		switch survey.ErrorCode(err) {

@@ -205,6 +205,10 @@ var uiText = map[string]map[string]string{
 		"resumed":                  "Welcome back: here are the answers you saved.",
 		"edit_after_submit":        "Your library has already answered. You can change the answers until the survey closes; press Submit to replace them.",
 		"save_after_submit":        "Your answers were already submitted, so changes cannot be saved for later. Nothing is lost: your changes are below; press Submit to replace the answers you sent.",
+		"stale_form":               "Your answers were not sent: your library's response was changed in another window or on another device after this page was opened. Your answers are kept below; submit again to replace that version with them.",
+		"stale_form_save":          "Your answers were not saved: your library's response was changed in another window or on another device after this page was opened. Your answers are kept below; save or submit again to replace that version with them.",
+		// colon follows a linked label in the error summary ("Label: message").
+		"colon":                    ": ",
 		"already_submitted":        "Your library has already answered this survey. Thank you.",
 		"invitation_invalid_title": "This link does not work",
 		"invitation_invalid":       "This personal link is not valid: it may have been replaced by a newer one or withdrawn. Please ask the section for a new link.",
@@ -327,6 +331,10 @@ var uiText = map[string]map[string]string{
 		"resumed":                  "Bon retour\u00a0: voici les réponses que vous aviez enregistrées.",
 		"edit_after_submit":        "Votre bibliothèque a déjà répondu. Vous pouvez modifier les réponses jusqu'à la clôture de l'enquête\u202f; cliquez sur Envoyer pour les remplacer.",
 		"save_after_submit":        "Vos réponses ont déjà été envoyées\u00a0: les modifications ne peuvent pas être enregistrées pour plus tard. Rien n'est perdu, vos modifications sont ci-dessous\u202f; cliquez sur Envoyer pour remplacer les réponses envoyées.",
+		"stale_form":               "Vos réponses n'ont pas été envoyées\u00a0: la réponse de votre bibliothèque a été modifiée dans une autre fenêtre ou sur un autre appareil depuis l'ouverture de cette page. Vos réponses sont conservées ci-dessous\u202f; envoyez-les de nouveau pour remplacer cette version.",
+		"stale_form_save":          "Vos réponses n'ont pas été enregistrées\u00a0: la réponse de votre bibliothèque a été modifiée dans une autre fenêtre ou sur un autre appareil depuis l'ouverture de cette page. Vos réponses sont conservées ci-dessous\u202f; enregistrez-les ou envoyez-les de nouveau pour remplacer cette version.",
+		// colon follows a linked label in the error summary: a no-break space before it.
+		"colon":                    "\u00a0: ",
 		"already_submitted":        "Votre bibliothèque a déjà répondu à cette enquête. Merci.",
 		"invitation_invalid_title": "Ce lien ne fonctionne pas",
 		"invitation_invalid":       "Ce lien personnel n'est pas valide\u00a0: il a peut-être été remplacé ou retiré. Demandez un nouveau lien à la section.",
@@ -449,6 +457,10 @@ var uiText = map[string]map[string]string{
 		"resumed":                  "Bienvenido de nuevo: estas son las respuestas que guardó.",
 		"edit_after_submit":        "Su biblioteca ya ha respondido. Puede cambiar las respuestas hasta que se cierre la encuesta; pulse Enviar para reemplazarlas.",
 		"save_after_submit":        "Sus respuestas ya se enviaron, así que los cambios no se pueden guardar para más tarde. No se ha perdido nada: sus cambios están abajo; pulse Enviar para reemplazar las respuestas enviadas.",
+		"stale_form":               "Sus respuestas no se enviaron: la respuesta de su biblioteca se modificó en otra ventana o en otro dispositivo después de abrir esta página. Sus respuestas se conservan abajo; envíelas de nuevo para reemplazar esa versión.",
+		"stale_form_save":          "Sus respuestas no se guardaron: la respuesta de su biblioteca se modificó en otra ventana o en otro dispositivo después de abrir esta página. Sus respuestas se conservan abajo; guárdelas o envíelas de nuevo para reemplazar esa versión.",
+		// colon follows a linked label in the error summary ("Etiqueta: mensaje").
+		"colon":                    ": ",
 		"already_submitted":        "Su biblioteca ya ha respondido a esta encuesta. Gracias.",
 		"invitation_invalid_title": "Este enlace no funciona",
 		"invitation_invalid":       "Este enlace personal no es válido: puede haber sido sustituido o retirado. Pida un nuevo enlace a la sección.",

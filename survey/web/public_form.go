@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -107,7 +109,13 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 	case res.Response != nil:
 		notice = ui(lang, "resumed")
 	}
-	view := s.formView(c, sv, lang, sv.FormValues(res.Answers, lang), uuid.NewString(), token, nil, notice)
+	values := sv.FormValues(res.Answers, lang)
+	revision := 0 // no response yet: a second tab's first submission is then stale too
+	if res.Response != nil {
+		revision = res.Response.Revision
+	}
+	values.Set(revisionField, strconv.Itoa(revision))
+	view := s.formView(c, sv, lang, values, uuid.NewString(), token, nil, notice)
 	if res.Response != nil {
 		// form.js puts back a copy of answers edited in this browser after
 		// this time (an edit not sent, then a language switch) over the
@@ -142,10 +150,40 @@ func (s *Server) formView(c *gin.Context, sv *survey.Survey, lang string, values
 		SubmissionID: submissionID,
 		Token:        token,
 		DraftKey:     draftKey(token),
+		Revision:     formRevision(values, token),
 		Notice:       notice,
 		Errors:       errs,
 		Sections:     sections,
 	}
+}
+
+// revisionField is the hidden field of a personal link's form that
+// carries the revision of the response the form was opened on
+// (campaign.Submission.Revision). It has a hyphen, which no question id
+// has, so it never names an answer.
+const revisionField = "response-revision"
+
+// formRevision is what a personal link's form carries in revisionField:
+// the value it was rendered with or posted with; "" on the open form and
+// on a form posted without one (rendered before revisions were carried),
+// which is then not checked.
+func formRevision(values url.Values, token string) string {
+	if token == "" {
+		return ""
+	}
+	if _, err := strconv.Atoi(values.Get(revisionField)); err != nil {
+		return ""
+	}
+	return values.Get(revisionField)
+}
+
+// postedRevision is formRevision as Submit takes it: nil not to check.
+func postedRevision(values url.Values, token string) *int {
+	if v := formRevision(values, token); v != "" {
+		n, _ := strconv.Atoi(v)
+		return &n
+	}
+	return nil
 }
 
 // formAddress is the form's address in lang, with the personal link's
@@ -206,12 +244,27 @@ func (s *Server) submitForm(c *gin.Context) {
 	save := token != "" && values.Get("action") == "save"
 	res, err := s.campaign.Submit(ctx, campaign.Submission{
 		Survey: sv.Slug, SubmissionID: submissionID, Language: lang, Answers: sv.FormAnswers(values),
-		InvitationToken: token, Draft: save, Source: "web",
+		InvitationToken: token, Draft: save, Source: "web", Revision: postedRevision(values, token),
 	})
+	var stale *campaign.StaleResponse
+	if errors.As(err, &stale) {
+		// Changed in another window or device since this page was opened:
+		// nothing is replaced unseen. The answers come back as typed with
+		// the revision stored now, so sending them again replaces it.
+		values.Set(revisionField, strconv.Itoa(stale.Revision))
+		notice := ui(lang, "stale_form")
+		if save {
+			notice = ui(lang, "stale_form_save")
+		}
+		s.renderForm(c, http.StatusConflict, sv, lang, values, submissionID, token, nil, notice)
+		return
+	}
 	switch survey.ErrorCode(err) {
 	case "":
 		if save {
-			s.renderForm(c, http.StatusOK, sv, lang, sv.FormValues(res.Response.Answers, lang), submissionID, token, nil, ui(lang, "saved"))
+			saved := sv.FormValues(res.Response.Answers, lang)
+			saved.Set(revisionField, strconv.Itoa(res.Response.Revision))
+			s.renderForm(c, http.StatusOK, sv, lang, saved, submissionID, token, nil, ui(lang, "saved"))
 			return
 		}
 		c.Redirect(http.StatusSeeOther, "/s/"+sv.Slug+"/thanks?lang="+lang)

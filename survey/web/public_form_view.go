@@ -26,6 +26,10 @@ type formPage struct {
 	Preview      bool   // shown to the working group: nothing can be submitted
 	Token        string // a personal invitation link's token: the form can be saved and resumed
 	DraftKey     string // names form.js's copy of unsent answers: per personal link, or the open form's
+	// Revision is the revision of the response a personal link's form was
+	// opened on ("0": none yet; "" on the open form), posted back so that
+	// a change made meanwhile elsewhere is not replaced unseen.
+	Revision string
 	// StoredAt is when the answers a personal link's form opens with were
 	// stored (Unix milliseconds), 0 on every other page: form.js restores
 	// its copy over them only when the copy was saved later.
@@ -57,6 +61,11 @@ type questionView struct {
 	Rows                         []rowView
 	Ranks                        []int
 	Described                    string // aria-describedby
+	// ConfirmName and Confirm are the hidden field that keeps a number
+	// asked back (survey.AmbiguousNumber): sent again with the answer
+	// unchanged, it is the respondent's choice of the form language's
+	// reading. Empty when nothing was asked.
+	ConfirmName, Confirm string
 }
 
 type optionView struct {
@@ -141,6 +150,16 @@ func fillInputs(qv *questionView, s *survey.Survey, q *survey.Question, lang str
 		qv.Options = countryOptions(lang, qv.Value)
 	case survey.Number:
 		qv.Input, qv.InputMode = "text", "decimal"
+		// Carried while the text is the one asked about: asked now (the
+		// error shown is then the ask-back, checked before the limits),
+		// or confirmed before (a stored answer, or a form sent back for
+		// another question's error). A changed text drops it, so a new
+		// ambiguous text is asked about in its turn.
+		confirmed := qv.Value != "" && values.Get(survey.NumberConfirmField(q.ID)) == qv.Value
+		asked := qv.Error != "" && survey.AmbiguousNumber(lang, qv.Value)
+		if !q.Integer && (confirmed || asked) {
+			qv.ConfirmName, qv.Confirm = survey.NumberConfirmField(q.ID), qv.Value
+		}
 	case survey.Email:
 		qv.Input, qv.InputMode = "email", "email"
 	case survey.URL:

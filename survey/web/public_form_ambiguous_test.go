@@ -1,0 +1,212 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// shownForm is what a browser without JavaScript sends when the survey
+// form of body is submitted as shown: every field's current value (text
+// and hidden inputs, checked boxes and radios, selected options,
+// textareas), read from the HTML by the x/net/html parser, not from the
+// code that rendered it.
+func shownForm(t *testing.T, body string) url.Values {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var form *html.Node
+	var find func(*html.Node)
+	find = func(n *html.Node) {
+		if form == nil && n.Type == html.ElementNode && n.Data == "form" && strings.Contains(attr(n, "class"), "survey") {
+			form = n
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			find(c)
+		}
+	}
+	find(doc)
+	if form == nil {
+		t.Fatalf("no survey form in %s", body)
+	}
+	values := url.Values{}
+	has := func(n *html.Node, key string) bool {
+		for _, a := range n.Attr {
+			if a.Key == key {
+				return true
+			}
+		}
+		return false
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && attr(n, "name") != "" && !has(n, "disabled") {
+			name := attr(n, "name")
+			switch n.Data {
+			case "input":
+				switch attr(n, "type") {
+				case "checkbox", "radio":
+					if has(n, "checked") {
+						values.Add(name, attr(n, "value"))
+					}
+				default:
+					values.Add(name, attr(n, "value"))
+				}
+			case "textarea":
+				text := ""
+				if n.FirstChild != nil {
+					text = n.FirstChild.Data
+				}
+				values.Add(name, text)
+			case "select":
+				// The selected option, else the first (as a browser does).
+				chosen, first := "", true
+				for o := n.FirstChild; o != nil; o = o.NextSibling {
+					if o.Type == html.ElementNode && o.Data == "option" && (first || has(o, "selected")) {
+						chosen, first = attr(o, "value"), false
+					}
+				}
+				values.Add(name, chosen)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(form)
+	return values
+}
+
+// TestDecimalAskedBackThenConfirmed: on the landscape form's decimal
+// question (paid staff, full-time equivalents), a decimal mark followed by
+// three digits is asked back in the form's language, with every answer
+// kept; the page sent again as shown (the text unchanged) stores the
+// form language's reading; a rewrite is read as written. Messages are
+// written out by hand.
+func TestDecimalAskedBackThenConfirmed(t *testing.T) {
+	a := newApp(t)
+	cases := []struct {
+		lang, typed, message string
+		kept                 float64 // stored when sent again unchanged
+	}{
+		{"en", "1.000", "Did you mean 1\u202f000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. Sent again unchanged, 1.000 is kept as one.", 1},
+		{"fr", "1,000", "Vouliez-vous dire 1\u202f000 (mille) ou 1,000 (un)\u00a0? Écrivez 1000 ou 1,0. Renvoyé sans changement, 1,000 est gardé comme un.", 1},
+		{"es", "1,000", "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si lo envía de nuevo sin cambiarlo, 1,000 se guarda como uno.", 1},
+		{"es", "2,125", "¿Quería decir 2\u202f125 (dos mil ciento veinticinco) o 2,125 (dos coma ciento veinticinco)? Escriba 2125 para lo primero; envíe 2,125 de nuevo sin cambiarlo para lo segundo.", 2.125},
+	}
+	stored := 0
+	for _, tc := range cases {
+		t.Run(tc.lang+" "+tc.typed, func(t *testing.T) {
+			path := "/s/landscape?lang=" + tc.lang
+			fs, _ := a.openForm(path)
+			values := landscapeForm("2500000", tc.typed)
+			values.Set("library_name", "Bibliothèque & Médiathèque <Centre>")
+			rec := a.postForm(path, fs, values)
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("post: %d, want 422", rec.Code)
+			}
+			body := rec.Body.String()
+			for _, want := range []string{
+				`<p class="error" id="err-staff_fte">` + html.EscapeString(tc.message) + `</p>`,
+				`name="confirm.staff_fte" value="` + tc.typed + `"`,
+			} {
+				if !strings.Contains(body, want) {
+					t.Errorf("page lacks %s", want)
+				}
+			}
+			// Every answer is kept as typed, and nothing was stored.
+			shown := shownForm(t, body)
+			for id, want := range landscapeForm("2500000", tc.typed) {
+				if id == "library_name" {
+					want = []string{"Bibliothèque & Médiathèque <Centre>"}
+				}
+				if got := shown.Get(id); got != want[0] {
+					t.Errorf("%s shown as %q, want %q", id, got, want[0])
+				}
+			}
+			if n := a.countResponses("landscape"); n != stored {
+				t.Fatalf("%d responses stored after the ask-back, want %d", n, stored)
+			}
+			// Sent again as shown: the form language's reading, once.
+			if rec := a.postForm(path, fs, shown); rec.Code != http.StatusSeeOther {
+				t.Fatalf("sent again unchanged: %d %s", rec.Code, rec.Body)
+			}
+			stored++
+			r, err := a.store.FindResponseBySubmission(t.Context(), "landscape", shown.Get("submission_id"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := r.Answers.Number("staff_fte"); v != tc.kept {
+				t.Errorf("stored staff_fte %v, want %v", v, tc.kept)
+			}
+		})
+	}
+
+	t.Run("rewritten or changed", func(t *testing.T) {
+		fs, _ := a.openForm("/s/landscape?lang=es")
+		rec := a.postForm("/s/landscape?lang=es", fs, landscapeForm("2500000", "1,000"))
+		shown := shownForm(t, rec.Body.String())
+		// Another ambiguous text under the old confirmation: asked again,
+		// about the new text.
+		shown.Set("staff_fte", "3,000")
+		rec = a.postForm("/s/landscape?lang=es", fs, shown)
+		if want := "¿Quería decir 3\u202f000 (tres mil) o 3,000 (tres)?"; rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), html.EscapeString(want)) {
+			t.Fatalf("changed to 3,000: %d, want 422 with %q", rec.Code, want)
+		}
+		if !strings.Contains(rec.Body.String(), `name="confirm.staff_fte" value="3,000"`) {
+			t.Errorf("the confirmation does not follow the new text")
+		}
+		// The whole reading, rewritten: read as written, not asked.
+		shown = shownForm(t, rec.Body.String())
+		shown.Set("staff_fte", "3000")
+		if rec := a.postForm("/s/landscape?lang=es", fs, shown); rec.Code != http.StatusSeeOther {
+			t.Fatalf("rewritten 3000: %d %s", rec.Code, rec.Body)
+		}
+		r, err := a.store.FindResponseBySubmission(t.Context(), "landscape", shown.Get("submission_id"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := r.Answers.Number("staff_fte"); v != 3000 {
+			t.Errorf("stored staff_fte %v, want 3000", v)
+		}
+	})
+
+	// The API: a JSON number is never in doubt; an ambiguous string is
+	// asked back as a 422 on the question (no confirmation field there:
+	// send a number).
+	t.Run("API", func(t *testing.T) {
+		post := func(id, staff string) *http.Response {
+			body := `{"submission_id": "` + id + `", "language": "es", "answers": {"library_name": "Biblioteca Vasconcelos",
+			  "org_type": "city_system", "city": "Ciudad de México", "country": "MX", "region": "latin_america_caribbean",
+			  "contact_email": "direccion@example.mx", "population_served": 2500000, "staff_fte": ` + staff + `, "directory_consent": "public"}}`
+			return a.do(request{method: http.MethodPost, path: "/api/v1/surveys/landscape/responses", body: body, contentType: "application/json"}).Result()
+		}
+		res := post("bbbbbbbb-0000-4000-8000-000000000001", `"1,000"`)
+		var e errorResponse
+		if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != 422 || len(e.Error.Fields) != 1 || e.Error.Fields[0].Question != "staff_fte" ||
+			e.Error.Fields[0].Message != "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si lo envía de nuevo sin cambiarlo, 1,000 se guarda como uno." {
+			t.Errorf("string 1,000: %d %+v %v", res.StatusCode, e.Error.Fields, err)
+		}
+		for id, staff := range map[string]string{"bbbbbbbb-0000-4000-8000-000000000002": `1000`, "bbbbbbbb-0000-4000-8000-000000000003": `1`} {
+			if res := post(id, staff); res.StatusCode != 201 {
+				t.Fatalf("JSON number %s: %d", staff, res.StatusCode)
+			}
+			r, err := a.store.FindResponseBySubmission(t.Context(), "landscape", id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := r.Answers.Number("staff_fte"); v != map[string]float64{"1000": 1000, "1": 1}[staff] {
+				t.Errorf("JSON %s stored as %v", staff, v)
+			}
+		}
+	})
+	if n := a.countResponses("landscape"); n != len(cases)+3 {
+		t.Errorf("%d responses, want %d", n, len(cases)+3)
+	}
+}
