@@ -2,9 +2,9 @@ package web_test
 
 import (
 	"io"
-	"os"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
