@@ -84,7 +84,7 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		if err := os.Rename(tmp.Name(), *out); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Wrote %s (%d responses).\n", *out, file.Responses)
+		fmt.Fprintf(stdout, "Wrote %s (%s).\n", *out, counted(file.Responses, "response", "responses"))
 		return nil
 	})
 }

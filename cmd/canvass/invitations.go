@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -65,17 +66,7 @@ func invitationsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 			if err != nil {
 				return commandError(err)
 			}
-			libraries := func(n int) string {
-				if n == 1 {
-					return "1 library"
-				}
-				return fmt.Sprintf("%d libraries", n)
-			}
-			fmt.Fprintf(stdout, "%s invited, %d invited again after a withdrawal", libraries(len(done.Created)), len(done.Reinvited))
-			if len(done.OnBasis) > 0 {
-				fmt.Fprintf(stdout, ", %d without recorded consent on the legal basis given", len(done.OnBasis))
-			}
-			fmt.Fprintf(stdout, ", %d left out.\n", len(done.Skipped))
+			fmt.Fprintln(stdout, inviteSummary(done))
 			if len(done.Skipped) > 0 {
 				w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(w, "LEFT OUT\tID\tWHY")
@@ -146,7 +137,7 @@ func invitationsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 			if err := os.WriteFile(*out, f.Data, 0o600); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "Wrote %s (%d invitations).\n", *out, f.Rows)
+			fmt.Fprintf(stdout, "Wrote %s (%s).\n", *out, counted(f.Rows, "invitation", "invitations"))
 			return nil
 		})
 	}
@@ -164,4 +155,31 @@ func commandError(err error) error {
 		msg += "\n  " + f.Path + ": " + f.Message
 	}
 	return errors.New(msg)
+}
+
+// counted is n with the noun in the number it takes: "1 library",
+// "0 libraries", "2 libraries".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// inviteSummary is the one line invitations create prints: how many
+// libraries were invited, invited again, invited on the legal basis given
+// and left out, each count with its own noun, and nothing said of what
+// did not happen (no "0 invited again").
+func inviteSummary(done *campaign.Invited) string {
+	line := counted(len(done.Created), "library", "libraries") + " invited"
+	if n := len(done.Reinvited); n > 0 {
+		line += ", " + counted(n, "library", "libraries") + " invited again after a withdrawal"
+	}
+	if n := len(done.OnBasis); n > 0 {
+		line += " (" + counted(n, "library", "libraries") + " without recorded consent, on the legal basis given)"
+	}
+	if n := len(done.Skipped); n > 0 {
+		line += ", " + counted(n, "library", "libraries") + " left out"
+	}
+	return line + "."
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"github.com/metlib/canvass/campaign"
 	"net/http"
 	"net/url"
 	"os"
@@ -43,7 +44,7 @@ func TestInvitationsCommands(t *testing.T) {
 	if err := cmd("invitations", "create", "--survey", "landscape", "--all"); err != nil {
 		t.Fatal(err, errOut.String())
 	}
-	if !strings.Contains(out.String(), "1 library invited, 0 invited again after a withdrawal, 1 left out.") ||
+	if !strings.Contains(out.String(), "1 library invited, 1 library left out.\n") ||
 		!regexp.MustCompile(`Stadtbibliothek Köln\s+\S+\s+no recorded consent to be contacted`).MatchString(out.String()) {
 		t.Errorf("create --all:\n%s", out.String())
 	}
@@ -51,7 +52,7 @@ func TestInvitationsCommands(t *testing.T) {
 		t.Errorf("an unknown basis: %v", err)
 	}
 	if err := cmd("invitations", "create", "--survey", "landscape", "--all", "--legal-basis", "legitimate_interest", "--legal-basis-note", "LIA 2026-11-02"); err != nil ||
-		!strings.Contains(out.String(), "1 library invited, 0 invited again after a withdrawal, 1 without recorded consent on the legal basis given, 1 left out.") {
+		!strings.Contains(out.String(), "1 library invited (1 library without recorded consent, on the legal basis given), 1 library left out.\n") {
 		t.Errorf("create on a basis: %v\n%s", err, out.String())
 	}
 
@@ -107,7 +108,7 @@ func TestInvitationsCommands(t *testing.T) {
 	if lyon == nil {
 		t.Fatalf("list:\n%s", out.String())
 	}
-	if err := cmd("invitations", "mailmerge", "--survey", "landscape", "--new-links", "--invitation", lyon[1], "--base-url", "https://survey.example.org", "-o", path); err != nil || !strings.Contains(out.String(), "(1 invitations)") {
+	if err := cmd("invitations", "mailmerge", "--survey", "landscape", "--new-links", "--invitation", lyon[1], "--base-url", "https://survey.example.org", "-o", path); err != nil || !strings.Contains(out.String(), "(1 invitation).") {
 		t.Fatalf("new links: %v %s", err, out.String())
 	}
 	renewed := rows()
@@ -119,5 +120,26 @@ func TestInvitationsCommands(t *testing.T) {
 	}
 	if got := follow(links["info@stbib-koeln.de"]); got != 200 {
 		t.Errorf("Köln's link: %d, want 200", got)
+	}
+}
+
+// TestInviteSummaryCountsInWords: each count takes its noun in the right
+// number, and what did not happen is not said.
+func TestInviteSummaryCountsInWords(t *testing.T) {
+	ids := func(n int) []string { return make([]string, n) }
+	for _, tc := range []struct {
+		done campaign.Invited
+		want string
+	}{
+		{campaign.Invited{}, "0 libraries invited."},
+		{campaign.Invited{Created: ids(1)}, "1 library invited."},
+		{campaign.Invited{Created: ids(2), Skipped: make([]campaign.Skipped, 2)}, "2 libraries invited, 2 libraries left out."},
+		{campaign.Invited{Created: ids(2), Reinvited: ids(1), OnBasis: ids(2), Skipped: make([]campaign.Skipped, 1)},
+			"2 libraries invited, 1 library invited again after a withdrawal (2 libraries without recorded consent, on the legal basis given), 1 library left out."},
+		{campaign.Invited{Reinvited: ids(3), OnBasis: ids(1)}, "0 libraries invited, 3 libraries invited again after a withdrawal (1 library without recorded consent, on the legal basis given)."},
+	} {
+		if got := inviteSummary(&tc.done); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
 	}
 }

@@ -89,7 +89,7 @@ func librariesCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 			if err := os.WriteFile(*out, buf.Bytes(), 0o600); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "Wrote %s (%d libraries).\n", *out, n)
+			fmt.Fprintf(stdout, "Wrote %s (%s).\n", *out, counted(n, "library", "libraries"))
 			return nil
 		})
 	}
