@@ -35,10 +35,10 @@ sections:
 func TestAmbiguousNumberAsksBack(t *testing.T) {
 	sv := decimalSurvey(t)
 	cases := []struct{ lang, in, want string }{
-		{"en", "1.000", "Did you mean 1" + nnbsp + "000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. Sent again unchanged, 1.000 is kept as one."},
-		{"fr", "1,000", "Vouliez-vous dire 1" + nnbsp + "000 (mille) ou 1,000 (un)" + nbsp + "? Écrivez 1000 ou 1,0. Renvoyé sans changement, 1,000 est gardé comme un."},
-		{"es", "1,000", "¿Quería decir 1" + nnbsp + "000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si lo envía de nuevo sin cambiarlo, 1,000 se guarda como uno."},
-		{"es", "2,500", "¿Quería decir 2" + nnbsp + "500 (dos mil quinientos) o 2,500 (dos coma cinco)? Escriba 2500 o 2,5. Si lo envía de nuevo sin cambiarlo, 2,500 se guarda como dos coma cinco."},
+		{"en", "1.000", "Did you mean 1" + nnbsp + "000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one."},
+		{"fr", "1,000", "Vouliez-vous dire 1" + nnbsp + "000 (mille) ou 1,000 (un)" + nbsp + "? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré."},
+		{"es", "1,000", "¿Quería decir 1" + nnbsp + "000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno."},
+		{"es", "2,500", "¿Quería decir 2" + nnbsp + "500 (dos mil quinientos) o 2,500 (dos coma cinco)? Escriba 2500 o 2,5. Si envía 2,500 de nuevo sin cambiarlo, se guardará dos coma cinco."},
 		{"fr", "2,125", "Vouliez-vous dire 2" + nnbsp + "125 (deux mille cent vingt-cinq) ou 2,125 (deux virgule cent vingt-cinq)" + nbsp + "? Écrivez 2125 pour le premier" + nnbsp + "; renvoyez 2,125 sans le changer pour le second."},
 		{"en", "2.125", "Did you mean 2" + nnbsp + "125 (two thousand one hundred twenty-five) or 2.125 (two point one two five)? Write 2125 for the first; send 2.125 again unchanged for the second."},
 		{"es", "21,050", "¿Quería decir 21" + nnbsp + "050 (veintiún mil cincuenta) o 21,050 (veintiuno coma cero cinco)? Escriba 21050 o 21,05."},

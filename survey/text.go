@@ -147,9 +147,9 @@ var catalog = map[string]map[string]string{
 	// %[3]s the text as typed, %[4]s its decimal reading in words, %[5]s and
 	// %[6]s the two readings written so that neither is asked again.
 	"number_ambiguous": {
-		"en": "Did you mean %[1]s (%[2]s) or %[3]s (%[4]s)? Write %[5]s or %[6]s. Sent again unchanged, %[3]s is kept as %[4]s.",
-		"fr": "Vouliez-vous dire %[1]s (%[2]s) ou %[3]s (%[4]s)\u00a0? Écrivez %[5]s ou %[6]s. Renvoyé sans changement, %[3]s est gardé comme %[4]s.",
-		"es": "¿Quería decir %[1]s (%[2]s) o %[3]s (%[4]s)? Escriba %[5]s o %[6]s. Si lo envía de nuevo sin cambiarlo, %[3]s se guarda como %[4]s.",
+		"en": "Did you mean %[1]s (%[2]s) or %[3]s (%[4]s)? Write %[5]s or %[6]s. If you send %[3]s again unchanged, it is stored as %[4]s.",
+		"fr": "Vouliez-vous dire %[1]s (%[2]s) ou %[3]s (%[4]s)\u00a0? Écrivez %[5]s ou %[6]s. Si vous renvoyez %[3]s sans le changer, c'est %[4]s qui sera enregistré.",
+		"es": "¿Quería decir %[1]s (%[2]s) o %[3]s (%[4]s)? Escriba %[5]s o %[6]s. Si envía %[3]s de nuevo sin cambiarlo, se guardará %[4]s.",
 	},
 	// number_ambiguous_keep: the same when the decimal reading has no
 	// shorter writing (2,125): keeping the text is how to choose it.

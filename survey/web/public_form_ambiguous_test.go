@@ -95,9 +95,9 @@ func TestDecimalAskedBackThenConfirmed(t *testing.T) {
 		lang, typed, message string
 		kept                 float64 // stored when sent again unchanged
 	}{
-		{"en", "1.000", "Did you mean 1\u202f000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. Sent again unchanged, 1.000 is kept as one.", 1},
-		{"fr", "1,000", "Vouliez-vous dire 1\u202f000 (mille) ou 1,000 (un)\u00a0? Écrivez 1000 ou 1,0. Renvoyé sans changement, 1,000 est gardé comme un.", 1},
-		{"es", "1,000", "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si lo envía de nuevo sin cambiarlo, 1,000 se guarda como uno.", 1},
+		{"en", "1.000", "Did you mean 1\u202f000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one.", 1},
+		{"fr", "1,000", "Vouliez-vous dire 1\u202f000 (mille) ou 1,000 (un)\u00a0? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré.", 1},
+		{"es", "1,000", "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno.", 1},
 		{"es", "2,125", "¿Quería decir 2\u202f125 (dos mil ciento veinticinco) o 2,125 (dos coma ciento veinticinco)? Escriba 2125 para lo primero; envíe 2,125 de nuevo sin cambiarlo para lo segundo.", 2.125},
 	}
 	stored := 0
@@ -190,7 +190,7 @@ func TestDecimalAskedBackThenConfirmed(t *testing.T) {
 		res := post("bbbbbbbb-0000-4000-8000-000000000001", `"1,000"`)
 		var e errorResponse
 		if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != 422 || len(e.Error.Fields) != 1 || e.Error.Fields[0].Question != "staff_fte" ||
-			e.Error.Fields[0].Message != "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si lo envía de nuevo sin cambiarlo, 1,000 se guarda como uno." {
+			e.Error.Fields[0].Message != "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno." {
 			t.Errorf("string 1,000: %d %+v %v", res.StatusCode, e.Error.Fields, err)
 		}
 		for id, staff := range map[string]string{"bbbbbbbb-0000-4000-8000-000000000002": `1000`, "bbbbbbbb-0000-4000-8000-000000000003": `1`} {
