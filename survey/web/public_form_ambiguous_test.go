@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/metlib/canvass/survey"
 )
 
 // shownForm is what a browser without JavaScript sends when the survey
@@ -208,5 +210,46 @@ func TestDecimalAskedBackThenConfirmed(t *testing.T) {
 	})
 	if n := a.countResponses("landscape"); n != len(cases)+3 {
 		t.Errorf("%d responses, want %d", n, len(cases)+3)
+	}
+}
+
+// TestStoredDecimalIsNotAskedAgain: a decimal that the form's language
+// writes with three digits after the mark (2.125 is "2,125" in Spanish),
+// saved through a personal link and resumed, comes back with its
+// confirmation, so submitting the resumed form as shown stores the same
+// number without asking.
+func TestStoredDecimalIsNotAskedAgain(t *testing.T) {
+	a := newApp(t)
+	admin := a.token(survey.RoleAdmin)
+	link := withLang(t, a.invite(t, admin, "landscape", "Biblioteca Vasconcelos", "direccion@example.mx"), "es")
+	fs, body := a.openForm(link)
+	values := shownForm(t, body)
+	for id, v := range landscapeForm("2500000", "2,125") {
+		values[id] = v
+	}
+	values.Set("action", "save")
+	rec := a.postForm(link, fs, values)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("save 2,125 unconfirmed: %d, want the ask-back", rec.Code)
+	}
+	values = shownForm(t, rec.Body.String())
+	values.Set("action", "save") // the button pressed again
+	if rec := a.postForm(link, fs, values); rec.Code != http.StatusOK {
+		t.Fatalf("save confirmed: %d", rec.Code)
+	}
+	fs, body = a.openForm(link)
+	for _, want := range []string{`name="staff_fte" value="2,125"`, `name="confirm.staff_fte" value="2,125"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("resumed form lacks %s", want)
+		}
+	}
+	values = shownForm(t, body)
+	values.Set("action", "submit")
+	if rec := a.postForm(link, fs, values); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit the resumed form: %d", rec.Code)
+	}
+	list, _, _ := a.store.ListResponses(t.Context(), survey.ResponseFilter{SurveySlug: "landscape"})
+	if len(list) != 1 || list[0].Answers["staff_fte"] != 2.125 || list[0].Status != survey.ResponseSubmitted {
+		t.Errorf("stored %+v", list)
 	}
 }
