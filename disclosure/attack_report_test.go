@@ -387,7 +387,15 @@ func anyHidden(r *reader, ids []int) bool {
 // and a published mean (two decimals) an equation in the counts.
 func (r *reader) scale(key string, s, st *analysis.ScaleSummary, ids []int, cells *[]int) {
 	n := r.see(key+"/scale_n", s.Withheld && s.N == 0 && st.N != 0, s.N, st.N)
-	tt := r.see(key+"/top_two", s.TopTwoSuppressed || s.Withheld && s.TopTwoCount == 0 && st.TopTwoCount != 0, s.TopTwoCount, st.TopTwoCount)
+	// A top-two count withheld with the statistics (Withheld, not
+	// TopTwoSuppressed) is not published: a number the reader never sees,
+	// not a withheld cell to protect.
+	var tt int
+	if !s.TopTwoSuppressed && s.Withheld && s.TopTwoCount == 0 && st.TopTwoCount != 0 {
+		tt = r.secret(key+"/top_two", st.TopTwoCount)
+	} else {
+		tt = r.see(key+"/top_two", s.TopTwoSuppressed, s.TopTwoCount, st.TopTwoCount)
+	}
 	*cells = append(*cells, n, tt)
 	var subst []int
 	var values []float64

@@ -91,6 +91,15 @@ func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (
 		}
 	} else {
 		s = p.Protect(rules.K)
+		// A secondary cell the reader works out exactly protects nothing
+		// and costs a number: publish it (what a reader can deduce,
+		// published, changes no range).
+		ranges := Attack(p, func(i int) bool { return p.IsSecret(i) || s.Hidden(i) })
+		for i, r := range ranges {
+			if s.Secondary[i] && !r.Unbounded && r.Lo == r.Hi {
+				s.Secondary[i] = false
+			}
+		}
 	}
 	hidden := make([]bool, len(b.qs))
 	for i, q := range b.qs {

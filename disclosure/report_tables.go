@@ -266,11 +266,14 @@ func (c *tableCtx) scale(s *analysis.ScaleSummary, optIDs []int, key string, ans
 	tt := c.pub(s.TopTwoCount, key+"/top_two")
 	b.sum(tt, top...)
 	hideTop := func() { s.TopTwoCount, s.TopTwoShare, s.TopTwoCI, s.TopTwoSuppressed = 0, 0, analysis.Interval{}, true }
-	b.when(hideTop, tt, n)
-	// Withheld covers the top-two figures too (the field's contract).
+	b.when(hideTop, tt)
+	b.when(func() { s.TopTwoShare, s.TopTwoCI = 0, analysis.Interval{} }, n)
+	// Withheld covers the top-two figures too (the field's contract); they
+	// are then not published at all, TopTwoSuppressed staying for a
+	// withheld top-two cell.
 	stats := func() {
 		s.Mean, s.SD, s.Median, s.Withheld = analysis.Float(nan), analysis.Float(nan), analysis.Float(nan), true
-		hideTop()
+		s.TopTwoCount, s.TopTwoShare, s.TopTwoCI = 0, 0, analysis.Interval{}
 	}
 	if s.N < b.rules.MinStatsN {
 		stats()
