@@ -126,10 +126,39 @@ func (s *Survey) Asked(a Answers) []bool {
 }
 
 // PublicationStore records whether a survey's results are published on
-// the public results page.
+// the public results page, and keeps each survey's public snapshot: the
+// figures every public output is computed from, shared by every instance.
 type PublicationStore interface {
 	// SetResultsPublished publishes (at non-nil) or withdraws the results.
 	SetResultsPublished(ctx context.Context, slug string, at *time.Time) error
 	// ResultsPublished returns when the results were published, or nil.
 	ResultsPublished(ctx context.Context, slug string) (*time.Time, error)
+	// SavePublicSnapshot stores snap as its survey's snapshot, replacing the
+	// one at sequence number prev (0: there is none yet); snap.Seq must be
+	// prev + 1. Returns ECONFLICT, writing nothing, when the stored snapshot
+	// is no longer at prev (another instance or request took one first), so
+	// of two concurrent retakes exactly one is stored.
+	SavePublicSnapshot(ctx context.Context, snap *PublicSnapshot, prev int64) error
+	// FindPublicSnapshot returns a survey's snapshot, decoding its figures
+	// into figures (a pointer to the type they were saved as) and setting
+	// Figures to it; with figures nil only the rest is read, which is cheap.
+	// Returns ENOTFOUND when none has been taken.
+	FindPublicSnapshot(ctx context.Context, slug string, figures any) (*PublicSnapshot, error)
+}
+
+// PublicSnapshot is a survey's public figures as last taken, and what they
+// cover. The store keeps Figures as given (a struct of the caller's) and
+// knows nothing of what is in it.
+type PublicSnapshot struct {
+	Survey string
+	// Seq numbers the survey's snapshots from 1; a retake is written on
+	// the condition that the stored one is still at Seq − 1.
+	Seq int64
+	// Responses is how many submitted responses (canvass demo's left out)
+	// the figures were computed over.
+	Responses int
+	// Version is the definition version they were computed with.
+	Version int
+	TakenAt time.Time
+	Figures any
 }
