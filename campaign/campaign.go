@@ -95,7 +95,7 @@ type Service struct {
 	// invalidates the cached results of its survey.
 	responses *WatchedResponses
 	results   resultCache
-	counts    countsCache
+	snapshots snapshotCache
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are

@@ -209,11 +209,14 @@ func (s *Service) report(ctx context.Context, sv *survey.Survey, q Query) (*anal
 	return v.(*analysis.ReportResult), nil
 }
 
-// PublicReport computes the report tables of a survey whose results are
-// published, for /results/:slug and its embeds, in lang: every submitted
-// response but canvass demo's, full counts (the page applies the disclosure rules, with
-// Survey.SmallCellK). Anyone may ask; an unpublished survey is ENOTFOUND, as an
-// unknown one.
+// PublicReport returns the report tables of a survey whose results are
+// published, for /results/:slug and its embeds, in lang (a language the
+// survey does not have: its default language): the report of the survey's
+// public snapshot, over every submitted response but canvass demo's as of
+// when it was taken, full counts (the page applies the disclosure rules,
+// with Survey.SmallCellK), free texts left out. Anyone may ask; an
+// unpublished survey is ENOTFOUND, as an unknown one. The result is shared:
+// do not modify it.
 func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, error) {
 	at, err := s.cfg.Publications.ResultsPublished(ctx, sv.Slug)
 	if err != nil {
@@ -222,8 +225,23 @@ func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang stri
 	if at == nil {
 		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
 	}
-	// The public never sees canvass demo's made-up responses.
-	return s.report(ctx, sv, Query{Lang: lang, Filter: survey.ResponseFilter{ExcludeDemo: true}})
+	snap, err := s.publicSnapshot(ctx, sv, false)
+	if err != nil {
+		return nil, err
+	}
+	if rep := snap.figures.Reports[lang]; rep != nil {
+		return rep, nil
+	}
+	if rep := snap.figures.Reports[sv.DefaultLanguage]; rep != nil {
+		return rep, nil
+	}
+	// Taken over a definition of other languages (this instance's copy
+	// of the survey is older than the snapshot): any language is better
+	// than none, and computing one now would publish newer figures.
+	if langs := sortedKeys(snap.figures.Reports); len(langs) > 0 {
+		return snap.figures.Reports[langs[0]], nil
+	}
+	return nil, survey.Errorf(survey.EINTERNAL, "The public snapshot of %s holds no report.", sv.Slug)
 }
 
 // computed returns the analysis or report of a query, from the cache when

@@ -1,0 +1,311 @@
+package campaign
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/survey"
+)
+
+// The public snapshot. Every public output (the results page and its
+// embeds, counts.json, the badge, the widget, the iframe) is computed from
+// one set of unmasked figures per survey, taken over every submitted
+// response but canvass demo's and stored, so that it survives restarts and
+// every instance serves the same. It is taken again only when the number
+// of those responses has moved by at least k (the survey's SmallCellK)
+// since, either way, when the definition changes version, when results are
+// (re)published, or when an admin asks (audited). Figures that moved with
+// every submission would give each respondent's answers away to whoever
+// compares two snapshots taken before and after (differencing); moving in
+// steps of at least k mixes any one response with k−1 others. An edit of a
+// submitted response changes no count, so it shows only at the next
+// retake, among at least k new responses.
+
+// Tallies are a survey's raw public counts, before any disclosure rule:
+// what counts.json, the badge and the iframe publish. Field names are
+// those of disclosure.Tallies, which replaces this type once it lands.
+type Tallies struct {
+	Total     int
+	Countries int
+	// ByRegion has every IFLA region in survey.Regions order, then
+	// "unknown" when some responses have no region.
+	ByRegion []KeyCount
+	// ByType has the library types seen, sorted by key ("unknown" for a
+	// response whose type is not known).
+	ByType []KeyCount
+}
+
+// KeyCount is one tally: a region or library type and its count.
+type KeyCount struct {
+	Key string
+	N   int
+}
+
+// publicFigures is what a snapshot stores: the report in each of the
+// survey's languages (free texts and single libraries' values removed:
+// they are never published) and the tallies, all over the same responses.
+type publicFigures struct {
+	Reports map[string]*analysis.ReportResult
+	Tallies Tallies
+}
+
+// snapshot is a survey's public snapshot in memory, shared by requests:
+// never modified once made.
+type snapshot struct {
+	meta    survey.PublicSnapshot // Figures unset
+	figures *publicFigures
+	counts  atomic.Pointer[Counts] // the tallies under the old small-cell rule, made once
+}
+
+// snapshotState is what an instance knows of a survey's snapshot: the
+// snapshot, and when the number of responses was last counted against it.
+type snapshotState struct {
+	snap    *snapshot
+	checked time.Time
+}
+
+type snapshotEntry struct {
+	mu    sync.Mutex // held while checking and retaking: one at a time per survey
+	state atomic.Pointer[snapshotState]
+}
+
+// snapshotCache holds a snapshotEntry per survey slug (surveys that exist:
+// callers found them first), so its memory is bounded by the number of
+// surveys and their languages.
+type snapshotCache struct {
+	entries sync.Map // slug → *snapshotEntry
+}
+
+func (sc *snapshotCache) entry(slug string) *snapshotEntry {
+	if e, ok := sc.entries.Load(slug); ok {
+		return e.(*snapshotEntry)
+	}
+	e, _ := sc.entries.LoadOrStore(slug, &snapshotEntry{})
+	return e.(*snapshotEntry)
+}
+
+// publicSnapshot returns the survey's current public snapshot. The hot
+// path loads a pointer; at most once per countsTTL per survey an instance
+// counts the responses (one count query) and reads the stored snapshot's
+// sequence number (figures only when another instance retook it), and
+// retakes it when the rule says so. While one request checks or retakes,
+// the others are served the snapshot they had; only when there is none
+// yet do they wait, once. force retakes whatever the count (publishing,
+// an admin's refresh).
+func (s *Service) publicSnapshot(ctx context.Context, sv *survey.Survey, force bool) (*snapshot, error) {
+	e := s.snapshots.entry(sv.Slug)
+	fresh := func(st *snapshotState) bool {
+		return st != nil && st.snap.meta.Version >= sv.Version && s.now().Sub(st.checked) < countsTTL
+	}
+	st := e.state.Load()
+	if !force && fresh(st) {
+		return st.snap, nil
+	}
+	if force || st == nil {
+		e.mu.Lock()
+	} else if !e.mu.TryLock() {
+		return st.snap, nil // being checked or retaken right now: the last one meanwhile
+	}
+	defer e.mu.Unlock()
+	if st = e.state.Load(); !force && fresh(st) {
+		return st.snap, nil // checked by another request meanwhile
+	}
+	var held *snapshot
+	if st != nil {
+		held = st.snap
+	}
+	checked := s.now()
+	stored, err := s.storedSnapshot(ctx, sv.Slug, held)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.countPublic(ctx, sv.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if force || retake(stored, sv, n) {
+		if stored, err = s.retakeSnapshot(ctx, sv, stored); err != nil {
+			return nil, err
+		}
+	}
+	e.state.Store(&snapshotState{snap: stored, checked: checked})
+	return stored, nil
+}
+
+// retake is the rule: no snapshot yet, one over an older definition, or
+// the number of responses moved by at least k since it was taken.
+func retake(snap *snapshot, sv *survey.Survey, n int) bool {
+	if snap == nil || snap.meta.Version < sv.Version {
+		return true
+	}
+	moved := n - snap.meta.Responses
+	return moved >= sv.SmallCellK() || -moved >= sv.SmallCellK()
+}
+
+// storedSnapshot reads the survey's stored snapshot: only its sequence
+// number when held is already that one, the figures too otherwise. nil
+// when none has been taken.
+func (s *Service) storedSnapshot(ctx context.Context, slug string, held *snapshot) (*snapshot, error) {
+	meta, err := s.cfg.Publications.FindPublicSnapshot(ctx, slug, nil)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if held != nil && held.meta.Seq == meta.Seq {
+		return held, nil
+	}
+	figures := &publicFigures{}
+	if meta, err = s.cfg.Publications.FindPublicSnapshot(ctx, slug, figures); err != nil {
+		return nil, err
+	}
+	meta.Figures = nil
+	return &snapshot{meta: *meta, figures: figures}, nil
+}
+
+// countPublic counts the responses a snapshot covers: submitted, canvass
+// demo's left out. One count query (and one response read: the page of one).
+func (s *Service) countPublic(ctx context.Context, slug string) (int, error) {
+	_, n, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseSubmitted, ExcludeDemo: true, Limit: 1})
+	return n, err
+}
+
+// retakeSnapshot computes the figures afresh and stores them as the
+// snapshot after prev (nil: the first). When another instance or request
+// stored one first, that one is read and returned instead, so both serve
+// the same figures.
+func (s *Service) retakeSnapshot(ctx context.Context, sv *survey.Survey, prev *snapshot) (*snapshot, error) {
+	var prevSeq int64
+	if prev != nil {
+		prevSeq = prev.meta.Seq
+	}
+	figures, n, err := s.takeFigures(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	// Milliseconds: what the database keeps, so this instance and any
+	// other that reads it back show the same time.
+	meta := survey.PublicSnapshot{Survey: sv.Slug, Seq: prevSeq + 1, Responses: n, Version: sv.Version, TakenAt: s.now().UTC().Truncate(time.Millisecond)}
+	save := meta
+	save.Figures = figures
+	err = s.cfg.Publications.SavePublicSnapshot(ctx, &save, prevSeq)
+	if survey.ErrorCode(err) == survey.ECONFLICT {
+		won, err := s.storedSnapshot(ctx, sv.Slug, nil)
+		if err == nil && won == nil {
+			err = fmt.Errorf("public snapshot of %s: a conflicting write, then none stored", sv.Slug)
+		}
+		return won, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "public figures taken", "survey", sv.Slug, "seq", meta.Seq, "responses", n, "version", sv.Version)
+	return &snapshot{meta: meta, figures: figures}, nil
+}
+
+// takeFigures computes the report in every language of the survey and the
+// tallies, over one read of the responses, so that all of them cover the
+// same responses (a response arriving between two reads would otherwise be
+// in one language's figures and not another's: a difference to read).
+// Holding them in memory is fine: the population is a few hundred
+// libraries. It returns the figures and how many responses they cover.
+func (s *Service) takeFigures(ctx context.Context, sv *survey.Survey) (*publicFigures, int, error) {
+	var rs []*survey.Response
+	for r, err := range s.cfg.Responses.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, ExcludeDemo: true}) {
+		if err != nil {
+			return nil, 0, err
+		}
+		rs = append(rs, r)
+	}
+	t, err := s.tally(ctx, rs)
+	if err != nil {
+		return nil, 0, err
+	}
+	figures := &publicFigures{Reports: map[string]*analysis.ReportResult{}, Tallies: t}
+	langs := sv.Languages
+	if !sv.HasLanguage(sv.DefaultLanguage) {
+		langs = append([]string{sv.DefaultLanguage}, langs...)
+	}
+	for _, lang := range langs {
+		// Answers to earlier versions are read as today's options (recode).
+		rep, err := analysis.Report(sv, sv.RecodeResponses(survey.ResponsesOf(rs)), analysis.Options{Lang: lang})
+		if err != nil {
+			return nil, 0, err
+		}
+		stripUnpublished(rep)
+		figures.Reports[lang] = rep
+	}
+	return figures, len(rs), nil
+}
+
+// stripUnpublished removes from a report what no public output ever shows
+// and what should not sit in a public snapshot: free texts (and the words
+// counted in them), outliers and histograms (single libraries' answers).
+func stripUnpublished(rep *analysis.ReportResult) {
+	for i := range rep.Tables {
+		q := rep.Tables[i].Question
+		if q == nil {
+			continue
+		}
+		q.Texts, q.OtherTexts, q.Terms = nil, nil, nil
+		if q.Numbers != nil {
+			q.Numbers.Outliers, q.Numbers.Histogram = nil, nil
+		}
+	}
+}
+
+// tally counts responses by region, library type (the directory's, for an
+// invited library; else the org_type answer) and country.
+func (s *Service) tally(ctx context.Context, rs []*survey.Response) (Tallies, error) {
+	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, survey.LibraryFilter{})
+	if err != nil {
+		return Tallies{}, err
+	}
+	typeOf := map[string]survey.LibraryType{}
+	for _, l := range libs {
+		typeOf[l.ID] = l.Type
+	}
+	countries := map[string]bool{}
+	byRegion := map[survey.Region]int{}
+	byType := map[survey.LibraryType]int{}
+	for _, r := range rs {
+		if r.Country != "" {
+			countries[r.Country] = true
+		}
+		region := r.Region
+		if region == "" {
+			region = "unknown"
+		}
+		byRegion[region]++
+		t := typeOf[r.LibraryID]
+		if t == "" {
+			t = survey.LibraryType(r.Answers.String("org_type"))
+		}
+		if survey.LibraryTypeLabels[t] == nil {
+			t = "unknown"
+		}
+		byType[t]++
+	}
+	out := Tallies{Total: len(rs), Countries: len(countries), ByRegion: []KeyCount{}, ByType: []KeyCount{}}
+	for _, r := range survey.Regions {
+		out.ByRegion = append(out.ByRegion, KeyCount{string(r), byRegion[r]})
+	}
+	if n := byRegion["unknown"]; n > 0 {
+		out.ByRegion = append(out.ByRegion, KeyCount{"unknown", n})
+	}
+	types := make([]string, 0, len(byType))
+	for t := range byType {
+		types = append(types, string(t))
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		out.ByType = append(out.ByType, KeyCount{t, byType[survey.LibraryType(t)]})
+	}
+	return out, nil
+}
