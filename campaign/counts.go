@@ -10,7 +10,7 @@ import (
 )
 
 // countsTTL is how often an instance counts a survey's responses against
-// its public snapshot (see publicSnapshot): a retake another instance made,
+// its public snapshot (see currentSnapshot): a retake another instance made,
 // or k responses arriving, shows within this time.
 const countsTTL = 10 * time.Second
 
@@ -55,7 +55,7 @@ func (s *Service) PublicCounts(ctx context.Context, sv *survey.Survey) (*Counts,
 	if !sv.Settings.PublicCounts {
 		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
 	}
-	snap, err := s.publicSnapshot(ctx, sv, false)
+	snap, err := s.currentSnapshot(ctx, sv, false)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (s *Service) PublicTallies(ctx context.Context, sv *survey.Survey) (*Tallie
 	if !sv.Settings.PublicCounts {
 		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
 	}
-	snap, err := s.publicSnapshot(ctx, sv, false)
+	snap, err := s.currentSnapshot(ctx, sv, false)
 	if err != nil {
 		return nil, err
 	}

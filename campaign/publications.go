@@ -10,7 +10,7 @@ import (
 
 // PublishResults publishes (publish true) or withdraws a survey's results on
 // /results/:slug (admins), and records who did in the audit log. Publishing
-// takes the public figures afresh (see publicSnapshot), so the page opens on
+// takes the public figures afresh (see currentSnapshot), so the page opens on
 // every response there is. It returns when they were published, nil once
 // withdrawn.
 func (s *Service) PublishResults(ctx context.Context, slug string, publish bool) (*time.Time, error) {
@@ -24,7 +24,7 @@ func (s *Service) PublishResults(ctx context.Context, slug string, publish bool)
 	var at *time.Time
 	action := "results.unpublish"
 	if publish {
-		if _, err := s.publicSnapshot(ctx, sv, true); err != nil {
+		if _, err := s.currentSnapshot(ctx, sv, true); err != nil {
 			return nil, err
 		}
 		now := s.now().UTC()
@@ -107,7 +107,7 @@ func (s *Service) RefreshPublicFigures(ctx context.Context, slug string) (*Publi
 	if err != nil {
 		return nil, err
 	}
-	snap, err := s.publicSnapshot(ctx, sv, true)
+	snap, err := s.currentSnapshot(ctx, sv, true)
 	if err != nil {
 		return nil, err
 	}

@@ -225,23 +225,11 @@ func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang stri
 	if at == nil {
 		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
 	}
-	snap, err := s.publicSnapshot(ctx, sv, false)
+	snap, err := s.currentSnapshot(ctx, sv, false)
 	if err != nil {
 		return nil, err
 	}
-	if rep := snap.figures.Reports[lang]; rep != nil {
-		return rep, nil
-	}
-	if rep := snap.figures.Reports[sv.DefaultLanguage]; rep != nil {
-		return rep, nil
-	}
-	// Taken over a definition of other languages (this instance's copy
-	// of the survey is older than the snapshot): any language is better
-	// than none, and computing one now would publish newer figures.
-	if langs := sortedKeys(snap.figures.Reports); len(langs) > 0 {
-		return snap.figures.Reports[langs[0]], nil
-	}
-	return nil, survey.Errorf(survey.EINTERNAL, "The public snapshot of %s holds no report.", sv.Slug)
+	return snap.report(sv, lang)
 }
 
 // computed returns the analysis or report of a query, from the cache when

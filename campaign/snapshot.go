@@ -62,6 +62,57 @@ type snapshot struct {
 	counts  atomic.Pointer[Counts] // the tallies under the old small-cell rule, made once
 }
 
+// report is the snapshot's report in lang, else in the survey's default
+// language; a snapshot taken over a definition of other languages (this
+// instance's copy of the survey is older) gives any it has: computing one
+// now would publish newer figures than the rest.
+func (snap *snapshot) report(sv *survey.Survey, lang string) (*analysis.ReportResult, error) {
+	if rep := snap.figures.Reports[lang]; rep != nil {
+		return rep, nil
+	}
+	if rep := snap.figures.Reports[sv.DefaultLanguage]; rep != nil {
+		return rep, nil
+	}
+	if langs := sortedKeys(snap.figures.Reports); len(langs) > 0 {
+		return snap.figures.Reports[langs[0]], nil
+	}
+	return nil, survey.Errorf(survey.EINTERNAL, "The public snapshot of %s holds no report.", sv.Slug)
+}
+
+// Snapshot is one public snapshot of a survey, as the public outputs use
+// it: the report in one language and the tallies, both from the same
+// snapshot. Everything in it is shared: do not modify it.
+type Snapshot struct {
+	// Seq identifies the snapshot: anything computed from Report and
+	// Tallies stays valid while Seq is the same (a retake makes a new one).
+	Seq int64
+	// At is when it was taken, over Responses submitted responses
+	// (canvass demo's left out), with definition Version.
+	At        time.Time
+	Responses int
+	Version   int
+	Report    *analysis.ReportResult
+	Tallies   *Tallies
+}
+
+// Snapshot returns the survey's current public snapshot with its report
+// in lang (a language it does not have: the default language's). It checks
+// no visibility: the caller publishes only what the survey makes public
+// (ResultsPublished for the report, Settings.PublicCounts for the
+// tallies), as PublicReport and PublicTallies do.
+func (s *Service) Snapshot(ctx context.Context, sv *survey.Survey, lang string) (*Snapshot, error) {
+	snap, err := s.currentSnapshot(ctx, sv, false)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := snap.report(sv, lang)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Seq: snap.meta.Seq, At: snap.meta.TakenAt, Responses: snap.meta.Responses, Version: snap.meta.Version,
+		Report: rep, Tallies: &snap.figures.Tallies}, nil
+}
+
 // snapshotState is what an instance knows of a survey's snapshot: the
 // snapshot, and when the number of responses was last counted against it.
 type snapshotState struct {
@@ -89,7 +140,7 @@ func (sc *snapshotCache) entry(slug string) *snapshotEntry {
 	return e.(*snapshotEntry)
 }
 
-// publicSnapshot returns the survey's current public snapshot. The hot
+// currentSnapshot returns the survey's current public snapshot. The hot
 // path loads a pointer; at most once per countsTTL per survey an instance
 // counts the responses (one count query) and reads the stored snapshot's
 // sequence number (figures only when another instance retook it), and
@@ -97,7 +148,7 @@ func (sc *snapshotCache) entry(slug string) *snapshotEntry {
 // the others are served the snapshot they had; only when there is none
 // yet do they wait, once. force retakes whatever the count (publishing,
 // an admin's refresh).
-func (s *Service) publicSnapshot(ctx context.Context, sv *survey.Survey, force bool) (*snapshot, error) {
+func (s *Service) currentSnapshot(ctx context.Context, sv *survey.Survey, force bool) (*snapshot, error) {
 	e := s.snapshots.entry(sv.Slug)
 	fresh := func(st *snapshotState) bool {
 		return st != nil && st.snap.meta.Version >= sv.Version && s.now().Sub(st.checked) < countsTTL

@@ -297,6 +297,16 @@ func TestRefreshPublicFigures(t *testing.T) {
 	if err != nil || len(entries) != 1 || entries[0].Actor != "admin@example.org" || entries[0].Target != "survey:landscape" || entries[0].Details != "5 responses (were 4)" {
 		t.Errorf("audit: %+v, %v; want one entry by admin@example.org on survey:landscape, \"5 responses (were 4)\"", entries, err)
 	}
+	for lang, want := range map[string]string{"fr": "fr", "es": "es", "de": "en"} {
+		snap, err := f.svc.Snapshot(ctx, sv, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.Seq != 2 || snap.Responses != 5 || snap.Tallies.Total != 5 || snap.Report.Responses != 5 || snap.Report.Language != want || !snap.At.Equal(f.clock) {
+			t.Errorf("snapshot in %s: #%d over %d, tallies %d, report over %d in %q, at %v; want #2 over 5 in %q at %v",
+				lang, snap.Seq, snap.Responses, snap.Tallies.Total, snap.Report.Responses, snap.Report.Language, snap.At, want, f.clock)
+		}
+	}
 	if _, err := f.svc.RefreshPublicFigures(adm, "nothing"); survey.ErrorCode(err) != survey.ENOTFOUND {
 		t.Errorf("unknown survey: %v", err)
 	}

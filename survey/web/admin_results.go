@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -30,6 +31,9 @@ type resultsPage struct {
 	K               int
 	Query           template.URL
 	Published       *time.Time // when the public results page was published
+	// Figures is what the public outputs are computed from, and when
+	// that changes.
+	Figures *campaign.PublicFigures
 }
 
 // resultsDashboard shows the report tables with charts, filterable, to the
@@ -50,6 +54,10 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 	p := resultsPage{page: s.adminPage(c, fmt.Sprintf(ui(lang, "dash_title"), title)), Survey: sv, Title: title, By: c.Query("by"), Answer: c.Query("answer"), K: sv.SmallCellK(), Query: filterQuery(c)}
 	p.Lang, p.Languages = lang, s.basePage(c, lang, "", sv.Languages...).Languages
 	if p.Published, err = s.cfg.Publications.ResultsPublished(c.Request.Context(), sv.Slug); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	if p.Figures, err = s.campaign.PublicFiguresOf(c.Request.Context(), sv.Slug); err != nil {
 		s.renderError(c, err)
 		return
 	}
@@ -95,4 +103,26 @@ func (s *Server) renderErrorOr(c *gin.Context, err error, p *resultsPage) {
 		return
 	}
 	s.renderError(c, err)
+}
+
+// refreshPublicFiguresForm takes the public figures afresh (the results
+// page's button; the page warns first what that may reveal).
+func (s *Server) refreshPublicFiguresForm(c *gin.Context) {
+	pf, err := s.campaign.RefreshPublicFigures(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	s.redirectFlash(c, "/admin/surveys/"+c.Param("slug")+"/results", fmt.Sprintf("The public figures were taken again, over %d responses.", pf.Responses), "")
+}
+
+// apiRefreshPublicFigures is the same for programs: it answers what the
+// figures now cover.
+func (s *Server) apiRefreshPublicFigures(c *gin.Context) {
+	pf, err := s.campaign.RefreshPublicFigures(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"survey": c.Param("slug"), "taken_at": pf.At, "responses": pf.Responses, "version": pf.Version, "k": pf.K})
 }

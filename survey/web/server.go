@@ -277,6 +277,7 @@ func (s *Server) routes() {
 	write.DELETE("/responses/:id", s.apiDeleteResponse)
 	write.POST("/surveys/:slug/results/publish", s.apiPublishResults(true))
 	write.POST("/surveys/:slug/results/unpublish", s.apiPublishResults(false))
+	write.POST("/surveys/:slug/results/refresh", s.apiRefreshPublicFigures)
 	write.POST("/responses/:id/update-library", s.apiUpdateLibraryFromResponse)
 	write.GET("/audit", s.apiListAudit)
 	write.GET("/users", s.apiListUsers)
@@ -351,5 +352,6 @@ func (s *Server) routes() {
 	adminOnly.POST("/libraries/:id/merge", s.mergeLibraryForm)
 	adminOnly.POST("/surveys/:slug/results/publish", s.publishResultsForm(true))
 	adminOnly.POST("/surveys/:slug/results/unpublish", s.publishResultsForm(false))
+	adminOnly.POST("/surveys/:slug/results/refresh", s.refreshPublicFiguresForm)
 	adminOnly.POST("/surveys/:slug/invitations/templates", s.saveTemplateForm)
 }
