@@ -103,10 +103,11 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		t.Errorf("member libraries in Europe: %q %v", libs, err)
 	}
 
-	// Another instance stores a response; after the cache time, a reload shows it.
+	// Another instance stores k responses (public counts move in steps of
+	// k, docs/embed.md); after the cache time, a reload shows them.
 	clock := time.Now().UTC()
 	a.server.SetClock(func() time.Time { return clock })
-	a.storeResponses(t, "landscape", "DE", survey.Europe, 1, survey.Answers{"org_type": "city_system"})
+	a.storeResponses(t, "landscape", "DE", survey.Europe, 5, survey.Answers{"org_type": "city_system"})
 	a.do(request{path: "/embed/landscape/counts.json?lang=fr"})
 	clock = clock.Add(11 * time.Second)
 	// The browser's copy expires with max-age; clearing its cache stands for that wait.
@@ -114,8 +115,8 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	widget, frame = load()
-	if widget != "9 réponses" || strings.TrimSpace(frame) != "9 réponses" {
-		t.Errorf("after a new response: widget %q, iframe %q", widget, frame)
+	if widget != "13 réponses" || strings.TrimSpace(frame) != "13 réponses" {
+		t.Errorf("after k new responses: widget %q, iframe %q, want 13 réponses", widget, frame)
 	}
 }
 

@@ -103,20 +103,28 @@ func TestEmbedCounts(t *testing.T) {
 		t.Errorf("the form may be framed: %v", other)
 	}
 
-	// A response stored by another instance (straight into the database)
-	// shows once the cached counts expire; the ETag changes.
+	// Responses stored by another instance (straight into the database).
+	// The public counts move in steps of k (differencing: a count that
+	// followed every response would give each respondent away, see
+	// docs/embed.md), so one more response changes nothing, even after the
+	// count's reuse time; k more show once it has passed, with a new ETag.
 	clock := time.Now().UTC()
 	a.server.SetClock(func() time.Time { return clock })
 	a.do(request{path: "/embed/landscape/counts.json?lang=fr"})
 	a.storeResponses(t, "landscape", "US", survey.NorthAmerica, 1, survey.Answers{"org_type": "regional_system"})
+	clock = clock.Add(11 * time.Second)
+	if one := a.do(request{path: "/embed/landscape/counts.json?lang=fr"}); *decode[countsBody](t, one).Total.Count != 10 || one.Header().Get("ETag") != h.Get("ETag") {
+		t.Errorf("one response (k = 5) changed the counts: %s", one.Body)
+	}
+	a.storeResponses(t, "landscape", "JP", survey.AsiaOceania, 4, survey.Answers{"org_type": "city_system"})
 	if n := decode[countsBody](t, a.do(request{path: "/embed/landscape/counts.json?lang=fr"})); *n.Total.Count != 10 {
 		t.Errorf("within the cache time: %d", *n.Total.Count)
 	}
 	clock = clock.Add(11 * time.Second)
 	later := a.do(request{path: "/embed/landscape/counts.json?lang=fr"})
 	n := decode[countsBody](t, later)
-	if *n.Total.Count != 11 || later.Header().Get("ETag") == h.Get("ETag") {
-		t.Errorf("after the cache time: %d, etag %s", *n.Total.Count, later.Header().Get("ETag"))
+	if *n.Total.Count != 15 || later.Header().Get("ETag") == h.Get("ETag") {
+		t.Errorf("after k = 5 more and the cache time: %d, etag %s", *n.Total.Count, later.Header().Get("ETag"))
 	}
 	// North America now has 5: shown, no longer "fewer than 5".
 	if n.ByRegion[4].Key != "north_america" || n.ByRegion[4].Count == nil || *n.ByRegion[4].Count != 5 {
@@ -124,18 +132,38 @@ func TestEmbedCounts(t *testing.T) {
 	}
 }
 
-func TestEmbedCountsSeeLocalSubmissionsAtOnce(t *testing.T) {
+// TestEmbedCountsIgnoreSingleLocalSubmissions: a submission here used to
+// show in counts.json at once, which let anyone read a respondent's region
+// and type off the difference (issue #15); now k−1 submissions change
+// nothing however long one waits, and the k-th shows once the count's
+// reuse time has passed.
+func TestEmbedCountsIgnoreSingleLocalSubmissions(t *testing.T) {
 	a := newApp(t)
+	clock := time.Now().UTC()
+	a.server.SetClock(func() time.Time { return clock })
 	a.storeResponses(t, "every-type", "FR", survey.Europe, 5, nil)
-	if n := decode[countsBody](t, a.do(request{path: "/embed/every-type/counts.json"})); *n.Total.Count != 5 {
+	before := a.do(request{path: "/embed/every-type/counts.json"})
+	if n := decode[countsBody](t, before); *n.Total.Count != 5 {
 		t.Fatalf("before: %+v", n.Total)
 	}
-	fs, _ := a.openForm("/s/every-type")
-	if rec := a.postForm("/s/every-type", fs, validForm()); rec.Code != http.StatusSeeOther {
-		t.Fatalf("submit: %d", rec.Code)
+	submit := func() {
+		t.Helper()
+		fs, _ := a.openForm("/s/every-type")
+		if rec := a.postForm("/s/every-type", fs, validForm()); rec.Code != http.StatusSeeOther {
+			t.Fatalf("submit: %d", rec.Code)
+		}
 	}
-	if n := decode[countsBody](t, a.do(request{path: "/embed/every-type/counts.json"})); *n.Total.Count != 6 {
-		t.Errorf("after a submission here: %+v", n.Total)
+	for range 4 {
+		submit()
+	}
+	clock = clock.Add(time.Minute)
+	if after := a.do(request{path: "/embed/every-type/counts.json"}); after.Body.String() != before.Body.String() {
+		t.Errorf("4 submissions here (k = 5) changed counts.json:\nbefore %s\nafter  %s", before.Body, after.Body)
+	}
+	submit()
+	clock = clock.Add(time.Minute)
+	if n := decode[countsBody](t, a.do(request{path: "/embed/every-type/counts.json"})); *n.Total.Count != 10 {
+		t.Errorf("after the 5th submission here: %+v, want 10", n.Total)
 	}
 }
 
