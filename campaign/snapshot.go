@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -27,24 +28,14 @@ import (
 // retake, among at least k new responses.
 
 // Tallies are a survey's raw public counts, before any disclosure rule:
-// what counts.json, the badge and the iframe publish. Field names are
-// those of disclosure.Tallies, which replaces this type once it lands.
-type Tallies struct {
-	Total     int
-	Countries int
-	// ByRegion has every IFLA region in survey.Regions order, then
-	// "unknown" when some responses have no region.
-	ByRegion []KeyCount
-	// ByType has the library types seen, sorted by key ("unknown" for a
-	// response whose type is not known).
-	ByType []KeyCount
-}
+// what counts.json, the badge and the iframe publish (disclosure.Publish
+// masks them). ByRegion has every IFLA region in survey.Regions order, then
+// "unknown" when some responses have no region; ByType the library types
+// seen, sorted by key ("unknown" for a response whose type is not known).
+type Tallies = disclosure.Tallies
 
 // KeyCount is one tally: a region or library type and its count.
-type KeyCount struct {
-	Key string
-	N   int
-}
+type KeyCount = disclosure.KeyCount
 
 // publicFigures is what a snapshot stores: the report in each of the
 // survey's languages (free texts and single libraries' values removed:
@@ -345,10 +336,10 @@ func (s *Service) tally(ctx context.Context, rs []*survey.Response) (Tallies, er
 	}
 	out := Tallies{Total: len(rs), Countries: len(countries), ByRegion: []KeyCount{}, ByType: []KeyCount{}}
 	for _, r := range survey.Regions {
-		out.ByRegion = append(out.ByRegion, KeyCount{string(r), byRegion[r]})
+		out.ByRegion = append(out.ByRegion, KeyCount{Key: string(r), N: byRegion[r]})
 	}
 	if n := byRegion["unknown"]; n > 0 {
-		out.ByRegion = append(out.ByRegion, KeyCount{"unknown", n})
+		out.ByRegion = append(out.ByRegion, KeyCount{Key: "unknown", N: n})
 	}
 	types := make([]string, 0, len(byType))
 	for t := range byType {
@@ -356,7 +347,7 @@ func (s *Service) tally(ctx context.Context, rs []*survey.Response) (Tallies, er
 	}
 	sort.Strings(types)
 	for _, t := range types {
-		out.ByType = append(out.ByType, KeyCount{t, byType[survey.LibraryType(t)]})
+		out.ByType = append(out.ByType, KeyCount{Key: t, N: byType[survey.LibraryType(t)]})
 	}
 	return out, nil
 }
