@@ -135,10 +135,9 @@ func (sc *snapshotCache) entry(slug string) *snapshotEntry {
 // path loads a pointer; at most once per countsTTL per survey an instance
 // counts the responses (one count query) and reads the stored snapshot's
 // sequence number (figures only when another instance retook it), and
-// retakes it when the rule says so. While one request checks or retakes,
-// the others are served the snapshot they had; only when there is none
-// yet do they wait, once. force retakes whatever the count (publishing,
-// an admin's refresh).
+// retakes it when the rule says so; one request at a time checks (single
+// flight per survey), and those that waited find it fresh. force retakes
+// whatever the count (publishing, an admin's refresh).
 func (s *Service) currentSnapshot(ctx context.Context, sv *survey.Survey, force bool) (*snapshot, error) {
 	e := s.snapshots.entry(sv.Slug)
 	fresh := func(st *snapshotState) bool {
@@ -148,11 +147,10 @@ func (s *Service) currentSnapshot(ctx context.Context, sv *survey.Survey, force 
 	if !force && fresh(st) {
 		return st.snap, nil
 	}
-	if force || st == nil {
-		e.mu.Lock()
-	} else if !e.mu.TryLock() {
-		return st.snap, nil // being checked or retaken right now: the last one meanwhile
-	}
+	// Requests arriving during a check or retake wait for it, once, rather
+	// than being served the snapshot before it: a page and the widget on it
+	// asking at the same moment must not show two different snapshots.
+	e.mu.Lock()
 	defer e.mu.Unlock()
 	if st = e.state.Load(); !force && fresh(st) {
 		return st.snap, nil // checked by another request meanwhile
