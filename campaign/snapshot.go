@@ -210,10 +210,10 @@ func (s *Service) storedSnapshot(ctx context.Context, slug string, held *snapsho
 }
 
 // countPublic counts the responses a snapshot covers: submitted, canvass
-// demo's left out. One count query (and one response read: the page of one).
+// demo's left out. One count query, no response read (a page of one would
+// make the embedded server read and sort them all).
 func (s *Service) countPublic(ctx context.Context, slug string) (int, error) {
-	_, n, err := s.cfg.Responses.ListResponses(ctx, survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseSubmitted, ExcludeDemo: true, Limit: 1})
-	return n, err
+	return s.cfg.Responses.CountMatching(ctx, survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseSubmitted, ExcludeDemo: true})
 }
 
 // retakeSnapshot computes the figures afresh and stores them as the

@@ -203,6 +203,9 @@ type ResponseStore interface {
 	ListResponses(ctx context.Context, f ResponseFilter) ([]*Response, int, error)
 	// CountResponses returns the number of submitted responses to a survey.
 	CountResponses(ctx context.Context, slug string) (int, error)
+	// CountMatching returns the number of responses matching the filter
+	// (Offset and Limit ignored) without reading them.
+	CountMatching(ctx context.Context, f ResponseFilter) (int, error)
 	// DeleteResponse removes a response. Returns ENOTFOUND if there is none with that id.
 	DeleteResponse(ctx context.Context, id string) error
 	// ReplaceResponse replaces the stored response with r's survey and

@@ -129,3 +129,35 @@ func TestPublicSnapshotWritesAreConditional(t *testing.T) {
 		t.Errorf("stored seq %d, %d responses, figures %+v; want the winner's: seq 3, %d", got.Seq, got.Responses, row, 100+winner)
 	}
 }
+
+// TestCountMatching counts what the public snapshot covers: submitted
+// responses, canvass demo's left out, drafts never; answer conditions too.
+func TestCountMatching(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	for i, r := range []struct {
+		status survey.ResponseStatus
+		source string
+		pick   string
+	}{{survey.ResponseSubmitted, "web", "a"}, {survey.ResponseSubmitted, "", "b"}, {survey.ResponseSubmitted, survey.DemoSource, "a"}, {survey.ResponseDraft, "web", "a"}} {
+		if _, _, err := st.CreateResponse(ctx, &survey.Response{SurveySlug: "s", SurveyVersion: 1, SubmissionID: fmt.Sprintf("sub-%d", i), Status: r.status, Source: r.source,
+			Answers: survey.Answers{"pick": r.pick}, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		f    survey.ResponseFilter
+		want int
+	}{
+		{"public", survey.ResponseFilter{SurveySlug: "s", Status: survey.ResponseSubmitted, ExcludeDemo: true}, 2},
+		{"submitted", survey.ResponseFilter{SurveySlug: "s", Status: survey.ResponseSubmitted}, 3},
+		{"all", survey.ResponseFilter{SurveySlug: "s"}, 4},
+		{"answer", survey.ResponseFilter{SurveySlug: "s", Status: survey.ResponseSubmitted, ExcludeDemo: true, Answers: map[string]string{"pick": "a"}}, 1},
+		{"other survey", survey.ResponseFilter{SurveySlug: "t"}, 0},
+	} {
+		if n, err := st.CountMatching(ctx, tc.f); err != nil || n != tc.want {
+			t.Errorf("%s: %d, %v; want %d", tc.name, n, err, tc.want)
+		}
+	}
+}

@@ -186,6 +186,21 @@ func (st *Store) CountResponses(ctx context.Context, slug string) (int, error) {
 	return int(n), wrap(err, "count responses")
 }
 
+// CountMatching returns the number of responses matching f (Offset and
+// Limit ignored): one count query, no document read, unless f has answer
+// conditions, which only decoding can test.
+func (st *Store) CountMatching(ctx context.Context, f survey.ResponseFilter) (int, error) {
+	if len(f.Answers) > 0 {
+		f.Offset, f.Limit = 0, 1
+		_, n, err := st.listByAnswers(ctx, f)
+		return n, err
+	}
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	n, err := st.db.Collection(colResponses).CountDocuments(ctx, responseFilter(f))
+	return int(n), wrap(err, "count responses")
+}
+
 // responseFilter is f as a query. From and To compare the submission time
 // (submitted_at); a response stored without one (a draft never submitted)
 // is compared by its creation time instead, as survey.ResponseFilter says,
