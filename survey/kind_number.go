@@ -29,9 +29,12 @@ const largestExact = 1 << 53
 // the other convention, the one much of Latin America writes Spanish with,
 // it is 2500, and nobody counts volumes or visitors to three decimals.
 // On a question that takes decimals such a text is asked back too
-// (AmbiguousNumber), with both readings, unless the respondent has sent
-// it again unchanged after being asked (ConfirmedNumber): then it is read
-// in lang, as the form's language says.
+// (AmbiguousNumber), with both readings, and so is, in French and
+// Spanish, a point followed by three digits ("1.000": 1000 in Spain, 1 in
+// Mexico), unless the respondent has sent it again unchanged after being
+// asked (ConfirmedNumber): then it is read in lang, as the form's
+// language says. A whole-number question reads "1.000" as 1000 there: a
+// count has no decimals to doubt.
 func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, *message) {
 	var f float64
 	switch v := raw.(type) {
@@ -49,7 +52,7 @@ func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, 
 		if strings.TrimFunc(text, unicode.IsSpace) == "" {
 			return nil, nil
 		}
-		r := readNumber(text, decimalMark(lang))
+		r := readLocal(lang, text)
 		if !r.ok {
 			return nil, numberProblem(lang, text, q.Integer)
 		}
@@ -57,7 +60,7 @@ func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, 
 		switch {
 		case q.Integer && r.thousandsLike:
 			return nil, msg("number_thousands", FormatNumber(lang, r.whole, 0))
-		case r.thousandsLike && !confirmed:
+		case !q.Integer && ambiguous(lang, r) && !confirmed:
 			return nil, ambiguity(lang, text, r)
 		}
 		f = r.value

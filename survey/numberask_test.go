@@ -35,23 +35,31 @@ sections:
 func TestAmbiguousNumberAsksBack(t *testing.T) {
 	sv := decimalSurvey(t)
 	cases := []struct{ lang, in, want string }{
-		{"en", "1.000", "Did you mean 1" + nnbsp + "000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one."},
-		{"fr", "1,000", "Vouliez-vous dire 1" + nnbsp + "000 (mille) ou 1,000 (un)" + nbsp + "? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré."},
-		{"es", "1,000", "¿Quería decir 1" + nnbsp + "000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno."},
-		{"es", "2,500", "¿Quería decir 2" + nnbsp + "500 (dos mil quinientos) o 2,500 (dos coma cinco)? Escriba 2500 o 2,5. Si envía 2,500 de nuevo sin cambiarlo, se guardará dos coma cinco."},
-		{"fr", "2,125", "Vouliez-vous dire 2" + nnbsp + "125 (deux mille cent vingt-cinq) ou 2,125 (deux virgule cent vingt-cinq)" + nbsp + "? Écrivez 2125 pour le premier" + nnbsp + "; renvoyez 2,125 sans le changer pour le second."},
-		{"en", "2.125", "Did you mean 2" + nnbsp + "125 (two thousand one hundred twenty-five) or 2.125 (two point one two five)? Write 2125 for the first; send 2.125 again unchanged for the second."},
-		{"es", "21,050", "¿Quería decir 21" + nnbsp + "050 (veintiún mil cincuenta) o 21,050 (veintiuno coma cero cinco)? Escriba 21050 o 21,05."},
-		{"es", "101,000", "¿Quería decir 101" + nnbsp + "000 (ciento un mil) o 101,000 (ciento uno)?"},
-		{"es", "100,000", "¿Quería decir 100" + nnbsp + "000 (cien mil) o 100,000 (cien)?"},
-		{"es", "571,900", "(quinientos setenta y un mil novecientos) o 571,900 (quinientos setenta y uno coma nueve)?"},
-		{"fr", "280,000", "Vouliez-vous dire 280" + nnbsp + "000 (deux cent quatre-vingt mille) ou 280,000 (deux cent quatre-vingts)" + nbsp + "?"},
-		{"fr", "200,080", "(deux cent mille quatre-vingts) ou 200,080 (deux cents virgule zéro huit)"},
+		{"en", "1.000", "Did you mean 1000 (one thousand) or 1.0 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one."},
+		{"fr", "1,000", "Vouliez-vous dire 1000 (mille) ou 1,0 (un)" + nbsp + "? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré."},
+		{"es", "1,000", "¿Quería decir 1000 (mil) o 1,0 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno."},
+		// A point before three digits: Spain groups with it, Mexico marks
+		// decimals with it. Sent again, it is read as Spanish and French
+		// read it: a thousands separator.
+		{"es", "1.000", "¿Quería decir 1000 (mil) o 1,0 (uno)? Escriba 1000 o 1,0. Si envía 1.000 de nuevo sin cambiarlo, se guardará mil."},
+		{"es", "12.345", "¿Quería decir 12345 (doce mil trescientos cuarenta y cinco) o 12,345 (doce coma trescientos cuarenta y cinco)? Escriba 12345 o 12,3450. Si envía 12.345 de nuevo sin cambiarlo, se guardará doce mil trescientos cuarenta y cinco."},
+		{"fr", "1.000", "Vouliez-vous dire 1000 (mille) ou 1,0 (un)" + nbsp + "? Écrivez 1000 ou 1,0. Si vous renvoyez 1.000 sans le changer, c'est mille qui sera enregistré."},
+		{"fr", "2.500", "Vouliez-vous dire 2500 (deux mille cinq cents) ou 2,5 (deux virgule cinq)" + nbsp + "? Écrivez 2500 ou 2,5."},
+		{"es", "2,500", "¿Quería decir 2500 (dos mil quinientos) o 2,5 (dos coma cinco)? Escriba 2500 o 2,5. Si envía 2,500 de nuevo sin cambiarlo, se guardará dos coma cinco."},
+		{"fr", "2,125", "Vouliez-vous dire 2125 (deux mille cent vingt-cinq) ou 2,125 (deux virgule cent vingt-cinq)" + nbsp + "? Écrivez 2125 ou 2,1250. Si vous renvoyez 2,125 sans le changer, c'est deux virgule cent vingt-cinq qui sera enregistré."},
+		{"en", "2.125", "Did you mean 2125 (two thousand one hundred twenty-five) or 2.125 (two point one two five)? Write 2125 or 2.1250. If you send 2.125 again unchanged, it is stored as two point one two five."},
+		{"es", "21,050", "¿Quería decir 21050 (veintiún mil cincuenta) o 21,05 (veintiuno coma cero cinco)? Escriba 21050 o 21,05."},
+		{"es", "101,000", "¿Quería decir 101000 (ciento un mil) o 101,0 (ciento uno)?"},
+		{"es", "100,000", "¿Quería decir 100000 (cien mil) o 100,0 (cien)?"},
+		{"es", "571,900", "(quinientos setenta y un mil novecientos) o 571,9 (quinientos setenta y uno coma nueve)?"},
+		{"fr", "280,000", "Vouliez-vous dire 280000 (deux cent quatre-vingt mille) ou 280,0 (deux cent quatre-vingts)" + nbsp + "?"},
+		{"fr", "200,080", "(deux cent mille quatre-vingts) ou 200,08 (deux cents virgule zéro huit)"},
 		{"fr", "71,091", "(soixante et onze mille quatre-vingt-onze) ou 71,091 (soixante et onze virgule zéro quatre-vingt-onze)"},
 		{"fr", "21,017", "(vingt et un mille dix-sept) ou 21,017 (vingt et un virgule zéro dix-sept)"},
 		{"en", "999.999", "(nine hundred ninety-nine thousand nine hundred ninety-nine) or 999.999 (nine hundred ninety-nine point nine nine nine)"},
-		{"es", "-1,000", "¿Quería decir −1" + nnbsp + "000 (menos mil) o -1,000 (menos uno)? Escriba −1000 o −1,0."},
-		{"en", " 3.040 ", "Did you mean 3" + nnbsp + "040 (three thousand forty) or 3.040 (three point zero four)? Write 3040 or 3.04."},
+		{"es", "-1,000", "¿Quería decir −1000 (menos mil) o −1,0 (menos uno)? Escriba −1000 o −1,0."},
+		{"es", "−1.000", "¿Quería decir −1000 (menos mil) o −1,0 (menos uno)? Escriba −1000 o −1,0. Si envía −1.000 de nuevo sin cambiarlo, se guardará menos mil."},
+		{"en", " 3.040 ", "Did you mean 3040 (three thousand forty) or 3.04 (three point zero four)? Write 3040 or 3.04."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.lang+" "+tc.in, func(t *testing.T) {
@@ -68,15 +76,19 @@ func TestAmbiguousNumberAsksBack(t *testing.T) {
 			}
 		})
 	}
-	// Not in doubt: the language's grouping mark, several groups, four
-	// decimals, a leading zero, a JSON number.
+	// Not in doubt: English's grouping mark, several groups, four
+	// decimals, a leading zero, a JSON number; in French and Spanish a
+	// point that cannot group thousands (not three digits after it, or
+	// more than three or a 0 before it) is a decimal point.
 	for _, tc := range []struct {
 		lang string
 		in   any
 		want float64
 	}{
-		{"es", "1.000", 1000}, {"en", "1,000", 1000}, {"fr", "1.000", 1000}, {"es", "1.000,000", 1000},
+		{"en", "1,000", 1000}, {"es", "1.000.000", 1000000}, {"fr", "12.345.678", 12345678}, {"es", "1.000,000", 1000},
 		{"es", "1,0000", 1}, {"es", "0,125", 0.125}, {"en", "1000.5", 1000.5}, {"es", 1.0, 1}, {"fr", "1,0", 1},
+		{"es", "2.5", 2.5}, {"fr", "2.5", 2.5}, {"es", "2.50", 2.5}, {"fr", "1.0000", 1}, {"es", "0.500", 0.5},
+		{"es", "1234.567", 1234.567}, {"fr", "-3.25", -3.25}, {"es", ".5", 0.5}, {"fr", "1 234.5", 1234.5},
 	} {
 		got, err := sv.CheckAnswers(map[string]any{"x": tc.in}, tc.lang)
 		if v, ok := got.Number("x"); err != nil || !ok || v != tc.want {

@@ -39,9 +39,14 @@ type numberReading struct {
 	// the other convention reads the same text as a whole number of
 	// thousands (Spanish "2,500" is 2.5 here and 2500 in Mexico).
 	thousandsLike bool
-	whole         float64 // that whole number, when thousandsLike
-	// lead and tail are the digits before and after the mark, when
-	// thousandsLike (for the words of the ask-back).
+	whole         float64 // that whole number, when thousandsLike or decimalLike
+	// decimalLike: the only separator is the grouping mark (the other of
+	// point and comma), after one to three digits not starting with 0 and
+	// before exactly three, so the other convention reads the same text
+	// as a decimal (Spanish "1.000" is 1000 in Spain and 1 in Mexico).
+	decimalLike bool
+	// lead and tail are the digits before and after the separator, when
+	// thousandsLike or decimalLike (for the words of the ask-back).
 	lead, tail string
 }
 
@@ -75,7 +80,7 @@ func isGroupSpace(r rune) bool {
 // Returns an EINVALID *Error with a message in lang otherwise, suggesting
 // the reading the text would have in the other convention, if it has one.
 func ParseNumber(lang, s string) (float64, error) {
-	r := readNumber(s, decimalMark(lang))
+	r := readLocal(lang, s)
 	if r.ok {
 		return r.value, nil
 	}
@@ -97,16 +102,41 @@ func numberProblem(lang, s string, integer bool) *message {
 	return msg("want_number")
 }
 
+// readLocal reads s in lang's convention and, where lang marks decimals
+// with a comma (French, Spanish), also takes a single point that cannot
+// group thousands — one, two or four and more digits after it, or more
+// than three or a leading 0 before it ("2.5", "0.500", "1234.5") — for
+// the decimal point much of Latin America and every calculator write:
+// refusing it with "did you mean 2,5?" would refuse the same text again
+// when sent back unchanged, a dead end, for a text with one reading.
+func readLocal(lang, s string) numberReading {
+	mark := decimalMark(lang)
+	r := readNumber(s, mark)
+	if r.ok || mark != ',' || strings.Count(s, ".") != 1 || strings.Contains(s, ",") {
+		return r
+	}
+	return readNumber(s, '.')
+}
+
 // AmbiguousNumber reports whether s, typed on a form in lang for a number
 // question that takes decimals, is asked back rather than read: one
-// decimal mark of lang followed by exactly three digits, after one to
-// three digits not starting with 0 ("1,000" in Spanish or French, "1.000"
-// in English). Read in lang it is 1; read with the other convention, as a
-// respondent used to it writes, it is 1000. The form then carries the
-// text in NumberConfirmField, and sending it again unchanged reads it in
-// lang (ConfirmedNumber).
+// separator followed by exactly three digits, after one to three digits
+// not starting with 0, where the two conventions read it differently.
+// That is lang's decimal mark in every language ("1.000" in English: 1 in
+// English, 1000 where a point groups thousands), and in French and
+// Spanish the point as well: Spain and France group thousands with it,
+// much of Latin America marks decimals with it, so "1.000" and "1,000"
+// are each 1000 to some respondents and 1 to others. The form then
+// carries the text in NumberConfirmField, and sending it again unchanged
+// reads it in lang (ConfirmedNumber): "1,000" as 1, "1.000" as 1000.
 func AmbiguousNumber(lang, s string) bool {
-	return readNumber(s, decimalMark(lang)).thousandsLike
+	return ambiguous(lang, readNumber(s, decimalMark(lang)))
+}
+
+// ambiguous reports whether r, a reading of a text in lang, is one the
+// other convention reads differently (AmbiguousNumber).
+func ambiguous(lang string, r numberReading) bool {
+	return r.thousandsLike || (r.decimalLike && decimalMark(lang) == ',')
 }
 
 // ConfirmedNumber is the text of a number answer its respondent sent
@@ -124,31 +154,40 @@ type ConfirmedNumber string
 // not asked twice.
 func NumberConfirmField(id string) string { return "confirm." + id }
 
-// ambiguity is the ask-back for r, a thousandsLike reading of text in
-// lang: both readings, in digits no convention misreads (the whole number
-// grouped with narrow no-break spaces, as ISO 80000 writes it) and in
-// words, and how to write each so that it is not asked again.
+// ambiguity is the ask-back for r, an ambiguous reading of text in lang
+// (AmbiguousNumber): both readings, each in digits that lang's reader
+// cannot misread and in words, how to write each so that it is not asked
+// again, and which one sending the text unchanged keeps (lang's reading).
+// The whole number is written without grouping ("1000"): a space is not
+// how Spanish groups, and a point or comma is the very doubt. The decimal
+// is written with lang's mark and its trailing zeros dropped ("1,0",
+// "2,5"); one with three significant decimals is shown as typed ("2,125",
+// the words settle it) and written with a fourth digit to choose it
+// ("2,1250": four decimals group nothing).
 func ambiguity(lang, text string, r numberReading) *message {
-	whole := int(r.whole)
 	lead, _ := strconv.Atoi(r.lead)
 	sign := ""
 	if r.whole < 0 {
 		lead, sign = -lead, "−"
 	}
-	grouped := FormatNumber("fr", r.whole, 0) // U+202F groups from four digits, U+2212 minus
-	plain := sign + r.lead + r.tail
+	whole := sign + r.lead + r.tail
+	wholeW := wholeWords(lang, int(r.whole))
 	tail := strings.TrimRight(r.tail, "0")
-	decimal := decimalWords(lang, lead, tail)
-	text = strings.TrimFunc(text, unicode.IsSpace)
-	if len(tail) == 3 {
-		// No shorter way to write the decimal: the text itself, confirmed.
-		return msg("number_ambiguous_keep", grouped, wholeWords(lang, whole), text, decimal, plain)
-	}
 	if tail == "" {
 		tail = "0"
 	}
-	short := sign + r.lead + string(decimalMark(lang)) + tail
-	return msg("number_ambiguous", grouped, wholeWords(lang, whole), text, decimal, plain, short)
+	dec := sign + r.lead + string(decimalMark(lang)) + tail
+	write := dec
+	if len(tail) == 3 {
+		write += "0"
+	}
+	decW := decimalWords(lang, lead, strings.TrimRight(r.tail, "0"))
+	kept := decW
+	if r.decimalLike {
+		kept = wholeW // lang reads its grouping mark as grouping
+	}
+	text = strings.TrimFunc(text, unicode.IsSpace)
+	return msg("number_ambiguous", whole, wholeW, dec, decW, write, text, kept)
 }
 
 // readNumber reads s with mark as the decimal separator.
@@ -194,6 +233,7 @@ func readNumber(s string, mark byte) numberReading {
 		}
 	}
 	var r numberReading
+	pointOrComma := len(seps) == 1 && !isGroupSpace(seps[0])
 	intRuns, fracRun := runs, ""
 	if n := len(seps); n > 0 && seps[n-1] == rune(mark) {
 		intRuns, fracRun = runs[:n], runs[n]
@@ -231,10 +271,13 @@ func readNumber(s string, mark byte) numberReading {
 		return numberReading{}
 	}
 	r.ok, r.value = true, v
-	if len(seps) == 0 && len(runs) == 2 && len(fracRun) == 3 && len(runs[0]) <= 3 && runs[0] != "" && runs[0][0] != '0' {
-		r.thousandsLike = true
-		r.lead, r.tail = runs[0], fracRun
-		r.whole, _ = strconv.ParseFloat(runs[0]+fracRun, 64)
+	if len(runs) == 2 && len(runs[1]) == 3 && len(runs[0]) <= 3 && runs[0] != "" && runs[0][0] != '0' && pointOrComma {
+		// One point or comma between 1–3 and 3 digits: the decimal mark
+		// (thousandsLike) or the grouping one (decimalLike).
+		r.thousandsLike = len(fracRun) == 3
+		r.decimalLike = !r.thousandsLike
+		r.lead, r.tail = runs[0], runs[1]
+		r.whole, _ = strconv.ParseFloat(runs[0]+runs[1], 64)
 		if v < 0 {
 			r.whole = -r.whole
 		}

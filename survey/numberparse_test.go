@@ -84,7 +84,7 @@ func TestParseNumber(t *testing.T) {
 		{"es", "−1234,5", -1234.5, ""},
 		{"es", ",5", 0.5, ""},
 		{"es", "2,500", 2.5, ""}, // a decimal, by CLDR (a whole-number question asks back)
-		{"es", "2.5", 0, "¿Quería decir 2,5?"},
+		{"es", "2.5", 2.5, ""}, // a point before one digit groups nothing: a decimal point
 		{"es", "2,500,000", 0, "¿Quería decir 2.500.000?"},
 		{"es", "1,234.5", 0, "¿Quería decir 1234,5?"}, // Spanish groups from five digits
 		{"es", "12,345.5", 0, "¿Quería decir 12.345,5?"},
@@ -97,7 +97,7 @@ func TestParseNumber(t *testing.T) {
 		{"fr", "2.500.000", 2500000, ""},
 		{"fr", "2,5", 2.5, ""},
 		{"fr", "2" + nnbsp + "500,75", 2500.75, ""},
-		{"fr", "2.5", 0, "Vouliez-vous dire 2,5" + nbsp + "?"},
+		{"fr", "2.5", 2.5, ""},
 		{"fr", "2,500,000", 0, "Vouliez-vous dire 2" + nnbsp + "500" + nnbsp + "000" + nbsp + "?"},
 		{"fr", "deux", 0, "Saisissez un nombre en chiffres"},
 
@@ -243,14 +243,21 @@ sections:
 		{staff, "fte", "en", "9,007,199,254,740,994", 0, "Enter a number in digits"}, // 2^53 + 2: past the whole numbers a float64 holds
 		{s, "count", "es", float64(2500), 2500, ""},                                  // JSON numbers are numbers in every language
 		{staff, "fte", "es", "2,5", 2.5, ""},
-		{staff, "fte", "es", "2,500", 0, "¿Quería decir 2" + nnbsp + "500 (dos mil quinientos) o 2,500 (dos coma cinco)?"},
+		{staff, "fte", "es", "2,500", 0, "¿Quería decir 2500 (dos mil quinientos) o 2,5 (dos coma cinco)?"},
 		{staff, "fte", "es", survey.ConfirmedNumber("2,500"), 2.5, ""},
-		{staff, "fte", "en", "2.500", 0, "Did you mean 2" + nnbsp + "500 (two thousand five hundred) or 2.500 (two point five)?"},
+		{staff, "fte", "en", "2.500", 0, "Did you mean 2500 (two thousand five hundred) or 2.5 (two point five)?"},
 		{staff, "fte", "en", survey.ConfirmedNumber("2.500"), 2.5, ""},
 		{staff, "fte", "en", "2,500", 2500, ""}, // the grouping mark is read as grouping: only the decimal mark is in doubt
-		{staff, "fte", "es", "2.500", 2500, ""},
+		// A point before three digits groups in Spain and marks decimals
+		// in Mexico: asked back on a decimal question; sent again
+		// unchanged, read as Spanish reads it.
+		{staff, "fte", "es", "2.500", 0, "¿Quería decir 2500 (dos mil quinientos) o 2,5 (dos coma cinco)? Escriba 2500 o 2,5. Si envía 2.500 de nuevo sin cambiarlo, se guardará dos mil quinientos."},
+		{staff, "fte", "es", survey.ConfirmedNumber("2.500"), 2500, ""},
+		{staff, "fte", "fr", "1.000", 0, "Vouliez-vous dire 1000 (mille) ou 1,0 (un)" + nbsp + "? Écrivez 1000 ou 1,0. Si vous renvoyez 1.000 sans le changer, c'est mille qui sera enregistré."},
+		{staff, "fte", "es", "2.500.000", 2500000, ""},
 		{s, "count", "es", survey.ConfirmedNumber("2,500"), 0, "¿Quería decir 2500?"}, // a whole number is never 2,5
-		{staff, "fte", "es", "2.5", 0, "¿Quería decir 2,5?"},
+		{staff, "fte", "es", "2.5", 2.5, ""},
+		{staff, "fte", "fr", "2.25", 2.25, ""},
 		{staff, "fte", "es", "0,25", 0, "Introduzca un número mayor o igual que 0,5."},
 		{staff, "fte", "en", "0.25", 0, "Enter a number of at least 0.5."},
 	}

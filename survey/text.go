@@ -143,20 +143,14 @@ var catalog = map[string]map[string]string{
 		"fr": "Vouliez-vous dire %s\u00a0? En français, la virgule marque les décimales\u202f; séparez les milliers par une espace, par exemple 2\u202f500\u202f000.",
 		"es": "¿Quería decir %s? En español, la coma marca los decimales; separe los miles con un punto, por ejemplo 2.500.000.",
 	},
-	// number_ambiguous: %[1]s the whole reading grouped, %[2]s its words,
-	// %[3]s the text as typed, %[4]s its decimal reading in words, %[5]s and
-	// %[6]s the two readings written so that neither is asked again.
+	// number_ambiguous: %[1]s the whole reading in digits, %[2]s its
+	// words, %[3]s the decimal reading in digits, %[4]s its words, %[5]s
+	// the decimal written so that it is not asked again, %[6]s the text as
+	// typed, %[7]s the words of the reading it keeps if sent again.
 	"number_ambiguous": {
-		"en": "Did you mean %[1]s (%[2]s) or %[3]s (%[4]s)? Write %[5]s or %[6]s. If you send %[3]s again unchanged, it is stored as %[4]s.",
-		"fr": "Vouliez-vous dire %[1]s (%[2]s) ou %[3]s (%[4]s)\u00a0? Écrivez %[5]s ou %[6]s. Si vous renvoyez %[3]s sans le changer, c'est %[4]s qui sera enregistré.",
-		"es": "¿Quería decir %[1]s (%[2]s) o %[3]s (%[4]s)? Escriba %[5]s o %[6]s. Si envía %[3]s de nuevo sin cambiarlo, se guardará %[4]s.",
-	},
-	// number_ambiguous_keep: the same when the decimal reading has no
-	// shorter writing (2,125): keeping the text is how to choose it.
-	"number_ambiguous_keep": {
-		"en": "Did you mean %[1]s (%[2]s) or %[3]s (%[4]s)? Write %[5]s for the first; send %[3]s again unchanged for the second.",
-		"fr": "Vouliez-vous dire %[1]s (%[2]s) ou %[3]s (%[4]s)\u00a0? Écrivez %[5]s pour le premier\u202f; renvoyez %[3]s sans le changer pour le second.",
-		"es": "¿Quería decir %[1]s (%[2]s) o %[3]s (%[4]s)? Escriba %[5]s para lo primero; envíe %[3]s de nuevo sin cambiarlo para lo segundo.",
+		"en": "Did you mean %[1]s (%[2]s) or %[3]s (%[4]s)? Write %[1]s or %[5]s. If you send %[6]s again unchanged, it is stored as %[7]s.",
+		"fr": "Vouliez-vous dire %[1]s (%[2]s) ou %[3]s (%[4]s)\u00a0? Écrivez %[1]s ou %[5]s. Si vous renvoyez %[6]s sans le changer, c'est %[7]s qui sera enregistré.",
+		"es": "¿Quería decir %[1]s (%[2]s) o %[3]s (%[4]s)? Escriba %[1]s o %[5]s. Si envía %[6]s de nuevo sin cambiarlo, se guardará %[7]s.",
 	},
 	"want_integer": {
 		"en": "Enter a whole number.",

@@ -97,10 +97,15 @@ func TestDecimalAskedBackThenConfirmed(t *testing.T) {
 		lang, typed, message string
 		kept                 float64 // stored when sent again unchanged
 	}{
-		{"en", "1.000", "Did you mean 1\u202f000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one.", 1},
-		{"fr", "1,000", "Vouliez-vous dire 1\u202f000 (mille) ou 1,000 (un)\u00a0? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré.", 1},
-		{"es", "1,000", "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno.", 1},
-		{"es", "2,125", "¿Quería decir 2\u202f125 (dos mil ciento veinticinco) o 2,125 (dos coma ciento veinticinco)? Escriba 2125 para lo primero; envíe 2,125 de nuevo sin cambiarlo para lo segundo.", 2.125},
+		{"en", "1.000", "Did you mean 1000 (one thousand) or 1.0 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one.", 1},
+		{"fr", "1,000", "Vouliez-vous dire 1000 (mille) ou 1,0 (un)\u00a0? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré.", 1},
+		{"es", "1,000", "¿Quería decir 1000 (mil) o 1,0 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno.", 1},
+		{"es", "2,125", "¿Quería decir 2125 (dos mil ciento veinticinco) o 2,125 (dos coma ciento veinticinco)? Escriba 2125 o 2,1250. Si envía 2,125 de nuevo sin cambiarlo, se guardará dos coma ciento veinticinco.", 2.125},
+		// A point before three digits: Spain and France group thousands
+		// with it, much of Latin America marks decimals with it.
+		{"es", "1.000", "¿Quería decir 1000 (mil) o 1,0 (uno)? Escriba 1000 o 1,0. Si envía 1.000 de nuevo sin cambiarlo, se guardará mil.", 1000},
+		{"es", "12.345", "¿Quería decir 12345 (doce mil trescientos cuarenta y cinco) o 12,345 (doce coma trescientos cuarenta y cinco)? Escriba 12345 o 12,3450. Si envía 12.345 de nuevo sin cambiarlo, se guardará doce mil trescientos cuarenta y cinco.", 12345},
+		{"fr", "1.000", "Vouliez-vous dire 1000 (mille) ou 1,0 (un)\u00a0? Écrivez 1000 ou 1,0. Si vous renvoyez 1.000 sans le changer, c'est mille qui sera enregistré.", 1000},
 	}
 	stored := 0
 	for _, tc := range cases {
@@ -158,7 +163,7 @@ func TestDecimalAskedBackThenConfirmed(t *testing.T) {
 		// about the new text.
 		shown.Set("staff_fte", "3,000")
 		rec = a.postForm("/s/landscape?lang=es", fs, shown)
-		if want := "¿Quería decir 3\u202f000 (tres mil) o 3,000 (tres)?"; rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), html.EscapeString(want)) {
+		if want := "¿Quería decir 3000 (tres mil) o 3,0 (tres)?"; rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), html.EscapeString(want)) {
 			t.Fatalf("changed to 3,000: %d, want 422 with %q", rec.Code, want)
 		}
 		if !strings.Contains(rec.Body.String(), `name="confirm.staff_fte" value="3,000"`) {
@@ -192,7 +197,7 @@ func TestDecimalAskedBackThenConfirmed(t *testing.T) {
 		res := post("bbbbbbbb-0000-4000-8000-000000000001", `"1,000"`)
 		var e errorResponse
 		if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != 422 || len(e.Error.Fields) != 1 || e.Error.Fields[0].Question != "staff_fte" ||
-			e.Error.Fields[0].Message != "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno." {
+			e.Error.Fields[0].Message != "¿Quería decir 1000 (mil) o 1,0 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno." {
 			t.Errorf("string 1,000: %d %+v %v", res.StatusCode, e.Error.Fields, err)
 		}
 		for id, staff := range map[string]string{"bbbbbbbb-0000-4000-8000-000000000002": `1000`, "bbbbbbbb-0000-4000-8000-000000000003": `1`} {
@@ -208,8 +213,30 @@ func TestDecimalAskedBackThenConfirmed(t *testing.T) {
 			}
 		}
 	})
-	if n := a.countResponses("landscape"); n != len(cases)+3 {
-		t.Errorf("%d responses, want %d", n, len(cases)+3)
+	// A point that cannot group thousands (one, two or four digits after
+	// it) is a decimal point on the French and Spanish forms: stored at
+	// once, not refused with "did you mean 2,5?" again and again.
+	for i, tc := range []struct {
+		lang, typed string
+		want        float64
+	}{{"es", "2.5", 2.5}, {"fr", "2.5", 2.5}, {"es", "0.75", 0.75}, {"fr", "12.3456", 12.3456}} {
+		path := "/s/landscape?lang=" + tc.lang
+		fs, _ := a.openForm(path)
+		values := landscapeForm("2500000", tc.typed)
+		rec := a.postForm(path, fs, values)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("%s %s: %d, want 303 %s", tc.lang, tc.typed, rec.Code, rec.Body)
+		}
+		r, err := a.store.FindResponseBySubmission(t.Context(), "landscape", fs.submissionID)
+		if err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		if v, _ := r.Answers.Number("staff_fte"); v != tc.want {
+			t.Errorf("%s %s stored as %v, want %v", tc.lang, tc.typed, v, tc.want)
+		}
+	}
+	if n := a.countResponses("landscape"); n != len(cases)+3+4 {
+		t.Errorf("%d responses, want %d", n, len(cases)+3+4)
 	}
 }
 

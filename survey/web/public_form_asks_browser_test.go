@@ -85,9 +85,9 @@ func TestAskBackAndStaleFormInBrowser(t *testing.T) {
 	ctx := browsertest.New(t)
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	asked := map[string]struct{ typed, message string }{
-		"en": {"1.000", "Did you mean 1\u202f000 (one thousand) or 1.000 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one."},
-		"fr": {"1,000", "Vouliez-vous dire 1\u202f000 (mille) ou 1,000 (un)\u00a0? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré."},
-		"es": {"1,000", "¿Quería decir 1\u202f000 (mil) o 1,000 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno."},
+		"en": {"1.000", "Did you mean 1000 (one thousand) or 1.0 (one)? Write 1000 or 1.0. If you send 1.000 again unchanged, it is stored as one."},
+		"fr": {"1,000", "Vouliez-vous dire 1000 (mille) ou 1,0 (un)\u00a0? Écrivez 1000 ou 1,0. Si vous renvoyez 1,000 sans le changer, c'est un qui sera enregistré."},
+		"es": {"1,000", "¿Quería decir 1000 (mil) o 1,0 (uno)? Escriba 1000 o 1,0. Si envía 1,000 de nuevo sin cambiarlo, se guardará uno."},
 	}
 	for _, lang := range []string{"en", "fr", "es"} {
 		t.Run(lang, func(t *testing.T) {

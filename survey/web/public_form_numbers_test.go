@@ -50,10 +50,13 @@ func TestFormReadsNumbersInItsLanguage(t *testing.T) {
 		lang, population, staff string
 		want                    []string
 	}{
-		{"es", "2,500", "2.5", []string{
+		// English grouping and decimals together: read the English way
+		// only as a suggestion (a lone "2.5" is stored as 2,5: see
+		// TestDecimalAskedBackThenConfirmed).
+		{"es", "2,500", "1,234.5", []string{
 			`<p class="error" id="err-population_served">¿Quería decir 2500? En español, la coma marca los decimales; separe los miles con un punto, por ejemplo 2.500.000.</p>`,
-			`<p class="error" id="err-staff_fte">¿Quería decir 2,5? En español, la coma marca los decimales y el punto separa los miles, por ejemplo 2.500.000 o 2,5.</p>`,
-			`name="population_served" value="2,500"`, `name="staff_fte" value="2.5"`,
+			`<p class="error" id="err-staff_fte">¿Quería decir 1234,5? En español, la coma marca los decimales y el punto separa los miles, por ejemplo 2.500.000 o 2,5.</p>`,
+			`name="population_served" value="2,500"`, `name="staff_fte" value="1,234.5"`,
 		}},
 		{"en", "2.500.000", "12,5", []string{
 			`<p class="error" id="err-population_served">Did you mean 2,500,000? In English, a point marks decimals and commas group thousands, for example 2,500,000 or 2.5.</p>`,
