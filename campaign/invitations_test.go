@@ -117,7 +117,7 @@ func TestSmallCampaign(t *testing.T) {
 	}
 	// The French contact gets the French text, with the survey's French title.
 	sv, _ := st.FindSurvey(context.Background(), "landscape")
-	if fr := byTo(got)["claire@bm-lyon.fr"]; fr.Subject != sv.Title["fr"]+" : invitation pour Bibliothèque municipale de Lyon" || !strings.HasPrefix(fr.Body, "Bonjour Claire Martin,") {
+	if fr := byTo(got)["claire@bm-lyon.fr"]; fr.Subject != sv.Title["fr"]+"\u00a0: invitation pour Bibliothèque municipale de Lyon" || !strings.HasPrefix(fr.Body, "Bonjour Claire Martin,") {
 		t.Errorf("the French contact got %q / %q", fr.Subject, fr.Body)
 	}
 	if de := byTo(got)["info@stbib-koeln.de"]; !strings.HasPrefix(de.Subject, sv.Title["en"]+": an invitation to") {

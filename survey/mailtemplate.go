@@ -364,6 +364,19 @@ La Sección de Bibliotecas Metropolitanas
 	},
 }
 
+// The French texts above are written with ordinary spaces before ":" and
+// ";" and inside « », to stay readable here; a mail reader could break
+// the line there and leave the mark alone at the start of the next. They
+// get the no-break spaces the pages use: U+00A0 before a colon and inside
+// guillemets, U+202F before ";", "?" and "!".
+func init() {
+	spaced := strings.NewReplacer(" :", "\u00a0:", " ;", "\u202f;", " ?", "\u202f?", " !", "\u202f!", "« ", "«\u00a0", " »", "\u00a0»")
+	for kind, t := range defaultMail["fr"] {
+		t.Subject, t.Body = spaced.Replace(t.Subject), spaced.Replace(t.Body)
+		defaultMail["fr"][kind] = t
+	}
+}
+
 // MailTemplateStore keeps the templates a working group edited.
 type MailTemplateStore interface {
 	// MailTemplates returns a survey's edited templates (not the defaults).

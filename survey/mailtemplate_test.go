@@ -1,6 +1,7 @@
 package survey_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -242,4 +243,36 @@ func TestStoredGoTemplatesKeepWorking(t *testing.T) {
 		t.Errorf("custom converted to %+v", up)
 	}
 	same(t, custom, up)
+}
+
+// TestFrenchDefaultMailSpacesItsPunctuation: the built-in French mails
+// put a no-break space before ":" and ";" and inside « », as the pages do,
+// so that no mail reader breaks the line before the mark. The subject is
+// written out; the bodies are searched for any of those marks after an
+// ordinary space or a letter (the link's "https:" is not prose).
+func TestFrenchDefaultMailSpacesItsPunctuation(t *testing.T) {
+	fault := regexp.MustCompile(`[\p{L}\p{N}) ][:;?!»]|«[\p{L}\p{N} ]`)
+	want := map[survey.MailKind]string{
+		survey.MailInvitation: "{survey}\u00a0: invitation pour {library}",
+		survey.MailReminder:   "Rappel\u00a0: {survey}",
+	}
+	for kind, subject := range want {
+		tpl := survey.DefaultMailTemplate(kind, "fr")
+		if tpl.Subject != subject {
+			t.Errorf("%s subject %q, want %q", kind, tpl.Subject, subject)
+		}
+		for i, line := range strings.Split(tpl.Body, "\n") {
+			if m := fault.FindString(line); m != "" {
+				t.Errorf("%s line %d: %q without a no-break space in %q", kind, i+1, m, line)
+			}
+		}
+		for _, piece := range []string{"«\u00a0{survey}\u00a0»", "plus tard\u00a0:"} {
+			if kind == survey.MailInvitation && !strings.Contains(tpl.Body, piece) {
+				t.Errorf("invitation lacks %q:\n%s", piece, tpl.Body)
+			}
+		}
+		if kind == survey.MailInvitation && !strings.Contains(tpl.Body, "impact\u202f;") {
+			t.Errorf("invitation lacks a narrow no-break space before ';':\n%s", tpl.Body)
+		}
+	}
 }

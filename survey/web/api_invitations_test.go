@@ -347,7 +347,7 @@ func TestSendingCampaign(t *testing.T) {
 	for _, m := range server.Messages()[before:] {
 		reminded[m.To] = m.Subject
 	}
-	if len(reminded) != 2 || reminded["claire@bm-lyon.fr"] != "Rappel : Tous les types de questions" || reminded["ana@biblored.co"] != "Reminder: Every question type" {
+	if len(reminded) != 2 || reminded["claire@bm-lyon.fr"] != "Rappel\u00a0: Tous les types de questions" || reminded["ana@biblored.co"] != "Reminder: Every question type" {
 		t.Errorf("reminders went to %v", reminded)
 	}
 	tracking := decode[trackingBody](t, a.do(request{path: "/api/v1/surveys/every-type/tracking", token: admin}))
