@@ -84,7 +84,7 @@ func TestParseNumber(t *testing.T) {
 		{"es", "−1234,5", -1234.5, ""},
 		{"es", ",5", 0.5, ""},
 		{"es", "2,500", 2.5, ""}, // a decimal, by CLDR (a whole-number question asks back)
-		{"es", "2.5", 2.5, ""}, // a point before one digit groups nothing: a decimal point
+		{"es", "2.5", 2.5, ""},   // a point before one digit groups nothing: a decimal point
 		{"es", "2,500,000", 0, "¿Quería decir 2.500.000?"},
 		{"es", "1,234.5", 0, "¿Quería decir 1234,5?"}, // Spanish groups from five digits
 		{"es", "12,345.5", 0, "¿Quería decir 12.345,5?"},
