@@ -214,8 +214,11 @@ func (s *Service) DemoResponses(ctx context.Context, slug string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	_, n, err := s.cfg.Responses.ListResponses(ctx, scopedResponses(a, survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseSubmitted, Source: survey.DemoSource, Limit: 1}))
-	return n, err
+	f, err := s.scopedResponses(ctx, a, survey.ResponseFilter{SurveySlug: slug, Status: survey.ResponseSubmitted, Source: survey.DemoSource})
+	if err != nil {
+		return 0, err
+	}
+	return s.cfg.Responses.CountMatching(ctx, f)
 }
 
 func (s *Service) demoLibraries(ctx context.Context) ([]*survey.Library, error) {

@@ -21,7 +21,9 @@ func (s *Service) ListResponses(ctx context.Context, slug string, f survey.Respo
 	if err != nil {
 		return nil, 0, err
 	}
-	f = scopedResponses(a, f)
+	if f, err = s.scopedResponses(ctx, a, f); err != nil {
+		return nil, 0, err
+	}
 	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
 	if err != nil {
 		return nil, 0, err
@@ -73,7 +75,8 @@ func (s *Service) LibraryNames(ctx context.Context, rs []*survey.Response) (map[
 // Response returns one response and the definition of the version it
 // answered (the current one when that version is no longer kept), for
 // analysts and admins, and for coordinators a response of their regions
-// (another region's is ENOTFOUND, as an unknown id is).
+// (responseScope: an invited one by its library's region; another
+// region's is ENOTFOUND, as an unknown id is).
 func (s *Service) Response(ctx context.Context, id string) (*survey.Response, *survey.Survey, error) {
 	a, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator)
 	if err != nil {
@@ -83,7 +86,9 @@ func (s *Service) Response(ctx context.Context, id string) (*survey.Response, *s
 	if err != nil {
 		return nil, nil, err
 	}
-	if !scopedResponses(a, survey.ResponseFilter{}).Match(r) {
+	if ok, err := s.mayRead(ctx, a, r); err != nil {
+		return nil, nil, err
+	} else if !ok {
 		return nil, nil, survey.Errorf(survey.ENOTFOUND, "There is no response %q.", id) // the store's words for an unknown id
 	}
 	sv, err := s.cfg.Surveys.FindSurveyVersion(ctx, r.SurveySlug, r.SurveyVersion)

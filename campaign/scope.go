@@ -46,16 +46,79 @@ func scoped(a survey.Actor, f survey.LibraryFilter) survey.LibraryFilter {
 	return f
 }
 
-// scopedResponses narrows a response filter to a coordinator's regions. A
-// response is in the region it gives (survey.Response.Region: its answer
-// to the region question, else its country's region), the region the
-// responses filter and the results by region use; a region filter naming
-// another region then matches nothing.
-func scopedResponses(a survey.Actor, f survey.ResponseFilter) survey.ResponseFilter {
-	if a.Role == survey.RoleCoordinator {
-		f.Regions = append([]survey.Region{"-"}, a.Regions...)
+// responseScope is what keeps a coordinator to their regions' responses:
+// the filter fields survey.ResponseFilter.Regions and Libraries. A
+// response given through an invitation (it has a LibraryID) belongs to the
+// invited library's region, whatever region the respondent ticked, or an
+// invited library could put its answers (the contact's email among them)
+// before another region's coordinator and hide them from its own. The
+// library's region is the directory's as it is now, looked up at each
+// request rather than stored on the response at submission: a library
+// that moves region takes its responses with it, as it takes its
+// invitations (onlyCoordinated), so the coordinator who sees it Submitted
+// on their invitations page can open its response, and the previous
+// region's coordinator no longer can. A response whose library has left
+// the directory has no known region and no coordinator sees it (nor its
+// invitation). A response without a library belongs to the region it
+// gives (its answer to the region question, else its country's region).
+type responseScope struct {
+	on        bool // a coordinator's: narrow every filter
+	regions   []survey.Region
+	libraries []string
+}
+
+// responseScope returns the actor's scope of responses: for a coordinator
+// their regions and the ids of the directory's libraries in them; for
+// other roles, none (apply changes nothing).
+func (s *Service) responseScope(ctx context.Context, a survey.Actor) (responseScope, error) {
+	if a.Role != survey.RoleCoordinator {
+		return responseScope{}, nil
+	}
+	libs, _, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{}))
+	if err != nil {
+		return responseScope{}, err
+	}
+	// A coordinator without regions (refused by User.Validate, but the
+	// store holds what it holds) sees nothing: a region that does not
+	// exist matches no response, and the filter is never empty.
+	sc := responseScope{on: true, regions: append([]survey.Region{"-"}, a.Regions...), libraries: make([]string, len(libs))}
+	for i, l := range libs {
+		sc.libraries[i] = l.ID
+	}
+	return sc, nil
+}
+
+// apply narrows f to the scope; a region filter of f then keeps, of the
+// scope's responses, those giving that region.
+func (sc responseScope) apply(f survey.ResponseFilter) survey.ResponseFilter {
+	if sc.on {
+		f.Regions, f.Libraries = sc.regions, sc.libraries
 	}
 	return f
+}
+
+// scopedResponses is f narrowed to the actor's responses (responseScope).
+func (s *Service) scopedResponses(ctx context.Context, a survey.Actor, f survey.ResponseFilter) (survey.ResponseFilter, error) {
+	sc, err := s.responseScope(ctx, a)
+	return sc.apply(f), err
+}
+
+// mayRead reports whether the actor may read response r: by its library's
+// region (the directory's now) when it was invited, else by the region it
+// gives, the rule of responseScope for one response, without listing the
+// directory.
+func (s *Service) mayRead(ctx context.Context, a survey.Actor, r *survey.Response) (bool, error) {
+	switch {
+	case a.Role != survey.RoleCoordinator:
+		return true, nil
+	case r.LibraryID == "":
+		return a.Coordinates(r.Region), nil
+	}
+	_, err := s.coordinated(ctx, a, r.LibraryID)
+	if survey.ErrorCode(err) == survey.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // errNoLibrary is the answer for a library the actor may not see: the same
@@ -137,8 +200,8 @@ func (s *Service) SurveyHeaders(ctx context.Context) ([]*survey.Survey, error) {
 
 // RegionalSurvey is a survey as a coordinator follows it: its invitations'
 // tracking for their regions, and the submitted responses of their regions
-// (anonymous ones included: a response is in the region it gives), never
-// the survey's whole count.
+// (responseScope: their libraries' and the anonymous ones giving their
+// regions), never the survey's whole count.
 type RegionalSurvey struct {
 	Survey    *survey.Survey
 	Tracking  Tracking
@@ -153,14 +216,18 @@ func (s *Service) RegionalSurveys(ctx context.Context) ([]RegionalSurvey, error)
 	if err != nil {
 		return nil, err
 	}
+	a, _ := survey.ActorFrom(ctx)
+	sc, err := s.responseScope(ctx, a) // once for every survey
+	if err != nil {
+		return nil, err
+	}
 	out := make([]RegionalSurvey, 0, len(all))
 	for _, sv := range all {
 		list, err := s.invitationsOf(ctx, sv.Slug)
 		if err != nil {
 			return nil, err
 		}
-		a, _ := survey.ActorFrom(ctx)
-		_, n, err := s.cfg.Responses.ListResponses(ctx, scopedResponses(a, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, Limit: 1}))
+		n, err := s.cfg.Responses.CountMatching(ctx, sc.apply(survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}))
 		if err != nil {
 			return nil, err
 		}

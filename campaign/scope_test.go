@@ -440,3 +440,99 @@ func TestCoordinatorAccountsHaveRegions(t *testing.T) {
 		t.Errorf("audit %q, want %q", got, want)
 	}
 }
+
+// TestAnInvitedResponseBelongsToItsLibrarysRegion: the respondents of an
+// Asia-Oceania and a Latin American library tick Spain and Europe, and
+// a European library's tick Asia-Oceania. Each invited response is its
+// library's region's, whatever was ticked: Europe's coordinator lists,
+// counts and opens only the European library's and the anonymous one
+// giving Europe; Asia-Oceania's opens Singapore's. When Singapore's
+// library moves to Europe in the directory, its response moves with it.
+func TestAnInvitedResponseBelongsToItsLibrarysRegion(t *testing.T) {
+	svc, st := newService(t, nil)
+	ctx := context.Background()
+	libs := regionalDirectory(t, svc)
+	lyon, singapore := libs["Bibliothèque municipale de Lyon"], libs["National Library Board Singapore"]
+	santiago := &survey.Library{Name: "Biblioteca de Santiago", Country: "CL"}
+	if err := svc.CreateLibrary(admin, santiago); err != nil || santiago.Region != survey.LatinAmericaCaribbean {
+		t.Fatalf("Santiago: %v, region %s", err, santiago.Region)
+	}
+	id := map[string]string{}
+	for name, r := range map[string]*survey.Response{
+		"singapore": {LibraryID: singapore.ID, Country: "ES", Region: survey.Europe},
+		"santiago":  {LibraryID: santiago.ID, Country: "ES", Region: survey.Europe},
+		"lyon":      {LibraryID: lyon.ID, Country: "JP", Region: survey.AsiaOceania},
+		"anonymous": {Country: "ES", Region: survey.Europe},
+	} {
+		r.SurveySlug, r.SurveyVersion, r.SubmissionID, r.Status, r.Language = "landscape", 1, "ticked-"+name, survey.ResponseSubmitted, "en"
+		stored, _, err := st.CreateResponse(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id[name] = stored.ID
+	}
+	sees := func(ctx context.Context, want ...string) {
+		t.Helper()
+		var wantIDs []string
+		for _, n := range want {
+			wantIDs = append(wantIDs, id[n])
+		}
+		sort.Strings(wantIDs)
+		list, total, err := svc.ListResponses(ctx, "landscape", survey.ResponseFilter{Limit: 10})
+		var got []string
+		for _, r := range list {
+			got = append(got, r.ID)
+		}
+		sort.Strings(got)
+		if err != nil || total != len(want) || !slices.Equal(got, wantIDs) {
+			t.Errorf("listed %q (total %d, %v), want %q (%q)", got, total, err, wantIDs, want)
+		}
+		for name, rid := range id {
+			_, _, err := svc.Response(ctx, rid)
+			if mine := slices.Contains(want, name); mine && err != nil || !mine && survey.ErrorCode(err) != survey.ENOTFOUND {
+				t.Errorf("opening %s's response: %v (theirs: %v)", name, err, mine)
+			}
+		}
+		if sum, err := svc.Survey(ctx, "landscape"); err != nil || sum.Responses != len(want) {
+			t.Errorf("their summary counts %d responses (%v), want %d", sum.Responses, err, len(want))
+		}
+		regional, err := svc.RegionalSurveys(ctx)
+		i := slices.IndexFunc(regional, func(r campaign.RegionalSurvey) bool { return r.Survey.Slug == "landscape" })
+		if err != nil || i < 0 || regional[i].Responses != len(want) {
+			t.Errorf("their dashboard's surveys (%v): landscape at %d, want %d responses", err, i, len(want))
+		} else {
+			for _, r := range regional {
+				if r.Survey.Slug != "landscape" && r.Responses != 0 {
+					t.Errorf("their dashboard counts %d responses to %s, which has none", r.Responses, r.Survey.Slug)
+				}
+			}
+		}
+	}
+	europe, asia, latin := coordinatorOf(survey.Europe), coordinatorOf(survey.AsiaOceania), coordinatorOf(survey.LatinAmericaCaribbean)
+	sees(europe, "lyon", "anonymous")
+	sees(asia, "singapore")
+	sees(latin, "santiago")
+	// A region filter compares the region a response gives, within theirs.
+	if list, total, err := svc.ListResponses(asia, "landscape", survey.ResponseFilter{Region: survey.AsiaOceania, Limit: 10}); err != nil || total != 0 || len(list) != 0 {
+		t.Errorf("Asia-Oceania's coordinator filtering Asia-Oceania: %d (%v), want none (Lyon's is Europe's)", total, err)
+	}
+	if list, total, err := svc.ListResponses(asia, "landscape", survey.ResponseFilter{Region: survey.Europe, Limit: 10}); err != nil || total != 1 || len(list) != 1 || list[0].ID != id["singapore"] {
+		t.Errorf("Asia-Oceania's coordinator filtering Europe: %d (%v), want Singapore's", total, err)
+	}
+
+	moved := *singapore
+	moved.Country, moved.Region = "FR", ""
+	if err := svc.UpdateLibrary(admin, singapore.ID, &moved); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := st.FindLibrary(ctx, singapore.ID); err != nil || l.Region != survey.Europe {
+		t.Fatalf("the moved library: %v, %v", l, err)
+	}
+	sees(europe, "lyon", "anonymous", "singapore")
+	sees(asia)
+	// Once its library has left the directory, no coordinator has it.
+	if _, err := svc.DeleteLibrary(admin, santiago.ID); err != nil {
+		t.Fatal(err)
+	}
+	sees(latin)
+}

@@ -65,7 +65,10 @@ func (s *Service) summarize(ctx context.Context, sv *survey.Survey) (SurveySumma
 	var err error
 	if a, _ := survey.ActorFrom(ctx); a.Role == survey.RoleCoordinator {
 		// Their regions' submitted responses, as their list counts them.
-		_, n, err = s.cfg.Responses.ListResponses(ctx, scopedResponses(a, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted, Limit: 1}))
+		var f survey.ResponseFilter
+		if f, err = s.scopedResponses(ctx, a, survey.ResponseFilter{SurveySlug: sv.Slug, Status: survey.ResponseSubmitted}); err == nil {
+			n, err = s.cfg.Responses.CountMatching(ctx, f)
+		}
 	} else {
 		n, err = s.cfg.Responses.CountResponses(ctx, sv.Slug)
 	}

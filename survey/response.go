@@ -64,10 +64,19 @@ type ResponseFilter struct {
 	SurveySlug string         `json:"survey,omitempty"`
 	Status     ResponseStatus `json:"status,omitempty"`
 	Region     Region         `json:"region,omitempty"`
-	// Regions, when not empty, keeps the responses of those regions only
-	// (with Region, of the regions both name): a regional coordinator's.
-	Regions  []Region `json:"regions,omitempty"`
-	Language string   `json:"language,omitempty"`
+	// Regions, when not empty, keeps a regional coordinator's responses,
+	// those of these regions. A response given through an invitation (it
+	// has a LibraryID) belongs to its library's region as the directory
+	// has it, whatever region it ticked: it is kept when its LibraryID is
+	// one of Libraries, the directory's libraries of Regions, which the
+	// caller lists. A response without a library belongs to the region it
+	// gives (Region): it is kept when that is one of Regions. Region, when
+	// set too, still compares the region the response gives.
+	Regions []Region `json:"regions,omitempty"`
+	// Libraries are the ids of the libraries of Regions (see Regions);
+	// ignored without Regions.
+	Libraries []string `json:"libraries,omitempty"`
+	Language  string   `json:"language,omitempty"`
 	// From and To bound when a response was submitted (submitted_at),
 	// From inclusive, To exclusive: a draft saved in March and submitted in
 	// April is in April. A response never submitted (a draft) is placed by
@@ -106,7 +115,7 @@ func (f ResponseFilter) Match(r *Response) bool {
 	if f.Region != "" && r.Region != f.Region || f.Language != "" && r.Language != f.Language {
 		return false
 	}
-	if len(f.Regions) > 0 && !slices.Contains(f.Regions, r.Region) {
+	if len(f.Regions) > 0 && !f.inRegions(r) {
 		return false
 	}
 	if f.Source != "" && r.Source != f.Source || f.ExcludeDemo && r.IsDemo() {
@@ -124,6 +133,15 @@ func (f ResponseFilter) Match(r *Response) bool {
 		}
 	}
 	return true
+}
+
+// inRegions reports whether r belongs to one of f.Regions: by its
+// library when it has one, else by the region it gives (see Regions).
+func (f ResponseFilter) inRegions(r *Response) bool {
+	if r.LibraryID != "" {
+		return slices.Contains(f.Libraries, r.LibraryID)
+	}
+	return slices.Contains(f.Regions, r.Region)
 }
 
 // Select returns the responses of rs that Match f, in order; an error of

@@ -211,19 +211,26 @@ func responseFilter(f survey.ResponseFilter) bson.D {
 	if f.Status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: string(f.Status)})
 	}
-	switch {
-	case len(f.Regions) > 0:
-		// One condition on the field: the regions of Regions that Region
-		// allows (none, when it names another: nothing matches).
-		in := []string{}
-		for _, r := range f.Regions {
-			if f.Region == "" || r == f.Region {
-				in = append(in, string(r))
-			}
-		}
-		filter = append(filter, bson.E{Key: "region", Value: bson.D{{Key: "$in", Value: in}}})
-	case f.Region != "":
+	if f.Region != "" {
 		filter = append(filter, bson.E{Key: "region", Value: string(f.Region)})
+	}
+	if len(f.Regions) > 0 {
+		// A coordinator's responses (survey.ResponseFilter.Regions): an
+		// invited one by its library, an anonymous one (no library_id:
+		// omitempty leaves the field out) by the region it gives. In an
+		// $and, so that it adds to the From/To $or instead of replacing it.
+		regions := make(bson.A, len(f.Regions))
+		for i, r := range f.Regions {
+			regions[i] = string(r)
+		}
+		libraries := bson.A{}
+		for _, id := range f.Libraries {
+			libraries = append(libraries, id)
+		}
+		filter = append(filter, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "library_id", Value: bson.D{{Key: "$in", Value: libraries}}}},
+			bson.D{{Key: "library_id", Value: bson.D{{Key: "$in", Value: bson.A{nil, ""}}}}, {Key: "region", Value: bson.D{{Key: "$in", Value: regions}}}},
+		}}}}})
 	}
 	if f.Language != "" {
 		filter = append(filter, bson.E{Key: "language", Value: f.Language})

@@ -505,12 +505,13 @@ func TestACoordinatorInvitesFromTheirLibrarysPage(t *testing.T) {
 }
 
 // TestACoordinatorReadsTheirRegionsResponses: a coordinator of Europe and
-// Asia-Oceania lists the responses that give those regions — invited or
-// anonymous, as pages and through the API — and opens each; North
-// America's are neither listed nor found (404, the words of an unknown
-// id), whatever the region filter asks. A response giving Europe from a
-// North American library's link is theirs, without that library's name.
-// Results and downloads, which add up every region, stay refused.
+// Asia-Oceania lists the responses of those regions — invited ones by
+// their library's region, anonymous ones by the region they give — as
+// pages and through the API, and opens each; the others are neither
+// listed nor found (404, the words of an unknown id), whatever the region
+// filter asks. A response giving Europe from a North American library's
+// link is North America's: neither listed nor opened. Results and
+// downloads, which add up every region, stay refused.
 func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
@@ -536,22 +537,31 @@ func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// What they should see, from the store: the responses giving their regions.
+	// What they should see, from the store: the responses of their
+	// regions, an invited one by its library's region in the directory.
 	all, _, err := a.store.ListResponses(ctx, survey.ResponseFilter{SurveySlug: "landscape"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var mine, others []string
 	for _, r := range all {
-		if r.Region == survey.Europe || r.Region == survey.AsiaOceania {
+		region := r.Region
+		if r.LibraryID != "" {
+			l, err := a.store.FindLibrary(ctx, r.LibraryID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			region = l.Region
+		}
+		if region == survey.Europe || region == survey.AsiaOceania {
 			mine = append(mine, r.ID)
 		} else {
 			others = append(others, r.ID)
 		}
 	}
 	sort.Strings(mine)
-	if len(mine) != 4 || len(others) != 3 {
-		t.Fatalf("the store holds %d responses of theirs and %d of others; the test means 4 and 3", len(mine), len(others))
+	if len(mine) != 3 || len(others) != 4 {
+		t.Fatalf("the store holds %d responses of theirs and %d of others; the test means 3 and 4", len(mine), len(others))
 	}
 	c := newClient(t, srv)
 	a.signInCoordinator(t, c, "ines@example.org", survey.Europe, survey.AsiaOceania)
@@ -566,7 +576,7 @@ func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
 		return ids
 	}
 	p := c.get("/admin/surveys/landscape/responses")
-	if got := listed(p.body); p.status != 200 || !slices.Equal(got, mine) || !strings.Contains(p.body, "<p>4 responses, page 1.") {
+	if got := listed(p.body); p.status != 200 || !slices.Equal(got, mine) || !strings.Contains(p.body, "<p>3 responses, page 1.") {
 		t.Errorf("their responses page (%d) lists %q, want %q:\n%s", p.status, got, mine, p.body)
 	}
 	if strings.Contains(p.body, "Toronto") || strings.Contains(p.body, "/export.") || strings.Contains(p.body, `value="north_america"`) || !strings.Contains(p.body, `<a href="/admin/libraries/`+lyon+`">Bibliothèque municipale de Lyon</a>`) {
@@ -623,11 +633,112 @@ func TestACoordinatorReadsTheirRegionsResponses(t *testing.T) {
 			t.Errorf("%s: %d, want 403", path, res.status)
 		}
 	}
-	// Their dashboard counts their regions' submitted responses (3: the
+	// Their dashboard counts their regions' submitted responses (2: the
 	// Asia-Oceania one is a draft) and links to the list.
-	if p := c.get("/admin"); !strings.Contains(p.body, `<br><a href="/admin/surveys/landscape/responses">3 responses</a> from your regions</td>`) {
-		t.Errorf("the dashboard does not link to their 3 submitted responses:\n%s", p.body)
+	if p := c.get("/admin"); !strings.Contains(p.body, `<br><a href="/admin/surveys/landscape/responses">2 responses</a> from your regions</td>`) {
+		t.Errorf("the dashboard does not link to their 2 submitted responses:\n%s", p.body)
 	}
+}
+
+// TestAnInvitedResponseIsItsLibrarysRegions: the respondents of an
+// Asia-Oceania and a Latin American library, through their invitations,
+// tick Spain and Europe. Europe's coordinator neither lists, counts nor
+// opens them (pages and API: 404, the words of an unknown id); Asia-
+// Oceania's lists and opens Singapore's. Once Singapore's library moves to
+// Europe in the directory, its response is Europe's and no longer theirs.
+func TestAnInvitedResponseIsItsLibrarysRegions(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	srv := a.serve(t)
+	ctx := context.Background()
+	singapore, singaporeInv := a.storeInvitedLibrary(t, "landscape", &survey.Library{Name: "National Library Board Singapore", Country: "SG", Contacts: []survey.Contact{{Name: "Mei", Email: "mei@nlb.example", Consent: true}}})
+	santiago, santiagoInv := a.storeInvitedLibrary(t, "landscape", &survey.Library{Name: "Biblioteca de Santiago", Country: "CL", Contacts: []survey.Contact{{Name: "Ana", Email: "ana@bs.example", Consent: true}}})
+	now := time.Now().UTC()
+	ids := map[string]string{}
+	for name, r := range map[string]*survey.Response{
+		"singapore": {LibraryID: singapore, InvitationID: singaporeInv},
+		"santiago":  {LibraryID: santiago, InvitationID: santiagoInv},
+	} {
+		r.SurveySlug, r.SurveyVersion, r.SubmissionID, r.Language, r.Country, r.Region = "landscape", 1, "ticked-"+name, "en", "ES", survey.Europe
+		r.Status, r.CreatedAt, r.SubmittedAt = survey.ResponseSubmitted, now, &now
+		stored, _, err := a.store.CreateResponse(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = stored.ID
+	}
+	europe, asia := newClient(t, srv), newClient(t, srv)
+	a.signInCoordinator(t, europe, "eu@section.example", survey.Europe)
+	a.signInCoordinator(t, asia, "ao@section.example", survey.AsiaOceania)
+
+	rowLink := regexp.MustCompile(`<a href="/admin/responses/([0-9a-f]{24})">`)
+	sees := func(who string, c *client, want ...string) {
+		t.Helper()
+		var wantIDs []string
+		for _, n := range want {
+			wantIDs = append(wantIDs, ids[n])
+		}
+		sort.Strings(wantIDs)
+		p := c.get("/admin/surveys/landscape/responses")
+		var listed []string
+		for _, m := range rowLink.FindAllStringSubmatch(p.body, -1) {
+			listed = append(listed, m[1])
+		}
+		sort.Strings(listed)
+		if p.status != 200 || !slices.Equal(listed, wantIDs) || strings.Contains(p.body, "not in your regions") {
+			t.Errorf("%s's responses page (%d) lists %q, want %q", who, p.status, listed, wantIDs)
+		}
+		var api struct {
+			Responses []struct{ ID string }
+			Total     int
+		}
+		res := c.get("/api/v1/surveys/landscape/responses")
+		if err := json.Unmarshal([]byte(res.body), &api); err != nil {
+			t.Fatal(res.status, err, res.body)
+		}
+		var apiIDs []string
+		for _, r := range api.Responses {
+			apiIDs = append(apiIDs, r.ID)
+		}
+		sort.Strings(apiIDs)
+		if !slices.Equal(apiIDs, wantIDs) || api.Total != len(want) {
+			t.Errorf("%s's API lists %q (total %d), want %q", who, apiIDs, api.Total, wantIDs)
+		}
+		for name, id := range ids {
+			page, res := c.get("/admin/responses/"+id), c.get("/api/v1/responses/"+id)
+			if slices.Contains(want, name) {
+				if page.status != 200 || res.status != 200 {
+					t.Errorf("%s opening %s's response: page %d, API %d, want 200", who, name, page.status, res.status)
+				}
+				continue
+			}
+			if page.status != http.StatusNotFound || !strings.Contains(page.body, `There is no response &#34;`+id+`&#34;.`) ||
+				res.status != http.StatusNotFound || res.body != `{"error":{"code":"not_found","message":"There is no response \"`+id+`\"."}}` {
+				t.Errorf("%s opening %s's response: page %d, API %d %s, want 404 as for an unknown id", who, name, page.status, res.status, res.body)
+			}
+		}
+		count := strconv.Itoa(len(want)) + " responses"
+		if len(want) == 1 {
+			count = "1 response"
+		}
+		if p := c.get("/admin"); !strings.Contains(p.body, `<a href="/admin/surveys/landscape/responses">`+count+`</a> from your regions</td>`) {
+			t.Errorf("%s's dashboard does not count %s", who, count)
+		}
+	}
+	sees("Europe", europe)
+	sees("Asia-Oceania", asia, "singapore")
+
+	l, err := a.store.FindLibrary(ctx, singapore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Country, l.Region = "FR", ""
+	l.Normalize()
+	if err := a.store.UpdateLibrary(ctx, l); err != nil || l.Region != survey.Europe {
+		t.Fatalf("moving Singapore's library to Europe: %v, region %s", err, l.Region)
+	}
+	sees("Europe, after the move,", europe, "singapore")
+	sees("Asia-Oceania, after the move,", asia)
 }
 
 // TestACoordinatorImportsTheirRegionsLibraries: a coordinator of Europe
