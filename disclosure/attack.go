@@ -53,6 +53,41 @@ func Attack(p *Problem, hidden func(i int) bool) []Range {
 	return out
 }
 
+// lpPinned reports, for each cell in cells (hidden ones), whether the LP
+// relaxation of the reader's system alone pins it: its LP minimum and
+// maximum meet. The integer range lies inside the LP range and holds the
+// true value, so such a cell is pinned over the integers too; a cell whose
+// LP range is wider may still be pinned by integrality, and is reported
+// false (the caller then keeps it hidden, the safe side). Two LPs per cell,
+// each from the last basis of its component: no branch and bound.
+func lpPinned(p *Problem, hidden func(i int) bool, cells []int) []bool {
+	h := make([]bool, p.Len())
+	for i := range h {
+		h[i] = hidden(i)
+	}
+	a := newAttacker(p, h)
+	out := make([]bool, len(cells))
+	for n, i := range cells {
+		if !h[i] {
+			continue
+		}
+		s, j := a.sys[a.comp[i]], a.local[i]
+		obj := make([]float64, len(s.cells))
+		obj[j] = 1
+		st, lo, _ := s.solveRoot(obj)
+		if st != lpOptimal {
+			continue
+		}
+		obj[j] = -1
+		st, hi, _ := s.solveRoot(obj)
+		if st != lpOptimal {
+			continue
+		}
+		out[n] = math.Abs(lo+hi) < intTol // lo = min x, −hi = max x
+	}
+	return out
+}
+
 // Pinned reports the hidden cells the reader can work out exactly, or prove
 // below k: the attack tool's verdict (Lo == Hi, or Hi < k for a primary).
 // Secrets are not reported: they are never published, and the Problem's
@@ -92,6 +127,9 @@ type system struct {
 	// root is the tableau of the LP relaxation without branching bounds,
 	// kept so that each new objective starts from the last optimum.
 	root *tableau
+	// work, when set, counts the LPs extreme solves (root and branch and
+	// bound nodes): Protect's deterministic work budget.
+	work *int
 }
 
 func newAttacker(p *Problem, hidden []bool) *attacker {
@@ -300,6 +338,9 @@ func (s *system) extreme(j int, maximize bool, stop int, capAt float64) extremeR
 		}
 		nd := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if s.work != nil {
+			*s.work++
+		}
 		var st lpStatus
 		var val float64
 		var x []float64

@@ -9,6 +9,9 @@ import (
 type Suppression struct {
 	Primary   []bool // 0 < value < k
 	Secondary []bool // withheld so that no primary cell can be worked out
+	// fellBack is set when some component ran out of its work budget and
+	// had every non-zero cell hidden (see Protect).
+	fellBack bool
 }
 
 // Hidden reports whether cell i is withheld, as a primary or a secondary
@@ -66,6 +69,12 @@ func (s Suppression) Counts() (primary, secondary int) {
 //
 // k ≤ 1 makes no cell primary.
 func (p *Problem) Protect(k int) Suppression {
+	s, _ := p.protect(k)
+	return s
+}
+
+// protect is Protect, with its state (for tests).
+func (p *Problem) protect(k int) (Suppression, *protector) {
 	n := p.Len()
 	pr := &protector{p: p, k: k, hidden: make([]bool, n), wit: make([]witness, n)}
 	s := Suppression{Primary: make([]bool, n), Secondary: make([]bool, n)}
@@ -80,11 +89,16 @@ func (p *Problem) Protect(k int) Suppression {
 			pr.primaries = append(pr.primaries, i)
 		}
 	}
+	pr.components()
 	for _, c := range pr.primaries {
-		if pr.reuse(c) {
+		if pr.fallen[pr.comp[c]] || pr.reuse(c) {
 			continue
 		}
 		for {
+			if pr.spent(c) {
+				pr.fallBack(&s, pr.comp[c])
+				break
+			}
 			if w := pr.search(c, len(searchReach)); w != nil {
 				pr.wit[c] = w
 				break
@@ -103,7 +117,7 @@ func (p *Problem) Protect(k int) Suppression {
 	pr.publishBack(&s, true)
 	for pr.publishBack(&s, false) {
 	}
-	return s
+	return s, pr
 }
 
 // A witness is an integer solution, given by the cells where it differs from
@@ -117,7 +131,116 @@ type protector struct {
 	hidden    []bool
 	primaries []int
 	wit       []witness // primary cell → its witness, nil until found
-	lps       int       // LPs solved so far
+	// comp is each cell's component over every relation (hidden or not),
+	// work the LPs solved for it so far, fallen the components that ran out
+	// of componentBudget.
+	comp   []int
+	work   []int
+	fallen []bool
+	// neighbourhood's scratch.
+	dist, stamp []int
+	call        int
+}
+
+// componentBudget is the deterministic work budget of one component: the
+// LPs (each branch and bound node counts as one) Protect may solve for it,
+// searching witnesses and publishing back. It is a count, never a time, so
+// the same problem always gives the same suppression. Past it, a component
+// whose primary cells are not all protected falls back (fallBack); publishing
+// back stops (the cells stay hidden). Measured on the built-in surveys
+// (300 responses by region the largest), none comes near it.
+var componentBudget = 6000
+
+// components computes comp over every relation.
+func (pr *protector) components() {
+	p := pr.p
+	n := p.Len()
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, r := range p.rels {
+		for _, t := range r.terms[1:] {
+			a, b := find(r.terms[0].Cell), find(t.Cell)
+			if a < b {
+				parent[b] = a
+			} else if b < a {
+				parent[a] = b
+			}
+		}
+	}
+	pr.comp = make([]int, n)
+	for i := range n {
+		pr.comp[i] = find(i)
+	}
+	pr.work = make([]int, n)
+	pr.fallen = make([]bool, n)
+}
+
+// spent reports whether c's component has used up its budget.
+func (pr *protector) spent(c int) bool { return pr.work[pr.comp[c]] >= componentBudget }
+
+// fallBack hides every non-zero cell of component r: then only zeros are
+// published there. If multiplying every true value of the component by k
+// satisfies each of its relations (sums, ≤, Σ j·n_j = mentions and rounded
+// means do: they are homogeneous once only zeros are published), that table
+// is a witness putting every primary cell of the component at k or more,
+// checked relation by relation like any other; if not, the component has
+// no witness and Pinned reports what the reader can bound. Either way it
+// hides everything the component could hide: the safe side.
+func (pr *protector) fallBack(s *Suppression, r int) {
+	p := pr.p
+	pr.fallen[r] = true
+	s.fellBack = true
+	w := witness{}
+	for i := range p.Len() {
+		if pr.comp[i] != r || p.values[i] == 0 {
+			continue
+		}
+		if !p.secret[i] && !pr.hidden[i] {
+			s.Secondary[i] = true
+			pr.hidden[i] = true
+		}
+		w[i] = pr.k * p.values[i]
+	}
+	ok := true
+	seen := map[int]bool{}
+	for i := range p.Len() {
+		if pr.comp[i] != r {
+			continue
+		}
+		for _, ri := range p.cellRels[i] {
+			if seen[ri] {
+				continue
+			}
+			seen[ri] = true
+			rel := p.rels[ri]
+			sum := 0.0
+			for _, t := range rel.terms {
+				sum += t.Coef * float64(pr.k*p.values[t.Cell])
+			}
+			if sum < rel.lo-feasEp || sum > rel.hi+feasEp {
+				ok = false
+			}
+		}
+	}
+	for _, q := range pr.primaries {
+		if pr.comp[q] != r {
+			continue
+		}
+		if ok {
+			pr.wit[q] = w
+		} else {
+			pr.wit[q] = nil
+		}
+	}
 }
 
 // reuse gives c the witness of another primary cell if it puts c at k or
@@ -149,18 +272,17 @@ type reach struct {
 // Protect take minutes).
 var searchReach = []reach{{1, false}, {2, false}, {2, true}, {4, true}, {0, true}}
 
-const maxComponent = 120
+const maxComponent = 50
 
 // publishReach is how many levels of searchReach publishing a cell back
-// tries for each witness it breaks, and publishBudget how many LPs per
-// primary cell (and 200 more) it may spend so: publishing back saves a cell, never protects
-// one, so past the budget it keeps to small systems (publishSmall levels).
-// Measured on a 700-cell publication: all levels publish back half the
-// secondary cells in 30 s, the small ones none in 2 s.
+// tries for each witness it breaks; once a component has used half its
+// componentBudget, publishSmall: publishing back saves a cell, never
+// protects one, so past that it keeps to small systems. Measured on a
+// 700-cell publication: all levels publish back half the secondary cells in
+// 30 s, the small ones none in 2 s.
 const (
-	publishReach  = 4
-	publishSmall  = 3
-	publishBudget = 3
+	publishReach = 4
+	publishSmall = 3
 )
 
 // search looks for a witness for the primary cell c with the current
@@ -177,7 +299,7 @@ func (pr *protector) search(c int, levels int) witness {
 		}
 		last = len(vars)
 		s := pr.p.subsystem(vars)
-		pr.lps++
+		s.work = &pr.work[pr.comp[c]]
 		j := sortSearch(vars, c)
 		r := s.extreme(j, true, pr.k, float64(pr.k))
 		if r.got < pr.k || r.point == nil {
@@ -241,30 +363,33 @@ func sortSearch(vars []int, c int) int {
 // through hidden cells (see reach).
 func (pr *protector) neighbourhood(c int, rc reach) []int {
 	p := pr.p
-	dist := map[int]int{c: 0}
-	queue := []int{c}
-	for len(queue) > 0 {
-		h := queue[0]
-		queue = queue[1:]
+	// dist is kept between calls (a map per call was a fifth of Protect's
+	// time): stamp marks the entries of this call.
+	if pr.dist == nil {
+		pr.dist = make([]int, p.Len())
+		pr.stamp = make([]int, p.Len())
+	}
+	pr.call++
+	dist, stamp, call := pr.dist, pr.stamp, pr.call
+	dist[c], stamp[c] = 0, call
+	out := []int{c}
+	for q := 0; q < len(out); q++ {
+		h := out[q]
 		if rc.radius > 0 && dist[h] == rc.radius {
 			continue
 		}
 		for _, ri := range p.cellRels[h] {
 			for _, t := range p.rels[ri].terms {
-				if _, ok := dist[t.Cell]; ok || !pr.hidden[t.Cell] {
+				if stamp[t.Cell] == call || !pr.hidden[t.Cell] {
 					continue
 				}
 				if !rc.hubs && len(p.cellRels[t.Cell]) > 2 {
 					continue
 				}
-				dist[t.Cell] = dist[h] + 1
-				queue = append(queue, t.Cell)
+				dist[t.Cell], stamp[t.Cell] = dist[h]+1, call
+				out = append(out, t.Cell)
 			}
 		}
-	}
-	out := make([]int, 0, len(dist))
-	for h := range dist {
-		out = append(out, h)
 	}
 	sort.Ints(out)
 	return out
@@ -345,7 +470,7 @@ func (pr *protector) publishBack(s *Suppression, search bool) bool {
 				}
 			}
 		}
-		if len(users) > 0 && !search {
+		if len(users) > 0 && (!search || pr.fallen[pr.comp[c]]) {
 			continue
 		}
 		pr.hidden[c] = false
@@ -363,8 +488,12 @@ func (pr *protector) publishBack(s *Suppression, search bool) bool {
 				continue
 			}
 			levels := publishReach
-			if pr.lps > publishBudget*len(pr.primaries)+200 {
+			if pr.work[pr.comp[q]] > componentBudget/2 {
 				levels = publishSmall
+			}
+			if pr.spent(q) {
+				ok = false // out of budget: c stays hidden
+				break
 			}
 			if fresh[u] = pr.search(q, levels); fresh[u] == nil {
 				ok = false
