@@ -731,11 +731,11 @@ func (g generated) publication(t testing.TB, sv *survey.Survey) (*analysis.Repor
 // TestAttackToolFindsNothing: over generated small surveys (n from 1 to
 // 60, k = 3 and 5), the reader recovers no withheld count and finds no
 // rule broken; with secondary suppression switched off it finds some (it
-// can fail). Plain go test runs 6 surveys per k; DISCLOSURE_ATTACK=1 runs
+// can fail). Plain go test runs 4 surveys per k; DISCLOSURE_ATTACK=1 runs
 // 40, DISCLOSURE_SURVEYS=n runs n.
 func TestAttackToolFindsNothing(t *testing.T) {
 	sv := smallSurvey(t)
-	runs := 6
+	runs := 4
 	if os.Getenv("DISCLOSURE_ATTACK") != "" {
 		runs = 40
 	}

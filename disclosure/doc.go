@@ -34,6 +34,16 @@
 // passes is one Attack finds able to reach k; the shortcuts can only make it
 // hide more than it needed to.
 //
+// Protect's work is bounded deterministically: each component (cells tied
+// by some relation) may spend componentBudget LPs (branch and bound nodes
+// included), a count and never a time, so the same problem always gives the
+// same suppression. A component that runs out falls back to hiding every
+// non-zero cell it holds (only its zeros stay published), which only ever
+// hides more; its witness is then the true table multiplied by k, checked
+// relation by relation. Publish publishes back a secondary cell the reader
+// works out anyway only when the LP relaxation pins it; one it does not pin
+// stays hidden.
+//
 // The package is pure: it knows nothing of surveys, stores or the web; the
 // report model (Publish) builds the Problem from a report.
 package disclosure

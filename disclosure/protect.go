@@ -105,7 +105,18 @@ func (p *Problem) protect(k int) (Suppression, *protector) {
 			}
 			h := pr.choose(c)
 			if h < 0 {
-				break // nothing left to hide: the relations alone bound c
+				// Nothing left to hide in c's hidden component H: every
+				// relation of H has only zeros published. The levels
+				// searched were capped at maxComponent, so before
+				// concluding that the relations alone bound c, try H's
+				// true values times k (no LP), then H whole, however
+				// large, once.
+				if pr.wit[c] = pr.scaled(pr.neighbourhood(c, reach{0, true})); pr.wit[c] == nil {
+					pr.unlimited = true
+					pr.wit[c] = pr.search(c, len(searchReach))
+					pr.unlimited = false
+				}
+				break
 			}
 			s.Secondary[h] = true
 			pr.hidden[h] = true
@@ -137,6 +148,8 @@ type protector struct {
 	comp   []int
 	work   []int
 	fallen []bool
+	// unlimited lifts maxComponent (the last search for a cell).
+	unlimited bool
 	// neighbourhood's scratch.
 	dist, stamp []int
 	call        int
@@ -184,6 +197,44 @@ func (pr *protector) components() {
 	pr.fallen = make([]bool, n)
 }
 
+// scaled returns the table with the cells given (hidden ones) at k times
+// their true values and every other cell at its true value, if it satisfies
+// every relation they are in (checked one by one), else nil. It does when
+// the other cells of those relations are published zeros and the relations
+// are homogeneous (sums, ≤, Σ j·n_j = mentions, rounded means); it then puts
+// every primary cell among them at k or more.
+func (pr *protector) scaled(cells []int) witness {
+	p := pr.p
+	w := witness{}
+	for _, i := range cells {
+		if p.values[i] != 0 {
+			w[i] = pr.k * p.values[i]
+		}
+	}
+	seen := map[int]bool{}
+	for _, i := range cells {
+		for _, ri := range p.cellRels[i] {
+			if seen[ri] {
+				continue
+			}
+			seen[ri] = true
+			rel := p.rels[ri]
+			sum := 0.0
+			for _, t := range rel.terms {
+				v, ok := w[t.Cell]
+				if !ok {
+					v = p.values[t.Cell]
+				}
+				sum += t.Coef * float64(v)
+			}
+			if sum < rel.lo-feasEp || sum > rel.hi+feasEp {
+				return nil
+			}
+		}
+	}
+	return w
+}
+
 // spent reports whether c's component has used up its budget.
 func (pr *protector) spent(c int) bool { return pr.work[pr.comp[c]] >= componentBudget }
 
@@ -199,7 +250,7 @@ func (pr *protector) fallBack(s *Suppression, r int) {
 	p := pr.p
 	pr.fallen[r] = true
 	s.fellBack = true
-	w := witness{}
+	var cells []int
 	for i := range p.Len() {
 		if pr.comp[i] != r || p.values[i] == 0 {
 			continue
@@ -208,29 +259,10 @@ func (pr *protector) fallBack(s *Suppression, r int) {
 			s.Secondary[i] = true
 			pr.hidden[i] = true
 		}
-		w[i] = pr.k * p.values[i]
+		cells = append(cells, i)
 	}
-	ok := true
-	seen := map[int]bool{}
-	for i := range p.Len() {
-		if pr.comp[i] != r {
-			continue
-		}
-		for _, ri := range p.cellRels[i] {
-			if seen[ri] {
-				continue
-			}
-			seen[ri] = true
-			rel := p.rels[ri]
-			sum := 0.0
-			for _, t := range rel.terms {
-				sum += t.Coef * float64(pr.k*p.values[t.Cell])
-			}
-			if sum < rel.lo-feasEp || sum > rel.hi+feasEp {
-				ok = false
-			}
-		}
-	}
+	w := pr.scaled(cells)
+	ok := w != nil
 	for _, q := range pr.primaries {
 		if pr.comp[q] != r {
 			continue
@@ -294,7 +326,7 @@ func (pr *protector) search(c int, levels int) witness {
 	last := -1
 	for _, rc := range searchReach[:levels] {
 		vars := pr.neighbourhood(c, rc)
-		if len(vars) == last || (last >= 0 && len(vars) > maxComponent) {
+		if len(vars) == last || (last >= 0 && len(vars) > maxComponent && !pr.unlimited) {
 			continue // the same system again, or too large
 		}
 		last = len(vars)
