@@ -335,8 +335,14 @@ func TestAdminsManageCoordinators(t *testing.T) {
 	if err != nil || u.Role != survey.RoleCoordinator || !slices.Equal(u.Regions, []survey.Region{survey.Europe, survey.NorthAmerica}) {
 		t.Fatalf("stored %+v %v, want a coordinator of europe and north_america", u, err)
 	}
-	// The users page ticks their regions.
-	row := regexp.MustCompile(`(?s)action="/admin/users/` + u.ID + `".*?</form>`).FindString(admin.get("/admin/users").body)
+	// The users page ticks their regions, and says what the role reads:
+	// their regions' responses (which TestACoordinatorReadsTheirRegionsResponses
+	// opens), none of another region's.
+	users := admin.get("/admin/users").body
+	if !strings.Contains(users, "reads their regions' responses") || strings.Contains(users, "no responses") {
+		t.Errorf("the users page misdescribes the coordinator role:\n%s", users)
+	}
+	row := regexp.MustCompile(`(?s)action="/admin/users/` + u.ID + `".*?</form>`).FindString(users)
 	for _, want := range []string{`<option value="coordinator" selected>`, `value="europe" checked`, `value="north_america" checked`} {
 		if !strings.Contains(row, want) {
 			t.Errorf("Ines's row lacks %s:\n%s", want, row)
