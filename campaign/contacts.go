@@ -79,7 +79,7 @@ func (s *Service) ExportContact(ctx context.Context, email string) (*ContactData
 	for _, inv := range invs {
 		out.Invitations = append(out.Invitations, ContactInvitation{inv.SurveySlug, inv.Name, inv.Language, inv.Status})
 	}
-	s.audit(ctx, "contact.export", "contact:"+emailDigest(email), strconv.Itoa(len(out.Directory))+" entries, "+strconv.Itoa(len(out.Invitations))+" invitations")
+	s.audit(ctx, "contact.export", "contact:"+emailDigest(email), nouns(len(out.Directory), "entry", "entries")+", "+nouns(len(out.Invitations), "invitation", "invitations"))
 	return out, nil
 }
 
@@ -132,7 +132,7 @@ func (s *Service) EraseContact(ctx context.Context, email string) (*Erasure, err
 		}
 	}
 	e := &Erasure{Libraries: len(libs), Invitations: len(invs)}
-	s.audit(ctx, "contact.erase", "contact:"+emailDigest(email), "removed from "+strconv.Itoa(e.Libraries)+" libraries and "+strconv.Itoa(e.Invitations)+" invitations")
+	s.audit(ctx, "contact.erase", "contact:"+emailDigest(email), "removed from "+nouns(e.Libraries, "library", "libraries")+" and "+nouns(e.Invitations, "invitation", "invitations"))
 	return e, nil
 }
 
@@ -193,4 +193,14 @@ func (s *Service) invitationsTo(ctx context.Context, a survey.Actor, email strin
 func emailDigest(email string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(email)))
 	return "sha256:" + hex.EncodeToString(sum[:8])
+}
+
+// nouns writes n with the noun in the singular for 1, the plural
+// otherwise ("1 entry, 2 invitations"): the audit log's details are read
+// as English sentences.
+func nouns(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -2,6 +2,7 @@ package campaign_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,5 +76,30 @@ func TestContactDataExportAndErasure(t *testing.T) {
 	}
 	if again, _ := svc.ExportContact(admin, "anne@bm-lyon.fr"); len(again.Directory) != 0 || len(again.Invitations) != 0 {
 		t.Errorf("after erasure Canvass still holds %+v", again)
+	}
+}
+
+// TestContactAuditDetailsAgreeInNumber: the audit log's details of a
+// contact's export and erasure read "1 entry", "1 library", not "1
+// entries".
+func TestContactAuditDetailsAgreeInNumber(t *testing.T) {
+	svc, st := newService(t, nil)
+	regionalDirectory(t, svc)
+	if _, err := svc.ExportContact(admin, "ola@deichman.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ExportContact(admin, "shared@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.EraseContact(admin, "ola@deichman.example"); err != nil {
+		t.Fatal(err)
+	}
+	exports := auditActions(t, st, "contact.export")
+	slices.Sort(exports)
+	if want := []string{"admin@section.example: 1 entry, 0 invitations", "admin@section.example: 2 entries, 0 invitations"}; !slices.Equal(exports, want) {
+		t.Errorf("export details %q, want %q", exports, want)
+	}
+	if got := auditActions(t, st, "contact.erase"); len(got) != 1 || got[0] != "admin@section.example: removed from 1 library and 0 invitations" {
+		t.Errorf("erasure details %q", got)
 	}
 }

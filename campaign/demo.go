@@ -2,7 +2,6 @@ package campaign
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/metlib/canvass/demo"
 	"github.com/metlib/canvass/survey"
@@ -22,7 +21,7 @@ type DemoReport struct {
 }
 
 func (r DemoReport) String() string {
-	return fmt.Sprintf("%d libraries, %d invitations, %d responses", r.Libraries, r.Invitations, r.Responses)
+	return nouns(r.Libraries, "library", "libraries") + ", " + nouns(r.Invitations, "invitation", "invitations") + ", " + nouns(r.Responses, "response", "responses")
 }
 
 // AddDemo writes made-up data to survey slug (admins): n submitted

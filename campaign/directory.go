@@ -3,7 +3,6 @@ package campaign
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -263,7 +262,7 @@ func (s *Service) ExportLibraries(ctx context.Context, w io.Writer, f survey.Lib
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return 0, err
 	}
-	s.audit(ctx, "library.export", "libraries", fmt.Sprintf("%s, %d libraries", format, len(libs)))
+	s.audit(ctx, "library.export", "libraries", format+", "+nouns(len(libs), "library", "libraries"))
 	return len(libs), nil
 }
 
@@ -410,7 +409,7 @@ func (s *Service) UpdateLibraryFromResponse(ctx context.Context, responseID stri
 			return nil, err
 		}
 		u.Applied = true
-		s.audit(ctx, "library.update_from_response", "library:"+lib.ID, "response "+r.ID+": "+strconv.Itoa(len(u.Changes))+" fields")
+		s.audit(ctx, "library.update_from_response", "library:"+lib.ID, "response "+r.ID+": "+nouns(len(u.Changes), "field", "fields"))
 	}
 	return u, nil
 }

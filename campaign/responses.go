@@ -134,7 +134,7 @@ func (s *Service) ImportResponses(ctx context.Context, slug string, rs []*survey
 	}
 	defer func() {
 		if created > 0 {
-			s.audit(ctx, "responses.import", "survey:"+slug, strconv.Itoa(created)+" responses")
+			s.audit(ctx, "responses.import", "survey:"+slug, nouns(created, "response", "responses"))
 		}
 	}()
 	return s.importResponses(ctx, sv, rs)
