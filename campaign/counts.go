@@ -53,7 +53,7 @@ type Counts struct {
 // unknown one. The result is shared: do not modify it.
 func (s *Service) PublicCounts(ctx context.Context, sv *survey.Survey) (*Counts, error) {
 	if !sv.Settings.PublicCounts {
-		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
+		return nil, survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", sv.Slug)
 	}
 	snap, err := s.currentSnapshot(ctx, sv, false)
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Service) PublicCounts(ctx context.Context, sv *survey.Survey) (*Counts,
 // not modify it.
 func (s *Service) PublicTallies(ctx context.Context, sv *survey.Survey) (*Tallies, error) {
 	if !sv.Settings.PublicCounts {
-		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
+		return nil, survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", sv.Slug)
 	}
 	snap, err := s.currentSnapshot(ctx, sv, false)
 	if err != nil {

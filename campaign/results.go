@@ -223,7 +223,7 @@ func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang stri
 		return nil, err
 	}
 	if at == nil {
-		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
+		return nil, survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", sv.Slug)
 	}
 	snap, err := s.currentSnapshot(ctx, sv, false)
 	if err != nil {

@@ -145,7 +145,7 @@ func (s *Service) OpenSurvey(ctx context.Context, slug string) (*survey.Survey, 
 		return nil, err
 	}
 	if sv.Status == survey.StatusDraft {
-		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+		return nil, survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", slug)
 	}
 	if !sv.AcceptingAt(s.now()) {
 		return sv, survey.Errorf(survey.ECLOSED, "The survey %q is not accepting responses.", sv.Slug)
@@ -158,7 +158,7 @@ func (s *Service) OpenSurvey(ctx context.Context, slug string) (*survey.Survey, 
 func (s *Service) PublishedForm(ctx context.Context, slug string) (*survey.Survey, error) {
 	sv, err := s.findSurvey(ctx, slug)
 	if err == nil && sv.Status == survey.StatusDraft {
-		return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+		return nil, survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", slug)
 	}
 	return sv, err
 }

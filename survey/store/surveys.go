@@ -130,7 +130,7 @@ func (st *Store) FindSurvey(ctx context.Context, slug string) (*survey.Survey, e
 	err := st.db.Collection(colSurveys).FindOne(ctx, bson.D{{Key: "_id", Value: slug}}).Decode(&doc)
 	if err != nil {
 		if err = wrap(err, "find survey"); survey.ErrorCode(err) == survey.ENOTFOUND {
-			return nil, survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+			return nil, survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", slug)
 		}
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func (st *Store) SetSurveyStatus(ctx context.Context, slug string, status survey
 		return wrap(err, "set survey status")
 	}
 	if res.MatchedCount == 0 {
-		return survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+		return survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", slug)
 	}
 	return nil
 }
@@ -222,7 +222,7 @@ func (st *Store) SetSurveyDates(ctx context.Context, slug string, opens, closes 
 		return wrap(err, "set survey dates")
 	}
 	if res.MatchedCount == 0 {
-		return survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", slug)
+		return survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", slug)
 	}
 	return nil
 }

@@ -108,7 +108,7 @@ func decodeJSON(r io.Reader, v any) error {
 	if err != nil {
 		var maxErr *http.MaxBytesError
 		if errors.As(err, &maxErr) {
-			return survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", maxErr.Limit)
+			return survey.KeyedErrorf(survey.ETOOLARGE, "too_large", "The request is larger than %d bytes.", maxErr.Limit)
 		}
 		return survey.Errorf(survey.EMALFORMED, "The request body could not be read.")
 	}

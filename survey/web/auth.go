@@ -207,7 +207,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	case !ok:
-		s.renderError(c, survey.Errorf(survey.EFORBIDDEN, "The form had expired. Go back, reload the page and try again."))
+		s.renderError(c, survey.KeyedErrorf(survey.EFORBIDDEN, "form_expired", "The form had expired. Go back, reload the page and try again."))
 		return
 	}
 	// A token in the X-CSRF-Token header leaves the form unread, and the

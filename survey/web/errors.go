@@ -69,7 +69,7 @@ func (s *Server) renderError(c *gin.Context, err error) {
 	var maxErr *http.MaxBytesError
 	if errors.As(err, &maxErr) {
 		code, status = survey.ETOOLARGE, http.StatusRequestEntityTooLarge
-		err = survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", maxErr.Limit)
+		err = survey.KeyedErrorf(survey.ETOOLARGE, "too_large", "The request is larger than %d bytes.", maxErr.Limit)
 	}
 	if code == survey.EUNAVAILABLE || code == survey.EINTERNAL {
 		s.metrics.storeErrors.Inc()
@@ -96,11 +96,13 @@ func (s *Server) renderError(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
+	// The page is in the visitor's language, its message too where the
+	// error is one the catalogue translates (errorTexts).
 	lang := negotiateLanguage(c, nil)
 	s.renderPage(c, status, "message.html", messagePage{
 		page:    s.basePage(c, lang, ui(lang, "error_title")),
 		Heading: ui(lang, "error_title"),
-		Message: message,
+		Message: errorText(lang, err),
 	})
 	c.Abort()
 }

@@ -8,7 +8,10 @@ import (
 )
 
 // errorTexts translates the messages of errors that carry a Key
-// (survey.KeyedErrorf): the bad filters and groupings of the results pages.
+// (survey.KeyedErrorf): the bad filters and groupings of the results pages,
+// and the errors a respondent or visitor meets on the public pages (no
+// such survey or address, a method not allowed, a body too large, too many
+// requests, an expired form).
 // English is the error's own Message, which the API returns unchanged; the
 // translations take the same arguments in the same order (%[n]s where one
 // is left out or moved).
@@ -25,6 +28,12 @@ var errorTexts = map[string]map[string]string{
 		"by_bands":               "Regrouper par la question numérique «\u00a0%s\u00a0» demande des tranches (bands=10,100).",
 		"bands_order":            "Tranches\u00a0: chacune doit dépasser la précédente\u202f; %s vient après %s.",
 		"bands_number":           "Tranches\u00a0: «\u00a0%s\u00a0» n’est pas un nombre.",
+		"no_survey":              "Il n’y a pas d’enquête «\u00a0%s\u00a0».",
+		"not_found":              "Il n’y a rien à cette adresse.",
+		"method_not_allowed":     "Cette méthode n’est pas autorisée ici.",
+		"too_large":              "La requête dépasse %d octets.",
+		"rate_limited":           "Trop de requêtes depuis votre adresse\u202f; patientez un instant puis réessayez.",
+		"form_expired":           "Le formulaire avait expiré. Revenez en arrière, rechargez la page et réessayez.",
 	},
 	"es": {
 		"filter_status":          "El estado debe ser «draft» (borrador) o «submitted» (enviada).",
@@ -38,6 +47,12 @@ var errorTexts = map[string]map[string]string{
 		"by_bands":               "Agrupar por la pregunta numérica «%s» requiere tramos (bands=10,100).",
 		"bands_order":            "Tramos: cada uno debe ser mayor que el anterior; %s viene después de %s.",
 		"bands_number":           "Tramos: «%s» no es un número.",
+		"no_survey":              "No hay ninguna encuesta «%s».",
+		"not_found":              "No hay nada en esta dirección.",
+		"method_not_allowed":     "Este método no está permitido aquí.",
+		"too_large":              "La solicitud supera los %d bytes.",
+		"rate_limited":           "Demasiadas solicitudes desde su dirección; espere un momento y vuelva a intentarlo.",
+		"form_expired":           "El formulario había caducado. Vuelva atrás, recargue la página e inténtelo de nuevo.",
 	},
 }
 

@@ -134,7 +134,7 @@ func (s *Server) limitBodies(c *gin.Context) {
 		max = s.cfg.MaxUploadBytes
 	}
 	if c.Request.ContentLength > max {
-		s.renderError(c, survey.Errorf(survey.ETOOLARGE, "The request is larger than %d bytes.", max))
+		s.renderError(c, survey.KeyedErrorf(survey.ETOOLARGE, "too_large", "The request is larger than %d bytes.", max))
 		return
 	}
 	// The reader is given net/http's own ResponseWriter (gin's hides it),

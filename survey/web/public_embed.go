@@ -136,7 +136,7 @@ func (s *Server) publicSurvey(c *gin.Context, visible func(*survey.Survey) (bool
 	}
 	if err != nil {
 		if survey.ErrorCode(err) == survey.ENOTFOUND {
-			err = survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", c.Param("slug"))
+			err = survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", c.Param("slug"))
 		}
 		s.renderError(c, err)
 		return nil

@@ -76,7 +76,7 @@ func (l *ipLimiter) middleware(s *Server) gin.HandlerFunc {
 		}
 		if wait := l.reserve(c.ClientIP(), time.Now()); wait > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			s.renderError(c, survey.Errorf(ETOOMANY, "Too many requests from your address; please wait a moment and try again."))
+			s.renderError(c, survey.KeyedErrorf(ETOOMANY, "rate_limited", "Too many requests from your address; please wait a moment and try again."))
 			return
 		}
 		c.Next()

@@ -169,10 +169,10 @@ func New(cfg Config) (*Server, error) {
 	// 405 answers included, so nothing can read past the limit.
 	e.Use(s.requestID, s.logRequests, s.recoverPanics, securityHeaders, s.limitBodies)
 	e.NoRoute(func(c *gin.Context) {
-		s.renderError(c, survey.Errorf(survey.ENOTFOUND, "There is nothing at this address."))
+		s.renderError(c, survey.KeyedErrorf(survey.ENOTFOUND, "not_found", "There is nothing at this address."))
 	})
 	e.NoMethod(func(c *gin.Context) {
-		s.renderError(c, &survey.Error{Code: EMETHOD, Message: "This method is not allowed here."})
+		s.renderError(c, survey.KeyedErrorf(EMETHOD, "method_not_allowed", "This method is not allowed here."))
 	})
 	s.engine = e
 	s.routes()
