@@ -102,20 +102,22 @@ func numberProblem(lang, s string, integer bool) *message {
 	return msg("want_number")
 }
 
-// readLocal reads s in lang's convention and, where lang marks decimals
-// with a comma (French, Spanish), also takes a single point that cannot
-// group thousands — one, two or four and more digits after it, or more
-// than three or a leading 0 before it ("2.5", "0.500", "1234.5") — for
-// the decimal point much of Latin America and every calculator write:
-// refusing it with "did you mean 2,5?" would refuse the same text again
+// readLocal reads s in lang's convention and also takes a single mark of
+// the other convention that cannot group thousands — one, two or four and
+// more digits after it, or more than three or a leading 0 before it — for
+// the decimal mark it must be: "2.5", "0.500", "1234.5" in French and
+// Spanish (the decimal point much of Latin America and every calculator
+// write), "2,5" and "0,75" in English (a European respondent's comma).
+// Refusing it with "did you mean 2,5?" would refuse the same text again
 // when sent back unchanged, a dead end, for a text with one reading.
 func readLocal(lang, s string) numberReading {
 	mark := decimalMark(lang)
+	other := otherMark(mark)
 	r := readNumber(s, mark)
-	if r.ok || mark != ',' || strings.Count(s, ".") != 1 || strings.Contains(s, ",") {
+	if r.ok || strings.Count(s, string(other)) != 1 || strings.Contains(s, string(mark)) {
 		return r
 	}
-	return readNumber(s, '.')
+	return readNumber(s, other)
 }
 
 // AmbiguousNumber reports whether s, typed on a form in lang for a number

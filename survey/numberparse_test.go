@@ -40,9 +40,10 @@ func TestParseNumber(t *testing.T) {
 		{"en", "1,000,000,000,000,000,000,000", 1e21, ""},
 		{"en", "1.234,5", 0, "Did you mean 1,234.5?"},
 		{"en", "2.500.000", 0, "Did you mean 2,500,000?"},
-		{"en", "2,5", 0, "Did you mean 2.5?"},
-		{"en", "0,500", 0, "Did you mean 0.500?"}, // a group never starts with 0
-		{"en", "1,2345", 0, "Did you mean 1.2345?"},
+		// A comma that cannot group thousands is a decimal comma.
+		{"en", "2,5", 2.5, ""},
+		{"en", "0,500", 0.5, ""}, // a group never starts with 0
+		{"en", "1,2345", 1.2345, ""},
 		{"en", "12,34,567", 0, "Enter a number in digits"}, // lakh grouping is not English CLDR's
 		{"en", "1.000 000", 0, "Enter a number in digits"}, // two kinds of grouping
 		{"en", "1,000 000", 0, "Enter a number in digits"},

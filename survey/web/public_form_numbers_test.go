@@ -58,9 +58,11 @@ func TestFormReadsNumbersInItsLanguage(t *testing.T) {
 			`<p class="error" id="err-staff_fte">¿Quería decir 1234,5? En español, la coma marca los decimales y el punto separa los miles, por ejemplo 2.500.000 o 2,5.</p>`,
 			`name="population_served" value="2,500"`, `name="staff_fte" value="1,234.5"`,
 		}},
-		{"en", "2.500.000", "12,5", []string{
+		// (A lone "12,5" is stored as 12.5 in English: a comma that
+		// cannot group thousands is a decimal comma.)
+		{"en", "2.500.000", "1.234,5", []string{
 			`<p class="error" id="err-population_served">Did you mean 2,500,000? In English, a point marks decimals and commas group thousands, for example 2,500,000 or 2.5.</p>`,
-			`<p class="error" id="err-staff_fte">Did you mean 12.5?`,
+			`<p class="error" id="err-staff_fte">Did you mean 1,234.5?`,
 			`name="population_served" value="2.500.000"`,
 		}},
 		{"fr", "2,500,000", "douze", []string{
