@@ -794,7 +794,7 @@ func TestACoordinatorImportsTheirRegionsLibraries(t *testing.T) {
 		t.Fatalf("no confirmation form:\n%s", dry.body)
 	}
 	done := c.post("/admin/libraries/import", url.Values{"data": {htmlUnescape(carried[1])}, "filename": {"europe.csv"}, "confirm": {"yes"}})
-	if done.status != 200 || !strings.Contains(done.body, "Imported: 1 libraries created, 0 merged") {
+	if done.status != 200 || !strings.Contains(done.body, "Imported: 1 library created, 0 merged") {
 		t.Errorf("confirming: %d\n%s", done.status, done.body)
 	}
 	if got := a.storedNames(t, false, survey.Europe, survey.NorthAmerica); !slices.Equal(got, []string{"Bibliothèque municipale de Lyon", "Deichman Oslo", "Toronto Public Library"}) {
