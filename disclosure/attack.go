@@ -134,17 +134,7 @@ type system struct {
 
 func newAttacker(p *Problem, hidden []bool) *attacker {
 	n := p.Len()
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	uf := newUnionFind(n)
 	for _, r := range p.rels {
 		first := -1
 		for _, t := range r.terms {
@@ -155,16 +145,7 @@ func newAttacker(p *Problem, hidden []bool) *attacker {
 				first = t.Cell
 				continue
 			}
-			a, b := find(first), find(t.Cell)
-			if a != b {
-				// The smaller root wins, so components come out in the
-				// same order whatever the relation order.
-				if a < b {
-					parent[b] = a
-				} else {
-					parent[a] = b
-				}
-			}
+			uf.union(first, t.Cell)
 		}
 	}
 	a := &attacker{p: p, hidden: hidden, comp: make([]int, n), local: make([]int, n)}
@@ -174,7 +155,7 @@ func newAttacker(p *Problem, hidden []bool) *attacker {
 		if !hidden[i] {
 			continue
 		}
-		r := find(i)
+		r := uf.find(i)
 		k, ok := rootSys[r]
 		if !ok {
 			k = len(a.sys)

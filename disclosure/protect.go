@@ -168,30 +168,15 @@ var componentBudget = 6000
 func (pr *protector) components() {
 	p := pr.p
 	n := p.Len()
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	uf := newUnionFind(n)
 	for _, r := range p.rels {
 		for _, t := range r.terms[1:] {
-			a, b := find(r.terms[0].Cell), find(t.Cell)
-			if a < b {
-				parent[b] = a
-			} else if b < a {
-				parent[a] = b
-			}
+			uf.union(r.terms[0].Cell, t.Cell)
 		}
 	}
 	pr.comp = make([]int, n)
 	for i := range n {
-		pr.comp[i] = find(i)
+		pr.comp[i] = uf.find(i)
 	}
 	pr.work = make([]int, n)
 	pr.fallen = make([]bool, n)
