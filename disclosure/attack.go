@@ -53,6 +53,28 @@ func Attack(p *Problem, hidden func(i int) bool) []Range {
 	return out
 }
 
+// reaches reports whether some integer table consistent with everything
+// published (the hidden cells unknown, as in Attack) has cell i at value
+// at least v, searching up to nodes branch-and-bound nodes, and whether
+// the answer is proved (false with proved false: the search gave up). It
+// is the question "can a reader rule out i ≥ v?" asked directly, for a
+// cell whose Attack range is approximate: Attack's maximum is then only a
+// value some solution takes, and may be below what the reader must allow.
+func reaches(p *Problem, hidden func(i int) bool, i, v, nodes int) (reached, proved bool) {
+	h := make([]bool, p.Len())
+	for j := range h {
+		h[j] = hidden(j)
+	}
+	if !h[i] {
+		return p.values[i] >= v, true
+	}
+	a := newAttacker(p, h)
+	s, j := a.sys[a.comp[i]], a.local[i]
+	s.nodes = nodes
+	r := s.extreme(j, true, v, float64(v))
+	return r.got >= v, r.got >= v || r.exact
+}
+
 // lpPinned reports, for each cell in cells (hidden ones), whether the LP
 // relaxation of the reader's system alone pins it: its LP minimum and
 // maximum meet. The integer range lies inside the LP range and holds the
@@ -130,6 +152,8 @@ type system struct {
 	// work, when set, counts the LPs extreme solves (root and branch and
 	// bound nodes): Protect's deterministic work budget.
 	work *int
+	// nodes, when set, replaces nodeLimit.
+	nodes int
 }
 
 func newAttacker(p *Problem, hidden []bool) *attacker {
@@ -313,7 +337,7 @@ func (s *system) extreme(j int, maximize bool, stop int, capAt float64) extremeR
 	stack := []node{{lb: append([]float64(nil), s.lb...), ub: ub}}
 	exact := true
 	for nodes := 0; len(stack) > 0; nodes++ {
-		if nodes == nodeLimit {
+		if nodes == nodeLimit && s.nodes == 0 || s.nodes > 0 && nodes == s.nodes {
 			exact = false
 			break
 		}

@@ -607,6 +607,16 @@ func (r *reader) verdict() []string {
 		case !rg.Unbounded && rg.Lo == rg.Hi:
 			out = append(out, fmt.Sprintf("%s = %d pinned down", r.p.Key(i), v))
 		case !rg.Unbounded && rg.Hi < r.k:
+			// An approximate maximum is only a value some table takes:
+			// ask directly, with a larger search, whether k is reachable.
+			if rg.Approx {
+				if ok, proved := reaches(r.p, hidden, i, r.k, 20000); ok {
+					continue
+				} else if !proved {
+					out = append(out, fmt.Sprintf("%s = %d: the attack could neither reach %d nor rule it out", r.p.Key(i), v, r.k))
+					continue
+				}
+			}
 			out = append(out, fmt.Sprintf("%s = %d proved below %d (at most %d)", r.p.Key(i), v, r.k, rg.Hi))
 		}
 	}

@@ -19,6 +19,9 @@ type Problem struct {
 	// the greedy search walk from a cell to its neighbours without scanning
 	// every relation.
 	cellRels [][]int
+	// keep marks cells Protect hides only when nothing else protects
+	// (Keep).
+	keep []bool
 }
 
 // relation is lo ≤ Σ coef·x ≤ hi, with every cell at most once.
@@ -151,6 +154,22 @@ func (p *Problem) describe(r relation) string {
 	}
 	return s
 }
+
+// Keep asks Protect to hide cell i only when no suppression that leaves it
+// published protects: for a publication's headline figure, such as the
+// number of responses, which readers need most and which, hidden, forces
+// a hidden cell into every table it is the total of.
+func (p *Problem) Keep(i int) {
+	if p.keep == nil {
+		p.keep = make([]bool, p.Len())
+	}
+	for len(p.keep) < p.Len() {
+		p.keep = append(p.keep, false)
+	}
+	p.keep[i] = true
+}
+
+func (p *Problem) kept(i int) bool { return i < len(p.keep) && p.keep[i] }
 
 // Key returns the key cell i was added with.
 func (p *Problem) Key(i int) string { return p.keys[i] }

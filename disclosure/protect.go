@@ -2,6 +2,7 @@ package disclosure
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -46,15 +47,21 @@ func (s Suppression) Counts() (primary, secondary int) {
 // Each primary cell p is protected by a witness: a non-negative integer
 // table consistent with everything published (hidden non-secret cells ≥ 1)
 // in which p is k. A witness is proof that Attack's maximum for p is at
-// least k; Protect looks for one in a neighbourhood of p (the hidden cells a
-// few relations away, everything else at its true value, so whatever it
-// finds is a solution of the whole system), widening it step by step. While
-// none is found it hides one more published non-zero cell near p: the one in
-// the most relations that hold a single hidden cell (such a relation gives
-// its hidden cell away), then the smallest, then the lowest index, so the
-// same problem always gives the same suppression. Hiding only adds
-// solutions, so every witness found stays valid, and a witness found for one
-// primary cell also serves any other it puts at k or more.
+// least k. Protect first looks for the witness closest to the truth
+// (cheapestWitness): over an area of cells around p, published ones
+// included, the LP that moves the published cells least, weighted by size,
+// to put p at k; the published cells it moves are the ones to hide. This is
+// Fischetti and Salazar's model of complementary suppression solved one
+// primary cell at a time; areas widen step by step, and the headline total
+// (Keep) moves only when no area leaves it published. Only when no area
+// has such a table does the older greedy take over: it hides one more
+// published non-zero cell near p — the one in the most relations that hold
+// a single hidden cell (such a relation gives its hidden cell away), then
+// the smallest, then the lowest index — and searches again. Everything is
+// deterministic, so the same problem always gives the same suppression.
+// Hiding only adds solutions, so every witness found stays valid, and a
+// witness found for one primary cell also serves any other it puts at k or
+// more.
 //
 // Then it publishes back every secondary cell it can, largest first: a cell
 // no witness moves from its true value goes back at once (no witness needs
@@ -90,8 +97,14 @@ func (p *Problem) protect(k int) (Suppression, *protector) {
 		}
 	}
 	pr.components()
+	// Cells in many relations first (a region's count before its cells in
+	// each table): their witnesses move whole columns, and often put the
+	// primary cells of those columns at k too, which then need no LP.
+	sort.SliceStable(pr.primaries, func(a, b int) bool {
+		return len(p.cellRels[pr.primaries[a]]) > len(p.cellRels[pr.primaries[b]])
+	})
 	for _, c := range pr.primaries {
-		if pr.fallen[pr.comp[c]] || pr.reuse(c) {
+		if pr.fallen[pr.comp[c]] || pr.reuse(c) || pr.cheapestWitness(&s, c) {
 			continue
 		}
 		for {
@@ -111,7 +124,7 @@ func (p *Problem) protect(k int) (Suppression, *protector) {
 				// concluding that the relations alone bound c, try H's
 				// true values times k (no LP), then H whole, however
 				// large, once.
-				if pr.wit[c] = pr.scaled(pr.neighbourhood(c, reach{0, true})); pr.wit[c] == nil {
+				if pr.wit[c] = pr.scaled(pr.neighbourhood(c, reach{0, true, 0})); pr.wit[c] == nil {
 					pr.unlimited = true
 					pr.wit[c] = pr.search(c, len(searchReach))
 					pr.unlimited = false
@@ -280,6 +293,9 @@ func (pr *protector) reuse(c int) bool {
 type reach struct {
 	radius int
 	hubs   bool
+	// limit is the number of cells of an area (cheapest), the nearest
+	// kept: 0 for maxCheap, −1 for all of them.
+	limit int
 }
 
 // searchReach are the neighbourhoods search tries, smallest first; past the
@@ -287,7 +303,7 @@ type reach struct {
 // grows as the product of its relations and variables (on a 2,000-cell
 // publication, unbounded levels made LPs of 200 variables on average and
 // Protect take minutes).
-var searchReach = []reach{{1, false}, {2, false}, {2, true}, {4, true}, {0, true}}
+var searchReach = []reach{{1, false, 0}, {2, false, 0}, {2, true, 0}, {4, true, 0}, {0, true, 0}}
 
 const maxComponent = 50
 
@@ -315,33 +331,42 @@ func (pr *protector) search(c int, levels int) witness {
 			continue // the same system again, or too large
 		}
 		last = len(vars)
-		s := pr.p.subsystem(vars)
-		s.work = &pr.work[pr.comp[c]]
-		j := sortSearch(vars, c)
-		r := s.extreme(j, true, pr.k, float64(pr.k))
-		if r.got < pr.k || r.point == nil {
-			continue
+		if w := pr.witnessIn(c, vars); w != nil {
+			return w
 		}
-		// The point is the LP's, rounded: check it against the relations
-		// once more, in integers, so that a witness is never rounding noise.
-		xi := make([]float64, len(r.point))
-		inf := make([]float64, len(r.point))
-		for v, x := range r.point {
-			xi[v] = math.Round(x)
-			inf[v] = math.Inf(1)
-		}
-		if !satisfies(s.rows, s.lb, inf, xi) {
-			continue
-		}
-		w := witness{}
-		for v, x := range xi {
-			if int(x) != pr.p.values[s.cells[v]] {
-				w[s.cells[v]] = int(x)
-			}
-		}
-		return w
 	}
 	return nil
+}
+
+// witnessIn looks for a witness for c over the hidden cells vars (sorted,
+// c among them), every other cell at its true value: the integer table
+// with c largest, up to k, by branch and bound.
+func (pr *protector) witnessIn(c int, vars []int) witness {
+	s := pr.p.subsystem(vars)
+	s.work = &pr.work[pr.comp[c]]
+	j := sortSearch(vars, c)
+	r := s.extreme(j, true, pr.k, float64(pr.k))
+	if r.got < pr.k || r.point == nil {
+		return nil
+	}
+	// The point is the LP's, rounded: check it against the relations
+	// once more, in integers, so that a witness is never rounding noise.
+	xi := make([]float64, len(r.point))
+	inf := make([]float64, len(r.point))
+	for v, x := range r.point {
+		xi[v] = math.Round(x)
+		inf[v] = math.Inf(1)
+	}
+	if !satisfies(s.rows, s.lb, inf, xi) {
+		return nil
+	}
+	w := witness{}
+	for v, x := range xi {
+		if int(x) != pr.p.values[s.cells[v]] {
+			w[s.cells[v]] = int(x)
+		}
+	}
+	return w
 }
 
 // givenAway reports whether an equation holds c as its only hidden cell:
@@ -379,6 +404,15 @@ func sortSearch(vars []int, c int) int {
 // neighbourhood returns, sorted, the hidden cells within reach of c
 // through hidden cells (see reach).
 func (pr *protector) neighbourhood(c int, rc reach) []int {
+	return pr.area(c, rc, false, 0)
+}
+
+// area is neighbourhood, through published non-zero cells too when grow is
+// set (the cells Protect may hide for c as well as those already hidden),
+// and with limit > 0 only the limit cells nearest c (breadth first): the
+// cells left out keep their true values, so whatever a system over the area
+// finds is still a solution of the whole problem.
+func (pr *protector) area(c int, rc reach, grow bool, limit int) []int {
 	p := pr.p
 	// dist is kept between calls (a map per call was a fifth of Protect's
 	// time): stamp marks the entries of this call.
@@ -397,13 +431,16 @@ func (pr *protector) neighbourhood(c int, rc reach) []int {
 		}
 		for _, ri := range p.cellRels[h] {
 			for _, t := range p.rels[ri].terms {
-				if stamp[t.Cell] == call || !pr.hidden[t.Cell] {
+				if stamp[t.Cell] == call || !(pr.hidden[t.Cell] || grow && p.values[t.Cell] > 0) {
 					continue
 				}
 				if !rc.hubs && len(p.cellRels[t.Cell]) > 2 {
 					continue
 				}
 				dist[t.Cell], stamp[t.Cell] = dist[h]+1, call
+				if limit > 0 && len(out) == limit {
+					break
+				}
 				out = append(out, t.Cell)
 			}
 		}
@@ -416,10 +453,10 @@ func (pr *protector) neighbourhood(c int, rc reach) []int {
 // near c (two relations away) if it can, else anywhere in its component;
 // −1 when no relation of the component has one left.
 func (pr *protector) choose(c int) int {
-	if h := pr.chooseWithin(c, reach{2, true}); h >= 0 {
+	if h := pr.chooseWithin(c, reach{2, true, 0}); h >= 0 {
 		return h
 	}
-	return pr.chooseWithin(c, reach{0, true})
+	return pr.chooseWithin(c, reach{0, true, 0})
 }
 
 // chooseWithin is choose among the relations of the hidden cells within rc
@@ -512,7 +549,7 @@ func (pr *protector) publishBack(s *Suppression, search bool) bool {
 				ok = false // out of budget: c stays hidden
 				break
 			}
-			if fresh[u] = pr.search(q, levels); fresh[u] == nil {
+			if fresh[u] = pr.rewitness(q, levels); fresh[u] == nil {
 				ok = false
 				break
 			}
@@ -528,4 +565,193 @@ func (pr *protector) publishBack(s *Suppression, search bool) bool {
 		changed = true
 	}
 	return changed
+}
+
+// cheapReach are the areas cheapestWitness tries, smallest first: the
+// published cells one or two relations away, without totals and other hubs
+// (hiding a hub takes a hidden cell in each of its relations), then wider.
+var cheapReach = []reach{{2, false, 0}, {3, false, 0}, {2, true, 0}, {3, true, 0}, {0, true, 2 * maxCheap}, {0, true, 3 * maxCheap}}
+
+// maxCheap bounds the variables of one cheapest-change LP, the nearest
+// cells kept; the widest areas of cheapReach take two and three times as
+// many. Each cell of an area is two LP columns (its rise and its fall), and
+// a dense simplex costs about the cube of its size: over a whole 600-cell
+// component (impact-methods by region) the LPs made Protect take minutes,
+// so a primary cell no such area protects goes to the greedy.
+const maxCheap = 120
+
+func areaLimit(rc reach) int {
+	switch {
+	case rc.limit < 0:
+		return 0
+	case rc.limit > 0:
+		return rc.limit
+	}
+	return maxCheap
+}
+
+// moveCost is what hiding the published cell i costs the reader, per unit it
+// moves in a witness: a little for every cell (fewer cells hidden is
+// better) and more for a large one (a small cell says less). Cells already
+// hidden cost hiddenMoveCost, so that a witness moves few of them too,
+// which leaves publishBack more to give back.
+func (pr *protector) moveCost(i int) float64 {
+	if pr.hidden[i] {
+		return hiddenMoveCost
+	}
+	base := 1 + math.Log1p(float64(pr.p.values[i]))
+	if pr.p.kept(i) {
+		base *= keptCost
+	}
+	return base
+}
+
+const hiddenMoveCost = 1e-3
+
+// keptCost multiplies the cost of moving a cell marked Keep: the LP moves
+// it only when nothing else in its area will do.
+const keptCost = 100
+
+// cheapestWitness protects the primary cell c by the table closest to the
+// truth in which c is k: over the cells of an area around c (cheapReach),
+// the LP  min Σ moveCost(i)·|x_i − a_i|  subject to every relation, x_c = k
+// and x ≥ the reader's lower bounds (1 for a non-zero cell, 0 for a secret),
+// written with x = a + rise − fall. The published cells it moves are the
+// ones to hide (Fischetti and Salazar's formulation of complementary
+// suppression, one primary cell at a time); its solution, rounded and
+// checked in integers, is c's witness. When the rounding fails (the
+// weighted and rounded-mean relations are not totally unimodular), the
+// cells are hidden all the same and search finds the witness. It reports
+// false when no area has a table with c at k (Protect's loop then decides).
+func (pr *protector) cheapestWitness(s *Suppression, c int) bool {
+	for l, rc := range cheapReach {
+		if pr.spent(c) {
+			return false
+		}
+		w, hide, ok := pr.cheapest(c, rc, true)
+		if !ok {
+			continue
+		}
+		if l < len(cheapReach)-1 && slices.ContainsFunc(hide, pr.p.kept) {
+			continue // a wider area may protect c and leave it published
+		}
+		for _, h := range hide {
+			s.Secondary[h] = true
+			pr.hidden[h] = true
+		}
+		if w == nil {
+			// The LP's table was fractional: look for an integer one over
+			// the same area, now that the cells it moved are hidden.
+			w = pr.witnessIn(c, pr.area(c, rc, false, areaLimit(rc)))
+		}
+		if w != nil {
+			pr.wit[c] = w
+			return true
+		}
+	}
+	return false
+}
+
+// rewitness finds a new witness for the primary cell c with the hidden cells
+// as they are: the one closest to the truth first (it moves few cells, so
+// fewer stay hidden for it), else search's first levels.
+func (pr *protector) rewitness(c int, levels int) witness {
+	if pr.givenAway(c) {
+		return nil
+	}
+	for _, rc := range searchReach[:levels] {
+		if w, _, ok := pr.cheapest(c, rc, false); ok && w != nil {
+			return w
+		}
+	}
+	return pr.search(c, levels)
+}
+
+// cheapest solves cheapestWitness's LP over the area of c within rc (with
+// grow false, over the hidden cells only: then it hides nothing). ok is
+// false when the area is too large or no table in it has c at k. Otherwise
+// hide lists the published cells the LP moves and w is the rounded
+// solution if it satisfies every relation in integers, else nil.
+func (pr *protector) cheapest(c int, rc reach, grow bool) (w witness, hide []int, ok bool) {
+	p := pr.p
+	vars := pr.area(c, rc, grow, areaLimit(rc))
+	sys := p.subsystem(vars)
+	pr.work[pr.comp[c]]++
+	nv := len(vars)
+	// Column 2j is cell j's rise, 2j+1 its fall.
+	lb := make([]float64, 2*nv)
+	ub := make([]float64, 2*nv)
+	obj := make([]float64, 2*nv)
+	for j, cell := range vars {
+		ub[2*j] = math.Inf(1)
+		ub[2*j+1] = sys.truth[j] - sys.lb[j]
+		cost := pr.moveCost(cell)
+		if cell == c {
+			d := float64(pr.k) - sys.truth[j]
+			lb[2*j], ub[2*j], ub[2*j+1], cost = d, d, 0, 0
+		}
+		obj[2*j], obj[2*j+1] = cost, cost
+	}
+	rows := make([]lpRow, 0, len(sys.rows))
+	for _, row := range sys.rows {
+		// The truth satisfies every row, so a row over one cell says
+		// L ≤ rise − fall ≤ H with L ≤ 0 ≤ H: as both cost, an optimum
+		// moves one way only, and the row is the bounds rise ≤ H,
+		// fall ≤ −L (a row fewer for the simplex, most of an area's
+		// rows being such bounds at its edge).
+		if len(row.idx) == 1 {
+			j, a := row.idx[0], row.coef[0]
+			lo, hi := row.lo/a-sys.truth[j], row.hi/a-sys.truth[j]
+			if a < 0 {
+				lo, hi = hi, lo
+			}
+			ub[2*j] = math.Min(ub[2*j], math.Max(hi, 0))
+			ub[2*j+1] = math.Min(ub[2*j+1], math.Max(-lo, 0))
+			if lb[2*j] > ub[2*j]+feasEp {
+				return nil, nil, false // c cannot reach k
+			}
+			continue
+		}
+		nr := lpRow{lo: row.lo, hi: row.hi, idx: make([]int, 0, 2*len(row.idx)), coef: make([]float64, 0, 2*len(row.idx))}
+		for t, j := range row.idx {
+			a := row.coef[t] * sys.truth[j]
+			nr.lo -= a
+			nr.hi -= a
+			nr.idx = append(nr.idx, 2*j, 2*j+1)
+			nr.coef = append(nr.coef, row.coef[t], -row.coef[t])
+		}
+		rows = append(rows, nr)
+	}
+	st, _, y := solveLP(2*nv, rows, lb, ub, obj)
+	if st != lpOptimal {
+		return nil, nil, false
+	}
+	x := make([]float64, nv)
+	inf := make([]float64, nv)
+	for j := range vars {
+		d := y[2*j] - y[2*j+1]
+		x[j] = sys.truth[j] + math.Round(d)
+		inf[j] = math.Inf(1)
+		if math.Abs(d) > intTol && !pr.hidden[vars[j]] {
+			hide = append(hide, vars[j])
+		}
+	}
+	if !satisfies(sys.rows, sys.lb, inf, x) || int(x[sortSearch(vars, c)]) < pr.k {
+		return nil, hide, true
+	}
+	w = witness{}
+	for j, v := range x {
+		if int(v) != p.values[vars[j]] {
+			w[vars[j]] = int(v)
+		}
+	}
+	// Rounding may move a published cell the LP left: it must be hidden too.
+	hide = hide[:0]
+	for cell := range w {
+		if !pr.hidden[cell] {
+			hide = append(hide, cell)
+		}
+	}
+	sort.Ints(hide)
+	return w, hide, true
 }

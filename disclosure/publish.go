@@ -83,12 +83,17 @@ func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (
 		return out, b
 	}
 	p, idx := b.problem()
+	if i, ok := p.Index(keyResponses); ok && !p.IsSecret(i) {
+		p.Keep(i)
+	}
 	var s Suppression
 	if mode == primaryOnly {
 		s = Suppression{Primary: make([]bool, p.Len()), Secondary: make([]bool, p.Len())}
 		for i := range p.Len() {
 			s.Primary[i] = !p.IsSecret(i) && p.Value(i) > 0 && p.Value(i) < rules.K
 		}
+	} else if cached, ok := suppressions.get(p.fingerprint(rules.K)); ok {
+		s = cached
 	} else {
 		s = p.Protect(rules.K)
 		// A secondary cell the reader works out exactly protects nothing
@@ -114,6 +119,7 @@ func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (
 				}
 			}
 		}
+		suppressions.put(p.fingerprint(rules.K), s)
 	}
 	hidden := make([]bool, len(b.qs))
 	for i, q := range b.qs {
