@@ -38,6 +38,20 @@ type reader struct {
 	shown  map[int]bool
 	broken []string
 	where  string
+	// prefix keys every quantity of the publication being read, so that
+	// one Problem holds several (the two-snapshot attack reads two).
+	prefix string
+	// tally are the relations that hold for any set of responses' tally
+	// (sums, an option at most its base), not those that carry a
+	// published value (a rounded mean): the new responses between two
+	// snapshots obey them too.
+	tally []recorded
+}
+
+// recorded is a relation the reader wrote down, in its own cells.
+type recorded struct {
+	terms  []Term
+	lo, hi float64
 }
 
 func newReader(sv *survey.Survey, rules Rules) *reader {
@@ -52,6 +66,7 @@ func (r *reader) fail(format string, args ...any) {
 // or, withheld, a cell whose value the reader does not know (truth fills
 // the Problem). A count shown in one output is known everywhere.
 func (r *reader) see(key string, withheld bool, published, truth int) int {
+	key = r.prefix + key
 	if !withheld && published != truth {
 		r.fail("%s is published as %d but is %d", key, published, truth)
 	}
@@ -94,6 +109,7 @@ func (r *reader) see(key string, withheld bool, published, truth int) int {
 
 // secret is a number the reader knows exists but never sees.
 func (r *reader) secret(key string, truth int) int {
+	key = r.prefix + key
 	if i, ok := r.p.Index(key); ok {
 		return i
 	}
@@ -110,7 +126,17 @@ func (r *reader) holds(terms []Term, lo, hi float64) bool {
 	return s >= lo-1e-9 && s <= hi+1e-9
 }
 
+// relate writes down a relation every tally obeys (see reader.tally).
 func (r *reader) relate(terms []Term, lo, hi float64) {
+	if r.holds(terms, lo, hi) {
+		r.p.Relation(terms, lo, hi)
+		r.tally = append(r.tally, recorded{terms, lo, hi})
+	}
+}
+
+// relateValues writes down a relation that holds because of a published
+// value (a mean), not for every tally.
+func (r *reader) relateValues(terms []Term, lo, hi float64) {
 	if r.holds(terms, lo, hi) {
 		r.p.Relation(terms, lo, hi)
 	}
@@ -223,7 +249,7 @@ func (r *reader) table(n int, t, tt *analysis.TableResult) {
 	// gave one and none came through an invitation: a reader may suppose so.
 	if id == "org_type" {
 		for v, c := range truthOpt {
-			if i, ok := r.p.Index("type=" + v); ok && r.p.Value(i) == c {
+			if i, ok := r.p.Index(r.prefix + "type=" + v); ok && r.p.Value(i) == c {
 				r.sum(i, r.secret(optKey(v), c))
 			}
 		}
@@ -439,7 +465,7 @@ func (r *reader) scale(key string, s, st *analysis.ScaleSummary, ids []int, cell
 			terms = append(terms, Term{id, values[i] - m})
 		}
 		half := 0.005 * float64(st.N)
-		r.relate(terms, -half-1e-9, half+1e-9)
+		r.relateValues(terms, -half-1e-9, half+1e-9)
 	}
 	if (s.TopTwoSuppressed || s.Withheld) && s.TopTwoShare != 0 {
 		r.fail("%s: a top-two share is shown beside a withheld count", key)
@@ -540,7 +566,7 @@ func (r *reader) crossTab(n int, t, tt *analysis.TableResult, a int, optKey func
 		for j := range groups {
 			var col []int
 			for i := range ct.Rows {
-				idx, _ := r.p.Index(id + kind + ct.Rows[i] + "/" + by + "=" + groups[j].Key)
+				idx, _ := r.p.Index(r.prefix + id + kind + ct.Rows[i] + "/" + by + "=" + groups[j].Key)
 				col = append(col, idx)
 			}
 			r.sum(bases[j], col...)
@@ -661,7 +687,6 @@ type generated struct {
 var typeValues = []survey.LibraryType{survey.CitySystem, survey.RegionalSystem, survey.NationalState, survey.Consortium}
 
 func generate(rng *rand.Rand, sv *survey.Survey, n int) generated {
-	var g generated
 	sizes := make([]int, len(survey.Regions))
 	left := n
 	for i := range sizes {
@@ -669,6 +694,13 @@ func generate(rng *rand.Rand, sv *survey.Survey, n int) generated {
 		left -= sizes[i]
 	}
 	sizes[rng.IntN(len(sizes))] += left
+	return generateSized(rng, sv, sizes)
+}
+
+// generateSized is generate with the regions' sizes given (survey.Regions
+// order).
+func generateSized(rng *rand.Rand, sv *survey.Survey, sizes []int) generated {
+	var g generated
 	countries := map[survey.Region][]string{survey.Europe: {"FR", "DE"}, survey.AsiaOceania: {"JP"}, survey.NorthAmerica: {"US", "CA"},
 		survey.LatinAmericaCaribbean: {"MX"}, survey.MiddleEastNorthAfrica: {"EG"}, survey.SubSaharanAfrica: {"KE", "SN"}}
 	weights := []float64{0.5, 0.25, 0.15, 0.1}

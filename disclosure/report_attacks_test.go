@@ -24,6 +24,12 @@ type respondent struct {
 
 func population(t *testing.T, sv *survey.Survey, rs []respondent) (*analysis.ReportResult, *Tallies) {
 	t.Helper()
+	return respondents(sv, rs).publication(t, sv)
+}
+
+// respondents are the responses of rs: every library a city system in
+// France, answering as rs says.
+func respondents(sv *survey.Survey, rs []respondent) generated {
 	var g generated
 	for _, r := range rs {
 		a := survey.Answers{"region": string(r.region), "org_type": string(survey.CitySystem)}
@@ -34,7 +40,7 @@ func population(t *testing.T, sv *survey.Survey, rs []respondent) (*analysis.Rep
 			Language: "en", Region: r.region, Country: "FR", Answers: a})
 		g.dirType = append(g.dirType, "")
 	}
-	return g.publication(t, sv)
+	return g
 }
 
 func many(n int, r respondent) []respondent {
