@@ -172,6 +172,15 @@ func (r *reader) counts(c *Counts, truth *Tallies) {
 	if c.Total.N == nil && c.Countries != nil {
 		r.fail("the number of countries is published beside a withheld total")
 	}
+	// Beside withheld regions the number of countries bounds them by what
+	// the reader knows of members' countries, which this reader cannot
+	// model (TestCountriesBesideAWithheldRegion): the rule is checked
+	// instead. Beside published regions it bounds no count.
+	for _, rc := range c.ByRegion {
+		if rc.N == nil && c.Countries != nil {
+			r.fail("the number of countries is published beside the withheld region %s", rc.Key)
+		}
+	}
 	for _, part := range []struct {
 		prefix string
 		shown  []Count

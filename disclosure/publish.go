@@ -31,7 +31,8 @@ import (
 //
 // A table answered by fewer than K is withheld whole (Withheld, its
 // figures removed); its base is then a hidden cell like any other. A
-// MinStatsN of 0 means 2K.
+// MinStatsN of 0 means 2K. The number of countries is published only
+// beside the total and every region count (see builder.counts).
 func Publish(rep *analysis.ReportResult, t *Tallies, rules Rules) *Published {
 	p, _ := publish(rep, t, rules)
 	return p
@@ -383,19 +384,24 @@ func (b *builder) apply(hidden []bool) {
 }
 
 // counts publishes the tallies: the total, by region, by type, and the
-// number of countries while the total is shown. A region or type not
-// listed is a known zero (the lists name every region, and every type
-// seen), so every one is a cell.
+// number of countries. A region or type not listed is a known zero (the
+// lists name every region, and every type seen), so every one is a cell.
+//
+// The number of countries is not a count of libraries, and it is no cell:
+// it is published only while the total and every region count are. It
+// bounds the regions through the countries each one's respondents come
+// from, which a reader may know better than any model here (the public
+// directory lists members' countries): with as many countries as
+// responses, a region whose members are in two countries has at most two
+// respondents, whatever else is withheld. Beside published regions it
+// tells nothing about a count. Types are not tied to countries.
 func (b *builder) counts(t *Tallies) *Counts {
 	c := &Counts{K: b.rules.K, ByRegion: []Count{}, ByType: []Count{}}
 	total := b.pub(t.Total, keyResponses)
 	n := t.Total
 	c.Total = Count{Key: "total", N: &n}
 	b.when(func() { c.Total.N = nil }, total)
-	countries := t.Countries
-	c.Countries = &countries
-	b.when(func() { c.Countries = nil }, total)
-	publish := func(list []KeyCount, prefix string, all []string) []Count {
+	publish := func(list []KeyCount, prefix string, all []string) ([]Count, []int) {
 		out := make([]Count, len(list))
 		var parts []int
 		listed := map[string]bool{}
@@ -413,7 +419,7 @@ func (b *builder) counts(t *Tallies) *Counts {
 			}
 		}
 		b.sumOrRest(total, prefix+"?", parts...)
-		return out
+		return out, parts
 	}
 	regions := []string{"unknown"}
 	for _, r := range survey.Regions {
@@ -424,8 +430,12 @@ func (b *builder) counts(t *Tallies) *Counts {
 		types = append(types, string(lt))
 	}
 	sort.Strings(types)
-	c.ByRegion = publish(t.ByRegion, "responses/region=", regions)
-	c.ByType = publish(t.ByType, "responses/type=", types)
+	var regionIDs []int
+	c.ByRegion, regionIDs = publish(t.ByRegion, "responses/region=", regions)
+	c.ByType, _ = publish(t.ByType, "responses/type=", types)
+	countries := t.Countries
+	c.Countries = &countries
+	b.when(func() { c.Countries = nil }, append([]int{total}, regionIDs...)...)
 	return c
 }
 

@@ -43,7 +43,8 @@ type KeyCount struct {
 // Counts are Tallies as published: N nil when withheld.
 type Counts struct {
 	Total Count
-	// Countries is nil when the total is withheld.
+	// Countries is nil when the total or any region count is withheld
+	// (see Publish).
 	Countries *int
 	ByRegion  []Count
 	ByType    []Count
