@@ -151,7 +151,9 @@ type WilcoxonResult struct {
 //     choice of scipy.stats.wilcoxon(method="auto") (exact for at most 50
 //     differences, normal once there is a zero), except that scipy 1.10
 //     keeps "exact" with tied ranks, where its exact distribution does not
-//     apply (it truncates half ranks); the normal approximation is used then;
+//     apply (it truncates half ranks); the normal approximation is used then
+//     (scipy 1.15 stops too, and runs a permutation test for n ≤ 13, which
+//     this does not);
 //   - otherwise normal: z = (W − μ − ½·sign(W − μ))/σ with μ = n(n + 1)/4 and
 //     σ² = (n(n + 1)(2n + 1) − ½Σ t(t² − 1))/24 over the groups of t tied
 //     |dᵢ|, p = 2·(1 − Φ(|z|)): scipy's method="approx" with
