@@ -15,6 +15,7 @@ import (
 
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
@@ -276,7 +277,10 @@ func TestWhitePaper(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	generated := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	if err := export.WhitePaper(&buf, rep, export.WhitePaperOptions{Options: export.Options{Generated: generated}, SmallCells: 5, FilterText: "region: Europe"}); err != nil {
+	rules := disclosure.RulesOf(impact)
+	full := rep
+	rep = disclosure.Publish(rep, nil, rules).Report
+	if err := export.WhitePaper(&buf, rep, export.WhitePaperOptions{Options: export.Options{Generated: generated}, Disclosed: &rules, FilterText: "region: Europe"}); err != nil {
 		t.Fatal(err)
 	}
 	f := readXLSX(t, buf.Bytes())
@@ -321,14 +325,24 @@ func TestWhitePaper(t *testing.T) {
 			t.Errorf("Table 1 lacks %q", want)
 		}
 	}
-	// Tests on cross-tabs; small cells suppressed.
+	// Tests on cross-tabs; small cells hidden, with the note saying so.
 	byStatus, _ := f.GetRows("Tableau 10")
 	flat := strings.Join(flatten(byStatus), "\n")
-	if !strings.Contains(flat, "Test d'indépendance du khi deux de Pearson") || !strings.Contains(flat, "V de Cramér") {
-		t.Errorf("Table 10 has no test:\n%s", flat)
+	// A test beside hidden cells could give them back: the disclosed sheet
+	// has none, and says why; the full-counts sheet has it.
+	if !strings.Contains(flat, "|x|") || strings.Contains(flat, "khi deux de Pearson") || !strings.Contains(flat, "Aucun test d'indépendance") {
+		t.Errorf("Table 10 has hidden cells and a test, or no note:\n%s", flat)
+	}
+	var fullBuf bytes.Buffer
+	if err := export.WhitePaper(&fullBuf, full, export.WhitePaperOptions{Options: export.Options{Generated: generated}}); err != nil {
+		t.Fatal(err)
+	}
+	fullRows, _ := readXLSX(t, fullBuf.Bytes()).GetRows("Tableau 10")
+	if flat := strings.Join(flatten(fullRows), "\n"); !strings.Contains(flat, "Test d'indépendance du khi deux de Pearson") || !strings.Contains(flat, "V de Cramér") || strings.Contains(flat, "|x|") {
+		t.Errorf("Table 10 with full counts has no test, or hides cells:\n%s", flat)
 	}
 	byRegion, _ := f.GetRows("Tableau 2")
-	if flat := strings.Join(flatten(byRegion), "\n"); !strings.Contains(flat, "moins de 5") || !strings.Contains(flat, "pour protéger les répondants") {
+	if flat := strings.Join(flatten(byRegion), "\n"); !strings.Contains(flat, "|x|") || !strings.Contains(flat, "pour protéger les répondants") {
 		t.Errorf("Table 2: small cells not suppressed")
 	}
 	// Frozen header, landscape one page wide, native charts for the headline tables.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
@@ -54,7 +55,8 @@ func TestIndependentReader(t *testing.T) {
 	jsonl := write("raw.jsonl", func(b *bytes.Buffer) error { return export.JSONLines(b, impact, export.Slice(rs), opts) })
 	rep, _ := analysis.Report(impact, survey.ResponsesOf(rs), analysis.Options{})
 	paper := write("paper.xlsx", func(b *bytes.Buffer) error {
-		return export.WhitePaper(b, rep, export.WhitePaperOptions{SmallCells: 5})
+		rules := disclosure.RulesOf(impact)
+		return export.WhitePaper(b, disclosure.Publish(rep, nil, rules).Report, export.WhitePaperOptions{Disclosed: &rules})
 	})
 	out, err := exec.Command(python, "testdata/check_workbook.py", raw, jsonl, paper).CombinedOutput()
 	if err != nil {

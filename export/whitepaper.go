@@ -8,14 +8,20 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/disclosure"
 )
 
 // WhitePaperOptions controls the white-paper workbook.
 type WhitePaperOptions struct {
 	Options
-	// SmallCells, when positive, shows counts below it as "fewer than k"
-	// (and leaves their percentages out), for tables to be published.
-	SmallCells int
+	// Disclosed, when set, says the report is disclosure.Publish's output
+	// under these rules, for publication: its withheld counts show as "x"
+	// with nothing derived from them, its withheld statistics and tests are
+	// left out, the sheets have no minimum, maximum or outliers (each one
+	// library's answer), and notes say what is not shown and why. Nil
+	// writes every figure of the report: the full-counts workbook. The
+	// writer applies no rule of its own beyond leaving out those three.
+	Disclosed *disclosure.Rules
 	// FilterText describes the filters applied, for the Contents sheet.
 	FilterText string
 }
@@ -38,7 +44,12 @@ func WhitePaper(w io.Writer, rep *analysis.ReportResult, opts WhitePaperOptions)
 		generated = timeNow()
 	}
 	wd := wordsFor(rep.Language)
-	source := wd.get("source", rep.Title, wd.int(rep.Responses), wd.date(generated))
+	var responses any = rep.Responses
+	responsesText := wd.int(rep.Responses)
+	if rep.ResponsesSuppressed {
+		responses, responsesText = hiddenMark, hiddenMark
+	}
+	source := wd.get("source", rep.Title, responsesText, wd.date(generated))
 	contents := wd.get("contents")
 	if err := f.SetSheetName("Sheet1", contents); err != nil {
 		return err
@@ -52,7 +63,7 @@ func WhitePaper(w io.Writer, rep *analysis.ReportResult, opts WhitePaperOptions)
 		{wd.get("survey"), wd.get("survey_version", rep.Survey, rep.Version)},
 		{wd.get("generated"), generated.UTC().Format("2006-01-02 15:04 UTC")},
 		{wd.get("filters"), filters},
-		{wd.get("responses"), rep.Responses},
+		{wd.get("responses"), responses},
 		{wd.get("percentages"), wd.get("percentages_text")},
 		{},
 		{wd.get("tables")},
@@ -68,6 +79,10 @@ func WhitePaper(w io.Writer, rep *analysis.ReportResult, opts WhitePaperOptions)
 	_ = f.SetColWidth(contents, "A", "A", 16)
 	_ = f.SetColWidth(contents, "B", "B", 90)
 	names := map[string]bool{strings.ToLower(contents): true}
+	rules := opts.Disclosed
+	if rules == nil {
+		rules = &disclosure.Rules{} // a full report has no flags, so its k is never written
+	}
 	for i, t := range rep.Tables {
 		name := SheetName(wd.get("table", t.Number), names)
 		row := 9 + i
@@ -79,7 +94,7 @@ func WhitePaper(w io.Writer, rep *analysis.ReportResult, opts WhitePaperOptions)
 			return err
 		}
 		_ = f.SetCellStyle(contents, cell, cell, st.link)
-		tw := &tableWriter{sheet: &sheet{f: f, name: name}, t: t, st: st, k: opts.SmallCells, w: wd}
+		tw := &tableWriter{sheet: &sheet{f: f, name: name}, t: t, st: st, rules: rules, full: opts.Disclosed == nil, w: wd}
 		if err := tw.write(label, source); err != nil {
 			return fmt.Errorf("table %d: %w", t.Number, err)
 		}

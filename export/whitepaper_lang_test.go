@@ -11,6 +11,7 @@ import (
 
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/demo"
+	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
@@ -38,7 +39,8 @@ func TestWhitePaperHasNoEnglishInFrenchOrSpanish(t *testing.T) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := export.WhitePaper(&buf, rep, export.WhitePaperOptions{Options: export.Options{Generated: generated}, SmallCells: 5}); err != nil {
+			rules := disclosure.RulesOf(impact)
+			if err := export.WhitePaper(&buf, disclosure.Publish(rep, nil, rules).Report, export.WhitePaperOptions{Options: export.Options{Generated: generated}, Disclosed: &rules}); err != nil {
 				t.Fatal(err)
 			}
 			f := readXLSX(t, buf.Bytes())
