@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 )
@@ -35,8 +36,9 @@ type Download struct {
 	Labels bool
 	// BOM starts a CSV file with a byte order mark, for Excel.
 	BOM bool
-	// FullCounts shows counts below the small-cell threshold in the white
-	// paper: for the working group, never for publication.
+	// FullCounts writes the white paper from the full report, every count
+	// and statistic in it: for the working group, never for publication.
+	// Without it the white paper is the report through disclosure.Publish.
 	FullCounts bool
 	// Progress, when set, is called with the number of rows written (raw),
 	// and File.Expected is counted beforehand.
@@ -111,14 +113,20 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 		if err != nil {
 			return nil, err
 		}
-		k := sv.SmallCellK()
-		counts = fmt.Sprintf("counts below %d suppressed", k)
+		wp := export.WhitePaperOptions{Options: opts, FilterText: DescribeFilter(d.Filter)}
+		f.Responses = rep.Responses
 		if d.FullCounts {
-			k, counts = 0, "full counts (unsuppressed)"
+			counts = "full counts (unsuppressed)"
+		} else {
+			// For publication: the report as disclosure.Publish discloses
+			// it, under the survey's rules, the workbook applying none of
+			// its own.
+			rules := disclosure.RulesOf(sv)
+			pub := disclosure.Publish(rep, nil, rules)
+			rep, wp.Disclosed = pub.Report, &rules
+			counts = fmt.Sprintf("counts below %d suppressed, %d more so none can be worked out (of %d cells)", rules.K, pub.Stats.Secondary, pub.Stats.Cells)
 		}
 		f.Name = safeFileName(sv.Slug + "-white-paper-" + stamp + ".xlsx")
-		f.Responses = rep.Responses
-		wp := export.WhitePaperOptions{Options: opts, SmallCells: k, FilterText: DescribeFilter(d.Filter)}
 		f.write = func(w io.Writer) error { return export.WhitePaper(w, rep, wp) }
 	} else {
 		filter := d.Filter
