@@ -226,7 +226,6 @@ func TestGroupedTableAsReadersSeeIt(t *testing.T) {
 				byLabel[s] = r
 			}
 		}
-		fewer := fmt.Sprintf("moins de %d", k)
 		for _, region := range survey.Regions {
 			label := survey.RegionLabels[region].In("fr", "en")
 			nCol, hasN := col[label+" (n)"]
@@ -242,7 +241,7 @@ func TestGroupedTableAsReadersSeeIt(t *testing.T) {
 				t.Fatalf("no columns for %s in %v", label, rows[header])
 			}
 			totals := byLabel["Répondants ayant répondu (n)"]
-			if totals == nil || !sameCount(totals[nCol], base, k, fewer) {
+			if totals == nil || !sameCount(totals[nCol], base, k) {
 				t.Errorf("%s: base %v, want %d", label, totals, base)
 			}
 			for _, o := range options {
@@ -251,16 +250,17 @@ func TestGroupedTableAsReadersSeeIt(t *testing.T) {
 					t.Fatalf("no row for %q", o.Label.In("fr", "en"))
 				}
 				n := want.count[string(o.Value)][region]
-				if !sameCount(r[nCol], n, k, fewer) {
-					t.Errorf("%s, %s: count %v, want %d", o.Value, label, r[nCol], n)
+				if !sameCount(r[nCol], n, k) {
+					t.Errorf("%s, %s: count %v, want %d (x if under %d)", o.Value, label, r[nCol], n, k)
 				}
 				var pct any
 				if pCol < len(r) {
 					pct = r[pCol]
 				}
-				if n > 0 && n < k {
+				if r[nCol] == "x" || totals[nCol] == "x" {
+					// Withheld, or its base is: no percentage gives it back.
 					if pct != nil {
-						t.Errorf("%s, %s: %v libraries, percentage %v shown", o.Value, label, n, pct)
+						t.Errorf("%s, %s: %v libraries, withheld, percentage %v shown", o.Value, label, n, pct)
 					}
 					continue
 				}
@@ -272,13 +272,15 @@ func TestGroupedTableAsReadersSeeIt(t *testing.T) {
 	})
 }
 
-// sameCount reports whether a cell shows n under the small-cell rule.
-func sameCount(cell any, n, k int, fewer string) bool {
-	if n > 0 && n < k {
-		return cell == fewer
+// sameCount reports whether a workbook cell shows n as the default
+// (disclosed) white paper may: "x" for 1 to k−1, n or "x" (withheld to
+// protect a small one) for more, 0 for none.
+func sameCount(cell any, n, k int) bool {
+	if n > 0 && cell == "x" {
+		return true
 	}
 	f, ok := cell.(float64)
-	return ok && f == float64(n)
+	return ok && f == float64(n) && (n == 0 || n >= k)
 }
 
 // sheetBody is a table sheet without its title, notes and source: what
