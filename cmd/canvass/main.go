@@ -60,7 +60,7 @@ Usage:
   canvass demo --remove                           delete exactly what demo wrote (every survey), nothing else
   canvass libraries import [--merge] [--confirm] FILE
                                                   import libraries from .csv or .xlsx (a dry run without --confirm)
-	canvass libraries export -o FILE.xlsx|FILE.csv  export the library directory
+  canvass libraries export -o FILE.xlsx|FILE.csv  export the library directory
   canvass invitations create --survey S (--library ID ... | --all | --members) [--region R]
                               [--legal-basis KIND --legal-basis-note TEXT]
                                                   invite libraries (contacts without recorded consent
