@@ -14,6 +14,7 @@ import (
 	"context"
 	"log/slog"
 	"net/mail"
+	"sync"
 	"time"
 
 	"github.com/metlib/canvass/survey"
@@ -96,6 +97,9 @@ type Service struct {
 	responses *WatchedResponses
 	results   resultCache
 	snapshots snapshotCache
+	// disclosed holds the public snapshot through disclosure.Publish, per
+	// survey and language (published.go).
+	disclosed sync.Map
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are
