@@ -15,21 +15,23 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/metlib/canvass/campaign"
+	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/survey"
 )
 
-// The embed routes publish live response counts for the section webpage:
-// counts only, never a response, with counts under the survey's threshold
-// k shown as "fewer than k". They are the only routes other sites may
-// frame or fetch from.
+// The embed routes publish response counts for the section webpage: counts
+// only, never a response, as disclosure.Publish discloses them
+// (campaign.Published): a withheld count is null in JSON and the hidden
+// mark on a page, the same for a count under k and for one hidden so that
+// a small one cannot be worked out. They are the only routes other sites
+// may frame or fetch from.
 
-// publicCount is a count that may be suppressed.
+// publicCount is a count that may be withheld.
 type publicCount struct {
-	Key       string `json:"key"`
-	Label     string `json:"label"`
-	Count     *int   `json:"count"`                // null when suppressed
-	FewerThan int    `json:"fewer_than,omitempty"` // k, when suppressed
+	Key      string `json:"key"`
+	Label    string `json:"label"`
+	Count    *int   `json:"count"`              // null when withheld
+	Withheld bool   `json:"withheld,omitempty"` // true when withheld
 }
 
 type publicCounts struct {
@@ -37,17 +39,20 @@ type publicCounts struct {
 	Title     string        `json:"title"`
 	Language  string        `json:"language"`
 	Total     publicCount   `json:"total"`
-	Countries *int          `json:"countries"` // null when the total is suppressed
+	Countries *int          `json:"countries"` // null when the total is withheld
 	ByRegion  []publicCount `json:"by_region"`
 	ByType    []publicCount `json:"by_type"`
 	Threshold int           `json:"threshold"`
-	UpdatedAt time.Time     `json:"updated_at"`
+	// Note says, in the language, what a withheld count means.
+	Note      string    `json:"note"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// countsRendering is counts.json of one campaign.Counts, rendered in each
-// of the survey's languages: the hot path only loads a pointer.
+// countsRendering is counts.json of one disclosed snapshot, rendered in
+// each of the survey's languages: the hot path only loads a pointer.
 type countsRendering struct {
-	src  *campaign.Counts
+	src  *disclosure.Counts
+	at   time.Time
 	json map[string][]byte   // by language
 	etag map[string][]string // ready to be a header value
 }
@@ -69,17 +74,17 @@ func (rc *renderedCounts) entry(slug string) *atomic.Pointer[countsRendering] {
 
 // counts returns a survey's public counts rendered as counts.json.
 func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*countsRendering, error) {
-	pc, err := s.cfg.Campaign.PublicCounts(ctx, sv)
+	pub, err := s.cfg.Campaign.PublishedCounts(ctx, sv)
 	if err != nil {
 		return nil, err
 	}
 	e := s.embedCounts.entry(sv.Slug)
-	if r := e.Load(); r != nil && r.src == pc {
+	if r := e.Load(); r != nil && r.src == pub.Counts {
 		return r, nil
 	}
-	r := &countsRendering{src: pc, json: map[string][]byte{}, etag: map[string][]string{}}
+	r := &countsRendering{src: pub.Counts, at: pub.At, json: map[string][]byte{}, etag: map[string][]string{}}
 	for _, lang := range sv.Languages {
-		body, err := json.Marshal(publicCountsOf(pc, sv, lang))
+		body, err := json.Marshal(publicCountsOf(r, sv, lang))
 		if err != nil {
 			return nil, err
 		}
@@ -89,13 +94,15 @@ func (s *Server) counts(ctx context.Context, sv *survey.Survey) (*countsRenderin
 	return r, nil
 }
 
-// publicCountsOf labels the use case's counts in one language.
-func publicCountsOf(pc *campaign.Counts, sv *survey.Survey, lang string) publicCounts {
-	label := func(c campaign.Count, text string) publicCount {
-		return publicCount{Key: c.Key, Label: text, Count: c.N, FewerThan: c.FewerThan}
+// publicCountsOf labels the disclosed counts in one language.
+func publicCountsOf(r *countsRendering, sv *survey.Survey, lang string) publicCounts {
+	pc := r.src
+	label := func(c disclosure.Count, text string) publicCount {
+		return publicCount{Key: c.Key, Label: text, Count: c.N, Withheld: c.N == nil}
 	}
 	out := publicCounts{Survey: sv.Slug, Title: sv.Title.In(lang, sv.DefaultLanguage), Language: lang, Total: label(pc.Total, ui(lang, "responses")),
-		Countries: pc.Countries, Threshold: pc.Threshold, UpdatedAt: pc.At.UTC().Truncate(time.Second), ByRegion: []publicCount{}, ByType: []publicCount{}}
+		Countries: pc.Countries, Threshold: pc.K, Note: fmt.Sprintf(ui(lang, "results_hidden"), hiddenMark, pc.K),
+		UpdatedAt: r.at.UTC().Truncate(time.Second), ByRegion: []publicCount{}, ByType: []publicCount{}}
 	for _, c := range pc.ByRegion {
 		text := ui(lang, "unknown")
 		if l := survey.RegionLabels[survey.Region(c.Key)]; l != nil {
@@ -206,7 +213,7 @@ func (s *Server) embedCountsOf(c *gin.Context) (*survey.Survey, publicCounts, bo
 		s.renderError(c, err)
 		return nil, publicCounts{}, false
 	}
-	return sv, publicCountsOf(r.src, sv, negotiateLanguage(c, sv)), true
+	return sv, publicCountsOf(r, sv, negotiateLanguage(c, sv)), true
 }
 
 // embedCountsJSON serves the pre-rendered counts: the busiest embed route.
@@ -224,12 +231,12 @@ func (s *Server) embedCountsJSON(c *gin.Context) {
 	sendPrepared(c, jsonType, snap.json[lang], snap.etag[lang])
 }
 
-// countText is a count as shown: the number, or "fewer than k".
+// countText is a count as shown: the number, or the hidden mark.
 func countText(pc publicCount, lang string) string {
 	if pc.Count == nil {
-		return fmt.Sprintf(ui(lang, "fewer_than"), pc.FewerThan)
+		return hiddenMark
 	}
-	return fmt.Sprint(*pc.Count)
+	return survey.FormatInt(lang, *pc.Count)
 }
 
 // embedTemplates are the embed pages and the badge: whole documents of
@@ -249,12 +256,22 @@ func (s *Server) embedBadge(c *gin.Context) {
 	var b bytes.Buffer
 	err := embedTemplates.ExecuteTemplate(&b, "embed_badge.svg", map[string]any{"Width": lw + vw, "LabelWidth": lw, "ValueWidth": vw, "LabelX": lw / 2, "ValueX": lw + vw/2,
 		"Label": label, "Value": value, "AriaLabel": fmt.Sprintf(ui(pc.Language, "label_value"), label, value),
-		"TitleText": fmt.Sprintf(ui(pc.Language, "label_value"), pc.Title, value+" "+label)})
+		"TitleText": badgeTitle(pc, value+" "+label)})
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	sendCached(c, "image/svg+xml; charset=utf-8", b.Bytes())
+}
+
+// badgeTitle is the badge's tooltip: the survey and its count, and what
+// the hidden mark means when the total is withheld.
+func badgeTitle(pc publicCounts, count string) string {
+	title := fmt.Sprintf(ui(pc.Language, "label_value"), pc.Title, count)
+	if pc.Total.Withheld {
+		title += ". " + pc.Note
+	}
+	return title
 }
 
 type embedBar struct {
@@ -277,7 +294,14 @@ func (s *Server) embedPage(c *gin.Context) {
 		}
 	}
 	var bars []embedBar
+	note := ""
+	if pc.Total.Withheld {
+		note = pc.Note
+	}
 	for _, r := range pc.ByRegion {
+		if r.Withheld {
+			note = pc.Note
+		}
 		if r.Count != nil && *r.Count == 0 {
 			continue
 		}
@@ -293,7 +317,7 @@ func (s *Server) embedPage(c *gin.Context) {
 	}
 	var b bytes.Buffer
 	err := embedTemplates.ExecuteTemplate(&b, "embed_counts.html", map[string]any{"Lang": lang, "Title": pc.Title, "Total": countText(pc.Total, lang), "ResponsesLabel": ui(lang, "responses"),
-		"Countries": countries, "Bars": bars, "UpdatedLabel": ui(lang, "updated"), "Updated": timeIn(lang, pc.UpdatedAt)})
+		"Countries": countries, "Bars": bars, "Note": note, "UpdatedLabel": ui(lang, "updated"), "Updated": timeIn(lang, pc.UpdatedAt)})
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -11,21 +11,30 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/survey"
 )
 
 // Published results: when an admin publishes a survey's results, its
 // report tables appear at /results/:slug and, one by one, at
-// /embed/:slug/results/:table, in the survey's languages. They carry
-// aggregates only: counts from 1 to k-1 are "fewer than k" (their
-// percentages withheld too), a table answered by fewer than k is not
-// shown, numbers give quartiles but never a minimum, maximum or outlier,
-// and no free text is ever published.
+// /embed/:slug/results/:table, in the survey's languages. They render the
+// disclosed report (campaign.Published: the public snapshot through
+// disclosure.Publish) and nothing else: a count the report withholds is
+// the hidden mark, its share, bar and interval empty; withheld statistics
+// are absent; a withheld table says why. The page applies no rule of its
+// own, so it can publish no more than Publish allowed. No free text is ever
+// published.
+
+// hiddenMark stands for every withheld count, small or hidden so that a
+// small one cannot be worked out: one mark for both, so a reader cannot tell
+// which is which (the statistical agencies' practice). Not "–", which the
+// workbook and the dashboards use for a statistic undefined for its base.
+const hiddenMark = "x"
 
 type publicRow struct {
 	Label string
-	Count string // the count, or "fewer than k"
-	Share string // the percentage, empty when suppressed
+	Count string // the count, or the hidden mark
+	Share string // the percentage, empty when withheld
 	Width int    // bar width, percent of the widest
 }
 
@@ -65,60 +74,67 @@ type publicCrossRow struct {
 	Cells []publicCell
 }
 
-// publicCell is a count and its percentage, or "fewer than k" alone.
+// publicCell is a count and its percentage, or the hidden mark alone.
 type publicCell struct {
 	Count string
 	Share string
 }
 
-// publicTables makes the publishable form of a report: each table as its
-// spec asks (grouped tables as cross-tabulations), under the small-cell
-// rule with the survey's k.
-func publicTables(rep *analysis.ReportResult, k int, lang string) []publicTable {
+// publicTables makes the publishable form of a disclosed report: each
+// table as its spec asks (grouped tables as cross-tabulations), with the
+// flags of disclosure.Publish.
+func publicTables(rep *analysis.ReportResult, rules disclosure.Rules, lang string) []publicTable {
 	var out []publicTable
 	for _, t := range rep.Tables {
-		if pt, ok := publicTableOf(t, k, lang); ok {
+		if pt, ok := publicTableOf(t, rules, lang); ok {
 			out = append(out, pt)
 		}
 	}
 	return out
 }
 
-// publicWriter writes one table's numbers for readers in lang.
+// publicWriter writes one table's numbers for readers in lang, and notes
+// what it left out.
 type publicWriter struct {
-	k    int
-	lang string
+	rules            disclosure.Rules
+	lang             string
+	hidden, withheld bool
 }
 
-func (w publicWriter) small(n int) bool {
-	_, small := analysis.SmallCell(n, w.k)
-	return small
-}
-
-func (w publicWriter) count(n int) string {
-	if w.small(n) {
-		return fmt.Sprintf(ui(w.lang, "fewer_than"), w.k)
+// count is a count as shown: the number, or the hidden mark.
+func (w *publicWriter) count(n int, hidden bool) string {
+	if hidden {
+		w.hidden = true
+		return hiddenMark
 	}
 	return survey.FormatInt(w.lang, n)
 }
 
-func (w publicWriter) pct(share float64) string { return survey.FormatPercent(w.lang, share, 0) }
+func (w *publicWriter) pct(share float64) string { return survey.FormatPercent(w.lang, share, 0) }
 
-func (w publicWriter) num(v float64) string {
+func (w *publicWriter) num(v float64) string {
 	return survey.FormatNumber(w.lang, v, decimalsFor(v))
 }
 
-// decimalsFor shows whole numbers whole and others to one decimal.
+// decimalsFor shows whole numbers whole and others with the decimals they
+// have, up to three: disclosure.Publish rounds quantiles to two
+// significant figures, and 0.45 must not read 0.5.
 func decimalsFor(v float64) int {
-	if v == math.Trunc(v) {
-		return 0
+	for d := 0; d < 3; d++ {
+		scaled := v * math.Pow10(d)
+		if math.Abs(scaled-math.Round(scaled)) < 1e-9*math.Max(1, math.Abs(scaled)) {
+			return d
+		}
 	}
-	return 1
+	return 3
 }
 
-func (w publicWriter) row(label string, count int, share float64) publicRow {
-	row := publicRow{Label: label, Count: w.count(count)}
-	if !w.small(count) && !math.IsNaN(share) {
+// row is a count with its share and bar; a hidden count has neither,
+// since either gives it back times the base, and nor has a count whose
+// base is hidden, since the base is the count over the share.
+func (w *publicWriter) row(label string, count int, hidden, baseHidden bool, share float64) publicRow {
+	row := publicRow{Label: label, Count: w.count(count, hidden)}
+	if !hidden && !baseHidden && !math.IsNaN(share) {
 		row.Share = w.pct(share)
 		row.Width = int(math.Round(100 * share))
 	}
@@ -126,26 +142,33 @@ func (w publicWriter) row(label string, count int, share float64) publicRow {
 }
 
 // quartiles are published instead of a minimum or maximum, which would be
-// one library's own figure.
-func (w publicWriter) quartiles(d analysis.Descriptives) string {
+// one library's own figure; none when the report withholds them.
+func (w *publicWriter) quartiles(d analysis.Descriptives) string {
+	if d.Withheld {
+		w.withheld = true
+		return ""
+	}
+	if d.N == 0 {
+		return ""
+	}
 	return fmt.Sprintf(ui(w.lang, "results_numbers"), w.num(d.Q1), w.num(d.Median), w.num(d.Q3))
 }
 
-func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, bool) {
-	w := publicWriter{k: k, lang: lang}
+func publicTableOf(t analysis.TableResult, rules disclosure.Rules, lang string) (publicTable, bool) {
+	w := &publicWriter{rules: rules, lang: lang}
 	pt := publicTable{ID: t.Spec.ID, Number: t.Number, Title: t.Title, Notes: append([]string(nil), t.Notes...),
 		Head: [3]string{ui(lang, "results_answer"), ui(lang, "results_share"), ui(lang, "results_libraries")}}
 	q := t.Question
 	if q == nil {
 		return pt, false
 	}
-	if q.Answered < k {
+	if t.Withheld {
 		pt.Withheld = true
-		pt.Base = fmt.Sprintf(ui(lang, "results_withheld"), k)
+		pt.Base = fmt.Sprintf(ui(lang, "results_withheld"), rules.K)
 		pt.Notes = nil
-		return pt, true
+		return pt, publishable(t)
 	}
-	pt.Base = fmt.Sprintf(ui(lang, "results_base"), survey.FormatInt(lang, q.Answered))
+	pt.Base = fmt.Sprintf(ui(lang, "results_base"), w.count(q.Answered, q.AnsweredSuppressed))
 	switch {
 	case q.CrossTab != nil && t.Grouping != nil:
 		pt.Cross = w.crossTab(t.Grouping, q.CrossTab, &pt)
@@ -161,7 +184,7 @@ func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, boo
 	case len(q.Groups) > 0 && t.Spec.Summary == survey.SummaryGroups:
 		pt.Head[0] = ui(lang, "results_family")
 		for _, g := range q.Groups {
-			pt.Rows = append(pt.Rows, w.row(optionGroupLabel(g), g.Count, g.Share))
+			pt.Rows = append(pt.Rows, w.row(optionGroupLabel(g), g.Count, g.Suppressed, q.AnsweredSuppressed, g.Share))
 		}
 	case t.Spec.Summary == survey.SummaryCount && t.Grouping != nil && len(q.ByGroup) > 0:
 		// The number of options chosen by group (bands, levels): the
@@ -174,33 +197,44 @@ func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, boo
 			if c.Label != "" {
 				label = c.Label
 			}
-			pt.Rows = append(pt.Rows, w.row(label, c.Count, c.Share))
+			pt.Rows = append(pt.Rows, w.row(label, c.Count, c.Suppressed, q.AnsweredSuppressed, c.Share))
 		}
-		if s := q.ChosenStats; s != nil && s.N >= k {
+		if s := q.ChosenStats; s != nil {
 			pt.Summary = w.quartiles(*s)
 		}
 	case len(q.Options) > 0:
 		for _, o := range q.Options {
-			pt.Rows = append(pt.Rows, w.row(o.Label, o.Count, o.Share))
+			pt.Rows = append(pt.Rows, w.row(o.Label, o.Count, o.Suppressed, q.AnsweredSuppressed, o.Share))
 		}
-		if nt := q.NotTicked; nt != nil && nt.Count > 0 {
+		if nt := q.NotTicked; nt != nil && (nt.Count > 0 || nt.Suppressed) {
 			// Outside the rows' base (the note says so): a count alone.
-			pt.Rows = append(pt.Rows, publicRow{Label: nt.Label, Count: w.count(nt.Count)})
+			pt.Rows = append(pt.Rows, publicRow{Label: nt.Label, Count: w.count(nt.Count, nt.Suppressed)})
 		}
-		if q.Scale != nil {
-			pt.Summary = fmt.Sprintf(ui(lang, "results_scale"), survey.FormatNumber(lang, float64(q.Scale.Mean), 2), survey.FormatPercent(lang, q.Scale.TopTwoShare, 0))
+		if s := q.Scale; s != nil {
+			pt.Summary = w.scale(s)
 		}
 	case len(q.Rows) > 0:
 		pt.Head = [3]string{ui(lang, "results_row"), ui(lang, "results_top_two"), ui(lang, "results_libraries")}
 		for _, r := range q.Rows {
-			if r.Scale != nil && r.Answered >= k {
-				pt.Rows = append(pt.Rows, publicRow{Label: r.Label, Count: survey.FormatInt(lang, r.Answered), Share: w.pct(r.Scale.TopTwoShare), Width: int(math.Round(100 * r.Scale.TopTwoShare))})
+			if r.Scale == nil {
+				continue // a matrix of labels has no top two
 			}
+			row := publicRow{Label: r.Label, Count: w.count(r.Answered, r.AnsweredSuppressed)}
+			switch sc := r.Scale; {
+			case r.AnsweredSuppressed:
+			case sc.Withheld:
+				w.withheld = true
+			case sc.TopTwoSuppressed:
+				w.hidden = true
+			case sc.N > 0:
+				row.Share, row.Width = w.pct(sc.TopTwoShare), int(math.Round(100*sc.TopTwoShare))
+			}
+			pt.Rows = append(pt.Rows, row)
 		}
 	case len(q.Ranking) > 0:
 		pt.Head = [3]string{ui(lang, "results_answer"), ui(lang, "results_first"), ui(lang, "results_libraries")}
 		for _, r := range q.Ranking {
-			pt.Rows = append(pt.Rows, w.row(r.Label, r.FirstCount, r.FirstShare))
+			pt.Rows = append(pt.Rows, w.row(r.Label, r.FirstCount, r.FirstSuppressed, q.AnsweredSuppressed, r.FirstShare))
 		}
 	case q.Numbers != nil:
 		pt.Summary = w.quartiles(q.Numbers.Descriptives)
@@ -210,10 +244,43 @@ func publicTableOf(t analysis.TableResult, k int, lang string) (publicTable, boo
 	default:
 		return pt, false // free text and the like are never published
 	}
-	if c := t.Correlation; c != nil && c.N >= k && !math.IsNaN(c.Rho) {
+	if c := t.Correlation; c != nil && !math.IsNaN(c.Rho) {
 		pt.Correlation = fmt.Sprintf(ui(lang, "results_spearman"), survey.FormatNumber(lang, c.Rho, 2), survey.FormatInt(lang, c.N), pRelation(lang, c.P))
 	}
+	if w.hidden {
+		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(lang, "results_hidden"), hiddenMark, rules.K))
+	}
+	if w.withheld {
+		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(lang, "results_stats_withheld"), rules.MinStatsN))
+	}
 	return pt, true
+}
+
+// publishable reports whether a table's kind is one the pages show (free
+// text never is), so a withheld table of free text is not announced.
+func publishable(t analysis.TableResult) bool {
+	switch t.Question.Type {
+	case survey.ShortText, survey.LongText, survey.URL, survey.Email, survey.Date:
+		return false
+	}
+	return true
+}
+
+// scale is a likert's summary: the mean (two decimals, as
+// disclosure.Publish rounds it) and the share in the top two points, each
+// unless withheld.
+func (w *publicWriter) scale(s *analysis.ScaleSummary) string {
+	switch {
+	case s.Withheld:
+		w.withheld = true
+		return ""
+	case s.N == 0:
+		return ""
+	case s.TopTwoSuppressed:
+		w.hidden = true
+		return fmt.Sprintf(ui(w.lang, "results_scale_mean"), survey.FormatNumber(w.lang, float64(s.Mean), 2))
+	}
+	return fmt.Sprintf(ui(w.lang, "results_scale"), survey.FormatNumber(w.lang, float64(s.Mean), 2), w.pct(s.TopTwoShare))
 }
 
 // pRelation writes a p-value to follow a "p": "= 0.034", or "< 0.001".
@@ -224,32 +291,38 @@ func pRelation(lang string, p float64) string {
 	return "= " + analysis.FormatP(lang, p)
 }
 
+// flagAt reads one of a cross-tab's optional flag slices.
+func flagAt(flags []bool, i int) bool { return i < len(flags) && flags[i] }
+
 // crossTab publishes a question by a grouping: a column per group with the
-// number the column's percentages are of. A group where fewer than k
-// answered is withheld whole (its cells would be a handful of libraries);
-// a group where nobody answered (not asked: show_if) has no column of zeros.
-func (w publicWriter) crossTab(g *analysis.Grouping, ct *analysis.CrossTab, pt *publicTable) *publicCross {
+// number the column's percentages are of (the hidden mark when withheld).
+// A group where nobody answered (or not asked: show_if) has no column of
+// zeros; a note names it.
+func (w *publicWriter) crossTab(g *analysis.Grouping, ct *analysis.CrossTab, pt *publicTable) *publicCross {
 	out := &publicCross{Corner: ui(w.lang, "results_answer")}
 	var shown []int
-	var withheld, empty []string
+	var empty []string
 	for i, grp := range g.Groups {
+		hidden := flagAt(ct.ColSuppressed, i)
 		switch n := ct.ColTotals[i]; {
+		case hidden:
+			shown = append(shown, i)
 		case n == 0 && i < len(ct.NotAsked) && ct.NotAsked[i] && grp.Respondents > 0:
-			// the analysis's notes say it was not asked there
+			continue // the analysis's notes say it was not asked there
 		case n == 0:
 			empty = append(empty, grp.Label)
-		case n < w.k:
-			withheld = append(withheld, grp.Label)
+			continue
 		default:
 			shown = append(shown, i)
-			out.Columns = append(out.Columns, publicColumn{Label: grp.Label, Base: "n = " + survey.FormatInt(w.lang, n)})
 		}
+		out.Columns = append(out.Columns, publicColumn{Label: grp.Label, Base: "n = " + w.count(ct.ColTotals[i], hidden)})
 	}
 	for r, label := range ct.RowLabels {
 		row := publicCrossRow{Label: label}
 		for _, i := range shown {
-			c := publicCell{Count: w.count(ct.Counts[r][i])}
-			if !w.small(ct.Counts[r][i]) {
+			hidden := r < len(ct.Suppressed) && flagAt(ct.Suppressed[r], i)
+			c := publicCell{Count: w.count(ct.Counts[r][i], hidden)}
+			if !hidden && !flagAt(ct.ColSuppressed, i) {
 				c.Share = w.pct(ct.ColPct[r][i])
 			}
 			row.Cells = append(row.Cells, c)
@@ -257,36 +330,38 @@ func (w publicWriter) crossTab(g *analysis.Grouping, ct *analysis.CrossTab, pt *
 		out.Rows = append(out.Rows, row)
 	}
 	pt.Notes = append(pt.Notes, ui(w.lang, "results_column_base"))
-	w.groupNotes(pt, withheld, empty)
+	w.emptyNote(pt, empty)
 	return out
 }
 
 // byGroup publishes descriptives per group: n, mean, median and quartiles
-// (the set the workbook, dashboard and command line show), a row per
-// group with at least k values.
-func (w publicWriter) byGroup(g *analysis.Grouping, by []analysis.GroupNumbers, pt *publicTable) *publicCross {
+// (the set the workbook, dashboard and command line show), a row per group
+// with answers; a withheld n is the hidden mark, withheld statistics are
+// empty cells.
+func (w *publicWriter) byGroup(g *analysis.Grouping, by []analysis.GroupNumbers, pt *publicTable) *publicCross {
 	out := &publicCross{Corner: g.Label, Columns: []publicColumn{{Label: "n"}, {Label: ui(w.lang, "dash_mean")}, {Label: ui(w.lang, "results_median")}, {Label: ui(w.lang, "results_q1")}, {Label: ui(w.lang, "results_q3")}}}
-	var withheld, empty []string
+	var empty []string
 	for i, gn := range by {
 		label := g.Groups[i].Label
-		switch n := gn.Stats.N; {
-		case n == 0:
+		if gn.Stats.N == 0 && !gn.NSuppressed {
 			empty = append(empty, label)
-		case n < w.k:
-			withheld = append(withheld, label)
-		default:
-			out.Rows = append(out.Rows, publicCrossRow{Label: label, Cells: []publicCell{{Count: survey.FormatInt(w.lang, n)},
-				{Count: survey.FormatNumber(w.lang, gn.Stats.Mean, 2)}, {Count: w.num(gn.Stats.Median)}, {Count: w.num(gn.Stats.Q1)}, {Count: w.num(gn.Stats.Q3)}}})
+			continue
 		}
+		cells := []publicCell{{Count: w.count(gn.Stats.N, gn.NSuppressed)}, {}, {}, {}, {}}
+		switch {
+		case gn.NSuppressed:
+		case gn.Stats.Withheld:
+			w.withheld = true
+		default:
+			cells = []publicCell{cells[0], {Count: survey.FormatNumber(w.lang, gn.Stats.Mean, 2)}, {Count: w.num(gn.Stats.Median)}, {Count: w.num(gn.Stats.Q1)}, {Count: w.num(gn.Stats.Q3)}}
+		}
+		out.Rows = append(out.Rows, publicCrossRow{Label: label, Cells: cells})
 	}
-	w.groupNotes(pt, withheld, empty)
+	w.emptyNote(pt, empty)
 	return out
 }
 
-func (w publicWriter) groupNotes(pt *publicTable, withheld, empty []string) {
-	if len(withheld) > 0 {
-		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(w.lang, "results_groups_withheld"), w.k, strings.Join(withheld, ", ")))
-	}
+func (w *publicWriter) emptyNote(pt *publicTable, empty []string) {
 	if len(empty) > 0 {
 		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(w.lang, "results_groups_empty"), strings.Join(empty, ", ")))
 	}
@@ -310,16 +385,18 @@ func (s *Server) publishedSurvey(c *gin.Context) *survey.Survey {
 	})
 }
 
-// publicReport is the published report of sv in lang, with its public
-// tables (the use case computes and caches it; the tables apply the
-// disclosure rules).
+// publicReport is the published report of sv in lang, disclosed
+// (campaign.Published), with its public tables.
 func (s *Server) publicReport(c *gin.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, []publicTable, bool) {
-	rep, err := s.cfg.Campaign.PublicReport(c.Request.Context(), sv, lang)
+	pub, err := s.cfg.Campaign.Published(c.Request.Context(), sv, lang)
+	if err == nil && pub.Report == nil {
+		err = survey.Errorf(survey.ENOTFOUND, "There is no survey %q.", sv.Slug)
+	}
 	if err != nil {
 		s.renderError(c, err)
 		return nil, nil, false
 	}
-	return rep, publicTables(rep, sv.SmallCellK(), lang), true
+	return pub.Report, publicTables(pub.Report, disclosure.RulesOf(sv), lang), true
 }
 
 type resultsPublicPage struct {
@@ -327,7 +404,8 @@ type resultsPublicPage struct {
 	Slug      string
 	Responses string
 	Tables    []publicTable
-	K         int
+	// Hidden is the note on withheld counts, for the page's introduction.
+	Hidden string
 }
 
 // resultsPage is the public results page of a published survey.
@@ -341,14 +419,14 @@ func (s *Server) resultsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	k := sv.SmallCellK()
 	responses := survey.FormatInt(lang, rep.Responses)
-	if rep.Responses > 0 && rep.Responses < k {
-		responses = fmt.Sprintf(ui(lang, "fewer_than"), k)
+	if rep.ResponsesSuppressed {
+		responses = hiddenMark
 	}
 	c.Header("Cache-Control", "public, max-age=60")
 	s.renderPage(c, http.StatusOK, "results.html", resultsPublicPage{
-		page: s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...), Slug: sv.Slug, Responses: responses, Tables: tables, K: k})
+		page: s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...), Slug: sv.Slug, Responses: responses, Tables: tables,
+		Hidden: fmt.Sprintf(ui(lang, "results_hidden"), hiddenMark, disclosure.RulesOf(sv).K)})
 }
 
 // embedResultsTable is one published table, for an iframe.

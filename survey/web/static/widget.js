@@ -13,9 +13,9 @@
   if (ns.render) { ns.scan(); return; }
 
   var text = {
-    en: { responses: "responses", fewer: "fewer than ", unavailable: "Response counts are unavailable just now.", countries: " countries" },
-    fr: { responses: "réponses", fewer: "moins de ", unavailable: "Les chiffres de réponse sont indisponibles pour le moment.", countries: " pays" },
-    es: { responses: "respuestas", fewer: "menos de ", unavailable: "Los recuentos de respuestas no están disponibles ahora.", countries: " países" }
+    en: { responses: "responses", unavailable: "Response counts are unavailable just now.", countries: " countries" },
+    fr: { responses: "réponses", unavailable: "Les chiffres de réponse sont indisponibles pour le moment.", countries: " pays" },
+    es: { responses: "respuestas", unavailable: "Los recuentos de respuestas no están disponibles ahora.", countries: " países" }
   };
   var css = ":host{all:initial;display:block;font:14px/1.4 system-ui,sans-serif;color:#1b1f24}" +
     ".total{font-size:1.6em;font-weight:700;margin:0}.note{color:#555d66;margin:.2em 0 .6em}" +
@@ -39,7 +39,10 @@
       root.appendChild(el("style", null, rules));
     }
   }
-  function shown(c, t) { return c.count == null ? t.fewer + c.fewer_than : String(c.count); }
+  // shown is a count as drawn: a withheld one (null: under the survey's
+  // threshold, or hidden so that a small one cannot be worked out) is "x",
+  // the same mark for both, explained by the note counts.json carries.
+  function shown(c) { return c.count == null ? "x" : String(c.count); }
 
   ns.render = function (host) {
     var slug = host.getAttribute("data-canvass-survey");
@@ -57,7 +60,8 @@
     fetch(url, { mode: "cors", credentials: "omit" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (d) {
-        box.appendChild(el("p", "total", shown(d.total, t) + " " + d.total.label));
+        var hidden = d.total.count == null;
+        box.appendChild(el("p", "total", shown(d.total) + " " + d.total.label));
         if (d.countries != null) box.appendChild(el("p", "note", d.countries + t.countries));
         var rows = breakdown === "region" ? d.by_region : breakdown === "type" ? d.by_type : [];
         var max = 1;
@@ -66,16 +70,18 @@
           var dl = el("dl");
           rows.forEach(function (c) {
             if (c.count === 0) return;
+            if (c.count == null) hidden = true;
             dl.appendChild(el("dt", null, c.label));
             var dd = el("dd");
             var bar = el("span", "bar");
             bar.style.width = (c.count == null ? 2 : Math.round(100 * c.count / max)) + "%";
             dd.appendChild(bar);
-            dd.appendChild(el("span", "count", shown(c, t)));
+            dd.appendChild(el("span", "count", shown(c)));
             dl.appendChild(dd);
           });
           box.appendChild(dl);
         }
+        if (hidden && d.note) box.appendChild(el("p", "note", d.note));
         host.setAttribute("data-canvass-total", d.total.count == null ? "" : String(d.total.count));
       })
       .catch(function () { box.appendChild(el("p", "note", t.unavailable)); });
