@@ -71,38 +71,33 @@ func (s *Service) PublishedCounts(ctx context.Context, sv *survey.Survey) (*Publ
 // once per snapshot and language (the snapshot is immutable: its pointer
 // says which one it is), and when the snapshot was taken.
 func (s *Service) published(ctx context.Context, sv *survey.Survey, lang string) (*disclosure.Published, time.Time, error) {
-	snap, err := s.publicSnapshot(ctx, sv, false)
+	snap, err := s.Snapshot(ctx, sv, lang)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	rep := snap.figures.Reports[lang]
-	if rep == nil {
-		lang = sv.DefaultLanguage
-		rep = snap.figures.Reports[lang]
-	}
 	rules := disclosure.RulesOf(sv)
-	key := publishedKey{slug: sv.Slug, lang: lang}
+	key := publishedKey{slug: sv.Slug, lang: snap.Report.Language}
 	if e, ok := s.disclosed.Load(key); ok {
-		if e := e.(*publishedEntry); e.snap == snap && e.rules == rules {
-			return e.pub, snap.meta.TakenAt, nil
+		if e := e.(*publishedEntry); e.seq == snap.Seq && e.rules == rules {
+			return e.pub, snap.At, nil
 		}
 	}
 	// Publishing is pure and deterministic, so two requests that race here
 	// make the same figures; the later one's copy simply replaces the other.
-	pub := disclosure.Publish(rep, &snap.figures.Tallies, rules)
-	s.disclosed.Store(key, &publishedEntry{snap: snap, rules: rules, pub: pub})
+	pub := disclosure.Publish(snap.Report, snap.Tallies, rules)
+	s.disclosed.Store(key, &publishedEntry{seq: snap.Seq, rules: rules, pub: pub})
 	if pub.Stats.Cells > 0 {
-		s.cfg.Logger.Info("public figures disclosed", "survey", sv.Slug, "language", lang, "taken_at", snap.meta.TakenAt,
+		s.log.Info("public figures disclosed", "survey", sv.Slug, "language", key.lang, "taken_at", snap.At,
 			"cells", pub.Stats.Cells, "primary", pub.Stats.Primary, "secondary", pub.Stats.Secondary)
 	}
-	return pub, snap.meta.TakenAt, nil
+	return pub, snap.At, nil
 }
 
 type publishedKey struct{ slug, lang string }
 
 // publishedEntry is one disclosed snapshot in one language.
 type publishedEntry struct {
-	snap  *snapshot
+	seq   int64 // the snapshot's Seq
 	rules disclosure.Rules
 	pub   *disclosure.Published
 }
