@@ -209,29 +209,6 @@ func (s *Service) report(ctx context.Context, sv *survey.Survey, q Query) (*anal
 	return v.(*analysis.ReportResult), nil
 }
 
-// PublicReport returns the report tables of a survey whose results are
-// published, for /results/:slug and its embeds, in lang (a language the
-// survey does not have: its default language): the report of the survey's
-// public snapshot, over every submitted response but canvass demo's as of
-// when it was taken, full counts (the page applies the disclosure rules,
-// with Survey.SmallCellK), free texts left out. Anyone may ask; an
-// unpublished survey is ENOTFOUND, as an unknown one. The result is shared:
-// do not modify it.
-func (s *Service) PublicReport(ctx context.Context, sv *survey.Survey, lang string) (*analysis.ReportResult, error) {
-	at, err := s.cfg.Publications.ResultsPublished(ctx, sv.Slug)
-	if err != nil {
-		return nil, err
-	}
-	if at == nil {
-		return nil, survey.KeyedErrorf(survey.ENOTFOUND, "no_survey", "There is no survey %q.", sv.Slug)
-	}
-	snap, err := s.currentSnapshot(ctx, sv, false)
-	if err != nil {
-		return nil, err
-	}
-	return snap.report(sv, lang)
-}
-
 // computed returns the analysis or report of a query, from the cache when
 // no response was written through the Service's store since it was
 // computed (and for at most resultTTL, for writes made elsewhere).

@@ -3,7 +3,6 @@ package campaign_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -226,73 +225,5 @@ func TestDownloadAuditedBeforeItIsWritten(t *testing.T) {
 		if e.Actor != "ana@example.org" || e.Target != "survey:impact-methods" {
 			t.Errorf("audit entry %+v", e)
 		}
-	}
-}
-
-// TestPublicCounts recomputes the published counts from the stored
-// responses: by region and type, counts from 1 to k−1 withheld, the
-// number of countries withheld with a small total, drafts not counted.
-func TestPublicCounts(t *testing.T) {
-	f := newFixture(t)
-	sv, _ := f.st.FindSurvey(context.Background(), "landscape")
-	add := func(prefix, country string, region survey.Region, orgType string, n int, status survey.ResponseStatus) {
-		for i := range n {
-			r := &survey.Response{SurveySlug: "landscape", SurveyVersion: 1, SubmissionID: fmt.Sprintf("%s-%d", prefix, i), Status: status,
-				Country: country, Region: region, Answers: survey.Answers{"org_type": orgType}, CreatedAt: f.clock}
-			if _, _, err := f.svc.Responses().CreateResponse(context.Background(), r); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	add("fr", "FR", survey.Europe, "city_system", 2, survey.ResponseSubmitted)
-	add("ca", "CA", survey.NorthAmerica, "regional_system", 1, survey.ResponseSubmitted)
-	c, err := f.svc.PublicCounts(context.Background(), sv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Total.N != nil || c.Total.FewerThan != 5 || c.Countries != nil {
-		t.Errorf("3 responses: total %+v, countries %v; want fewer than 5, no countries", c.Total, c.Countries)
-	}
-	// The public figures move in steps of k (differencing): 4 more
-	// submitted responses (and drafts, which never count) leave them as
-	// they were, past the count's reuse too; the 5th retakes them.
-	add("de", "DE", survey.Europe, "city_system", 4, survey.ResponseSubmitted)
-	add("draft", "DE", survey.Europe, "city_system", 3, survey.ResponseDraft)
-	f.clock = f.clock.Add(time.Minute)
-	if again, err := f.svc.PublicCounts(context.Background(), sv); err != nil || again != c {
-		t.Errorf("4 new responses (k = 5) changed the counts: %+v, %v", again, err)
-	}
-	add("ca2", "CA", survey.NorthAmerica, "regional_system", 1, survey.ResponseSubmitted)
-	f.clock = f.clock.Add(time.Minute)
-	c, err = f.svc.PublicCounts(context.Background(), sv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	show := func(prefix string, cs ...campaign.Count) {
-		for _, x := range cs {
-			if x.N != nil {
-				got[prefix+x.Key] = fmt.Sprint(*x.N)
-			} else {
-				got[prefix+x.Key] = fmt.Sprintf("<%d", x.FewerThan)
-			}
-		}
-	}
-	show("", c.Total)
-	show("region ", c.ByRegion...)
-	show("type ", c.ByType...)
-	want := map[string]string{"total": "8", "region europe": "6", "region north_america": "<5", "region sub_saharan_africa": "0", "type city_system": "6", "type regional_system": "<5"}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s: %s, want %s (all: %v)", k, got[k], v, got)
-		}
-	}
-	if c.Countries == nil || *c.Countries != 3 || len(c.ByRegion) != len(survey.Regions) {
-		t.Errorf("countries %v, %d regions", c.Countries, len(c.ByRegion))
-	}
-	hidden := *sv
-	hidden.Settings.PublicCounts = false
-	if _, err := f.svc.PublicCounts(context.Background(), &hidden); survey.ErrorCode(err) != survey.ENOTFOUND {
-		t.Errorf("counts of a survey without public counts: %v", err)
 	}
 }

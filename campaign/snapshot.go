@@ -50,7 +50,6 @@ type publicFigures struct {
 type snapshot struct {
 	meta    survey.PublicSnapshot // Figures unset
 	figures *publicFigures
-	counts  atomic.Pointer[Counts] // the tallies under the old small-cell rule, made once
 }
 
 // report is the snapshot's report in lang, else in the survey's default
@@ -88,9 +87,10 @@ type Snapshot struct {
 
 // Snapshot returns the survey's current public snapshot with its report
 // in lang (a language it does not have: the default language's). It checks
-// no visibility: the caller publishes only what the survey makes public
-// (ResultsPublished for the report, Settings.PublicCounts for the
-// tallies), as PublicReport and PublicTallies do.
+// no visibility, and its figures are unmasked: the public outputs get
+// them only through Published, which discloses them and publishes only
+// what the survey makes public (ResultsPublished for the report,
+// Settings.PublicCounts for the tallies).
 func (s *Service) Snapshot(ctx context.Context, sv *survey.Survey, lang string) (*Snapshot, error) {
 	snap, err := s.currentSnapshot(ctx, sv, false)
 	if err != nil {

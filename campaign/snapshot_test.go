@@ -14,31 +14,28 @@ import (
 )
 
 // publicFigures is everything the public side is computed from, as bytes:
-// the report in each language, the raw tallies and the counts.
+// the snapshot's report in each language and its raw tallies, and the
+// counts as published.
 func publicFigures(t *testing.T, svc *campaign.Service, sv *survey.Survey) string {
 	t.Helper()
 	var b strings.Builder
 	for _, lang := range sv.Languages {
-		rep, err := svc.PublicReport(context.Background(), sv, lang)
+		snap, err := svc.Snapshot(context.Background(), sv, lang)
 		if err != nil {
 			t.Fatal(err)
 		}
-		js, err := json.Marshal(rep)
+		js, err := json.Marshal([]any{snap.Report, snap.Tallies})
 		if err != nil {
 			t.Fatal(err)
 		}
 		b.Write(js)
 		b.WriteByte('\n')
 	}
-	tallies, err := svc.PublicTallies(context.Background(), sv)
+	counts, err := svc.PublishedCounts(context.Background(), sv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts, err := svc.PublicCounts(context.Background(), sv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, _ := json.Marshal([]any{tallies, counts})
+	js, _ := json.Marshal(counts)
 	b.Write(js)
 	return b.String()
 }
@@ -56,11 +53,11 @@ func storedSeq(t *testing.T, st *store.Store, slug string) int64 {
 // totalOf is how many responses the public figures cover.
 func totalOf(t *testing.T, svc *campaign.Service, sv *survey.Survey) int {
 	t.Helper()
-	tl, err := svc.PublicTallies(context.Background(), sv)
+	snap, err := svc.Snapshot(context.Background(), sv, sv.DefaultLanguage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tl.Total
+	return snap.Tallies.Total
 }
 
 // TestPublicFiguresMoveInStepsOfK is the differencing rule: after a
@@ -156,7 +153,7 @@ func TestPublicFiguresMoveInStepsOfK(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.clock = f.clock.Add(time.Second) // within the count's reuse: the version alone decides
-	if _, err := restarted.PublicCounts(ctx, &next); err != nil {
+	if _, err := restarted.PublishedCounts(ctx, &next); err != nil {
 		t.Fatal(err)
 	}
 	meta, err := f.st.FindPublicSnapshot(ctx, "impact-methods", nil)
@@ -239,11 +236,11 @@ func TestConcurrentRetakesStoreOne(t *testing.T) {
 	slow.mu.Unlock()
 	f.seed(t, "landscape", sv.SmallCellK(), 2)
 	f.clock = f.clock.Add(time.Minute)
-	got := make([]*campaign.Counts, 2)
+	got := make([]*campaign.PublishedCounts, 2)
 	var wg sync.WaitGroup
 	for i, svc := range []*campaign.Service{a, b} {
 		wg.Go(func() {
-			c, err := svc.PublicCounts(ctx, sv)
+			c, err := svc.PublishedCounts(ctx, sv)
 			if err != nil {
 				t.Error(err)
 			}
@@ -262,7 +259,7 @@ func TestConcurrentRetakesStoreOne(t *testing.T) {
 	}
 	ja, _ := json.Marshal(got[0])
 	jb, _ := json.Marshal(got[1])
-	if string(ja) != string(jb) || got[0].Total.N == nil || *got[0].Total.N != 3+sv.SmallCellK() {
+	if string(ja) != string(jb) || got[0].Counts.Total.N == nil || *got[0].Counts.Total.N != 3+sv.SmallCellK() {
 		t.Errorf("the two instances serve\n%s\n%s\nwant the same counts, total %d", ja, jb, 3+sv.SmallCellK())
 	}
 }
