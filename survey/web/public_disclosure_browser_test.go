@@ -3,7 +3,11 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -76,4 +80,89 @@ func containsPrefix(texts []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestDisclosedCountsInTheBrowser opens the iframe page and a host page
+// on another origin with the widget (by region) of a small survey with
+// counts withheld, in en, fr and es in headless Chromium, on a desktop
+// and at a phone's 390 px: each draws the total and every region that is
+// not zero as counts.json gives them (the number, or "x" when withheld),
+// the note saying what x is under them, and is never wider than the
+// screen. Set CANVASS_SHOTS to a directory to keep screenshots.
+func TestDisclosedCountsInTheBrowser(t *testing.T) {
+	ctx := browsertest.New(t)
+	a := newApp(t)
+	sv := seedSmall(t, a, "small-counts", generateSmall(1))
+	canvass := a.serve(t)
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := r.URL.Query().Get("lang")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="%[2]s"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Section</title></head><body>
+<h1>Metropolitan Libraries Section</h1>
+<div id="widget" data-canvass-survey="%[3]s" data-lang="%[2]s" data-breakdown="region"></div>
+<script src="%[1]s/embed/%[3]s/widget.js" async></script></body></html>`, canvass.URL, lang, sv.Slug)
+	}))
+	defer host.Close()
+	for _, lang := range []string{"en", "fr", "es"} {
+		counts := decode[countsBody](t, a.do(request{path: "/embed/" + sv.Slug + "/counts.json?lang=" + lang}))
+		shownOf := func(n *int) string {
+			if n == nil {
+				return "x"
+			}
+			return survey.FormatInt(lang, *n)
+		}
+		want := []string{shownOf(counts.Total.Count)}
+		withheld := counts.Total.Count == nil
+		for _, r := range counts.ByRegion {
+			if r.Count != nil && *r.Count == 0 {
+				continue
+			}
+			want = append(want, r.Label+"="+shownOf(r.Count))
+			withheld = withheld || r.Count == nil
+		}
+		if !withheld {
+			t.Fatalf("%s: counts.json withholds nothing: the test would prove nothing", lang)
+		}
+		for _, width := range []int64{1280, 390} {
+			for _, page := range []struct{ name, url, read string }{
+				{"iframe", canvass.URL + "/embed/" + sv.Slug + "?lang=" + lang,
+					`(() => { const d = document; const total = d.querySelector("p.total"); if (!total) return null;
+					  return [total.textContent.split(" ")[0]].concat(Array.from(d.querySelectorAll("dt")).map(dt => dt.textContent + "=" + dt.nextElementSibling.lastElementChild.textContent),
+					    Array.from(d.querySelectorAll("p.note")).map(p => "note:" + p.textContent)); })()`},
+				{"widget", host.URL + "/?lang=" + lang,
+					`(() => { const r = document.getElementById("widget").shadowRoot; const total = r && r.querySelector(".total"); if (!total) return null;
+					  return [total.textContent.split(" ")[0]].concat(Array.from(r.querySelectorAll("dt")).map(dt => dt.textContent + "=" + dt.nextElementSibling.querySelector(".count").textContent),
+					    Array.from(r.querySelectorAll("p.note")).map(p => "note:" + p.textContent)); })()`},
+			} {
+				where := fmt.Sprintf("%s %s %d px", page.name, lang, width)
+				if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(page.url)); err != nil {
+					t.Fatalf("%s: %v", where, err)
+				}
+				got, err := chromedp.Run(ctx, chromedp.Poll[[]string](page.read, chromedp.WithPollingTimeout(20*time.Second)))
+				if err != nil {
+					t.Fatalf("%s: nothing drawn: %v", where, err)
+				}
+				var drawn []string
+				note := false
+				for _, g := range got {
+					if text, ok := strings.CutPrefix(g, "note:"); ok {
+						note = note || text == counts.Note
+					} else {
+						drawn = append(drawn, g)
+					}
+				}
+				if !slices.Equal(drawn, want) || !note {
+					t.Errorf("%s: drew %q (note %v), want %q and the note %q", where, got, note, want, counts.Note)
+				}
+				size, err := chromedp.Run(ctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if size[0] > size[1] {
+					t.Errorf("%s: the page is %d px wide", where, size[0])
+				}
+				shot(t, ctx, fmt.Sprintf("disclosed-%s-%s-%d", page.name, lang, width))
+			}
+		}
+	}
 }

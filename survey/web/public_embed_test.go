@@ -31,6 +31,7 @@ type countsBody struct {
 		Count *int
 	} `json:"by_type"`
 	Threshold int
+	Note      string
 }
 
 // storeResponses adds n submitted responses to slug from country.
