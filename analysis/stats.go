@@ -583,13 +583,3 @@ func FormatP(lang string, p float64) string {
 	}
 	return survey.FormatNumber(lang, p, 3)
 }
-
-// SmallCell returns how a count is shown in public outputs under the
-// small-cell rule with threshold k: the count itself when it is zero or at
-// least k, else "fewer than k" (a zero reveals nobody; a 1 or a 2 might).
-func SmallCell(count, k int) (shown string, suppressed bool) {
-	if count == 0 || count >= k {
-		return strconv.Itoa(count), false
-	}
-	return "fewer than " + strconv.Itoa(k), true
-}

@@ -511,15 +511,3 @@ func TestFormatP(t *testing.T) {
 		}
 	}
 }
-
-func TestSmallCell(t *testing.T) {
-	for _, tc := range []struct {
-		count, k   int
-		want       string
-		suppressed bool
-	}{{0, 5, "0", false}, {1, 5, "fewer than 5", true}, {4, 5, "fewer than 5", true}, {5, 5, "5", false}, {12, 5, "12", false}, {2, 3, "fewer than 3", true}} {
-		if got, s := analysis.SmallCell(tc.count, tc.k); got != tc.want || s != tc.suppressed {
-			t.Errorf("SmallCell(%d, %d) = %q %v, want %q %v", tc.count, tc.k, got, s, tc.want, tc.suppressed)
-		}
-	}
-}

@@ -57,7 +57,8 @@ type Survey struct {
 type Settings struct {
 	// PublicCounts allows the embeddable live response counts.
 	PublicCounts bool `json:"public_counts,omitempty"`
-	// SmallCellThreshold is k: public outputs show counts below k as "fewer than k".
+	// SmallCellThreshold is k: public outputs withhold counts from 1 to k−1
+	// and the counts that would let one be worked out (disclosure.Publish).
 	SmallCellThreshold int `json:"small_cell_threshold,omitempty"`
 	// AllowEditAfterSubmit lets an invited library change its answers until the survey closes.
 	AllowEditAfterSubmit bool `json:"allow_edit_after_submit,omitempty"`
@@ -236,8 +237,9 @@ func (q *Question) HasOther() bool {
 const DefaultSmallCellThreshold = 5
 
 // SmallCellK is the survey's small-cell threshold k (settings'
-// small_cell_threshold, else DefaultSmallCellThreshold): public outputs show
-// counts from 1 to k−1 as "fewer than k".
+// small_cell_threshold, else DefaultSmallCellThreshold): public outputs
+// withhold counts from 1 to k−1, and the counts that would let one be
+// worked out (disclosure.Publish).
 func (s *Survey) SmallCellK() int {
 	if s.Settings.SmallCellThreshold > 0 {
 		return s.Settings.SmallCellThreshold
