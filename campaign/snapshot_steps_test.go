@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/metlib/canvass/campaign"
-	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store/storetest"
 )
@@ -53,44 +52,40 @@ report:
 `
 
 // publicOutputs is every public output of the survey, as bytes: the
-// snapshot's report in each language, its tallies and the counts, and
-// what disclosure.Publish makes of them (the masked report and counts the
-// pages, counts.json, the badge and the widget render), with the
-// snapshot's sequence number and the number of responses it covers.
+// snapshot's report in each language and its tallies, what Published
+// makes of them (the masked report and counts the pages, counts.json, the
+// badge and the widget render) and the counts as PublishedCounts hands
+// them out, with the snapshot's sequence number and the number of
+// responses it covers.
 func publicOutputs(t *testing.T, svc *campaign.Service, sv *survey.Survey) (out string, seq int64, responses int) {
 	t.Helper()
 	ctx := context.Background()
 	var b strings.Builder
 	for _, lang := range sv.Languages {
-		rep, err := svc.PublicReport(ctx, sv, lang)
-		if err != nil {
-			t.Fatal(err)
-		}
 		snap, err := svc.Snapshot(ctx, sv, lang)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if snap.Report != rep {
-			t.Errorf("%s: PublicReport and Snapshot give different reports", lang)
-		}
 		seq, responses = snap.Seq, snap.Responses
-		pub := disclosure.Publish(snap.Report, snap.Tallies, disclosure.RulesOf(sv))
-		js, err := json.Marshal([]any{rep, pub.Report, pub.Counts, snap.At})
+		pub, err := svc.Published(ctx, sv, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pub.Report == nil || pub.Counts == nil {
+			t.Fatalf("%s: Published lacks the report or the counts of a survey with both public", lang)
+		}
+		js, err := json.Marshal([]any{snap.Report, snap.Tallies, pub.Report, pub.Counts, snap.At})
 		if err != nil {
 			t.Fatal(err)
 		}
 		b.Write(js)
 		b.WriteByte('\n')
 	}
-	tallies, err := svc.PublicTallies(ctx, sv)
+	counts, err := svc.PublishedCounts(ctx, sv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts, err := svc.PublicCounts(ctx, sv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := json.Marshal([]any{tallies, counts})
+	js, err := json.Marshal(counts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,16 +161,12 @@ func TestPublicOutputsMoveInStepsOfK(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tl, err := svc.PublicTallies(ctx, sv)
+		snap, err := svc.Snapshot(ctx, sv, "fr")
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := svc.PublicReport(ctx, sv, "fr")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tl.Total != stored || rep.Responses != stored {
-			t.Errorf("round %d: tallies over %d and report over %d responses, want the %d stored", round, tl.Total, rep.Responses, stored)
+		if snap.Tallies.Total != stored || snap.Report.Responses != stored {
+			t.Errorf("round %d: tallies over %d and report over %d responses, want the %d stored", round, snap.Tallies.Total, snap.Report.Responses, stored)
 		}
 	}
 }
