@@ -94,7 +94,8 @@ func marginsGiveAway(shown map[string]int, truth tally, k int) []string {
 // TestPublishedCounts recomputes the public counts from the responses the
 // test stored, as counts.json publishes them (campaign.PublishedCounts):
 // every shown count is the true one, every count from 1 to k−1 withheld,
-// every zero shown, the number of countries only with the total, drafts
+// every zero shown, the number of countries only beside the total and
+// every region, drafts
 // never counted; the counts move only when k responses have arrived; they
 // are the Counts of Published, one disclosure for every public output;
 // and the reader who adds up the margins works out no withheld count,
@@ -142,8 +143,14 @@ func TestPublishedCounts(t *testing.T) {
 				t.Errorf("%s: %d shown, is %d", key, got, n)
 			}
 		}
-		if (c.Countries == nil) != (c.Total.N == nil) || (c.Countries != nil && *c.Countries != wantCountries) {
-			t.Errorf("countries %v with total %v, want %d with the total and only then", c.Countries, c.Total.N, wantCountries)
+		// The number of countries only beside the total and every region
+		// (beside a withheld region it would narrow it).
+		all := c.Total.N != nil
+		for _, r := range c.ByRegion {
+			all = all && r.N != nil
+		}
+		if (c.Countries != nil) != all || (c.Countries != nil && *c.Countries != wantCountries) {
+			t.Errorf("countries %v with total %v, want %d beside the total and every region, and only then", c.Countries, c.Total.N, wantCountries)
 		}
 		if c.K != k {
 			t.Errorf("K %d, want %d", c.K, k)
@@ -200,13 +207,28 @@ func TestPublishedCounts(t *testing.T) {
 		t.Errorf("the old per-cell rule gives nothing away on %v: the test proves nothing", truth)
 	}
 
+	// k more from North America: no count is small, nothing is withheld,
+	// and the number of countries is shown.
+	add("ca3", "CA", survey.NorthAmerica, "regional_system", k, survey.ResponseSubmitted)
+	f.clock = f.clock.Add(time.Minute)
+	large, err := f.svc.PublishedCounts(ctx, sv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(large.Counts, 3)
+	for key, n := range shownCounts(large.Counts) {
+		if n < 0 {
+			t.Errorf("%s withheld, yet no count is under k: %v", key, truth)
+		}
+	}
+
 	// One disclosure for every public output: the counts are those of
 	// Published, the report's tables beside them.
 	pub, err := f.svc.Published(ctx, sv, sv.DefaultLanguage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pub.Counts != now.Counts {
+	if pub.Counts != large.Counts {
 		t.Errorf("PublishedCounts and Published disclose apart")
 	}
 	if pub.Report != nil {
