@@ -109,6 +109,13 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 	f := &File{ContentType: contentTypes[d.Format], Expected: -1}
 	counts := ""
 	if d.Kind == KindWhitePaper {
+		if !d.FullCounts {
+			// The default workbook is for publication: like every public
+			// output it leaves canvass demo's made-up responses out (a
+			// reader who can rerun demo's seeded generator would otherwise
+			// subtract them and recover what the pages withhold).
+			d.Filter.ExcludeDemo = true
+		}
 		rep, err := s.report(ctx, sv, d.Query)
 		if err != nil {
 			return nil, err

@@ -98,6 +98,9 @@ func DescribeFilter(f survey.ResponseFilter) string {
 	for _, q := range sortedKeys(f.Answers) {
 		parts = append(parts, "answer "+q+":"+f.Answers[q])
 	}
+	if f.ExcludeDemo {
+		parts = append(parts, "demo responses left out")
+	}
 	return strings.Join(parts, "; ")
 }
 

@@ -127,6 +127,13 @@ func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (
 		hidden[i] = !q.published || s.Hidden(idx[i])
 	}
 	b.apply(hidden)
+	if out.Report != nil {
+		for i := range out.Report.Tables {
+			if tr := &out.Report.Tables[i]; tr.Spec.Summary == survey.SummaryRanked && tr.Question != nil {
+				unrank(tr.Question.Options)
+			}
+		}
+	}
 	out.Stats.Primary, out.Stats.Secondary = s.Counts()
 	for _, q := range b.qs {
 		if q.published {
@@ -510,4 +517,20 @@ func (b *builder) describe(d *analysis.Descriptives) {
 func withhold(d *analysis.Descriptives) {
 	d.Mean, d.SD, d.Min, d.Q1, d.Median, d.Q3, d.Max = nan, nan, nan, nan, nan, nan, nan
 	d.Withheld = true
+}
+
+// unrank moves the withheld options of a ranked table (sorted by count)
+// after the shown ones, in the order of their codes. Left in place, a
+// withheld row's position would say how large it is — no more than the row
+// above it, no less than the row below — and with its margins that gives
+// it away (review: 44 cells proved below k from the order alone). The
+// shown rows keep their order by count.
+func unrank(opts []analysis.OptionCount) {
+	sort.SliceStable(opts, func(a, b int) bool {
+		sa, sb := opts[a].Suppressed, opts[b].Suppressed
+		if sa != sb {
+			return !sa
+		}
+		return sa && opts[a].Value < opts[b].Value
+	})
 }
