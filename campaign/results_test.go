@@ -199,7 +199,7 @@ func TestDownloadAuditedBeforeItIsWritten(t *testing.T) {
 		{campaign.Download{Kind: campaign.KindWhitePaper, FullCounts: true, Query: campaign.Query{By: "region", Filter: survey.ResponseFilter{Region: survey.Europe, From: &from}}},
 			[]string{"kind whitepaper", "format xlsx", "filter region: europe; submitted from: 2026-11-01", "by region", "full counts (unsuppressed)"}},
 		{campaign.Download{Kind: campaign.KindWhitePaper},
-			[]string{"kind whitepaper", "no filter", "counts below 5 suppressed"}},
+			[]string{"kind whitepaper", "filter demo responses left out", "counts below 5 suppressed"}},
 		{campaign.Download{Format: "csv", Query: campaign.Query{Filter: survey.ResponseFilter{Status: survey.ResponseDraft, Answers: map[string]string{"measurement_status": "systematic"}}}},
 			[]string{"kind raw", "format csv", "status draft", "answer measurement_status:systematic"}},
 	} {
@@ -224,6 +224,43 @@ func TestDownloadAuditedBeforeItIsWritten(t *testing.T) {
 		}
 		if e.Actor != "ana@example.org" || e.Target != "survey:impact-methods" {
 			t.Errorf("audit entry %+v", e)
+		}
+	}
+}
+
+// TestDefaultWhitePaperLeavesDemoOut: the workbook for publication counts
+// the real responses only, as every public output does (demo's generator
+// is seeded: a reader could rerun it and subtract), and says so in its
+// filter line; the full-counts workbook, the working group's, counts both.
+func TestDefaultWhitePaperLeavesDemoOut(t *testing.T) {
+	f := newFixture(t)
+	f.seed(t, "impact-methods", 12, 4)
+	sv, err := f.st.FindSurvey(context.Background(), "impact-methods")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range demo.Responses(sv, 8, 9, f.clock) {
+		r.Source = survey.DemoSource
+		r.SubmissionID = "demo-" + r.SubmissionID
+		if _, _, err := f.st.CreateResponse(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		full      bool
+		responses int
+		filter    string
+	}{{false, 12, "demo responses left out"}, {true, 20, "no filter"}} {
+		file, err := f.svc.PrepareDownload(f.ctx, "impact-methods", campaign.Download{Kind: campaign.KindWhitePaper, FullCounts: tc.full})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if file.Responses != tc.responses {
+			t.Errorf("full counts %v: the workbook counts %d responses, want %d", tc.full, file.Responses, tc.responses)
+		}
+		entries, _, err := f.st.ListAudit(context.Background(), survey.AuditFilter{Action: "responses.export", Limit: 1})
+		if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Details, tc.filter) {
+			t.Errorf("full counts %v: audit %v %v, want details with %q", tc.full, entries, err, tc.filter)
 		}
 	}
 }
