@@ -736,6 +736,14 @@ func checkAgainstPublished(t *testing.T, a *app, svc *campaign.Service, sv *surv
 		v, h := n(c)
 		same("counts.json "+c.Key, cj.ByType[i].shown(), v, h)
 	}
+	// The iframe page draws no bar beside a withheld count: a short bar
+	// would say "small", and a withheld count may be large.
+	iframe := a.do(request{path: "/embed/" + sv.Slug + "?lang=" + lang}).Body.String()
+	for _, dd := range regexp.MustCompile(`(?s)<dd>(.*?)</dd>`).FindAllStringSubmatch(iframe, -1) {
+		if strings.Contains(dd[1], "<span>x</span>") && strings.Contains(dd[1], `class="bar"`) {
+			t.Errorf("%s iframe: a bar beside a withheld count: %s", lang, dd[1])
+		}
+	}
 }
 
 // numbersOf is every number the disclosed report holds, as the pages may

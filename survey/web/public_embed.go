@@ -305,7 +305,9 @@ func (s *Server) embedPage(c *gin.Context) {
 		if r.Count != nil && *r.Count == 0 {
 			continue
 		}
-		w := 2
+		// A withheld count draws no bar: a short one would say "small",
+		// and a withheld count may be large (withheld to protect another).
+		w := 0
 		if r.Count != nil {
 			w = 100 * *r.Count / max
 		}

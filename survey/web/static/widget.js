@@ -73,9 +73,12 @@
             if (c.count == null) hidden = true;
             dl.appendChild(el("dt", null, c.label));
             var dd = el("dd");
-            var bar = el("span", "bar");
-            bar.style.width = (c.count == null ? 2 : Math.round(100 * c.count / max)) + "%";
-            dd.appendChild(bar);
+            // A withheld count draws no bar: a short one would say "small".
+            if (c.count != null) {
+              var bar = el("span", "bar");
+              bar.style.width = Math.round(100 * c.count / max) + "%";
+              dd.appendChild(bar);
+            }
             dd.appendChild(el("span", "count", shown(c)));
             dl.appendChild(dd);
           });
