@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+	"strings"
 
 	"github.com/metlib/canvass/survey"
 )
@@ -28,9 +29,13 @@ func negotiateLanguage(c *gin.Context, s *survey.Survey) string {
 	}
 	asked := []string{c.Query("lang"), c.GetString(formLangKey)}
 	for _, asked := range asked {
-		for _, l := range offered {
-			if asked != "" && asked == l {
-				return l
+		// As a visitor writes it: any case, with a region (fr-CA, FR).
+		primary, _, _ := strings.Cut(strings.ReplaceAll(asked, "_", "-"), "-")
+		for _, want := range []string{asked, primary} {
+			for _, l := range offered {
+				if want != "" && strings.EqualFold(want, l) {
+					return l
+				}
 			}
 		}
 	}

@@ -45,6 +45,9 @@ func TestFormLanguage(t *testing.T) {
 		{"accept-language", "/s/impact-methods", "es-MX,es;q=0.9,en;q=0.5", "es", "Encuesta sobre métodos de medición del impacto"},
 		{"unsupported falls back", "/s/impact-methods?lang=de", "de-DE", "en", "Impact measurement methods survey"},
 		{"query beats header", "/s/impact-methods?lang=en", "fr", "en", "Impact measurement methods survey"},
+		{"query in capitals", "/s/impact-methods?lang=FR", "", "fr", "Enquête sur les méthodes de mesure d&#39;impact"},
+		{"query with a region", "/s/impact-methods?lang=es-MX", "", "es", "Encuesta sobre métodos de medición del impacto"},
+		{"query with an underscore", "/s/impact-methods?lang=fr_CA", "", "fr", "Enquête sur les méthodes de mesure d&#39;impact"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
