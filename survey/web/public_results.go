@@ -99,6 +99,10 @@ type publicWriter struct {
 	rules            disclosure.Rules
 	lang             string
 	hidden, withheld bool
+	// topTwoWithheld: a matrix row's top-two share is withheld (a count of
+	// its row is hidden, or its base is small); its own note says so, not
+	// the note about means, which a matrix does not show.
+	topTwoWithheld bool
 }
 
 // count is a count as shown: the number, or the hidden mark.
@@ -222,10 +226,8 @@ func publicTableOf(t analysis.TableResult, rules disclosure.Rules, lang string) 
 			row := publicRow{Label: r.Label, Count: w.count(r.Answered, r.AnsweredSuppressed)}
 			switch sc := r.Scale; {
 			case r.AnsweredSuppressed:
-			case sc.Withheld:
-				w.withheld = true
-			case sc.TopTwoSuppressed:
-				w.hidden = true
+			case sc.Withheld, sc.TopTwoSuppressed:
+				w.topTwoWithheld = true
 			case sc.N > 0:
 				row.Share, row.Width = w.pct(sc.TopTwoShare), int(math.Round(100*sc.TopTwoShare))
 			}
@@ -252,6 +254,9 @@ func publicTableOf(t analysis.TableResult, rules disclosure.Rules, lang string) 
 	}
 	if w.withheld {
 		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(lang, "results_stats_withheld"), rules.MinStatsN))
+	}
+	if w.topTwoWithheld {
+		pt.Notes = append(pt.Notes, fmt.Sprintf(ui(lang, "results_top_two_withheld"), rules.MinStatsN))
 	}
 	return pt, true
 }
