@@ -98,6 +98,7 @@ func TestOneFilterEverywhere(t *testing.T) {
 	for i, c := range cases {
 		r := base[i]
 		r.SubmissionID, r.Status, r.CreatedAt, r.UpdatedAt = c.id, c.status, day(c.created), day(c.created)
+		r.Source = "web" // stand-ins for real respondents: the default white paper leaves demo's out
 		r.SubmittedAt = nil
 		if c.submitted > 0 {
 			at := day(c.submitted)
