@@ -28,7 +28,7 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 	qf := addQueryFlags(fs, true)
 	labels := fs.Bool("labels", false, "raw: option labels instead of codes")
 	bom := fs.Bool("bom", false, "csv: start with a byte order mark, for Excel")
-	fullCounts := fs.Bool("full-counts", false, "whitepaper: show counts below the small-cell threshold")
+	fullCounts := fs.Bool("full-counts", false, "whitepaper: show counts below the small-cell threshold, and demo responses")
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsage(err)
 	}
