@@ -203,32 +203,19 @@ func (pr *protector) components() {
 // every primary cell among them at k or more.
 func (pr *protector) scaled(cells []int) witness {
 	p := pr.p
+	sort.Ints(cells)
+	sys := p.subsystem(cells) // every relation the cells are in, the rest at true values
+	x := make([]float64, len(cells))
+	inf := make([]float64, len(cells))
 	w := witness{}
-	for _, i := range cells {
+	for j, i := range cells {
+		x[j], inf[j] = float64(pr.k*p.values[i]), math.Inf(1)
 		if p.values[i] != 0 {
 			w[i] = pr.k * p.values[i]
 		}
 	}
-	seen := map[int]bool{}
-	for _, i := range cells {
-		for _, ri := range p.cellRels[i] {
-			if seen[ri] {
-				continue
-			}
-			seen[ri] = true
-			rel := p.rels[ri]
-			sum := 0.0
-			for _, t := range rel.terms {
-				v, ok := w[t.Cell]
-				if !ok {
-					v = p.values[t.Cell]
-				}
-				sum += t.Coef * float64(v)
-			}
-			if sum < rel.lo-feasEp || sum > rel.hi+feasEp {
-				return nil
-			}
-		}
+	if !satisfies(sys.rows, sys.lb, inf, x) {
+		return nil
 	}
 	return w
 }
