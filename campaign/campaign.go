@@ -97,9 +97,11 @@ type Service struct {
 	responses *WatchedResponses
 	results   resultCache
 	snapshots snapshotCache
-	// disclosed holds the public snapshot through disclosure.Publish, per
-	// survey and language (published.go).
-	disclosed sync.Map
+	// disclosed holds the public snapshot through disclosure.PublishAfter,
+	// per survey and language (published.go); disclosing holds a mutex per
+	// survey slug, so that one request at a time discloses a new snapshot.
+	disclosed  sync.Map
+	disclosing sync.Map
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are

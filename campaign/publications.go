@@ -27,6 +27,11 @@ func (s *Service) PublishResults(ctx context.Context, slug string, publish bool)
 		if _, err := s.currentSnapshot(ctx, sv, true); err != nil {
 			return nil, err
 		}
+		// The admin waits for the disclosure (seconds, against the
+		// snapshot before), not the first visitor.
+		if _, _, err := s.published(ctx, sv, sv.DefaultLanguage); err != nil {
+			return nil, err
+		}
 		now := s.now().UTC()
 		at, action = &now, "results.publish"
 	}
@@ -109,6 +114,11 @@ func (s *Service) RefreshPublicFigures(ctx context.Context, slug string) (*Publi
 	}
 	snap, err := s.currentSnapshot(ctx, sv, true)
 	if err != nil {
+		return nil, err
+	}
+	// The admin waits for the disclosure (seconds, against the snapshot
+	// before), not the first visitor.
+	if _, _, err := s.published(ctx, sv, sv.DefaultLanguage); err != nil {
 		return nil, err
 	}
 	details := fmt.Sprintf("%d responses", snap.meta.Responses)

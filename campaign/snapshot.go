@@ -43,6 +43,29 @@ type KeyCount = disclosure.KeyCount
 type publicFigures struct {
 	Reports map[string]*analysis.ReportResult
 	Tallies Tallies
+	// Previous is the snapshot before this one as readers saw it (nil for
+	// the first, and in snapshots stored before it was kept): this one is
+	// disclosed against it (disclosure.PublishAfter), so that nothing
+	// withheld can be worked out by comparing the two.
+	Previous *previousFigures `bson:",omitempty"`
+}
+
+// previousFigures is the previous snapshot's figures in its default
+// language (the cells are the same in every language) and the keys of
+// the cells its publication's protection rests on
+// (disclosure.Published.Protecting: the next keeps them withheld).
+type previousFigures struct {
+	Report     *analysis.ReportResult
+	Tallies    Tallies
+	Protecting []string
+}
+
+// previous is the disclosure.Previous of the snapshot taken after fig.
+func (fig *publicFigures) previous() *disclosure.Previous {
+	if fig == nil || fig.Previous == nil {
+		return nil
+	}
+	return &disclosure.Previous{Report: fig.Previous.Report, Tallies: &fig.Previous.Tallies, Protecting: fig.Previous.Protecting}
 }
 
 // snapshot is a survey's public snapshot in memory, shared by requests:
@@ -83,6 +106,9 @@ type Snapshot struct {
 	Version   int
 	Report    *analysis.ReportResult
 	Tallies   *Tallies
+	// Previous is the snapshot before it as published (nil for the first):
+	// what Published discloses it against.
+	Previous *disclosure.Previous
 }
 
 // Snapshot returns the survey's current public snapshot with its report
@@ -101,7 +127,7 @@ func (s *Service) Snapshot(ctx context.Context, sv *survey.Survey, lang string) 
 		return nil, err
 	}
 	return &Snapshot{Seq: snap.meta.Seq, At: snap.meta.TakenAt, Responses: snap.meta.Responses, Version: snap.meta.Version,
-		Report: rep, Tallies: &snap.figures.Tallies}, nil
+		Report: rep, Tallies: &snap.figures.Tallies, Previous: snap.figures.previous()}, nil
 }
 
 // snapshotState is what an instance knows of a survey's snapshot: the
@@ -228,6 +254,17 @@ func (s *Service) retakeSnapshot(ctx context.Context, sv *survey.Survey, prev *s
 	figures, n, err := s.takeFigures(ctx, sv)
 	if err != nil {
 		return nil, err
+	}
+	if prev != nil {
+		// What readers saw of prev, kept so that the new snapshot is
+		// disclosed against it (the same disclosure Published made of it:
+		// the suppression cache holds it, so this is rarely computed).
+		rep, err := prev.report(sv, sv.DefaultLanguage)
+		if err != nil {
+			return nil, err
+		}
+		was := disclose(prev.figures.previous(), rep, &prev.figures.Tallies, disclosure.RulesOf(sv))
+		figures.Previous = &previousFigures{Report: rep, Tallies: prev.figures.Tallies, Protecting: was.Protecting}
 	}
 	// Milliseconds: what the database keeps, so this instance and any
 	// other that reads it back show the same time.

@@ -56,7 +56,7 @@ func (c *suppressionCache) put(key [32]byte, s Suppression) {
 }
 
 func (s Suppression) clone() Suppression {
-	return Suppression{Primary: append([]bool(nil), s.Primary...), Secondary: append([]bool(nil), s.Secondary...), fellBack: s.fellBack}
+	return Suppression{Primary: append([]bool(nil), s.Primary...), Secondary: append([]bool(nil), s.Secondary...), Support: append([]bool(nil), s.Support...), fellBack: s.fellBack}
 }
 
 // fingerprint is a hash of everything Protect reads: the cells (keys,
@@ -82,7 +82,11 @@ func (p *Problem) fingerprint(k int) [32]byte {
 		if p.kept(i) {
 			flags |= 2
 		}
+		if p.withheldBefore(i) {
+			flags |= 4
+		}
 		num(flags)
+		num(uint64(p.degree(i)))
 	}
 	num(uint64(len(p.rels)))
 	for _, r := range p.rels {

@@ -20,8 +20,23 @@ type Problem struct {
 	// every relation.
 	cellRels [][]int
 	// keep marks cells Protect hides only when nothing else protects
-	// (Keep).
-	keep []bool
+	// (Keep); before cells hidden from the start and never published back
+	// (Withhold).
+	keep, before []bool
+	// deg, where set, is a cell's number of relations in its own
+	// publication (PublishAfter), which degree reports instead of the
+	// relations the joint problem adds between two publications.
+	deg []int
+}
+
+// degree is the number of relations cell i is in, for telling totals and
+// other hubs from the cells they sum: in a joint problem (PublishAfter),
+// those of its own publication.
+func (p *Problem) degree(i int) int {
+	if i < len(p.deg) && p.deg[i] >= 0 {
+		return p.deg[i]
+	}
+	return len(p.cellRels[i])
 }
 
 // relation is lo ≤ Σ coef·x ≤ hi, with every cell at most once.
@@ -159,17 +174,27 @@ func (p *Problem) describe(r relation) string {
 // published protects: for a publication's headline figure, such as the
 // number of responses, which readers need most and which, hidden, forces
 // a hidden cell into every table it is the total of.
-func (p *Problem) Keep(i int) {
-	if p.keep == nil {
-		p.keep = make([]bool, p.Len())
-	}
-	for len(p.keep) < p.Len() {
-		p.keep = append(p.keep, false)
-	}
-	p.keep[i] = true
-}
+func (p *Problem) Keep(i int) { p.keep = setFlag(p.keep, i, p.Len()) }
 
-func (p *Problem) kept(i int) bool { return i < len(p.keep) && p.keep[i] }
+func (p *Problem) kept(i int) bool { return flag(p.keep, i) }
+
+// Withhold says cell i must be withheld whatever else Protect decides: an
+// earlier publication's protection rests on it (PublishAfter). A non-zero
+// one is a secondary cell from the start, never published back; a small
+// one is a primary cell as any other.
+func (p *Problem) Withhold(i int) { p.before = setFlag(p.before, i, p.Len()) }
+
+func (p *Problem) withheldBefore(i int) bool { return flag(p.before, i) }
+
+func flag(f []bool, i int) bool { return i < len(f) && f[i] }
+
+func setFlag(f []bool, i, n int) []bool {
+	for len(f) < n {
+		f = append(f, false)
+	}
+	f[i] = true
+	return f
+}
 
 // Key returns the key cell i was added with.
 func (p *Problem) Key(i int) string { return p.keys[i] }

@@ -10,6 +10,11 @@ import (
 type Suppression struct {
 	Primary   []bool // 0 < value < k
 	Secondary []bool // withheld so that no primary cell can be worked out
+	// Support marks the cells a reader must not learn for the primary
+	// cells to stay protected: the primary cells and every cell their
+	// witnesses move (all hidden cells of a component that fell back).
+	// The next publication keeps them withheld (PublishAfter).
+	Support []bool
 	// fellBack is set when some component ran out of its work budget and
 	// had every non-zero cell hidden (see Protect).
 	fellBack bool
@@ -94,6 +99,9 @@ func (p *Problem) protect(k int) (Suppression, *protector) {
 			s.Primary[i] = true
 			pr.hidden[i] = true
 			pr.primaries = append(pr.primaries, i)
+		} else if p.withheldBefore(i) && v > 0 {
+			s.Secondary[i] = true
+			pr.hidden[i] = true
 		}
 	}
 	pr.components()
@@ -101,7 +109,7 @@ func (p *Problem) protect(k int) (Suppression, *protector) {
 	// each table): their witnesses move whole columns, and often put the
 	// primary cells of those columns at k too, which then need no LP.
 	sort.SliceStable(pr.primaries, func(a, b int) bool {
-		return len(p.cellRels[pr.primaries[a]]) > len(p.cellRels[pr.primaries[b]])
+		return p.degree(pr.primaries[a]) > p.degree(pr.primaries[b])
 	})
 	for _, c := range pr.primaries {
 		if pr.fallen[pr.comp[c]] || pr.reuse(c) || pr.cheapestWitness(&s, c) {
@@ -140,6 +148,22 @@ func (p *Problem) protect(k int) (Suppression, *protector) {
 	// hidden is then moved by some witness.
 	pr.publishBack(&s, true)
 	for pr.publishBack(&s, false) {
+	}
+	s.Support = make([]bool, n)
+	for _, c := range pr.primaries {
+		s.Support[c] = true
+		if pr.fallen[pr.comp[c]] {
+			for i := range n {
+				if pr.comp[i] == pr.comp[c] && s.Hidden(i) {
+					s.Support[i] = true
+				}
+			}
+		}
+		for i := range pr.wit[c] {
+			if !p.secret[i] {
+				s.Support[i] = true
+			}
+		}
 	}
 	return s, pr
 }
@@ -421,7 +445,7 @@ func (pr *protector) area(c int, rc reach, grow bool, limit int) []int {
 				if stamp[t.Cell] == call || !(pr.hidden[t.Cell] || grow && p.values[t.Cell] > 0) {
 					continue
 				}
-				if !rc.hubs && len(p.cellRels[t.Cell]) > 2 {
+				if !rc.hubs && p.degree(t.Cell) > 2 {
 					continue
 				}
 				dist[t.Cell], stamp[t.Cell] = dist[h]+1, call
@@ -496,7 +520,7 @@ func (pr *protector) publishBack(s *Suppression, search bool) bool {
 	p := pr.p
 	var sec []int
 	for i, v := range s.Secondary {
-		if v {
+		if v && !p.withheldBefore(i) {
 			sec = append(sec, i)
 		}
 	}

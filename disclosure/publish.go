@@ -53,12 +53,7 @@ const (
 )
 
 func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (*Published, *builder) {
-	if rules.K < 1 {
-		rules.K = 1
-	}
-	if rules.MinStatsN <= 0 {
-		rules.MinStatsN = 2 * rules.K
-	}
+	rules = normalize(rules)
 	b := &builder{rules: rules, byKey: map[string]int{}, table: -1, missingLabels: map[int][]string{}, ntHidden: map[int]bool{}}
 	out := &Published{}
 	if rep != nil {
@@ -93,35 +88,51 @@ func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (
 		for i := range p.Len() {
 			s.Primary[i] = !p.IsSecret(i) && p.Value(i) > 0 && p.Value(i) < rules.K
 		}
-	} else if cached, ok := suppressions.get(p.fingerprint(rules.K)); ok {
-		s = cached
 	} else {
-		s = p.Protect(rules.K)
-		// A secondary cell the reader works out exactly protects nothing
-		// and costs a number: publish it (what a reader can deduce,
-		// published, changes no range).
-		// The relaxation alone (lpPinned), not Attack's branch and bound:
-		// on a publication of hundreds of hidden cells Attack took most of
-		// Publish's time (45 s of 48 for impact-methods with 12
-		// responses), and a cell the relaxation does not pin stays hidden,
-		// the safe side. Not after the work-budget fallback (Protect): it
-		// hid whole components, whose systems are the costliest there are.
-		if !s.fellBack {
-			var sec []int
-			for i, v := range s.Secondary {
-				if v {
-					sec = append(sec, i)
-				}
+		s = suppress(p, rules.K)
+	}
+	return finish(out, b, p, idx, s), b
+}
+
+// suppress is Protect followed by publishing back every secondary cell the
+// reader works out exactly (it protects nothing and costs a number), and
+// remembered (suppressions) by the problem it solves.
+func suppress(p *Problem, k int) Suppression {
+	key := p.fingerprint(k)
+	if cached, ok := suppressions.get(key); ok {
+		return cached
+	}
+	s := p.Protect(k)
+	// The relaxation alone (lpPinned), not Attack's branch and bound: on a
+	// publication of hundreds of hidden cells Attack took most of
+	// Publish's time (45 s of 48 for impact-methods with 12 responses),
+	// and a cell the relaxation does not pin stays hidden, the safe side.
+	// Not after the work-budget fallback (Protect): it hid whole
+	// components, whose systems are the costliest there are.
+	if !s.fellBack {
+		var sec []int
+		for i, v := range s.Secondary {
+			if v && !p.withheldBefore(i) {
+				sec = append(sec, i)
 			}
-			pinned := lpPinned(p, func(i int) bool { return p.IsSecret(i) || s.Hidden(i) }, sec)
-			for n, i := range sec {
-				if pinned[n] {
-					s.Secondary[i] = false
+		}
+		pinned := lpPinned(p, func(i int) bool { return p.IsSecret(i) || s.Hidden(i) }, sec)
+		for n, i := range sec {
+			if pinned[n] {
+				s.Secondary[i] = false
+				if s.Support != nil {
+					s.Support[i] = false // no witness moves a pinned cell
 				}
 			}
 		}
-		suppressions.put(p.fingerprint(rules.K), s)
 	}
+	suppressions.put(key, s)
+	return s
+}
+
+// finish applies the suppression s of p (idx maps b's quantities to p's
+// cells) to the copies in out.
+func finish(out *Published, b *builder, p *Problem, idx []int, s Suppression) *Published {
 	hidden := make([]bool, len(b.qs))
 	for i, q := range b.qs {
 		hidden[i] = !q.published || s.Hidden(idx[i])
@@ -134,19 +145,39 @@ func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (
 			}
 		}
 	}
-	out.Stats.Primary, out.Stats.Secondary = s.Counts()
-	for _, q := range b.qs {
-		if q.published {
-			out.Stats.Cells++
+	seen := map[int]bool{}
+	for i, q := range b.qs {
+		if !q.published {
+			continue
+		}
+		if s.Hidden(idx[i]) {
+			out.Hidden = append(out.Hidden, q.key) // every key the cell is known by
+		}
+		if idx[i] < len(s.Support) && s.Support[idx[i]] {
+			out.Protecting = append(out.Protecting, q.key)
+		}
+		if seen[idx[i]] {
+			continue
+		}
+		seen[idx[i]] = true
+		out.Stats.Cells++
+		if s.Hidden(idx[i]) {
+			if s.Primary[idx[i]] {
+				out.Stats.Primary++
+			} else {
+				out.Stats.Secondary++
+			}
 		}
 	}
-	if rep != nil {
+	sort.Strings(out.Hidden)
+	sort.Strings(out.Protecting)
+	if out.Report != nil {
 		for i := range out.Report.Tables {
 			tr := &out.Report.Tables[i]
 			tr.Notes = notesOf(out.Report.Language, tr, b.missingLabels[i], b.ntHidden[i])
 		}
 	}
-	return out, b
+	return out
 }
 
 // Keys of the quantities several outputs share.
