@@ -10,7 +10,6 @@ import (
 	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/survey"
-	"github.com/metlib/canvass/survey/store/storetest"
 )
 
 // regionCounts is what one publication shows of the three regions of the
@@ -68,15 +67,8 @@ func regionsShown(t *testing.T, pub *disclosure.Published) regionCounts {
 // The first publication is kept in the stored snapshot: a restarted
 // service (or another instance) discloses the same.
 func TestRefreshIsDisclosedAgainstTheSnapshotBefore(t *testing.T) {
-	st := storetest.New(t)
+	st, sv := stepsStore(t)
 	ctx := context.Background()
-	sv, err := survey.ParseDefinition([]byte(stepsDefinition), "yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.CreateSurvey(ctx, sv); err != nil {
-		t.Fatal(err)
-	}
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	newService := func() *campaign.Service {
 		return campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return clock }})

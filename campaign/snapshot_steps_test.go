@@ -11,6 +11,7 @@ import (
 
 	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
+	"github.com/metlib/canvass/survey/store"
 	"github.com/metlib/canvass/survey/store/storetest"
 )
 
@@ -50,6 +51,20 @@ report:
     - {id: satisfied, title: {en: Satisfaction, fr: Satisfaction}, question: satisfied}
     - {id: satisfied_by_region, title: {en: By region, fr: Par région}, question: satisfied, by: region}
 `
+
+// stepsStore is the embedded store with the steps survey in it.
+func stepsStore(t *testing.T) (*store.Store, *survey.Survey) {
+	t.Helper()
+	st := storetest.New(t)
+	sv, err := survey.ParseDefinition([]byte(stepsDefinition), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateSurvey(context.Background(), sv); err != nil {
+		t.Fatal(err)
+	}
+	return st, sv
+}
 
 // publicOutputs is every public output of the survey, as bytes: the
 // snapshot's report in each language and its tallies, what Published
@@ -101,15 +116,8 @@ func publicOutputs(t *testing.T, svc *campaign.Service, sv *survey.Survey) (out 
 // after a local submission: a respondent (or whoever watches the page)
 // could read one library's answers off the difference.
 func TestPublicOutputsMoveInStepsOfK(t *testing.T) {
-	st := storetest.New(t)
+	st, sv := stepsStore(t)
 	ctx := context.Background()
-	sv, err := survey.ParseDefinition([]byte(stepsDefinition), "yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.CreateSurvey(ctx, sv); err != nil {
-		t.Fatal(err)
-	}
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return clock }})
 	rng := rand.New(rand.NewPCG(15, 2))

@@ -108,10 +108,7 @@ func publishAfter(prev *Previous, rep *analysis.ReportResult, t *Tallies, rules 
 
 	// The relations added are kept apart from the hubs' test (degree): a
 	// bound on every cell would make every cell look like a total.
-	p2.deg = make([]int, p2.Len())
-	for i := range p2.Len() {
-		p2.deg[i] = len(p2.cellRels[i])
-	}
+	p2.own = len(p2.rels)
 	for c := range withhold {
 		p2.Withhold(c)
 	}

@@ -23,20 +23,20 @@ type Problem struct {
 	// (Keep); before cells hidden from the start and never published back
 	// (Withhold).
 	keep, before []bool
-	// deg, where set, is a cell's number of relations in its own
-	// publication (PublishAfter), which degree reports instead of the
-	// relations the joint problem adds between two publications.
-	deg []int
+	// own, when set, is the number of relations the publication itself
+	// has, the rest being bounds PublishAfter adds: degree counts only
+	// those.
+	own int
 }
 
 // degree is the number of relations cell i is in, for telling totals and
 // other hubs from the cells they sum: in a joint problem (PublishAfter),
 // those of its own publication.
 func (p *Problem) degree(i int) int {
-	if i < len(p.deg) && p.deg[i] >= 0 {
-		return p.deg[i]
+	if p.own == 0 {
+		return len(p.cellRels[i])
 	}
-	return len(p.cellRels[i])
+	return sort.SearchInts(p.cellRels[i], p.own) // cellRels grow in relation order
 }
 
 // relation is lo ≤ Σ coef·x ≤ hi, with every cell at most once.

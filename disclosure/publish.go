@@ -150,11 +150,8 @@ func finish(out *Published, b *builder, p *Problem, idx []int, s Suppression) *P
 		if !q.published {
 			continue
 		}
-		if s.Hidden(idx[i]) {
-			out.Hidden = append(out.Hidden, q.key) // every key the cell is known by
-		}
 		if idx[i] < len(s.Support) && s.Support[idx[i]] {
-			out.Protecting = append(out.Protecting, q.key)
+			out.Protecting = append(out.Protecting, q.key) // every key the cell is known by
 		}
 		if seen[idx[i]] {
 			continue
@@ -169,7 +166,6 @@ func finish(out *Published, b *builder, p *Problem, idx []int, s Suppression) *P
 			}
 		}
 	}
-	sort.Strings(out.Hidden)
 	sort.Strings(out.Protecting)
 	if out.Report != nil {
 		for i := range out.Report.Tables {

@@ -68,11 +68,10 @@ type Published struct {
 	Counts *Counts
 	// Stats count the cells (for the closing note and a log line).
 	Stats Stats
-	// Hidden are the keys of the cells withheld (never their values), and
-	// Protecting those of the cells the protection of its small counts
-	// rests on (Suppression.Support): what the next publication keeps
-	// withheld (Previous).
-	Hidden, Protecting []string
+	// Protecting are the keys (never the values) of the cells the
+	// protection of its small counts rests on (Suppression.Support): what
+	// the next publication keeps withheld (Previous).
+	Protecting []string
 }
 
 // Stats count the published cells of one publication: Cells in all,
