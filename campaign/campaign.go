@@ -85,6 +85,12 @@ type Config struct {
 	// SurveyCacheTTL is how long a respondent's survey definition is reused
 	// before it is read again (default 2s; negative: always read).
 	SurveyCacheTTL time.Duration
+	// DisclosePatience is how long a visitor waits for a new public
+	// snapshot's disclosure before being served the publication before it
+	// while the disclosure finishes in the background (default 3s;
+	// negative: as long as it takes). The first publication of a survey,
+	// and the admin's refresh and publish, always wait.
+	DisclosePatience time.Duration
 }
 
 // Service runs the use cases over the configured stores.
@@ -98,10 +104,14 @@ type Service struct {
 	results   resultCache
 	snapshots snapshotCache
 	// disclosed holds the public snapshot through disclosure.PublishAfter,
-	// per survey and language (published.go); disclosing holds a mutex per
-	// survey slug, so that one request at a time discloses a new snapshot.
-	disclosed  sync.Map
-	disclosing sync.Map
+	// per survey and language (published.go); jobs the disclosure running
+	// per survey slug, one at a time; patience is Config.DisclosePatience.
+	disclosed sync.Map
+	jobsMu    sync.Mutex
+	jobs      map[string]*discloseJob
+	patience  time.Duration
+	// gate, when set (tests), holds every disclosure job until it is closed.
+	gate chan struct{}
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are
@@ -113,7 +123,10 @@ func New(cfg Config) *Service {
 		cfg.SurveyCacheTTL = 2 * time.Second
 	}
 	cfg.Surveys = CacheSurveys(cfg.Surveys, cfg.SurveyCacheTTL)
-	s := &Service{cfg: cfg, log: cfg.Logger, now: cfg.Now, responses: watched}
+	if cfg.DisclosePatience == 0 {
+		cfg.DisclosePatience = 3 * time.Second
+	}
+	s := &Service{cfg: cfg, log: cfg.Logger, now: cfg.Now, responses: watched, patience: cfg.DisclosePatience}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

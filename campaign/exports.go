@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
@@ -110,10 +111,20 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 	counts := ""
 	if d.Kind == KindWhitePaper {
 		if !d.FullCounts {
-			// The default workbook is for publication: like every public
+			// The default workbook is for publication, beside the public
+			// pages: it covers every response, as they do, since a reader
+			// who subtracts a filtered one from the pages has the figures
+			// of the rest, small counts unprotected. Like every public
 			// output it leaves canvass demo's made-up responses out (a
 			// reader who can rerun demo's seeded generator would otherwise
 			// subtract them and recover what the pages withhold).
+			if err := checkAnswerConditions(sv, d.Filter); err != nil {
+				return nil, err
+			}
+			if Filtered(d.Filter) {
+				return nil, survey.KeyedErrorf(survey.EMALFORMED, "whitepaper_filtered",
+					"A white paper for publication covers every submitted response (%s selects some): subtracting it from the public figures would give away counts they withhold. Remove the filter, or ask for full counts (full_counts=true; canvass export --full-counts), for the working group only.", DescribeFilter(d.Filter))
+			}
 			d.Filter.ExcludeDemo = true
 		}
 		rep, err := s.report(ctx, sv, d.Query)
@@ -125,13 +136,22 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 		if d.FullCounts {
 			counts = "full counts (unsuppressed)"
 		} else {
-			// For publication: the report as disclosure.Publish discloses
-			// it, under the survey's rules, the workbook applying none of
-			// its own.
+			// For publication: the report disclosed under the survey's
+			// rules, the workbook applying none of its own, against the
+			// public figures (disclosure.PublishAfter): a reader has both,
+			// and subtracting the page's snapshot from a workbook over a
+			// few more responses is differencing like any other.
 			rules := disclosure.RulesOf(sv)
-			pub := disclosure.Publish(rep, nil, rules)
+			prev, taken, err := s.publicPrevious(ctx, sv)
+			if err != nil {
+				return nil, err
+			}
+			pub := disclosure.PublishAfter(prev, rep, nil, rules)
 			rep, wp.Disclosed = pub.Report, &rules
 			counts = fmt.Sprintf("counts below %d suppressed, %d more so none can be worked out (of %d cells)", rules.K, pub.Stats.Secondary, pub.Stats.Cells)
+			if prev != nil {
+				counts += ", against the public figures taken " + taken.UTC().Format(time.RFC3339)
+			}
 		}
 		f.Name = safeFileName(sv.Slug + "-white-paper-" + stamp + ".xlsx")
 		f.write = func(w io.Writer) error { return export.WhitePaper(w, rep, wp) }
@@ -202,4 +222,36 @@ func counted(rs survey.Responses, n *int) survey.Responses {
 			}
 		}
 	}
+}
+
+// Filtered reports whether f selects some of a survey's submitted
+// responses rather than all of them (canvass demo's aside): a white paper
+// for publication may not be (PrepareDownload). Its status is not a
+// selection: analyses are of submitted responses only, and say so.
+func Filtered(f survey.ResponseFilter) bool {
+	return f.Region != "" || f.Language != "" || f.From != nil || f.To != nil || len(f.Answers) > 0
+}
+
+// publicPrevious is what readers have of the survey's public figures, for
+// a publication beside them (the default white paper): its current public
+// snapshot as disclosed, and when it was taken; nil when none was taken or
+// the survey publishes neither counts nor results.
+func (s *Service) publicPrevious(ctx context.Context, sv *survey.Survey) (*disclosure.Previous, time.Time, error) {
+	if _, err := s.cfg.Publications.FindPublicSnapshot(ctx, sv.Slug, nil); survey.ErrorCode(err) == survey.ENOTFOUND {
+		return nil, time.Time{}, nil
+	} else if err != nil {
+		return nil, time.Time{}, err
+	}
+	at, err := s.cfg.Publications.ResultsPublished(ctx, sv.Slug)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if at == nil && !sv.Settings.PublicCounts {
+		return nil, time.Time{}, nil
+	}
+	e, snap, err := s.publishedEntry(ctx, sv, sv.DefaultLanguage, -1)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return &disclosure.Previous{Report: snap.Report, Tallies: snap.Tallies, Protecting: e.pub.Protecting, Witnesses: e.pub.Witnesses}, e.at, nil
 }

@@ -28,8 +28,9 @@ func (s *Service) PublishResults(ctx context.Context, slug string, publish bool)
 			return nil, err
 		}
 		// The admin waits for the disclosure (seconds, against the
-		// snapshot before), not the first visitor.
-		if _, _, err := s.published(ctx, sv, sv.DefaultLanguage); err != nil {
+		// snapshot before), not the first visitor; past adminPatience it
+		// goes on in the background.
+		if _, _, err := s.publishedWithin(ctx, sv, sv.DefaultLanguage, adminPatience); err != nil {
 			return nil, err
 		}
 		now := s.now().UTC()
@@ -41,6 +42,11 @@ func (s *Service) PublishResults(ctx context.Context, slug string, publish bool)
 	s.audit(ctx, action, "survey:"+sv.Slug, "")
 	return at, nil
 }
+
+// adminPatience is how long an admin's publish or refresh waits for the
+// disclosure of the new snapshot: well within the server's write timeout
+// (120 s).
+const adminPatience = 60 * time.Second
 
 // PublicFigures says what a survey's public outputs are computed from and
 // when that changes, for the working group.
@@ -117,8 +123,10 @@ func (s *Service) RefreshPublicFigures(ctx context.Context, slug string) (*Publi
 		return nil, err
 	}
 	// The admin waits for the disclosure (seconds, against the snapshot
-	// before), not the first visitor.
-	if _, _, err := s.published(ctx, sv, sv.DefaultLanguage); err != nil {
+	// before), not the first visitor; past adminPatience (minutes for the
+	// largest survey while most of its cells are small) it goes on in the
+	// background.
+	if _, _, err := s.publishedWithin(ctx, sv, sv.DefaultLanguage, adminPatience); err != nil {
 		return nil, err
 	}
 	details := fmt.Sprintf("%d responses", snap.meta.Responses)

@@ -2,7 +2,6 @@ package campaign
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/metlib/canvass/analysis"
@@ -71,44 +70,66 @@ func (s *Service) PublishedCounts(ctx context.Context, sv *survey.Survey) (*Publ
 }
 
 // published is the snapshot of sv through disclosure.PublishAfter (against
-// the snapshot before it) in lang, made
-// once per snapshot and language (the snapshot is immutable: its pointer
-// says which one it is), and when the snapshot was taken.
+// the snapshot before it) in lang, made once per snapshot and language (the
+// snapshot is immutable: its Seq says which one it is), and when the
+// snapshot was taken. A visitor waits at most s.patience for a new
+// snapshot's disclosure when this instance holds the one before's: past
+// that, it is served the publication before (readers have it already, so
+// showing it longer tells nothing new) while the disclosure goes on in the
+// background, and the next visitor after it finishes gets the new one.
 func (s *Service) published(ctx context.Context, sv *survey.Survey, lang string) (*disclosure.Published, time.Time, error) {
-	snap, err := s.Snapshot(ctx, sv, lang)
+	return s.publishedWithin(ctx, sv, lang, s.patience)
+}
+
+// publishedWithin is published, waiting at most patience for a new
+// snapshot's disclosure (negative: for as long as it takes; the admin's
+// actions do, so that what they return is what the public sees).
+func (s *Service) publishedWithin(ctx context.Context, sv *survey.Survey, lang string, patience time.Duration) (*disclosure.Published, time.Time, error) {
+	e, _, err := s.publishedEntry(ctx, sv, lang, patience)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
+	return e.pub, e.at, nil
+}
+
+// publishedEntry is publishedWithin with the current snapshot: the entry
+// is that snapshot's disclosure unless the patience ran out.
+func (s *Service) publishedEntry(ctx context.Context, sv *survey.Survey, lang string, patience time.Duration) (*publishedEntry, *Snapshot, error) {
+	snap, err := s.Snapshot(ctx, sv, lang)
+	if err != nil {
+		return nil, nil, err
+	}
 	rules := disclosure.RulesOf(sv)
 	key := publishedKey{slug: sv.Slug, lang: snap.Report.Language}
-	cached := func() *disclosure.Published {
-		if e, ok := s.disclosed.Load(key); ok {
-			if e := e.(*publishedEntry); e.seq == snap.Seq && e.rules == rules {
-				return e.pub
-			}
+	var deadline <-chan time.Time
+	if patience >= 0 {
+		timer := time.NewTimer(patience)
+		defer timer.Stop()
+		deadline = timer.C
+	}
+	for {
+		held, _ := s.disclosed.Load(key)
+		e, _ := held.(*publishedEntry)
+		if e != nil && e.seq == snap.Seq && e.rules == rules {
+			return e, snap, nil
 		}
-		return nil
+		// Disclosing a snapshot takes seconds; against the snapshot before,
+		// up to minutes for the largest built-in survey (Protect's LPs): one job
+		// at a time per survey does it, and requests arriving meanwhile
+		// wait for it rather than each doing it again on every core.
+		job := s.discloseJob(sv, snap, key, rules)
+		wait := deadline
+		if e == nil || e.rules != rules || e.seq > snap.Seq {
+			wait = nil // nothing of this survey published before under these rules: wait
+		}
+		select {
+		case <-job.done:
+		case <-wait:
+			return e, snap, nil
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
 	}
-	if pub := cached(); pub != nil {
-		return pub, snap.At, nil
-	}
-	// Disclosing a snapshot takes seconds (Protect's LPs, against the
-	// snapshot before): the requests arriving meanwhile wait for the one
-	// doing it rather than each doing it again, on every core at once.
-	// Other languages find the suppression in disclosure's cache.
-	mu, _ := s.disclosing.LoadOrStore(sv.Slug, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
-	if pub := cached(); pub != nil {
-		return pub, snap.At, nil
-	}
-	pub := disclose(snap.Previous, snap.Report, snap.Tallies, rules)
-	s.disclosed.Store(key, &publishedEntry{seq: snap.Seq, rules: rules, pub: pub})
-	if pub.Stats.Cells > 0 {
-		s.log.Info("public figures disclosed", "survey", sv.Slug, "language", key.lang, "taken_at", snap.At,
-			"cells", pub.Stats.Cells, "primary", pub.Stats.Primary, "secondary", pub.Stats.Secondary)
-	}
-	return pub, snap.At, nil
 }
 
 type publishedKey struct{ slug, lang string }
@@ -116,25 +137,137 @@ type publishedKey struct{ slug, lang string }
 // publishedEntry is one disclosed snapshot in one language.
 type publishedEntry struct {
 	seq   int64 // the snapshot's Seq
+	at    time.Time
 	rules disclosure.Rules
 	pub   *disclosure.Published
 }
 
+// discloseJob is one disclosure of a survey's snapshot in one language,
+// running in the background; done is closed when it is held in
+// Service.disclosed.
+type discloseJob struct {
+	done chan struct{}
+}
+
+// discloseJob returns the survey's running disclosure job, or starts one
+// for snap in key's language when none runs. Callers loop: the job they
+// joined may have been another snapshot's or language's, and the other
+// languages then find the suppression in disclosure's cache.
+func (s *Service) discloseJob(sv *survey.Survey, snap *Snapshot, key publishedKey, rules disclosure.Rules) *discloseJob {
+	s.jobsMu.Lock()
+	defer s.jobsMu.Unlock()
+	if j := s.jobs[sv.Slug]; j != nil {
+		select {
+		case <-j.done:
+		default:
+			return j
+		}
+	}
+	j := &discloseJob{done: make(chan struct{})}
+	if s.jobs == nil {
+		s.jobs = map[string]*discloseJob{}
+	}
+	s.jobs[sv.Slug] = j
+	gate := s.gate
+	go func() {
+		defer close(j.done)
+		if gate != nil {
+			<-gate
+		}
+		start := time.Now()
+		recalled := s.recall(sv.Slug, snap.Seq)
+		pub := disclose(snap.Previous, snap.Report, snap.Tallies, rules)
+		if !recalled && pub.Memo() != nil {
+			// Kept beside the snapshot: a restart or another instance
+			// recalls it instead of working it out again (minutes, for the
+			// largest built-in survey while most of its cells are small).
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err := s.cfg.Publications.SavePublicDisclosure(ctx, sv.Slug, snap.Seq, pub.Memo())
+			cancel()
+			if err != nil && survey.ErrorCode(err) != survey.ECONFLICT {
+				s.log.Warn("the disclosure of the public figures was not kept", "survey", sv.Slug, "seq", snap.Seq, "error", err)
+			}
+		}
+		s.jobsMu.Lock()
+		// A visitor that read an older snapshot before a retake may start
+		// its job after the newer one's: the newer publication stays.
+		held, _ := s.disclosed.Load(key)
+		if e, _ := held.(*publishedEntry); e == nil || e.seq <= snap.Seq {
+			s.disclosed.Store(key, &publishedEntry{seq: snap.Seq, at: snap.At, rules: rules, pub: pub})
+		}
+		s.jobsMu.Unlock()
+		if pub.Stats.Cells > 0 {
+			s.log.Info("public figures disclosed", "survey", sv.Slug, "language", key.lang, "taken_at", snap.At,
+				"cells", pub.Stats.Cells, "primary", pub.Stats.Primary, "secondary", pub.Stats.Secondary,
+				"against_previous", snap.Previous != nil, "recalled", recalled, "took", time.Since(start).Round(time.Millisecond))
+		}
+	}()
+	return j
+}
+
 // disclose is the one disclosure of a snapshot's figures, used for the
-// public outputs and for what the next snapshot records of it: against
-// the snapshot before (disclosure.PublishAfter) when fewer than k
-// responses separate the two — an admin's refresh, a publication or a new
-// version, where subtracting the two is most telling — else alone
-// (disclosure.Publish). Measured on the built-in surveys (docs/embed.md,
-// "Two snapshots together"), publishing after the snapshot before took 10
-// to 75 s instead of 1 to 5 and withheld the total every time, too slow
-// and too costly for every retake k apart.
+// public outputs and for what the next snapshot records of it: against the
+// snapshot before (disclosure.PublishAfter) when there is one, however far
+// apart the two are (k new responses mix one library's answers with k−1
+// others' but do not hide the small cells beside them: a reader of both
+// could bound a region of 1 or 2 by subtracting), else alone
+// (disclosure.Publish).
 func disclose(prev *disclosure.Previous, rep *analysis.ReportResult, t *disclosure.Tallies, rules disclosure.Rules) *disclosure.Published {
-	if prev == nil || prev.Report == nil || rep == nil {
-		return disclosure.Publish(rep, t, rules)
-	}
-	if moved := rep.Responses - prev.Report.Responses; moved >= rules.K || -moved >= rules.K {
-		return disclosure.Publish(rep, t, rules)
-	}
 	return disclosure.PublishAfter(prev, rep, t, rules)
+}
+
+// recall gives disclosure's cache the suppression kept for snapshot seq
+// of the survey, if one is (SavePublicDisclosure), and reports whether.
+func (s *Service) recall(slug string, seq int64) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var memo disclosure.Memo
+	err := s.cfg.Publications.FindPublicDisclosure(ctx, slug, seq, &memo)
+	if err != nil {
+		if survey.ErrorCode(err) != survey.ENOTFOUND {
+			s.log.Warn("the kept disclosure of the public figures was not read", "survey", slug, "seq", seq, "error", err)
+		}
+		return false
+	}
+	disclosure.Recall(&memo)
+	return true
+}
+
+// WarmPublicFigures discloses, one survey at a time, the current public
+// snapshot of every survey that has one and whose counts or results are
+// public, so that after a start the first visitors are not the ones who
+// wait for it (against the snapshot before, up to minutes for the
+// largest built-in survey). A survey without a snapshot yet is left to its
+// first visitor or publication. It returns when done, or ctx's error once
+// it ends; a survey it cannot read is logged and skipped.
+func (s *Service) WarmPublicFigures(ctx context.Context) error {
+	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
+	if err != nil {
+		return err
+	}
+	warmed := 0
+	for _, h := range all {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Publications.FindPublicSnapshot(ctx, h.Slug, nil); err != nil {
+			if survey.ErrorCode(err) != survey.ENOTFOUND && ctx.Err() == nil {
+				s.log.Warn("public figures not warmed", "survey", h.Slug, "error", err)
+			}
+			continue
+		}
+		sv, err := s.cfg.Surveys.FindSurvey(ctx, h.Slug)
+		if err == nil {
+			var at *time.Time
+			if at, err = s.cfg.Publications.ResultsPublished(ctx, sv.Slug); err == nil && (at != nil || sv.Settings.PublicCounts) {
+				_, _, err = s.publishedWithin(ctx, sv, sv.DefaultLanguage, -1)
+				warmed++
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("public figures not warmed", "survey", h.Slug, "error", err)
+		}
+	}
+	s.log.Info("public figures warmed", "surveys", warmed)
+	return ctx.Err()
 }

@@ -58,6 +58,7 @@ type previousFigures struct {
 	Report     *analysis.ReportResult
 	Tallies    Tallies
 	Protecting []string
+	Witnesses  []disclosure.Witness `bson:",omitempty"`
 }
 
 // previous is the disclosure.Previous of the snapshot taken after fig.
@@ -65,7 +66,7 @@ func (fig *publicFigures) previous() *disclosure.Previous {
 	if fig == nil || fig.Previous == nil {
 		return nil
 	}
-	return &disclosure.Previous{Report: fig.Previous.Report, Tallies: &fig.Previous.Tallies, Protecting: fig.Previous.Protecting}
+	return &disclosure.Previous{Report: fig.Previous.Report, Tallies: &fig.Previous.Tallies, Protecting: fig.Previous.Protecting, Witnesses: fig.Previous.Witnesses}
 }
 
 // snapshot is a survey's public snapshot in memory, shared by requests:
@@ -247,31 +248,59 @@ func (s *Service) countPublic(ctx context.Context, slug string) (int, error) {
 // stored one first, that one is read and returned instead, so both serve
 // the same figures.
 func (s *Service) retakeSnapshot(ctx context.Context, sv *survey.Survey, prev *snapshot) (*snapshot, error) {
-	var prevSeq int64
-	if prev != nil {
-		prevSeq = prev.meta.Seq
-	}
 	figures, n, err := s.takeFigures(ctx, sv)
 	if err != nil {
 		return nil, err
 	}
 	if prev != nil {
 		// What readers saw of prev, kept so that the new snapshot is
-		// disclosed against it (the same disclosure Published made of it:
-		// the suppression cache holds it, so this is rarely computed).
+		// disclosed against it: the disclosure Published made of it, held
+		// in memory once served or warmed (WarmPublicFigures); else made
+		// again, the same (the suppression cache may hold it).
 		rep, err := prev.report(sv, sv.DefaultLanguage)
 		if err != nil {
 			return nil, err
 		}
-		was := disclose(prev.figures.previous(), rep, &prev.figures.Tallies, disclosure.RulesOf(sv))
-		figures.Previous = &previousFigures{Report: rep, Tallies: prev.figures.Tallies, Protecting: was.Protecting}
+		rules := disclosure.RulesOf(sv)
+		if now := figures.Reports[rep.Language]; now != nil && prev.meta.Version == sv.Version &&
+			disclosure.SameFigures(rep, &prev.figures.Tallies, now, &figures.Tallies, rules) {
+			// The same figures (publishing, or a refresh, with no response
+			// changed): disclosed as prev was, against the one before it,
+			// they publish what prev did. Against prev itself, its
+			// protected cells kept withheld, the page would lose counts
+			// readers have had all along.
+			figures.Previous = prev.figures.Previous
+			return s.storeSnapshot(ctx, sv, prev, figures, n)
+		}
+		var was *disclosure.Published
+		if held, ok := s.disclosed.Load(publishedKey{slug: sv.Slug, lang: rep.Language}); ok {
+			if e := held.(*publishedEntry); e.seq == prev.meta.Seq && e.rules == rules {
+				was = e.pub
+			}
+		}
+		if was == nil {
+			s.recall(sv.Slug, prev.meta.Seq)
+			was = disclose(prev.figures.previous(), rep, &prev.figures.Tallies, rules)
+		}
+		figures.Previous = &previousFigures{Report: rep, Tallies: prev.figures.Tallies, Protecting: was.Protecting, Witnesses: was.Witnesses}
+	}
+	return s.storeSnapshot(ctx, sv, prev, figures, n)
+}
+
+// storeSnapshot stores figures, over n responses, as the snapshot after
+// prev (nil: the first); when another instance or request stored one
+// first, that one is read and returned instead.
+func (s *Service) storeSnapshot(ctx context.Context, sv *survey.Survey, prev *snapshot, figures *publicFigures, n int) (*snapshot, error) {
+	var prevSeq int64
+	if prev != nil {
+		prevSeq = prev.meta.Seq
 	}
 	// Milliseconds: what the database keeps, so this instance and any
 	// other that reads it back show the same time.
 	meta := survey.PublicSnapshot{Survey: sv.Slug, Seq: prevSeq + 1, Responses: n, Version: sv.Version, TakenAt: s.now().UTC().Truncate(time.Millisecond)}
 	save := meta
 	save.Figures = figures
-	err = s.cfg.Publications.SavePublicSnapshot(ctx, &save, prevSeq)
+	err := s.cfg.Publications.SavePublicSnapshot(ctx, &save, prevSeq)
 	if survey.ErrorCode(err) == survey.ECONFLICT {
 		won, err := s.storedSnapshot(ctx, sv.Slug, nil)
 		if err == nil && won == nil {

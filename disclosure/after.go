@@ -14,6 +14,9 @@ type Previous struct {
 	Report     *analysis.ReportResult
 	Tallies    *Tallies
 	Protecting []string
+	// Witnesses are its Published.Witnesses (nil in snapshots stored
+	// before they were kept: every Protecting cell then stays withheld).
+	Witnesses []Witness
 }
 
 // PublishAfter is Publish for a publication that follows prev, protected
@@ -35,19 +38,26 @@ type Previous struct {
 //     retake rule held. Every table Protect then finds for a small count here is,
 //     with prev's true figures, a pair of tables both publications and
 //     every relation between them allow.
-//   - Protecting the old ones: the cells prev's protection rested on (its
-//     small counts and the cells their witnesses move) stay withheld here
-//     (Problem.Withhold). A witness of prev, plus the new responses' true
-//     tally, is then a table of this publication too: it differs from
-//     the truth only in cells withheld in both.
+//   - Protecting the old ones: a witness of prev whose pair with this
+//     publication's true table both publications and every relation
+//     between them allow protects its small counts as it is (toKeep);
+//     the cells of every other witness (its small counts and the cells
+//     it moves) stay withheld here (Problem.Withhold). Such a witness,
+//     plus the new responses' true tally, is then a table of this
+//     publication too: it differs from the truth only in cells withheld
+//     in both.
 //
 // Writing both publications' cells into one problem instead, prev's
 // withheld ones as unknowns, made Protect 20 to 60 times slower (a minute
 // for the landscape survey), too slow for a public page.
 // TestTwoSnapshotsGiveNothingAway attacks with that whole joint problem.
 //
-// A publication of more than maxAfterCells cells is published alone
-// (Publish), as are all when prev is nil.
+// Protect's work is bounded per component (componentBudget), not by time:
+// measured on this 2-core machine (docs/embed.md, "Two snapshots
+// together"), 2 to 11 s for the built-in surveys at 300 responses,
+// minutes for the impact-methods survey at 45, where most cells are
+// small. The campaign does it in the background, serving the publication
+// before meanwhile. When prev is nil it is Publish.
 //
 // Only the previous publication is modelled, not the whole history: each
 // publication is protected against the one before it, which was protected
@@ -55,12 +65,6 @@ type Previous struct {
 // released in the next publication but one unless its own protection
 // needs it.
 func PublishAfter(prev *Previous, rep *analysis.ReportResult, t *Tallies, rules Rules) *Published {
-	return publishAfter(prev, rep, t, rules, maxAfterCells)
-}
-
-// publishAfter is PublishAfter for publications of at most maxCells cells
-// (−1: any; for tests and measurements).
-func publishAfter(prev *Previous, rep *analysis.ReportResult, t *Tallies, rules Rules, maxCells int) *Published {
 	if prev == nil || prev.Report == nil && prev.Tallies == nil {
 		return Publish(rep, t, rules)
 	}
@@ -69,18 +73,12 @@ func publishAfter(prev *Previous, rep *analysis.ReportResult, t *Tallies, rules 
 	out, b2 := publishOpt(rep, t, rules, modelOnly)
 	p1, idx1 := b1.problem()
 	p2, idx2 := b2.problem()
-	if maxCells >= 0 && p2.Len() > maxCells {
-		return Publish(rep, t, rules)
-	}
 
 	// Each cell of this publication with its value in prev, through any
 	// of the keys the quantity is known by; one that fell is not the same
 	// quantity (a definition changed, or responses were deleted: the
 	// reader cannot rely on it).
-	protecting := map[string]bool{}
-	for _, k := range prev.Protecting {
-		protecting[k] = true
-	}
+	protecting := prev.toKeep(p1, idx1, b1, p2, idx2, b2, rules.K)
 	before := map[int]int{} // p2 cell → its value in prev
 	withhold := map[int]bool{}
 	keys := make([]string, 0, len(b2.byKey))
@@ -164,15 +162,10 @@ func publishAfter(prev *Previous, rep *analysis.ReportResult, t *Tallies, rules 
 			p2.Keep(n2)
 		}
 	}
-	return finish(out, b2, p2, idx2, suppress(p2, rules.K))
+	sup := suppress(p2, rules.K)
+	out.memo = memoOf(p2.fingerprint(rules.K), sup)
+	return finish(out, b2, p2, idx2, sup)
 }
-
-// maxAfterCells is the largest publication PublishAfter protects against
-// the one before. Measured on this 2-core machine (docs/embed.md, "Two
-// snapshots together"): the landscape survey's ~295 cells took 1 to 4 s,
-// the impact-methods survey's ~376 took 65 to 91 s once the total was
-// withheld — too long for an admin's refresh, let alone a page.
-const maxAfterCells = 320
 
 // normalize fills in Rules' defaults (K at least 1, MinStatsN 2K).
 func normalize(r Rules) Rules {
@@ -199,4 +192,140 @@ func (p *Problem) holds(terms []Term, lo, hi float64) bool {
 		s += t.Coef * float64(p.values[t.Cell])
 	}
 	return s >= lo-feasTol(lo) && s <= hi+feasTol(hi)
+}
+
+// toKeep returns the keys of prev's cells the new publication keeps
+// withheld (rule 2 of PublishAfter). A witness W of prev protects its
+// small counts against the reader of both publications too, with no cell
+// kept withheld, when the pair (W, the new true table) is one that reader
+// cannot rule out: no count falls from W to the new table, the difference
+// obeys every sum and inequality of either problem (as the new responses'
+// tally does), and when the retake rule held it holds of W too. Only the
+// cells of the witnesses that fail that, and those of prev's protection no
+// witness stands for (a component that fell back, a pinned cell), are kept
+// withheld; a witness that fails still protects its counts with them
+// withheld (W plus the new responses' true tally is a table of the new
+// publication: it differs from it only in cells withheld in both).
+func (prev *Previous) toKeep(p1 *Problem, idx1 []int, b1 *builder, p2 *Problem, idx2 []int, b2 *builder, k int) map[string]bool {
+	keep := map[string]bool{}
+	if prev.Witnesses == nil {
+		for _, key := range prev.Protecting {
+			keep[key] = true
+		}
+		return keep
+	}
+	// Each cell of either problem with its counterpart in the other, the
+	// same quantity (it did not fall).
+	to2 := map[int]int{}
+	to1 := map[int]int{}
+	for key, q1 := range b1.byKey {
+		q2, ok := b2.byKey[key]
+		if !ok {
+			continue
+		}
+		c1, c2 := idx1[q1], idx2[q2]
+		if p2.Value(c2) < p1.Value(c1) {
+			continue
+		}
+		if _, ok := to2[c1]; !ok {
+			to2[c1] = c2
+		}
+		if _, ok := to1[c2]; !ok {
+			to1[c2] = c1
+		}
+	}
+	n1, hasN1 := p1.Index(keyResponses)
+	n2, hasN2 := p2.Index(keyResponses)
+	rule := hasN1 && hasN2 && p2.Value(n2)-p1.Value(n1) >= k
+	pairHolds := func(w Witness) bool {
+		at := map[int]int{} // p1 cell → W's value, where W moves it
+		for key, v := range w.Values {
+			if q, ok := b1.byKey[key]; ok {
+				at[idx1[q]] = v
+			}
+		}
+		was := func(c1 int) int {
+			if v, ok := at[c1]; ok {
+				return v
+			}
+			return p1.Value(c1)
+		}
+		for c1 := range at {
+			c2, ok := to2[c1]
+			if !ok || p2.Value(c2) < was(c1) {
+				return false // no counterpart to grow into, or it fell
+			}
+		}
+		if rule && p2.Value(n2)-was(n1) < k {
+			return false
+		}
+		within := func(r relation, diff func(Term) (float64, bool)) bool {
+			if !homogeneous(r) || len(r.terms) < 2 {
+				return true
+			}
+			sum := 0.0
+			for _, t := range r.terms {
+				d, ok := diff(t)
+				if !ok {
+					return true // a relation the reader cannot apply to the difference
+				}
+				sum += t.Coef * d
+			}
+			return sum >= r.lo-feasTol(r.lo)-1e-9 && sum <= r.hi+feasTol(r.hi)+1e-9
+		}
+		for _, r := range p2.rels { // its own relations: none is added yet
+			if !within(r, func(t Term) (float64, bool) {
+				c1, ok := to1[t.Cell]
+				return float64(p2.Value(t.Cell) - was(c1)), ok
+			}) {
+				return false
+			}
+		}
+		for _, r := range p1.rels {
+			if !within(r, func(t Term) (float64, bool) {
+				c2, ok := to2[t.Cell]
+				return float64(p2.Value(c2) - was(t.Cell)), ok
+			}) {
+				return false
+			}
+		}
+		return true
+	}
+	covered := map[string]bool{}
+	for _, w := range prev.Witnesses {
+		if pairHolds(w) {
+			for _, key := range w.Protects {
+				covered[key] = true
+			}
+			for key := range w.Values {
+				covered[key] = true
+			}
+			continue
+		}
+		for _, key := range w.Protects {
+			keep[key] = true
+		}
+		for key := range w.Values {
+			keep[key] = true
+		}
+	}
+	for _, key := range prev.Protecting {
+		if !covered[key] {
+			keep[key] = true
+		}
+	}
+	return keep
+}
+
+// SameFigures reports whether two publications' figures are the same
+// problem: the same cells with the same values and relations, so that
+// disclosing one as the other was disclosed publishes the same (a retake
+// over unchanged responses: a publication, an admin's refresh).
+func SameFigures(rep1 *analysis.ReportResult, t1 *Tallies, rep2 *analysis.ReportResult, t2 *Tallies, rules Rules) bool {
+	rules = normalize(rules)
+	_, b1 := publishOpt(rep1, t1, rules, modelOnly)
+	_, b2 := publishOpt(rep2, t2, rules, modelOnly)
+	p1, _ := b1.problem()
+	p2, _ := b2.problem()
+	return p1.fingerprint(rules.K) == p2.fingerprint(rules.K)
 }

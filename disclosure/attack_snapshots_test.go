@@ -51,8 +51,8 @@ func pairOf(t testing.TB, sv *survey.Survey, rules Rules, first, added generated
 	for s, g := range []generated{first, both} {
 		sp.reps[s], sp.tals[s] = g.publication(t, sv)
 		if s == 1 && mode == protect {
-			prev := &Previous{Report: sp.reps[0], Tallies: sp.tals[0], Protecting: sp.pubs[0].Protecting}
-			sp.pubs[1] = publishAfter(prev, sp.reps[1], sp.tals[1], rules, -1)
+			prev := &Previous{Report: sp.reps[0], Tallies: sp.tals[0], Protecting: sp.pubs[0].Protecting, Witnesses: sp.pubs[0].Witnesses}
+			sp.pubs[1] = PublishAfter(prev, sp.reps[1], sp.tals[1], rules)
 			continue
 		}
 		m := mode

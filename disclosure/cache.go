@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math"
+	"reflect"
+	"sort"
 	"sync"
 )
 
@@ -56,7 +58,8 @@ func (c *suppressionCache) put(key [32]byte, s Suppression) {
 }
 
 func (s Suppression) clone() Suppression {
-	return Suppression{Primary: append([]bool(nil), s.Primary...), Secondary: append([]bool(nil), s.Secondary...), Support: append([]bool(nil), s.Support...), fellBack: s.fellBack}
+	return Suppression{Primary: append([]bool(nil), s.Primary...), Secondary: append([]bool(nil), s.Secondary...), Support: append([]bool(nil), s.Support...),
+		Witness: append([]witness(nil), s.Witness...), fellBack: s.fellBack} // witnesses are never modified
 }
 
 // fingerprint is a hash of everything Protect reads: the cells (keys,
@@ -101,4 +104,109 @@ func (p *Problem) fingerprint(k int) [32]byte {
 	var out [32]byte
 	h.Sum(out[:0])
 	return out
+}
+
+// Memo is one suppression as the cache holds it, by the fingerprint of
+// the problem it solves, in a form any encoder keeps (indices, not
+// flags; witnesses as cell and value pairs).
+type Memo struct {
+	Fingerprint []byte
+	Cells       int
+	Primary     []int
+	Secondary   []int
+	Support     []int
+	// Witnesses are the primary cells' witnesses, each once, and
+	// WitnessOf each primary cell's index among them (−1: none).
+	Witnesses [][]int // cell, value, cell, value…
+	WitnessOf []int
+	FellBack  bool
+}
+
+func memoOf(key [32]byte, s Suppression) *Memo {
+	m := &Memo{Fingerprint: key[:], Cells: len(s.Primary), FellBack: s.fellBack}
+	flags := func(v []bool) []int {
+		var out []int
+		for i, b := range v {
+			if b {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	m.Primary, m.Secondary, m.Support = flags(s.Primary), flags(s.Secondary), flags(s.Support)
+	at := map[uintptr]int{}
+	for _, c := range m.Primary {
+		w := c < len(s.Witness) && s.Witness[c] != nil
+		if !w {
+			m.WitnessOf = append(m.WitnessOf, -1)
+			continue
+		}
+		ptr := reflect.ValueOf(s.Witness[c]).Pointer()
+		n, ok := at[ptr]
+		if !ok {
+			n = len(m.Witnesses)
+			at[ptr] = n
+			cells := make([]int, 0, len(s.Witness[c]))
+			for cell := range s.Witness[c] {
+				cells = append(cells, cell)
+			}
+			sort.Ints(cells)
+			pairs := make([]int, 0, 2*len(cells))
+			for _, cell := range cells {
+				pairs = append(pairs, cell, s.Witness[c][cell])
+			}
+			m.Witnesses = append(m.Witnesses, pairs)
+		}
+		m.WitnessOf = append(m.WitnessOf, n)
+	}
+	return m
+}
+
+// Recall gives the cache a suppression made before (Published.Memo), so
+// that disclosing the same problem again finds it instead of solving it.
+// A memo that does not describe a suppression (another version's, or
+// damaged) is ignored: the problem is then solved as if never seen.
+func Recall(m *Memo) {
+	if m == nil || len(m.Fingerprint) != 32 || m.Cells < 0 || len(m.WitnessOf) != len(m.Primary) {
+		return
+	}
+	n := m.Cells
+	s := Suppression{Primary: make([]bool, n), Secondary: make([]bool, n), Support: make([]bool, n), Witness: make([]witness, n), fellBack: m.FellBack}
+	set := func(dst []bool, cells []int) bool {
+		for _, c := range cells {
+			if c < 0 || c >= n {
+				return false
+			}
+			dst[c] = true
+		}
+		return true
+	}
+	if !set(s.Primary, m.Primary) || !set(s.Secondary, m.Secondary) || !set(s.Support, m.Support) {
+		return
+	}
+	ws := make([]witness, len(m.Witnesses))
+	for i, pairs := range m.Witnesses {
+		if len(pairs)%2 != 0 {
+			return
+		}
+		w := witness{}
+		for j := 0; j < len(pairs); j += 2 {
+			if pairs[j] < 0 || pairs[j] >= n {
+				return
+			}
+			w[pairs[j]] = pairs[j+1]
+		}
+		ws[i] = w
+	}
+	for i, c := range m.Primary {
+		if w := m.WitnessOf[i]; w >= 0 {
+			if w >= len(ws) {
+				return
+			}
+			s.Witness[c] = ws[w]
+		}
+	}
+	var key [32]byte
+	copy(key[:], m.Fingerprint)
+	suppressions.put(key, s)
 }

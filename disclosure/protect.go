@@ -15,6 +15,13 @@ type Suppression struct {
 	// witnesses move (all hidden cells of a component that fell back).
 	// The next publication keeps them withheld (PublishAfter).
 	Support []bool
+	// Witness is each primary cell's witness (nil for the other cells, and
+	// for a primary cell the relations alone bound below k): the table a
+	// reader cannot rule out in which it is k or more. The next
+	// publication keeps a witness's cells withheld only where the pair of
+	// it and the next true table does not do (PublishAfter). Shared with
+	// protect's state and never modified.
+	Witness []witness
 	// fellBack is set when some component ran out of its work budget and
 	// had every non-zero cell hidden (see Protect).
 	fellBack bool
@@ -165,6 +172,7 @@ func (p *Problem) protect(k int) (Suppression, *protector) {
 			}
 		}
 	}
+	s.Witness = pr.wit
 	return s, pr
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 
@@ -90,6 +91,7 @@ func publishOpt(rep *analysis.ReportResult, t *Tallies, rules Rules, mode int) (
 		}
 	} else {
 		s = suppress(p, rules.K)
+		out.memo = memoOf(p.fingerprint(rules.K), s)
 	}
 	return finish(out, b, p, idx, s), b
 }
@@ -167,11 +169,43 @@ func finish(out *Published, b *builder, p *Problem, idx []int, s Suppression) *P
 		}
 	}
 	sort.Strings(out.Protecting)
+	out.Witnesses = witnessesOf(b, p, idx, s)
 	if out.Report != nil {
 		for i := range out.Report.Tables {
 			tr := &out.Report.Tables[i]
 			tr.Notes = notesOf(out.Report.Language, tr, b.missingLabels[i], b.ntHidden[i])
 		}
+	}
+	return out
+}
+
+// witnessesOf is s's witnesses by key, each once, in the order of the
+// first primary cell each protects.
+func witnessesOf(b *builder, p *Problem, idx []int, s Suppression) []Witness {
+	keys := make([][]string, p.Len()) // cell → every key it is known by
+	for i, q := range b.qs {
+		keys[idx[i]] = append(keys[idx[i]], q.key)
+	}
+	var out []Witness
+	at := map[uintptr]int{} // a witness shared by several primary cells: one entry
+	for c, w := range s.Witness {
+		if w == nil || !s.Primary[c] {
+			continue
+		}
+		ptr := reflect.ValueOf(w).Pointer()
+		n, ok := at[ptr]
+		if !ok {
+			n = len(out)
+			at[ptr] = n
+			values := map[string]int{}
+			for cell, v := range w {
+				for _, k := range keys[cell] {
+					values[k] = v
+				}
+			}
+			out = append(out, Witness{Values: values})
+		}
+		out[n].Protects = append(out[n].Protects, keys[c]...)
 	}
 	return out
 }

@@ -11,9 +11,8 @@ import (
 )
 
 // TestSnapshotChainOfBuiltinSurveys measures what publishing each snapshot
-// after the one before costs over a survey's life, and so why the service
-// does it only for retakes fewer than k apart and publications of at most
-// maxAfterCells cells: the built-in surveys' demo responses (seed 7) in
+// after the one before costs over a survey's life, in time and in cells
+// withheld: the built-in surveys' demo responses (seed 7) in
 // snapshots k apart, from 20 to 40 responses,
 // each through PublishAfter its predecessor and, for comparison, through
 // Publish alone. Cells kept withheld for the previous snapshot's sake
@@ -41,7 +40,7 @@ func TestSnapshotChainOfBuiltinSurveys(t *testing.T) {
 			}
 			tal := tallyOf(d.Responses[:n], typeOf)
 			start := time.Now()
-			pub := publishAfter(prev, rep, tal, rules, -1) // beyond maxAfterCells too: what the bound is set from
+			pub := PublishAfter(prev, rep, tal, rules)
 			took := time.Since(start)
 			alone := Publish(rep, tal, rules)
 			share := func(p *Published) float64 {
@@ -49,7 +48,7 @@ func TestSnapshotChainOfBuiltinSurveys(t *testing.T) {
 			}
 			t.Logf("%s n=%d: %.1f%% of %d cells withheld after the snapshot before (%v), %.1f%% alone; total shown %v",
 				sv.Slug, n, share(pub), pub.Stats.Cells, took.Round(time.Millisecond), share(alone), pub.Counts.Total.N != nil)
-			prev = &Previous{Report: rep, Tallies: tal, Protecting: pub.Protecting}
+			prev = &Previous{Report: rep, Tallies: tal, Protecting: pub.Protecting, Witnesses: pub.Witnesses}
 		}
 	}
 }

@@ -72,6 +72,31 @@ type Published struct {
 	// protection of its small counts rests on (Suppression.Support): what
 	// the next publication keeps withheld (Previous).
 	Protecting []string
+	// Witnesses are the tables that protect its small counts, one per
+	// witness (Suppression.Witness), by key: what the next publication
+	// checks against its own true figures before keeping their cells
+	// withheld (PublishAfter).
+	Witnesses []Witness
+	// memo is the suppression it was made with (Memo).
+	memo *Memo
+}
+
+// Memo returns the suppression p was made with, to be kept beside the
+// figures it disclosed (never published: its witnesses are near the true
+// figures) and given to Recall where the same figures are disclosed
+// again — after a restart, on another instance — so that Protect's work
+// is not done twice. nil for a publication made without Protect.
+func (p *Published) Memo() *Memo { return p.memo }
+
+// Witness is a table a reader of a publication cannot rule out in which
+// each of the small counts it protects is k or more: the keys of those
+// counts, and each cell it moves from its true value, by every key the
+// cell is known by, with its value there. It holds figures no output
+// shows, so it is kept only where the unmasked figures are (the stored
+// public snapshot), never published.
+type Witness struct {
+	Protects []string
+	Values   map[string]int
 }
 
 // Stats count the published cells of one publication: Cells in all,

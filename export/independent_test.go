@@ -13,6 +13,7 @@ import (
 	"github.com/metlib/canvass/demo"
 	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/internal/openpyxl"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/builtin"
 )
@@ -22,13 +23,7 @@ import (
 // sheet must equal the JSON Lines export of the same responses, and no cell
 // of the raw or white-paper workbook may be a formula.
 func TestIndependentReader(t *testing.T) {
-	python := pythonWithOpenpyxl()
-	if python == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("python3-openpyxl is not installed; .ci/run installs it")
-		}
-		t.Skip("python3-openpyxl is not installed (apt-get install python3-openpyxl)")
-	}
+	python := openpyxl.Python(t)
 	surveys, _ := builtin.Surveys()
 	impact := surveys[1]
 	rs := demo.Responses(impact, 400, 8, time.Now())
@@ -65,15 +60,4 @@ func TestIndependentReader(t *testing.T) {
 	if !strings.HasPrefix(string(out), "ok: 400 rows") {
 		t.Errorf("openpyxl: %s", out)
 	}
-}
-
-// pythonWithOpenpyxl finds a Python that has openpyxl: Debian's, where
-// python3-openpyxl installs it, before whatever python3 is first on PATH.
-func pythonWithOpenpyxl() string {
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	return ""
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
+	"github.com/metlib/canvass/internal/openpyxl"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -211,16 +212,7 @@ func readBack(t *testing.T, python string, book []byte) dumpedBook {
 	return d
 }
 
-func needOpenpyxl(t *testing.T) string {
-	python := pythonWithOpenpyxl()
-	if python == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("python3-openpyxl is not installed; .ci/run installs it")
-		}
-		t.Skip("python3-openpyxl is not installed (apt-get install python3-openpyxl)")
-	}
-	return python
-}
+func needOpenpyxl(t *testing.T) string { return openpyxl.Python(t) }
 
 // cellNum reads a numeric cell.
 func cellNum(v any) (float64, bool) {

@@ -144,6 +144,15 @@ type PublicationStore interface {
 	// Figures to it; with figures nil only the rest is read, which is cheap.
 	// Returns ENOTFOUND when none has been taken.
 	FindPublicSnapshot(ctx context.Context, slug string, figures any) (*PublicSnapshot, error)
+	// SavePublicDisclosure keeps beside snapshot seq of a survey how it was
+	// disclosed (a value of the caller's, as Figures), so that another
+	// instance or a restart need not work it out again. Returns ECONFLICT,
+	// writing nothing, when the stored snapshot is no longer seq; a retake
+	// drops it with the snapshot it was of.
+	SavePublicDisclosure(ctx context.Context, slug string, seq int64, disclosure any) error
+	// FindPublicDisclosure decodes into disclosure what SavePublicDisclosure
+	// kept for snapshot seq. Returns ENOTFOUND when there is none for it.
+	FindPublicDisclosure(ctx context.Context, slug string, seq int64, disclosure any) error
 }
 
 // PublicSnapshot is a survey's public figures as last taken, and what they

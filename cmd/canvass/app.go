@@ -40,6 +40,10 @@ type Main struct {
 	// metricsHTTP serves /metrics on CANVASS_METRICS_ADDR, when set.
 	metricsHTTP   *http.Server
 	metricsServed chan error
+	// stopWarming ends the background disclosure of the public figures
+	// (campaign.WarmPublicFigures) and warmed is closed once it returned.
+	stopWarming context.CancelFunc
+	warmed      chan struct{}
 }
 
 // Run opens the store, installs the built-in surveys, and starts serving
@@ -66,11 +70,12 @@ func (m *Main) Run(ctx context.Context) error {
 		mailer = mail.NewSender(*m.Config.SMTP)
 	}
 	metrics := web.NewMetrics(st)
+	uc := newCampaign(st, m.Logger, mailer, metrics)
 	srv, err := web.New(web.Config{
 		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st, Logins: st, Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Store: st,
 		Logger: m.Logger, CSRFSecret: secret, BaseURL: m.Config.BaseURL, TrustedProxies: m.Config.TrustedProxies,
 		SubmitRate: submitRate, Version: version,
-		Campaign: newCampaign(st, m.Logger, mailer, metrics), Metrics: metrics, MetricsElsewhere: m.Config.MetricsAddr != "",
+		Campaign: uc, Metrics: metrics, MetricsElsewhere: m.Config.MetricsAddr != "",
 	})
 	if err != nil {
 		return err
@@ -125,6 +130,16 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger.Warn("no users yet: open this one-time link within 24 hours to create the first administrator", "url", link)
 		m.SetupLink = link
 	}
+	// The public figures of a snapshot are disclosed against the one
+	// before, seconds to minutes: done now, not by the first visitors.
+	warm, stop := context.WithCancel(context.Background())
+	m.stopWarming, m.warmed = stop, make(chan struct{})
+	go func() {
+		defer close(m.warmed)
+		if err := uc.WarmPublicFigures(warm); err != nil && warm.Err() == nil {
+			m.Logger.Warn("public figures not warmed", "error", err)
+		}
+	}()
 	if surveys, err := st.ListSurveyHeaders(ctx, survey.StatusOpen); err == nil {
 		for _, s := range surveys {
 			if s.AcceptingAt(time.Now()) {
@@ -167,6 +182,11 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.metricsHTTP = nil
+	}
+	if m.stopWarming != nil {
+		m.stopWarming()
+		<-m.warmed // it reads the store
+		m.stopWarming = nil
 	}
 	if m.web != nil {
 		m.web.Wait() // the last uses recorded in the background, before the store closes

@@ -33,6 +33,9 @@ type snapshotDoc struct {
 	Version   int           `bson:"version"`
 	TakenAt   bson.DateTime `bson:"taken_at"`
 	Figures   []byte        `bson:"figures,omitempty"`
+	// Disclosure is how the figures were disclosed (SavePublicDisclosure),
+	// binary for the same reason.
+	Disclosure []byte `bson:"disclosure,omitempty"`
 }
 
 // SavePublicSnapshot stores snap as its survey's snapshot if the stored
@@ -85,7 +88,9 @@ func (s *Store) FindPublicSnapshot(ctx context.Context, slug string, figures any
 	defer cancel()
 	opts := options.FindOne()
 	if figures == nil {
-		opts.SetProjection(bson.D{{Key: "figures", Value: 0}})
+		opts.SetProjection(bson.D{{Key: "figures", Value: 0}, {Key: "disclosure", Value: 0}})
+	} else {
+		opts.SetProjection(bson.D{{Key: "disclosure", Value: 0}})
 	}
 	var doc snapshotDoc
 	err := s.db.Collection(colPublicSnapshots).FindOne(ctx, bson.D{{Key: "_id", Value: slug}}, opts).Decode(&doc)
@@ -103,4 +108,46 @@ func (s *Store) FindPublicSnapshot(ctx context.Context, slug string, figures any
 		snap.Figures = figures
 	}
 	return snap, nil
+}
+
+// SavePublicDisclosure sets the disclosure of snapshot seq, if the stored
+// snapshot is still that one.
+func (s *Store) SavePublicDisclosure(ctx context.Context, slug string, seq int64, disclosure any) error {
+	raw, err := bson.Marshal(disclosure)
+	if err != nil {
+		return &survey.Error{Code: survey.EINTERNAL, Message: "An internal error occurred.", Err: fmt.Errorf("encode the disclosure of %s: %w", slug, err)}
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	mu := replaceLock(s.db.Name(), "snapshot\x00"+slug) // as SavePublicSnapshot: not between its test and its write
+	mu.Lock()
+	defer mu.Unlock()
+	res, err := s.db.Collection(colPublicSnapshots).UpdateOne(ctx, bson.D{{Key: "_id", Value: slug}, {Key: "seq", Value: seq}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "disclosure", Value: raw}}}})
+	if err != nil {
+		return wrap(err, "save the disclosure of a public snapshot")
+	}
+	if res.MatchedCount == 0 {
+		return survey.Errorf(survey.ECONFLICT, "The public figures of %s were taken again meanwhile.", slug)
+	}
+	return nil
+}
+
+// FindPublicDisclosure reads the disclosure kept for snapshot seq.
+func (s *Store) FindPublicDisclosure(ctx context.Context, slug string, seq int64, disclosure any) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var doc snapshotDoc
+	err := s.db.Collection(colPublicSnapshots).FindOne(ctx, bson.D{{Key: "_id", Value: slug}, {Key: "seq", Value: seq}},
+		options.FindOne().SetProjection(bson.D{{Key: "disclosure", Value: 1}})).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) || err == nil && doc.Disclosure == nil {
+		return survey.Errorf(survey.ENOTFOUND, "No disclosure is kept for snapshot %d of %s.", seq, slug)
+	}
+	if err != nil {
+		return wrap(err, "read the disclosure of a public snapshot")
+	}
+	if err := bson.Unmarshal(doc.Disclosure, disclosure); err != nil {
+		return &survey.Error{Code: survey.EINTERNAL, Message: "An internal error occurred.", Err: fmt.Errorf("decode the disclosure of %s: %w", slug, err)}
+	}
+	return nil
 }

@@ -30,7 +30,11 @@ type resultsPage struct {
 	Problem         string
 	K               int
 	Query           template.URL
-	Published       *time.Time // when the public results page was published
+	// PaperQuery is Query for the white paper for publication: without the
+	// filter when PaperFiltered (it covers every response).
+	PaperQuery    template.URL
+	PaperFiltered bool
+	Published     *time.Time // when the public results page was published
 	// Figures is what the public outputs are computed from, and when
 	// that changes.
 	Figures *campaign.PublicFigures
@@ -69,6 +73,24 @@ func (s *Server) resultsDashboard(c *gin.Context) {
 	}
 	p.Demo = demoBanner(lang, sum.Demo, sum.Responses)
 	_, p.Filter, _ = parseResponseFilter(c, sv.Slug)
+	// The white paper for publication covers every response (a filtered
+	// one, subtracted from the public figures, would give counts away): its
+	// link keeps the language and grouping and drops the filter, even one
+	// that does not parse (the page says what is wrong with it).
+	p.PaperQuery = p.Query
+	paper := c.Request.URL.Query()
+	for _, k := range []string{"region", "language", "from", "to", "answer"} {
+		if paper.Get(k) != "" {
+			p.PaperFiltered = true
+		}
+		paper.Del(k)
+	}
+	if p.PaperFiltered {
+		for _, k := range []string{"page", "done", "problem"} {
+			paper.Del(k)
+		}
+		p.PaperQuery = template.URL(paper.Encode())
+	}
 	p.Regions = regionOptions(lang)
 	for _, l := range sv.Languages {
 		p.SurveyLanguages = append(p.SurveyLanguages, regionOption{l, languageIn(lang, l)})

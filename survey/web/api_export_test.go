@@ -87,8 +87,23 @@ func TestDownloadLinksKeepFilters(t *testing.T) {
 	if !strings.Contains(p.body, `href="/api/v1/surveys/impact-methods/export.csv?bom=true&amp;language=fr&amp;region=europe"`) {
 		t.Errorf("responses download link lost the filters")
 	}
-	p = c.get("/admin/surveys/impact-methods/results?region=europe&answer=measurement_status%3Asystematic")
-	if !strings.Contains(p.body, `export.xlsx?kind=whitepaper&amp;answer=measurement_status%3Asystematic&amp;region=europe"`) {
-		t.Errorf("white paper link lost the filters")
+	// The white paper with full counts keeps them; the one for
+	// publication covers every response (a filtered one would be refused)
+	// and says so, in the page's language.
+	for _, lang := range []string{"en", "fr", "es"} {
+		p = c.get("/admin/surveys/impact-methods/results?lang=" + lang + "&by=region&region=europe&answer=measurement_status%3Asystematic")
+		if !strings.Contains(p.body, `export.xlsx?kind=whitepaper&amp;full_counts=true&amp;answer=measurement_status%3Asystematic&amp;by=region&amp;lang=`+lang+`&amp;region=europe"`) {
+			t.Errorf("%s: the full-counts white paper link lost the filters", lang)
+		}
+		if !strings.Contains(p.body, `export.xlsx?kind=whitepaper&amp;by=region&amp;lang=`+lang+`">`) {
+			t.Errorf("%s: the white paper for publication keeps a filter (it would be refused) or lost the grouping", lang)
+		}
+		if note := map[string]string{"en": "every response", "fr": "toutes les réponses", "es": "todas las respuestas"}[lang]; !strings.Contains(p.body, note) {
+			t.Errorf("%s: no note that the white paper covers every response (%q)", lang, note)
+		}
+	}
+	// Without a filter, no note.
+	if p = c.get("/admin/surveys/impact-methods/results?lang=en"); strings.Contains(p.body, "a filtered one, beside the public figures") {
+		t.Errorf("the note shows without a filter")
 	}
 }

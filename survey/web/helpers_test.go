@@ -99,7 +99,11 @@ func configFor(st *store.Store, adjust ...func(*web.Config)) web.Config {
 func campaignConfig(c *web.Config, mailer campaign.Mailer) campaign.Config {
 	return campaign.Config{Surveys: c.Surveys, Responses: c.Responses, Tokens: c.Tokens, Users: c.Users, Sessions: c.Sessions, Passwords: c.Passwords,
 		Audit: c.Audit, Libraries: c.Libraries, Invitations: c.Invitations, MailTemplates: c.MailTemplates, Publications: c.Publications,
-		Mailer: mailer, Metrics: c.Metrics, Logger: c.Logger}
+		Mailer: mailer, Metrics: c.Metrics, Logger: c.Logger,
+		// Visitors wait for every disclosure: the tests read each
+		// snapshot's own publication, not the one before it served while
+		// it is worked out (campaign's tests cover that).
+		DisclosePatience: -1}
 }
 
 // withMailer gives the app's campaign an SMTP sender (an adjustment for

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	openpyxlfind "github.com/metlib/canvass/internal/openpyxl"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -167,7 +168,7 @@ func TestGroupedTableAsReadersSeeIt(t *testing.T) {
 	})
 
 	t.Run("workbook", func(t *testing.T) {
-		python := pythonWithOpenpyxl()
+		python := openpyxlfind.Find()
 		if python == "" {
 			if os.Getenv("CI") != "" {
 				t.Fatal("python3-openpyxl is not installed; .ci/run installs it")
@@ -396,15 +397,4 @@ func text(n *html.Node) string {
 		b.WriteString(text(c))
 	}
 	return b.String()
-}
-
-// pythonWithOpenpyxl finds a Python that has openpyxl: Debian's, where
-// python3-openpyxl installs it, before whatever python3 is first on PATH.
-func pythonWithOpenpyxl() string {
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	return ""
 }
