@@ -237,17 +237,8 @@ func Filtered(f survey.ResponseFilter) bool {
 // snapshot as disclosed, and when it was taken; nil when none was taken or
 // the survey publishes neither counts nor results.
 func (s *Service) publicPrevious(ctx context.Context, sv *survey.Survey) (*disclosure.Previous, time.Time, error) {
-	if _, err := s.cfg.Publications.FindPublicSnapshot(ctx, sv.Slug, nil); survey.ErrorCode(err) == survey.ENOTFOUND {
-		return nil, time.Time{}, nil
-	} else if err != nil {
+	if shown, err := s.shownFigures(ctx, sv); err != nil || !shown {
 		return nil, time.Time{}, err
-	}
-	at, err := s.cfg.Publications.ResultsPublished(ctx, sv.Slug)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if at == nil && !sv.Settings.PublicCounts {
-		return nil, time.Time{}, nil
 	}
 	e, snap, err := s.publishedEntry(ctx, sv, sv.DefaultLanguage, -1)
 	if err != nil {

@@ -216,6 +216,23 @@ func disclose(prev *disclosure.Previous, rep *analysis.ReportResult, t *disclosu
 	return disclosure.PublishAfter(prev, rep, t, rules)
 }
 
+// shownFigures reports whether readers have the survey's public figures:
+// a snapshot has been taken, and its results are published or its counts
+// public. Only then is another publication (the next snapshot after a
+// start, the default white paper) disclosed against it.
+func (s *Service) shownFigures(ctx context.Context, sv *survey.Survey) (bool, error) {
+	if _, err := s.cfg.Publications.FindPublicSnapshot(ctx, sv.Slug, nil); survey.ErrorCode(err) == survey.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if sv.Settings.PublicCounts {
+		return true, nil
+	}
+	at, err := s.cfg.Publications.ResultsPublished(ctx, sv.Slug)
+	return at != nil, err
+}
+
 // recall gives disclosure's cache the suppression kept for snapshot seq
 // of the survey, if one is (SavePublicDisclosure), and reports whether.
 func (s *Service) recall(slug string, seq int64) bool {
@@ -250,19 +267,14 @@ func (s *Service) WarmPublicFigures(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Publications.FindPublicSnapshot(ctx, h.Slug, nil); err != nil {
-			if survey.ErrorCode(err) != survey.ENOTFOUND && ctx.Err() == nil {
-				s.log.Warn("public figures not warmed", "survey", h.Slug, "error", err)
-			}
-			continue
-		}
 		sv, err := s.cfg.Surveys.FindSurvey(ctx, h.Slug)
+		var shown bool
 		if err == nil {
-			var at *time.Time
-			if at, err = s.cfg.Publications.ResultsPublished(ctx, sv.Slug); err == nil && (at != nil || sv.Settings.PublicCounts) {
-				_, _, err = s.publishedWithin(ctx, sv, sv.DefaultLanguage, -1)
-				warmed++
-			}
+			shown, err = s.shownFigures(ctx, sv)
+		}
+		if err == nil && shown {
+			_, _, err = s.publishedWithin(ctx, sv, sv.DefaultLanguage, -1)
+			warmed++
 		}
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("public figures not warmed", "survey", h.Slug, "error", err)

@@ -1,7 +1,6 @@
 package campaign_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -11,25 +10,11 @@ import (
 
 	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/disclosure"
+	"github.com/metlib/canvass/internal/syncbuf"
 )
 
 // lockedBuffer is a log sink safe for the service's concurrent requests.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type lockedBuffer = syncbuf.Buffer
 
 // TestConcurrentVisitorsDiscloseOnce: eight visitors opening the public
 // outputs of a new snapshot at the same moment get the one disclosure, made

@@ -162,12 +162,16 @@ func memoOf(key [32]byte, s Suppression) *Memo {
 	return m
 }
 
+// maxMemoCells bounds what Recall allocates for a memo read back: a
+// publication has hundreds to a few thousand cells.
+const maxMemoCells = 1 << 20
+
 // Recall gives the cache a suppression made before (Published.Memo), so
 // that disclosing the same problem again finds it instead of solving it.
 // A memo that does not describe a suppression (another version's, or
 // damaged) is ignored: the problem is then solved as if never seen.
 func Recall(m *Memo) {
-	if m == nil || len(m.Fingerprint) != 32 || m.Cells < 0 || len(m.WitnessOf) != len(m.Primary) {
+	if m == nil || len(m.Fingerprint) != 32 || m.Cells < 0 || m.Cells > maxMemoCells || len(m.WitnessOf) != len(m.Primary) {
 		return
 	}
 	n := m.Cells

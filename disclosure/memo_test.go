@@ -11,7 +11,9 @@ import (
 // TestRecallGivesTheSamePublication: a publication's Memo, through BSON
 // (as the stored snapshot keeps it) and Recall into an empty cache, makes
 // Publish give the same publication without solving the problem again;
-// a damaged memo is ignored (the problem is solved, the same).
+// a damaged memo is ignored, one of another problem never found (the
+// problem is solved, the same), and a cell count no publication has is
+// refused before anything is allocated.
 func TestRecallGivesTheSamePublication(t *testing.T) {
 	landscape := builtinSurveys(t)[0]
 	rep, tal := demoPublication(t, landscape, 40, 7, "")
@@ -32,6 +34,8 @@ func TestRecallGivesTheSamePublication(t *testing.T) {
 	}{
 		{"as kept", func(*Memo) {}, true},
 		{"a cell out of range", func(m *Memo) { m.Secondary = append(m.Secondary, m.Cells+3) }, false},
+		{"a cell count past any publication", func(m *Memo) { m.Cells = 1 << 40 }, false},
+		{"another problem's fingerprint", func(m *Memo) { m.Fingerprint[0] ^= 1 }, true},
 		{"a witness cut short", func(m *Memo) {
 			if len(m.Witnesses) > 0 {
 				m.Witnesses[0] = m.Witnesses[0][:len(m.Witnesses[0])-1]
@@ -52,6 +56,13 @@ func TestRecallGivesTheSamePublication(t *testing.T) {
 			start := time.Now()
 			again := Publish(rep, tal, rules)
 			took := time.Since(start)
+			// Found by its fingerprint, nothing new is solved or cached; a
+			// memo of another problem, cached, is not found, and the
+			// problem is solved beside it.
+			found := tc.recalls && tc.name == "as kept"
+			if got := suppressions.order.Len(); found && got != 1 || !found && tc.recalls && got != 2 {
+				t.Errorf("%d suppressions cached after Publish: the recalled one was found %v, want %v", got, got == 1, found)
+			}
 			if got, _ := json.Marshal(again); string(got) != string(want) {
 				t.Errorf("published after Recall:\n%.400s\nwant\n%.400s", got, want)
 			}

@@ -80,7 +80,7 @@ func TestMetricsAndLogBoundInventedMethods(t *testing.T) {
 		t.Errorf("requests counted as method=\"other\": %d, want %d", others, n)
 	}
 	// Every request is answered: the log is complete.
-	raw := logs.buf.String()
+	raw := logs.String()
 	for line := range strings.SplitSeq(raw, "\n") {
 		if len(line) > 512 {
 			t.Fatalf("log line of %d bytes: %.80s…", len(line), line)
