@@ -12,6 +12,7 @@ package campaign
 
 import (
 	"context"
+	"hash/fnv"
 	"log/slog"
 	"net/mail"
 	"sync"
@@ -112,6 +113,24 @@ type Service struct {
 	patience  time.Duration
 	// gate, when set (tests), holds every disclosure job until it is closed.
 	gate chan struct{}
+	// mailings serialise, per survey, the use cases that read a survey's
+	// invitations and write them back whole (invitationLock).
+	mailings [32]sync.Mutex
+}
+
+// invitationLock is the lock of survey slug's invitations: inviting,
+// withdrawing, recording a bounce, the mail-merge files and sending take
+// it from their read of the invitations to their last write, so two of
+// them at once (a double click on "Download", a withdrawal during a
+// mail-merge) never both issue links from the same reading, leaving the
+// first file's links dead, nor write back what the other changed. A
+// respondent's progress does not take it (RecordProgress writes only its
+// own fields). Within one process: instances sharing a MongoDB each have
+// their own (docs/reliability.md).
+func (s *Service) invitationLock(slug string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(slug))
+	return &s.mailings[h.Sum32()%uint32(len(s.mailings))]
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are

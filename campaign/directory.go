@@ -82,8 +82,9 @@ func (s *Service) CreateLibrary(ctx context.Context, l *survey.Library) error {
 // UpdateLibrary replaces library id with l (normalized and checked; l gets
 // id, the creation time and the demo mark). A contact who had consented
 // keeps the date consent was first given. Returns ENOTFOUND (also for a
-// library outside a coordinator's regions) or EINVALID (also for moving it
-// out of them).
+// library outside a coordinator's regions), EINVALID (also for moving it
+// out of them), or ECONFLICT when another write changed the library
+// between this one's reading and writing it.
 func (s *Service) UpdateLibrary(ctx context.Context, id string, l *survey.Library) error {
 	a, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator)
 	if err != nil {
@@ -95,7 +96,10 @@ func (s *Service) UpdateLibrary(ctx context.Context, id string, l *survey.Librar
 	}
 	// A demo library stays one however it is edited: no form or file says
 	// so, and canvass demo --remove must still find it.
-	l.ID, l.CreatedAt, l.Demo = current.ID, current.CreatedAt, current.Demo
+	// Written only over the library as read here: a coordinator's edit
+	// racing an administrator's move to another region is refused rather
+	// than landing in a region the coordinator no longer reaches.
+	l.ID, l.CreatedAt, l.Demo, l.UpdatedAt = current.ID, current.CreatedAt, current.Demo, current.UpdatedAt
 	l.Normalize()
 	if err := l.Validate(); err != nil {
 		return err

@@ -123,6 +123,9 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 	if err != nil {
 		return nil, err
 	}
+	mu := s.invitationLock(slug)
+	mu.Lock()
+	defer mu.Unlock()
 	if who.Region != "" && survey.RegionLabels[who.Region] != nil && !a.Coordinates(who.Region) {
 		return nil, survey.Errorf(survey.EFORBIDDEN, "You do not coordinate the region %s.", survey.RegionLabels[who.Region].In("en", "en"))
 	}
@@ -432,6 +435,9 @@ func (s *Service) Revoke(ctx context.Context, slug, id string) (*survey.Invitati
 	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
+	mu := s.invitationLock(slug)
+	mu.Lock()
+	defer mu.Unlock()
 	inv, err := s.invitation(ctx, slug, id)
 	if err != nil {
 		return nil, err
@@ -452,6 +458,9 @@ func (s *Service) RecordBounce(ctx context.Context, slug, id, reason string) err
 	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return err
 	}
+	mu := s.invitationLock(slug)
+	mu.Lock()
+	defer mu.Unlock()
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
 		return &survey.Error{Code: survey.EINVALID, Message: "Say why it bounced.", Fields: []survey.FieldError{{Path: "reason", Message: "reason is required (up to 500 characters), e.g. the bounce's status line."}}}

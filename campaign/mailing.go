@@ -116,6 +116,9 @@ func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, b
 	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
+	mu := s.invitationLock(slug)
+	mu.Lock()
+	defer mu.Unlock()
 	if s.cfg.Mailer == nil {
 		return nil, survey.Errorf(survey.ECONFLICT, "No SMTP server is configured (CANVASS_SMTP_URL): download the mail-merge file instead.")
 	}

@@ -75,6 +75,9 @@ func (s *Service) MailMerge(ctx context.Context, slug string, req MergeRequest) 
 	if _, err := access(ctx, survey.RoleAdmin, survey.RoleCoordinator); err != nil {
 		return nil, err
 	}
+	mu := s.invitationLock(slug)
+	mu.Lock()
+	defer mu.Unlock()
 	if req.Format != "csv" && req.Format != "xlsx" {
 		return nil, survey.Errorf(survey.EINVALID, "The mail-merge file is csv or xlsx, not %q.", req.Format)
 	}

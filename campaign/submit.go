@@ -390,7 +390,7 @@ func (s *Service) advance(ctx context.Context, inv *survey.Invitation, status su
 	if inv.Status == before && status != survey.InvitationSubmitted {
 		return
 	}
-	if err := s.cfg.Invitations.UpdateInvitation(ctx, inv); err != nil {
+	if err := s.cfg.Invitations.RecordProgress(ctx, inv); err != nil {
 		s.log.WarnContext(ctx, "record invitation progress", "error", err, "invitation", inv.ID)
 	}
 }

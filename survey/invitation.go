@@ -90,6 +90,12 @@ type InvitationStore interface {
 	ListInvitations(ctx context.Context, slug string) ([]*Invitation, error)
 	// UpdateInvitation saves status, times, tokens, revocation and errors.
 	UpdateInvitation(ctx context.Context, inv *Invitation) error
+	// RecordProgress saves only inv's progress (its status, when it moves
+	// forward, and the times of opening, starting and submitting), so a
+	// respondent opening a link while the working group issues new links
+	// or withdraws the invitation never writes back the tokens or the
+	// revocation it read. Returns ENOTFOUND if there is no invitation.
+	RecordProgress(ctx context.Context, inv *Invitation) error
 	// DeleteInvitation removes an invitation (canvass demo --remove: real
 	// ones are revoked, never deleted). Returns ENOTFOUND if there is none.
 	DeleteInvitation(ctx context.Context, id string) error

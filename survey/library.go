@@ -234,7 +234,12 @@ type LibraryStore interface {
 	CreateLibrary(ctx context.Context, l *Library) error
 	// FindLibrary returns ENOTFOUND if there is no library with that id.
 	FindLibrary(ctx context.Context, id string) (*Library, error)
-	// UpdateLibrary saves l. Returns ENOTFOUND if it does not exist.
+	// UpdateLibrary saves l. Returns ENOTFOUND if it does not exist. A
+	// non-zero l.UpdatedAt is the time of the library the caller read:
+	// the write happens only if the library is still as it was then, else
+	// ECONFLICT, so an edit made meanwhile (another user moving it to
+	// another region) is never written over unseen. A zero one writes
+	// whatever is stored.
 	UpdateLibrary(ctx context.Context, l *Library) error
 	// DeleteLibrary removes a library. Returns ENOTFOUND if it does not exist.
 	DeleteLibrary(ctx context.Context, id string) error

@@ -127,6 +127,46 @@ func (st *Store) UpdateInvitation(ctx context.Context, inv *survey.Invitation) e
 	return nil
 }
 
+// RecordProgress sets the progress fields of inv alone: the times it has
+// (a time already stored is kept), and the status where the stored one
+// ranks below it, so two progresses recorded at once never move it back.
+func (st *Store) RecordProgress(ctx context.Context, inv *survey.Invitation) error {
+	ctx, cancel := st.op(ctx)
+	defer cancel()
+	coll := st.db.Collection(colInvitations)
+	for _, t := range []struct {
+		field string
+		at    *time.Time
+	}{{"opened_at", inv.OpenedAt}, {"started_at", inv.StartedAt}, {"submitted_at", inv.SubmittedAt}} {
+		if t.at == nil {
+			continue
+		}
+		_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: inv.ID}, {Key: t.field, Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: t.field, Value: t.at.UTC()}}}})
+		if err != nil {
+			return wrap(err, "record invitation progress")
+		}
+	}
+	var below bson.A
+	for _, s := range survey.InvitationStatuses {
+		if s == inv.Status {
+			break
+		}
+		below = append(below, string(s))
+	}
+	res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: inv.ID}, {Key: "status", Value: bson.D{{Key: "$in", Value: append(below, "")}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: string(inv.Status)}}}})
+	if err != nil {
+		return wrap(err, "record invitation progress")
+	}
+	if res.MatchedCount == 0 {
+		if _, err := st.FindInvitation(ctx, inv.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // DeleteInvitation removes an invitation. ENOTFOUND if there is none.
 func (st *Store) DeleteInvitation(ctx context.Context, id string) error {
 	ctx, cancel := st.op(ctx)

@@ -103,7 +103,9 @@ func (st *Store) FindLibrary(ctx context.Context, id string) (*survey.Library, e
 	return d.library(), nil
 }
 
-// UpdateLibrary saves l. Returns ENOTFOUND if it does not exist.
+// UpdateLibrary saves l, only over the library as read when l.UpdatedAt
+// is set (survey.LibraryStore). Returns ENOTFOUND if it does not exist,
+// ECONFLICT if it changed since it was read.
 func (st *Store) UpdateLibrary(ctx context.Context, l *survey.Library) error {
 	oid, err := libraryObjectID(l.ID)
 	if err != nil {
@@ -111,13 +113,34 @@ func (st *Store) UpdateLibrary(ctx context.Context, l *survey.Library) error {
 	}
 	ctx, cancel := st.op(ctx)
 	defer cancel()
+	filter := bson.D{{Key: "_id", Value: oid}}
+	read := l.UpdatedAt
+	if !read.IsZero() {
+		// As ReplaceResponse: the embedded server tests the filter and
+		// writes in two steps, so the pair is serialized in the process.
+		mu := replaceLock(st.db.Name(), "library:"+l.ID)
+		mu.Lock()
+		defer mu.Unlock()
+		filter = append(filter, bson.E{Key: "updated_at", Value: read.UTC()})
+	}
 	l.UpdatedAt = time.Now().UTC().Truncate(time.Millisecond)
-	res, err := st.db.Collection(colLibraries).ReplaceOne(ctx, bson.D{{Key: "_id", Value: oid}}, newLibraryDoc(l, oid))
+	if !l.UpdatedAt.After(read) {
+		l.UpdatedAt = read.Add(time.Millisecond) // two writes in one millisecond still differ
+	}
+	res, err := st.db.Collection(colLibraries).ReplaceOne(ctx, filter, newLibraryDoc(l, oid))
 	if err != nil {
+		l.UpdatedAt = read
 		return wrap(err, "update library")
 	}
 	if res.MatchedCount == 0 {
-		return survey.Errorf(survey.ENOTFOUND, "There is no library %q.", l.ID)
+		l.UpdatedAt = read
+		if read.IsZero() {
+			return survey.Errorf(survey.ENOTFOUND, "There is no library %q.", l.ID)
+		}
+		if _, err := st.FindLibrary(ctx, l.ID); err != nil {
+			return err
+		}
+		return survey.Errorf(survey.ECONFLICT, "Someone else changed this library since it was opened: open it again to see their change, then make yours.")
 	}
 	return nil
 }
