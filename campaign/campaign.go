@@ -190,7 +190,7 @@ func require(ctx context.Context, need survey.Role) error {
 		return survey.Errorf(survey.EUNAUTHORIZED, "Sign in first.")
 	}
 	if !a.Role.Allows(need) {
-		return survey.Errorf(survey.EFORBIDDEN, "Your role may not do this.")
+		return survey.Errorf(survey.EFORBIDDEN, "%s", a.Role.Refusal())
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, b
 	mu.Lock()
 	defer mu.Unlock()
 	if s.cfg.Mailer == nil {
-		return nil, survey.Errorf(survey.ECONFLICT, "No SMTP server is configured (CANVASS_SMTP_URL): download the mail-merge file instead.")
+		return nil, survey.Errorf(survey.ECONFLICT, "Canvass is not set up to send email (an administrator of the server sets CANVASS_SMTP_URL): download the mail-merge file instead and send it with your own mail program.")
 	}
 	if kind != survey.MailInvitation && kind != survey.MailReminder {
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Say what to send.", Fields: []survey.FieldError{{Path: "kind", Message: "kind is invitation or reminder."}}}

@@ -210,7 +210,7 @@ func mergeTargets(req MergeRequest, list []Invitation) ([]Invitation, error) {
 		return nil, survey.Errorf(survey.ECONFLICT, "No library is invited to this survey yet: invite libraries first, then download the file.")
 	case req.Mailing == MailingInvitations && waiting > 0:
 		return nil, survey.Errorf(survey.ECONFLICT, "Every invitation has had its link (%d sent). Links are stored only as hashes and cannot be shown again: "+
-			"download the reminder file (canvass invitations mailmerge --reminders) for the %d libraries that have not answered, or make new links for the invitations you need (their old links stop working).", sent, waiting)
+			"download the reminder file for the %d libraries that have not answered, or make new links for the invitations you need (their old links stop working).", sent, waiting)
 	case req.Mailing == MailingInvitations:
 		return nil, survey.Errorf(survey.ECONFLICT, "Every invitation has had its link and every invited library has answered. To give one a link again (to change its answers), make a new link for that invitation.")
 	case req.Mailing == MailingReminders && live > sent:

@@ -17,7 +17,7 @@ type Role string
 // and exports but changes nothing; a coordinator looks after the libraries
 // of one or more IFLA regions (User.Regions): their directory entries and
 // contacts, inviting and reminding them and following their tracking, and
-// sees nothing of other regions and no responses.
+// sees nothing of other regions and only their regions' responses.
 const (
 	RoleAdmin       Role = "admin"
 	RoleAnalyst     Role = "analyst"
@@ -38,6 +38,19 @@ func (r Role) TokenRole() bool { return r == RoleAdmin || r == RoleAnalyst }
 // Allows reports whether a holder of role r may act with role need.
 func (r Role) Allows(need Role) bool {
 	return r == RoleAdmin || (r == need && r.Valid())
+}
+
+// Refusal is what a holder of role r is told when their role does not
+// allow something: what the role is for and who can help, in plain words,
+// rather than a code.
+func (r Role) Refusal() string {
+	switch r {
+	case RoleCoordinator:
+		return "This is not open to regional coordinators. Results, analyses and downloads of responses add up every region, and surveys, accounts and the audit log are the administrators'. An analyst or an administrator can give you what you need."
+	case RoleAnalyst:
+		return "Analysts read surveys, responses, results and downloads; changing surveys, libraries, invitations or accounts is for administrators."
+	}
+	return "Your role may not do this."
 }
 
 // APIToken is a bearer token for the working-group API. Only the hash of the

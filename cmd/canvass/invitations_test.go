@@ -96,7 +96,7 @@ func TestInvitationsCommands(t *testing.T) {
 	if len(first) != 3 || first[0][5] != "subject" || !strings.Contains(links["claire@bm-lyon.fr"], "&lang=fr") || follow(links["claire@bm-lyon.fr"]) != 200 {
 		t.Fatalf("mail-merge file %q", first)
 	}
-	if err := cmd("invitations", "mailmerge", "--survey", "landscape", "--base-url", "https://survey.example.org", "-o", path); err == nil || !strings.Contains(err.Error(), "reminder file (canvass invitations mailmerge --reminders)") {
+	if err := cmd("invitations", "mailmerge", "--survey", "landscape", "--base-url", "https://survey.example.org", "-o", path); err == nil || !strings.Contains(err.Error(), "reminder file for the") {
 		t.Errorf("a second file: %v", err)
 	}
 

@@ -345,7 +345,7 @@ func TestNewLinksAndReminderFiles(t *testing.T) {
 
 	// A second file is refused saying what to do, on the API and the page.
 	again := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/landscape/invitations/mailmerge.csv", token: admin})
-	if e := decode[errorResponse](t, again); again.Code != 409 || !strings.Contains(e.Error.Message, "reminder file (canvass invitations mailmerge --reminders) for the 3 libraries") || !strings.Contains(e.Error.Message, "new links") {
+	if e := decode[errorResponse](t, again); again.Code != 409 || !strings.Contains(e.Error.Message, "reminder file for the 3 libraries") || !strings.Contains(e.Error.Message, "new links") {
 		t.Errorf("second file: %d %+v", again.Code, e)
 	}
 	c.get("/admin/surveys/landscape/invitations")

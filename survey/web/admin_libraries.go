@@ -101,6 +101,33 @@ type libraryAdminPage struct {
 	InviteTo    []regionOption
 	Bases       []regionOption
 	NoConsent   bool // no contact with an email has recorded consent
+	// Invalid names the form's inputs a problem is about (by their name),
+	// so each is marked beside its error in the summary.
+	Invalid map[string]bool
+}
+
+// libraryField is a library form's input as its error summary links it:
+// the input's id and its name for people.
+type libraryField struct{ ID, Label string }
+
+// libraryFieldLabels name the library form's inputs for people.
+var libraryFieldLabels = map[string]string{"name": "Name", "city": "City", "country": "Country", "region": "IFLA region", "type": "Type",
+	"population_served": "Population served", "branches": "Service points / branches", "website": "Website"}
+
+// libraryFieldOf places a problem's path ("country", "contacts[1].email")
+// on the form: the input (contact1_email) and its name for people
+// ("Contact 2, email"). A path the form has no input for names the
+// summary itself.
+func libraryFieldOf(path string) libraryField {
+	if label, ok := libraryFieldLabels[path]; ok {
+		return libraryField{ID: path, Label: label}
+	}
+	var i int
+	var part string
+	if n, _ := fmt.Sscanf(strings.Replace(path, "].", "] ", 1), "contacts[%d] %s", &i, &part); n == 2 && i >= 0 && i < 100 {
+		return libraryField{ID: "contact" + strconv.Itoa(i) + "_" + part, Label: "Contact " + strconv.Itoa(i+1) + ", " + part}
+	}
+	return libraryField{ID: "errors", Label: path}
 }
 
 // libraryInvitationRow is one survey's invitation on a library's page.
@@ -114,7 +141,11 @@ func (s *Server) renderLibraryForm(c *gin.Context, status int, l *survey.Library
 	if !isNew {
 		title = l.Name
 	}
-	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptionsFor(c), Types: typeOptions()}
+	p := libraryAdminPage{page: s.adminPage(c, title), Library: l, New: isNew, Problems: problems, Regions: regionOptionsFor(c), Types: typeOptions(),
+		Invalid: map[string]bool{}}
+	for _, f := range problems {
+		p.Invalid[libraryFieldOf(f.Path).ID] = true
+	}
 	for i, ct := range append(append([]survey.Contact(nil), l.Contacts...), survey.Contact{}) {
 		row := contactRow{Index: i, Name: ct.Name, Role: ct.Role, Email: ct.Email, Language: ct.Language, Consent: ct.Consent, ConsentAt: ct.ConsentAt}
 		p.Contacts = append(p.Contacts, row)

@@ -132,7 +132,7 @@ func TestInvitationsAdminPage(t *testing.T) {
 		t.Errorf("invite members on a basis: shown %q", done)
 	}
 	page := c.get("/admin/surveys/every-type/invitations")
-	if !strings.Contains(page.body, "0 of 2 invited libraries have answered") || !strings.Contains(page.body, "Bibliothèque de Montréal") || !strings.Contains(page.body, "No SMTP server is configured") {
+	if !strings.Contains(page.body, "0 of 2 invited libraries have answered") || !strings.Contains(page.body, "Bibliothèque de Montréal") || !strings.Contains(page.body, "no SMTP server is configured") {
 		t.Errorf("invitations page:\n%s", page.body)
 	}
 	// The mail-merge download is a POST with the page's CSRF token.

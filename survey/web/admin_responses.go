@@ -160,10 +160,14 @@ func (s *Server) showResponse(c *gin.Context) {
 	}
 	p.Library = names[r.LibraryID]
 	if r.IsDemo() {
-		p.Demo = "Demo data: canvass demo made up this response. No public page counts it; canvass demo --remove deletes it."
+		p.Demo = "Demo data: canvass demo made up this response. No public page counts it; an administrator of the server deletes every demo response at once with canvass demo --remove."
 	}
 	for _, q := range sv.Questions() {
-		if text := q.AnswerText(r.Answers, "en", sv.DefaultLanguage); text != "" {
+		text := q.AnswerText(r.Answers, "en", sv.DefaultLanguage)
+		if q.Type == survey.Country && text != "" {
+			text = codeLabel("en", "country", text) // the country's name, not its ISO code
+		}
+		if text != "" {
 			p.Answers = append(p.Answers, answerView{Question: q.Label.In("en", sv.DefaultLanguage), Answer: text})
 		}
 	}

@@ -161,7 +161,7 @@ func (s *Server) require(need ...survey.Role) gin.HandlerFunc {
 			return
 		}
 		if !slices.ContainsFunc(need, p.Role.Allows) {
-			s.renderError(c, survey.Errorf(survey.EFORBIDDEN, "Your role (%s) may not do this.", p.Role))
+			s.renderError(c, survey.Errorf(survey.EFORBIDDEN, "%s", p.Role.Refusal()))
 			return
 		}
 		if p.Session != nil && wantsJSON(c) && !safeMethod(c.Request.Method) && !s.sameOrigin(c) {

@@ -88,9 +88,13 @@ func (s *Server) renderError(c *gin.Context, err error) {
 	if strings.HasPrefix(c.Request.URL.Path, "/admin") && principalOf(c) != nil {
 		// A signed-in user keeps the working group's menu and a way back
 		// (a coordinator typing another region's id is not stranded).
+		heading := ui("en", "error_title")
+		if code == survey.EFORBIDDEN {
+			heading = "Not open to your role"
+		}
 		s.renderPage(c, status, "message.html", messagePage{
-			page:    s.adminPage(c, ui("en", "error_title")),
-			Heading: ui("en", "error_title"),
+			page:    s.adminPage(c, heading),
+			Heading: heading,
 			Message: message, Link: "/admin", LinkText: "Back to your dashboard",
 		})
 		c.Abort()

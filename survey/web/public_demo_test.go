@@ -368,10 +368,10 @@ func TestDemoDataStaysOffPublicOutputs(t *testing.T) {
 	a.signIn(t, c, survey.RoleAnalyst)
 	banner := regexp.MustCompile(`<p class="flash flash-demo" role="note" data-demo>([^<]*)</p>`)
 	for _, tc := range []struct{ path, want string }{
-		{"/admin", fmt.Sprintf("Demo data: %d of these %d responses were made up by canvass demo.", demoN, real+demoN)},
-		{"/admin/surveys/impact-methods/responses", fmt.Sprintf("Demo data: %d of these %d responses", demoN, real+demoN)},
-		{"/admin/surveys/impact-methods/results", fmt.Sprintf("Demo data: %d of these %d responses", demoN, real+demoN)},
-		{"/admin/surveys/impact-methods/results?lang=fr", fmt.Sprintf("Données de démonstration\u00a0: %d de ces %d réponses", demoN, real+demoN)},
+		{"/admin", fmt.Sprintf("Demo data: %d of the %d submitted responses were made up by canvass demo.", demoN, real+demoN)},
+		{"/admin/surveys/impact-methods/responses", fmt.Sprintf("Demo data: %d of the %d submitted responses", demoN, real+demoN)},
+		{"/admin/surveys/impact-methods/results", fmt.Sprintf("Demo data: %d of the %d submitted responses", demoN, real+demoN)},
+		{"/admin/surveys/impact-methods/results?lang=fr", fmt.Sprintf("Données de démonstration\u00a0: %d des %d réponses envoyées", demoN, real+demoN)},
 		{"/admin/libraries", fmt.Sprintf("Demo data: %d libraries of the directory were made up by canvass demo", len(demoLibs))},
 		{"/admin/surveys/impact-methods/invitations", fmt.Sprintf("Demo data: %d of these %d invitations (to libraries marked demo) and %d of the %d responses were made up by canvass demo.",
 			demoInvs, len(invs), demoN, real+demoN)},

@@ -312,7 +312,7 @@ func TestHostileBodiesAreCutAtTheLimit(t *testing.T) {
 		{"password setup, forged CSRF token", hostileRequest{path: "/admin/setup", cookies: anonymous}, srv, l, 413, bodyLimit, "1048576"},
 		{"admin upload without a session", hostileRequest{path: "/admin/surveys"}, srv, l, 303, 0, ""},
 		{"admin form without a session", hostileRequest{path: "/admin/surveys/every-type/status"}, srv, l, 303, 0, ""},
-		{"admin upload, analyst's session", hostileRequest{path: "/admin/surveys", cookies: session(analyst)}, srv, l, 403, 0, "may not do this"},
+		{"admin upload, analyst's session", hostileRequest{path: "/admin/surveys", cookies: session(analyst)}, srv, l, 403, 0, "is for administrators"},
 		{"admin upload, forged CSRF token", hostileRequest{path: "/admin/surveys", cookies: session(admin)}, srv, l, 413, uploadLimit, "10485760"},
 		{"admin form, forged CSRF token", hostileRequest{path: "/admin/surveys/every-type/status", cookies: session(admin)}, srv, l, 413, bodyLimit, "1048576"},
 		{"admin form, forged CSRF header", hostileRequest{path: "/admin/surveys/every-type/status", cookies: session(admin), header: map[string]string{"X-CSRF-Token": "forged"}}, srv, l, 403, 0, "The form had expired"},

@@ -71,6 +71,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"cell":    func(m [][]float64, r, c int) float64 { return m[r][c] },
 			"count":   func(m [][]int, r, c int) int { return m[r][c] },
 			"deref":   func(f *float64) float64 { return *f },
+			"fieldOf": libraryFieldOf, // {{with fieldOf .Path}}: where a library form's problem is (admin_libraries.go)
+			"inc":     func(i int) int { return i + 1 },
 		}).Funcs(readerFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partial_consent.html", "templates/"+name)
 		if err != nil {
 			return nil, err
