@@ -20,6 +20,10 @@ type Resumed struct {
 	// Locked reports a submitted response the survey does not let the
 	// library change: the link shows that it has answered, not the form.
 	Locked bool
+	// Previous is the library's submitted response to the series'
+	// previous wave, nil when there is none: the form shows its answers
+	// beside the questions that carry forward or check changes.
+	Previous *Previous
 }
 
 // Resume opens the form behind a personal link: the invited library's
@@ -39,6 +43,9 @@ func (s *Service) Resume(ctx context.Context, slug, token string) (*Resumed, err
 	}
 	s.advance(ctx, inv, survey.InvitationOpened)
 	res := &Resumed{Survey: sv, Invitation: inv}
+	if res.Previous, err = s.previousAnswers(ctx, sv, inv.LibraryID); err != nil {
+		return nil, err
+	}
 	existing, err := s.cfg.Responses.FindResponseBySubmission(ctx, sv.Slug, inv.SubmissionID())
 	switch survey.ErrorCode(err) {
 	case "":
@@ -51,6 +58,7 @@ func (s *Service) Resume(ctx context.Context, slug, token string) (*Resumed, err
 	}
 	// Nothing saved yet: start from the directory. A library missing from
 	// it (erased since) leaves the form empty rather than failing the link.
+	res.Answers = survey.Answers{}
 	if lib, err := s.cfg.Libraries.FindLibrary(ctx, inv.LibraryID); err == nil {
 		contact := survey.Contact{Name: inv.Name, Email: inv.Email}
 		for _, ct := range lib.Contacts {
@@ -60,5 +68,31 @@ func (s *Service) Resume(ctx context.Context, slug, token string) (*Resumed, err
 		}
 		res.Answers = sv.Prefill(lib, contact)
 	}
+	// Then the carry_forward questions from the library's own answers of
+	// the previous wave; the directory, kept up to date between waves,
+	// wins where both know the answer.
+	if res.Previous != nil {
+		for k, v := range sv.CarriedAnswers(res.Previous.Answers) {
+			if _, known := res.Answers[k]; !known {
+				res.Answers[k] = v
+			}
+		}
+	}
 	return res, nil
+}
+
+// PreviousAnswers is, behind personal link token, the library's submitted
+// response to the previous wave of survey slug's series (nil when there is
+// none), for the form to show beside its questions. ENOTFOUND for an
+// unknown link.
+func (s *Service) PreviousAnswers(ctx context.Context, slug, token string) (*Previous, error) {
+	sv, err := s.PublishedForm(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.InvitationByToken(ctx, sv.Slug, token)
+	if err != nil {
+		return nil, err
+	}
+	return s.previousAnswers(ctx, sv, inv.LibraryID)
 }

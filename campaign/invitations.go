@@ -21,6 +21,9 @@ type Invitees struct {
 	Region     survey.Region
 	Member     *bool
 	All        bool
+	// PreviousWave invites every library the series' previous wave
+	// invited (and did not withdraw) or that answered it.
+	PreviousWave bool
 	// Basis, when set, is the documented legal basis on which contacts
 	// who have not recorded consent to be contacted are invited too; nil
 	// leaves them out (Skipped, SkipNoConsent).
@@ -99,6 +102,50 @@ type Invited struct {
 	Skipped []Skipped `json:"skipped"`
 }
 
+// previousWaveLibraries are the directory's libraries (of the actor's
+// regions) that the wave before sv invited and did not withdraw, or whose
+// response it has: "everyone from last time". EINVALID when sv is the
+// first wave of its series.
+func (s *Service) previousWaveLibraries(ctx context.Context, a survey.Actor, sv *survey.Survey) ([]*survey.Library, error) {
+	before, err := s.previousWave(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	if before == nil {
+		return nil, &survey.Error{Code: survey.EINVALID, Message: "The survey " + strconv.Quote(sv.Slug) + " is the first wave of its series: there is no previous wave to invite from.",
+			Fields: []survey.FieldError{{Path: "previous_wave", Message: "no previous wave"}}}
+	}
+	invs, err := s.cfg.Invitations.ListInvitations(ctx, before.Slug)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, inv := range invs {
+		if !inv.Revoked || inv.Status == survey.InvitationSubmitted {
+			want[inv.LibraryID] = true
+		}
+	}
+	for r, err := range s.cfg.Responses.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: before.Slug, Status: survey.ResponseSubmitted, ExcludeDemo: true}) {
+		if err != nil {
+			return nil, err
+		}
+		if r.LibraryID != "" {
+			want[r.LibraryID] = true
+		}
+	}
+	all, _, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{}))
+	if err != nil {
+		return nil, err
+	}
+	var libs []*survey.Library
+	for _, l := range all {
+		if want[l.ID] {
+			libs = append(libs, l)
+		}
+	}
+	return libs, nil
+}
+
 // Invite invites libraries to survey slug, each once, at its first contact
 // with an email who has recorded consent to be contacted (with who.Basis:
 // else its first contact with an email), in that contact's language when
@@ -154,6 +201,10 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 			}
 			libs = append(libs, l)
 		}
+	case who.PreviousWave:
+		if libs, err = s.previousWaveLibraries(ctx, a, sv); err != nil {
+			return nil, err
+		}
 	case who.Region != "" && survey.RegionLabels[who.Region] == nil:
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Unknown region.", Fields: []survey.FieldError{{Path: "region", Message: "region is one of the IFLA regions, e.g. europe."}}}
 	case who.All || who.Region != "" || who.Member != nil:
@@ -161,7 +212,7 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 			return nil, err
 		}
 	default:
-		return nil, survey.Errorf(survey.EINVALID, "Say which libraries to invite: library_ids, region, member, or all.")
+		return nil, survey.Errorf(survey.EINVALID, "Say which libraries to invite: library_ids, region, member, previous_wave, or all.")
 	}
 	existing, err := s.cfg.Invitations.ListInvitations(ctx, sv.Slug)
 	if err != nil {

@@ -137,6 +137,10 @@ type Submitted struct {
 //     invitation are decided one at a time (see storeInvited): of several
 //     different first submissions exactly one is Created. The invitation
 //     is marked started (draft) or submitted.
+//   - Invited and not a draft: a number answer that breaks its question's
+//     change_check against the library's submitted answer of the series'
+//     previous wave, without an explanation, is EINVALID on the field
+//     "<qid>_change_note" (survey.ChangeProblems).
 //   - Invited with Submission.Revision (the form): other answers over a
 //     response written since that revision — in another window, on
 //     another device, or by a first submission that got in first — are
@@ -208,6 +212,17 @@ func (s *Service) Submit(ctx context.Context, in Submission) (res *Submitted, er
 		answers, err = sv.CheckAnswers(in.Answers, lang)
 	}
 	problems = append(problems, survey.ErrorFields(err)...)
+	if len(problems) == 0 && inv != nil && !in.Draft {
+		// The change checks, against the same library's answers of the
+		// previous wave: an answer far from it is asked about, not refused.
+		prev, err := s.previousAnswers(ctx, sv, inv.LibraryID)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil {
+			problems = sv.ChangeProblems(answers, prev.Answers, lang)
+		}
+	}
 	if len(problems) > 0 {
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Some answers need attention.", Fields: problems}
 	}

@@ -127,6 +127,8 @@ func layout(s *survey.Survey, lang string) []column {
 			title += ": " + text(c.Row.Label)
 		case c.OtherText:
 			title += ": other (please specify)"
+		case c.ChangeNote:
+			title += ": explanation of the change"
 		}
 		cols = append(cols, column{key: c.Key, title: title, col: c})
 	}
@@ -161,6 +163,7 @@ type questionPlan struct {
 	start  int            // the question's first column
 	offset map[string]int // multi_choice, ranking: option → column; matrix: row → column
 	other  int            // the other-text column, or −1
+	note   int            // the change-explanation column, or −1
 	codes  map[string]any // option code → the value written (label, number or code)
 }
 
@@ -169,7 +172,7 @@ func newPlan(s *survey.Survey, lang string, labels bool) *plan {
 	i := p.fixed
 	for i < len(p.cols) {
 		q := p.cols[i].col.Question
-		qp := questionPlan{q: q, start: i, other: -1, offset: map[string]int{}, codes: map[string]any{}}
+		qp := questionPlan{q: q, start: i, other: -1, note: -1, offset: map[string]int{}, codes: map[string]any{}}
 		numeric := numericCodes(q)
 		for _, o := range q.Options {
 			var v any = string(o.Value)
@@ -185,6 +188,8 @@ func newPlan(s *survey.Survey, lang string, labels bool) *plan {
 			switch {
 			case c.OtherText:
 				qp.other = i
+			case c.ChangeNote:
+				qp.note = i
 			case c.Option != nil:
 				qp.offset[string(c.Option.Value)] = i
 			case c.Row != nil:
@@ -221,6 +226,11 @@ func (p *plan) fill(r *survey.Response, row []any, typed []bool) {
 		if qp.other >= 0 {
 			if t := a.String(q.ID + survey.OtherSuffix); t != "" {
 				row[qp.other], typed[qp.other] = t, true
+			}
+		}
+		if qp.note >= 0 {
+			if t := a.String(q.ID + survey.ChangeNoteSuffix); t != "" {
+				row[qp.note], typed[qp.note] = t, true
 			}
 		}
 		switch q.Type {

@@ -176,6 +176,8 @@ func writeCodebook(f *excelize.File, s *survey.Survey, cols []column, lang strin
 		switch {
 		case c.col.OtherText:
 			typ = "text (other, please specify)"
+		case c.col.ChangeNote:
+			typ = "text (why the answer changed from the previous wave; asked by the change check)"
 		case c.col.Option != nil && q.Type == survey.Ranking:
 			typ, codes = "rank", "1 = ranked first; blank = not ranked"
 		case c.col.Option != nil:

@@ -114,6 +114,11 @@ func (s *Survey) check(raw map[string]any, lang string, draft bool) (Answers, er
 				continue
 			}
 		}
+		if base, ok := strings.CutSuffix(key, ChangeNoteSuffix); ok {
+			if q := s.Question(base); q != nil && q.ChangeCheck != nil {
+				continue
+			}
+		}
 		fail(key, msg("unknown_question"))
 	}
 	answers := Answers{}
@@ -155,6 +160,16 @@ func (s *Survey) check(raw map[string]any, lang string, draft bool) (Answers, er
 					answers[q.ID+OtherSuffix] = text
 				}
 			}
+			if q.ChangeCheck != nil {
+				// Whether one is needed depends on the previous wave's
+				// answer (ChangeProblems); here it is only read.
+				switch text, m := checkChangeNote(raw[q.ID+ChangeNoteSuffix]); {
+				case m != nil:
+					fail(q.ID+ChangeNoteSuffix, m)
+				case text != "":
+					answers[q.ID+ChangeNoteSuffix] = text
+				}
+			}
 		}
 	}
 	if len(fields) > 0 {
@@ -191,6 +206,7 @@ func chosenOther(q *Question, value any) bool {
 // FormAnswers turns the values of an HTML form into raw answers for
 // CheckAnswers. Field names: the question id; "qid[row]" for matrix rows;
 // "qid[option]" = rank for ranking; "qid_other" for other text;
+// "qid_change_note" for the explanation of a change (ChangeCheck);
 // NumberConfirmField(qid) for the text of a number asked back and kept
 // (the answer is then a ConfirmedNumber). Fields that are not answers
 // (csrf_token, submission_id, ...) are ignored.
@@ -237,6 +253,9 @@ func (s *Survey) FormAnswers(form url.Values) map[string]any {
 		}
 		if v := form.Get(q.ID + OtherSuffix); v != "" && q.HasOther() {
 			raw[q.ID+OtherSuffix] = v
+		}
+		if v := form.Get(q.ID + ChangeNoteSuffix); v != "" && q.ChangeCheck != nil {
+			raw[q.ID+ChangeNoteSuffix] = v
 		}
 	}
 	return raw
@@ -341,6 +360,9 @@ func (s *Survey) FormValues(a Answers, lang string) url.Values {
 		}
 		if t := a.String(q.ID + OtherSuffix); t != "" {
 			v.Set(q.ID+OtherSuffix, t)
+		}
+		if t := a.String(q.ID + ChangeNoteSuffix); t != "" {
+			v.Set(q.ID+ChangeNoteSuffix, t)
 		}
 	}
 	return v

@@ -51,6 +51,13 @@ type Survey struct {
 	Sections        []*Section `json:"sections"`
 	// Report lists the white-paper tables (see report.go).
 	Report *Report `json:"report,omitempty"`
+	// Series names the programme the survey is a wave of (e.g. landscape):
+	// the surveys of one series share their question ids as variables.
+	// Empty: the survey is a series of its own, named by its slug.
+	Series string `json:"series,omitempty"`
+	// Wave labels the round within its series (e.g. 2026). A series'
+	// waves are in the order of their labels; see waves.go.
+	Wave string `json:"wave,omitempty"`
 }
 
 // Settings are a survey's options.
@@ -107,6 +114,14 @@ type Question struct {
 	MaxSelected int      `json:"max_selected,omitempty"`
 	Pattern     string   `json:"pattern,omitempty"`
 	MaxLength   int      `json:"max_length,omitempty"`
+
+	// CarryForward prefills the form behind a library's personal link with
+	// its answer to this question in the series' previous wave (see
+	// waves.go).
+	CarryForward bool `json:"carry_forward,omitempty"`
+	// ChangeCheck, on a number question, asks a library whose answer
+	// breaks it against its previous wave's answer to explain the change.
+	ChangeCheck *ChangeCheck `json:"change_check,omitempty"`
 
 	pattern *regexp.Regexp // compiled by Validate
 }

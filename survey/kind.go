@@ -21,7 +21,8 @@ type kind interface {
 
 // Column is one column of a flat (one row per response) export.
 type Column struct {
-	// Key is the column name: the question id, "qid.option", "qid.row" or "qid_other".
+	// Key is the column name: the question id, "qid.option", "qid.row",
+	// "qid_other" or "qid_change_note".
 	Key string
 	// Question is the question the column belongs to.
 	Question *Question
@@ -31,6 +32,9 @@ type Column struct {
 	Row *Row
 	// OtherText marks the "please specify" column.
 	OtherText bool
+	// ChangeNote marks the column of the explanation a change check asked
+	// for (a number question's "qid_change_note").
+	ChangeNote bool
 }
 
 var kinds = map[Type]kind{

@@ -11,12 +11,13 @@ import (
 // numberKind is a number, optionally whole, within min/max.
 type numberKind struct{}
 
-func (numberKind) fields() []string { return []string{fieldMinMax, fieldInteger} }
+func (numberKind) fields() []string { return []string{fieldMinMax, fieldInteger, fieldChangeCheck} }
 
 func (numberKind) checkDefinition(v *validator, path string, q *Question) {
 	if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 		v.fail(path+".min", "min (%g) is greater than max (%g)", *q.Min, *q.Max)
 	}
+	v.changeCheck(path+".change_check", q.ChangeCheck)
 }
 
 // largestExact is 2^53: beyond it float64 cannot hold every whole number.
@@ -82,7 +83,13 @@ func (numberKind) normalize(q *Question, raw any, _ Answers, lang string) (any, 
 	return f, nil
 }
 
-func (numberKind) columns(q *Question) []Column { return singleColumn(q) }
+func (numberKind) columns(q *Question) []Column {
+	cols := singleColumn(q)
+	if q.ChangeCheck != nil {
+		cols = append(cols, Column{Key: q.ID + ChangeNoteSuffix, Question: q, ChangeNote: true})
+	}
+	return cols
+}
 
 // answerText is the text of a string or ConfirmedNumber answer.
 func answerText(v any) string {

@@ -197,6 +197,14 @@ var catalog = map[string]map[string]string{
 		"fr": "Choisissez un pays dans la liste.",
 		"es": "Elija un país de la lista.",
 	},
+	// change_note_required: a number breaks its change check against the
+	// library's previous-wave answer: %[1]s that answer, %[2]s this one,
+	// both in the form language's convention.
+	"change_note_required": {
+		"en": "Last time your library answered %[1]s; %[2]s is a large change. If it is right, please say why in the box below; if not, correct the number.",
+		"fr": "La dernière fois, votre bibliothèque a répondu %[1]s\u202f; %[2]s est un changement important. S'il est exact, expliquez-en la raison dans le champ ci-dessous\u202f; sinon, corrigez le nombre.",
+		"es": "La última vez su biblioteca respondió %[1]s; %[2]s es un cambio importante. Si es correcto, explique el motivo en el recuadro de abajo; si no, corrija el número.",
+	},
 	"bad_text": {
 		"en": "This answer contains characters that cannot be stored.",
 		"fr": "Cette réponse contient des caractères qui ne peuvent pas être enregistrés.",

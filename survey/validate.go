@@ -107,11 +107,17 @@ func (v *validator) survey() {
 		}
 	}
 	v.report(s.Report)
+	v.series()
 	// "x_other" names the please-specify text of x, so no question may take it.
 	for id, q := range v.seen {
 		if base, ok := strings.CutSuffix(id, OtherSuffix); ok {
 			if other := v.seen[base]; other != nil && other.HasOther() {
 				v.fail(fmt.Sprintf("questions.%s", q.ID), "question id %q is reserved for the other-text of %q", id, base)
+			}
+		}
+		if base, ok := strings.CutSuffix(id, ChangeNoteSuffix); ok {
+			if checked := v.seen[base]; checked != nil && checked.ChangeCheck != nil {
+				v.fail(fmt.Sprintf("questions.%s", q.ID), "question id %q is reserved for the explanation of a change to %q", id, base)
 			}
 		}
 	}
@@ -166,6 +172,8 @@ const (
 	fieldSelected  = "min_selected/max_selected"
 	fieldPattern   = "pattern"
 	fieldMaxLength = "max_length"
+	// fieldChangeCheck is the rule against the previous wave's answer.
+	fieldChangeCheck = "change_check"
 	// fieldOptionGroups applies wherever options do.
 	fieldOptionGroups = "option_groups"
 )
@@ -183,6 +191,7 @@ func (v *validator) applicable(path string, q *Question, used []string) {
 		fieldPattern:      q.Pattern != "",
 		fieldMaxLength:    q.MaxLength != 0,
 		fieldOptionGroups: len(q.OptionGroups) > 0,
+		fieldChangeCheck:  q.ChangeCheck != nil,
 	}
 	for _, u := range used {
 		delete(set, u)
