@@ -14,8 +14,9 @@ import (
 // mailing.go.
 
 // Invitees says which libraries to invite: those listed in LibraryIDs, or
-// else those of the directory matching Region and Member (All: every
-// library, or every one of the region).
+// else those the previous wave invited or heard from (PreviousWave; of
+// Region when set), or else those of the directory matching Region and
+// Member (All: every library, or every one of the region).
 type Invitees struct {
 	LibraryIDs []string
 	Region     survey.Region
@@ -103,10 +104,10 @@ type Invited struct {
 }
 
 // previousWaveLibraries are the directory's libraries (of the actor's
-// regions) that the wave before sv invited and did not withdraw, or whose
-// response it has: "everyone from last time". EINVALID when sv is the
-// first wave of its series.
-func (s *Service) previousWaveLibraries(ctx context.Context, a survey.Actor, sv *survey.Survey) ([]*survey.Library, error) {
+// regions, and of region when it is set) that the wave before sv invited
+// and did not withdraw, or whose response it has: "everyone from last
+// time". EINVALID when sv is the first wave of its series.
+func (s *Service) previousWaveLibraries(ctx context.Context, a survey.Actor, sv *survey.Survey, region survey.Region) ([]*survey.Library, error) {
 	before, err := s.previousWave(ctx, sv)
 	if err != nil {
 		return nil, err
@@ -133,7 +134,7 @@ func (s *Service) previousWaveLibraries(ctx context.Context, a survey.Actor, sv 
 			want[r.LibraryID] = true
 		}
 	}
-	all, _, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{}))
+	all, _, err := s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{Region: region}))
 	if err != nil {
 		return nil, err
 	}
@@ -201,12 +202,12 @@ func (s *Service) Invite(ctx context.Context, slug string, who Invitees) (*Invit
 			}
 			libs = append(libs, l)
 		}
-	case who.PreviousWave:
-		if libs, err = s.previousWaveLibraries(ctx, a, sv); err != nil {
-			return nil, err
-		}
 	case who.Region != "" && survey.RegionLabels[who.Region] == nil:
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Unknown region.", Fields: []survey.FieldError{{Path: "region", Message: "region is one of the IFLA regions, e.g. europe."}}}
+	case who.PreviousWave:
+		if libs, err = s.previousWaveLibraries(ctx, a, sv, who.Region); err != nil {
+			return nil, err
+		}
 	case who.All || who.Region != "" || who.Member != nil:
 		if libs, _, err = s.cfg.Libraries.ListLibraries(ctx, scoped(a, survey.LibraryFilter{Region: who.Region, Member: who.Member})); err != nil {
 			return nil, err

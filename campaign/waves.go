@@ -38,6 +38,20 @@ func (s *Service) SeriesOf(ctx context.Context, slug string) (*Series, error) {
 	return &Series{Name: sv.SeriesName(), Waves: survey.WavesOf(all, sv.SeriesName())}, nil
 }
 
+// PreviousWave is the wave before survey slug in its series (a header),
+// nil when slug is the first: the invitations page offers to invite its
+// libraries.
+func (s *Service) PreviousWave(ctx context.Context, slug string) (*survey.Survey, error) {
+	if _, err := access(ctx, survey.RoleAnalyst, survey.RoleCoordinator); err != nil {
+		return nil, err
+	}
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return s.previousWave(ctx, sv)
+}
+
 // previousWave is the wave of sv's series before it, nil when sv is the
 // first.
 func (s *Service) previousWave(ctx context.Context, sv *survey.Survey) (*survey.Survey, error) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -114,7 +115,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 
 func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
-		return usageError{"survey needs a subcommand: validate or list"}
+		return usageError{"survey needs a subcommand: validate, list or new-wave"}
 	}
 	fs := flag.NewFlagSet("survey "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -159,12 +160,32 @@ func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 				return err
 			}
 			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "SLUG\tVERSION\tSTATUS\tRESPONSES\tTITLE")
+			fmt.Fprintln(w, "SLUG\tVERSION\tSTATUS\tRESPONSES\tSERIES\tWAVE\tTITLE")
 			for _, sum := range surveys {
 				s := sum.Survey
-				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\n", s.Slug, s.Version, s.Status, sum.Responses, s.Title.In(s.DefaultLanguage, "en"))
+				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\t%s\t%s\n", s.Slug, s.Version, s.Status, sum.Responses, s.SeriesName(), cmp.Or(s.Wave, "—"), s.Title.In(s.DefaultLanguage, "en"))
 			}
 			return w.Flush()
+		})
+	case "new-wave":
+		cfg := dataFlags(fs, getenv)
+		from := fs.String("from", "", "the survey to copy: the series' last wave (required)")
+		slug := fs.String("slug", "", "the new wave's slug, e.g. landscape-2026 (required)")
+		wave := fs.String("wave", "", "the new wave's label, after every wave's so far, e.g. 2026 (required)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return helpOrUsage(err)
+		}
+		if *from == "" || *slug == "" || *wave == "" {
+			return usageError{"survey new-wave: --from, --slug and --wave are required"}
+		}
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, svc *campaign.Service) error {
+			next, err := svc.CreateWave(ctx, *from, campaign.NewWave{Slug: *slug, Wave: *wave})
+			if err != nil {
+				return commandError(err)
+			}
+			fmt.Fprintf(stdout, "%s: wave %s of the %s series, a draft copy of %s. Edit it (survey definitions are uploaded as new versions), set its dates, publish it, then invite the last wave's libraries: canvass invitations create --survey %s --previous-wave\n",
+				next.Slug, next.Wave, next.Series, *from, next.Slug)
+			return nil
 		})
 	}
 	return usageError{fmt.Sprintf("unknown survey subcommand %q", args[0])}

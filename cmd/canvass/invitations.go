@@ -38,6 +38,7 @@ func invitationsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 		fs.Var(&libraries, "library", "a library id to invite (repeat for several)")
 		all := fs.Bool("all", false, "invite every library of the directory")
 		members := fs.Bool("members", false, "invite the section's members")
+		previous := fs.Bool("previous-wave", false, "invite every library the series' previous wave invited or heard from")
 		region := fs.String("region", "", "only libraries of this IFLA region (with --all or --members), e.g. europe")
 		basis := fs.String("legal-basis", "", "invite contacts without recorded consent too, on this documented basis: legitimate_interest, membership or public_task")
 		note := fs.String("legal-basis-note", "", "where the legal basis is documented (required with --legal-basis)")
@@ -47,13 +48,13 @@ func invitationsCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 		if *slug == "" {
 			return usageError{"invitations create: --survey is required"}
 		}
-		if (len(libraries) > 0) == (*all || *members || *region != "") {
-			return usageError{"invitations create: give --library ID (repeatable), or --all / --members [--region R]"}
+		if (len(libraries) > 0) == (*all || *members || *previous || *region != "") {
+			return usageError{"invitations create: give --library ID (repeatable), or --all / --members / --previous-wave [--region R]"}
 		}
 		if (*basis == "") != (*note == "") {
 			return usageError{"invitations create: --legal-basis and --legal-basis-note go together"}
 		}
-		who := campaign.Invitees{LibraryIDs: libraries, Region: survey.Region(*region), All: *all}
+		who := campaign.Invitees{LibraryIDs: libraries, Region: survey.Region(*region), All: *all, PreviousWave: *previous}
 		if *members {
 			yes := true
 			who.Member = &yes

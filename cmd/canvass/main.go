@@ -11,6 +11,7 @@
 //	canvass user list                             list accounts
 //	canvass survey validate FILE                  check a YAML or JSON definition
 //	canvass survey list                           list surveys and response counts
+//	canvass survey new-wave                       the next wave of a series, a draft copy
 //	canvass analyze --survey S [--by Q]           statistics of the responses
 //	canvass demo --survey S --responses N         synthetic responses for trying things out
 //	canvass demo --remove                         delete everything demo wrote
@@ -49,7 +50,9 @@ Usage:
                                                   set a new password (signs the user out everywhere)
   canvass user list                               list accounts
   canvass survey validate FILE                    check a survey definition (YAML or JSON)
-  canvass survey list                             list surveys with their status and responses
+  canvass survey list                             list surveys with their status, responses, series and wave
+  canvass survey new-wave --from S --slug NEW --wave LABEL
+                                                  the next wave of S's series: a draft copy of S (see docs/waves.md)
   canvass analyze --survey S [--by Q] [--report] [--lang L] [--format table|json]
                                                   statistics of the submitted responses
   canvass export --survey S --kind raw|whitepaper --format xlsx|csv|jsonl -o FILE [--labels] [--bom] [--lang L]
@@ -61,7 +64,7 @@ Usage:
   canvass libraries import [--merge] [--confirm] FILE
                                                   import libraries from .csv or .xlsx (a dry run without --confirm)
   canvass libraries export -o FILE.xlsx|FILE.csv  export the library directory
-  canvass invitations create --survey S (--library ID ... | --all | --members) [--region R]
+  canvass invitations create --survey S (--library ID ... | --all | --members | --previous-wave) [--region R]
                               [--legal-basis KIND --legal-basis-note TEXT]
                                                   invite libraries (contacts without recorded consent
                                                   only on a documented legal basis; a withdrawn one again)

@@ -44,6 +44,9 @@ type invitationsPage struct {
 	// Unanswered counts the live invitations not answered; Waiting those
 	// of them sent a link (the reminder file's rows).
 	Unanswered, Waiting int
+	// PreviousWave is the wave before this one in its series (nil for a
+	// first wave): "everyone from the last wave" can be invited.
+	PreviousWave *survey.Survey
 }
 
 // candidate is a library the picker offers, with what inviting it will
@@ -110,9 +113,14 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 			}
 		}
 	}
+	before, err := s.cfg.Campaign.PreviousWave(ctx, sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
 	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv,
 		Regions: regionOptionsFor(c), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: extras.failures,
-		Bases: legalBasisOptions(), Skipped: extras.skipped}
+		Bases: legalBasisOptions(), Skipped: extras.skipped, PreviousWave: before}
 	live := map[string]bool{}
 	withdrawn := map[string]bool{}
 	for _, inv := range list {
@@ -303,6 +311,8 @@ func (s *Server) inviteForm(c *gin.Context) {
 		who.Member = &yes
 	case c.PostForm("who") == "all":
 		who.All = true
+	case c.PostForm("who") == "previous_wave":
+		who.PreviousWave = true
 	default:
 		s.backToInvitations(c, "", survey.Errorf(survey.EINVALID, "Choose whom to invite."))
 		return

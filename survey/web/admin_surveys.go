@@ -162,18 +162,107 @@ type surveyPage struct {
 	Accepting bool
 	Responses int
 	Questions int
+	// Series is the survey's series with its waves; Checked reports
+	// questions with change checks (the explanations page is linked).
+	Series  *campaign.Series
+	Checked bool
+	// NextSlug and NextWave suggest the next wave's slug and label.
+	NextSlug, NextWave string
 }
 
 func (s *Server) showSurvey(c *gin.Context) {
-	sum, err := s.campaign.Survey(c.Request.Context(), c.Param("slug"))
+	ctx := c.Request.Context()
+	sum, err := s.campaign.Survey(ctx, c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	series, err := s.campaign.SeriesOf(ctx, sum.Survey.Slug)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	sv := sum.Survey
 	title := sv.Title.In("en", sv.DefaultLanguage)
-	s.renderPage(c, http.StatusOK, "admin_survey.html", surveyPage{page: s.adminPage(c, title), Survey: sv, Title: title,
-		Accepting: sum.Accepting, Responses: sum.Responses, Questions: len(sv.Questions())})
+	p := surveyPage{page: s.adminPage(c, title), Survey: sv, Title: title,
+		Accepting: sum.Accepting, Responses: sum.Responses, Questions: len(sv.Questions()), Series: series}
+	for _, q := range sv.Questions() {
+		p.Checked = p.Checked || q.ChangeCheck != nil
+	}
+	p.NextSlug, p.NextWave = nextWave(series)
+	s.renderPage(c, http.StatusOK, "admin_survey.html", p)
+}
+
+// nextWave suggests the slug and label of a series' next wave: the year
+// after the last wave's when its label is a year (or, unlabelled, this
+// year), else nothing to suggest.
+func nextWave(series *campaign.Series) (slug, wave string) {
+	last := series.Waves[len(series.Waves)-1]
+	year, err := strconv.Atoi(last.Wave)
+	switch {
+	case last.Wave == "":
+		year = time.Now().Year()
+	case err != nil || year < 1900 || year > 9998:
+		return "", ""
+	default:
+		year++
+	}
+	wave = strconv.Itoa(year)
+	return series.Name + "-" + wave, wave
+}
+
+// createWaveForm makes the next wave of the survey's series from it and
+// opens the new wave's page.
+func (s *Server) createWaveForm(c *gin.Context) {
+	slug := c.Param("slug")
+	next, err := s.campaign.CreateWave(c.Request.Context(), slug, campaign.NewWave{Slug: c.PostForm("slug"), Wave: c.PostForm("wave")})
+	switch survey.ErrorCode(err) {
+	case "":
+		s.redirectFlash(c, "/admin/surveys/"+next.Slug, "Wave "+next.Wave+" of the "+next.Series+" series is a draft copy of "+slug+
+			". Change its definition if this round asks something new (download it, edit, upload a new version), set its dates, publish it, then invite the last wave's libraries from its invitations page.", "")
+	case survey.EINVALID, survey.ECONFLICT:
+		s.redirectFlash(c, "/admin/surveys/"+slug, "", fieldsSentence(err))
+	default:
+		s.renderError(c, err)
+	}
+}
+
+// fieldsSentence is an error's message followed by its fields' messages,
+// for a flash: "The new wave needs a slug and a label. Give the new
+// wave a label, …".
+func fieldsSentence(err error) string {
+	out := survey.ErrorMessage(err)
+	for _, f := range survey.ErrorFields(err) {
+		if !strings.Contains(out, f.Message) {
+			out += " " + f.Message
+		}
+	}
+	return out
+}
+
+// changesPage lists the explanations the change checks asked for.
+func (s *Server) changesPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	sum, err := s.campaign.Survey(ctx, c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	notes, err := s.campaign.ChangeNotes(ctx, sum.Survey.Slug, "en")
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sv := sum.Survey
+	title := "Explained changes: " + sv.Title.In("en", sv.DefaultLanguage)
+	s.renderPage(c, http.StatusOK, "admin_changes.html", changesPage{page: s.adminPage(c, title), Survey: sv, Title: title, Notes: notes})
+}
+
+type changesPage struct {
+	page
+	Survey *survey.Survey
+	Title  string
+	Notes  []campaign.ChangeNote
 }
 
 // changeStatus publishes, closes, reopens or returns a survey to draft.
@@ -249,7 +338,7 @@ func (s *Server) previewSurvey(c *gin.Context) {
 	}
 	sv := sum.Survey
 	lang := negotiateLanguage(c, sv)
-	sections, _ := buildForm(sv, lang, url.Values{}, nil)
+	sections, _ := buildForm(sv, lang, url.Values{}, nil, nil)
 	s.renderPage(c, http.StatusOK, "form.html", formPage{
 		page:        s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...),
 		Slug:        sv.Slug,

@@ -22,18 +22,21 @@ import (
 // ({"kind", "note"}) documents the ground for mailing them.
 func (s *Server) apiCreateInvitations(c *gin.Context) {
 	var body struct {
-		LibraryIDs []string             `json:"library_ids"`
-		Region     string               `json:"region"`
-		Member     *bool                `json:"member"`
-		All        bool                 `json:"all"`
-		LegalBasis *campaign.LegalBasis `json:"legal_basis"`
+		LibraryIDs []string `json:"library_ids"`
+		Region     string   `json:"region"`
+		Member     *bool    `json:"member"`
+		All        bool     `json:"all"`
+		// PreviousWave: every library the series' previous wave invited
+		// or heard from.
+		PreviousWave bool                 `json:"previous_wave"`
+		LegalBasis   *campaign.LegalBasis `json:"legal_basis"`
 	}
 	if err := decodeJSON(c.Request.Body, &body); err != nil {
 		s.renderError(c, err)
 		return
 	}
 	done, err := s.cfg.Campaign.Invite(c.Request.Context(), c.Param("slug"),
-		campaign.Invitees{LibraryIDs: body.LibraryIDs, Region: survey.Region(body.Region), Member: body.Member, All: body.All, Basis: body.LegalBasis})
+		campaign.Invitees{LibraryIDs: body.LibraryIDs, Region: survey.Region(body.Region), Member: body.Member, All: body.All, PreviousWave: body.PreviousWave, Basis: body.LegalBasis})
 	if err != nil {
 		s.renderError(c, err)
 		return

@@ -25,12 +25,17 @@ type surveySummary struct {
 	OpensAt   *time.Time  `json:"opens_at,omitempty"`
 	ClosesAt  *time.Time  `json:"closes_at,omitempty"`
 	Responses int         `json:"responses"`
+	// Series and Wave place the survey in its programme (docs/waves.md):
+	// Series is its own slug when it names none.
+	Series string `json:"series"`
+	Wave   string `json:"wave,omitempty"`
 }
 
 func toSurveySummary(sum campaign.SurveySummary) surveySummary {
 	sv := sum.Survey
 	return surveySummary{Slug: sv.Slug, Version: sv.Version, Status: string(sv.Status), Accepting: sum.Accepting,
-		Title: sv.Title, Languages: sv.Languages, OpensAt: sv.OpensAt, ClosesAt: sv.ClosesAt, Responses: sum.Responses}
+		Title: sv.Title, Languages: sv.Languages, OpensAt: sv.OpensAt, ClosesAt: sv.ClosesAt, Responses: sum.Responses,
+		Series: sv.SeriesName(), Wave: sv.Wave}
 }
 
 func (s *Server) apiListSurveys(c *gin.Context) {

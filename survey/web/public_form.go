@@ -115,7 +115,7 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 		revision = res.Response.Revision
 	}
 	values.Set(revisionField, strconv.Itoa(revision))
-	view := s.formView(c, sv, lang, values, uuid.NewString(), token, nil, notice)
+	view := s.formView(c, sv, lang, values, uuid.NewString(), token, nil, notice, res.Previous)
 	if res.Response != nil {
 		// form.js puts back a copy of answers edited in this browser after
 		// this time (an edit not sent, then a language switch) over the
@@ -134,12 +134,20 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 // has it in its address and in its language links: switching language or
 // reloading stays on the library's own form.
 func (s *Server) renderForm(c *gin.Context, status int, sv *survey.Survey, lang string, values url.Values, submissionID, token string, fields []survey.FieldError, notice string) {
-	s.renderPage(c, status, "form.html", s.formView(c, sv, lang, values, submissionID, token, fields, notice))
+	var previous *campaign.Previous
+	if token != "" {
+		// Only shown beside the questions: a failure to read it (the link
+		// itself was refused already, or the store is down, which the
+		// page says anyway) leaves the hints out rather than the form.
+		previous, _ = s.campaign.PreviousAnswers(c.Request.Context(), sv.Slug, token)
+	}
+	s.renderPage(c, status, "form.html", s.formView(c, sv, lang, values, submissionID, token, fields, notice, previous))
 }
 
-// formView is the respondent form's page, as renderForm describes it.
-func (s *Server) formView(c *gin.Context, sv *survey.Survey, lang string, values url.Values, submissionID, token string, fields []survey.FieldError, notice string) formPage {
-	sections, errs := buildForm(sv, lang, values, fields)
+// formView is the respondent form's page, as renderForm describes it, with
+// the library's previous-wave answers beside its questions (nil: none).
+func (s *Server) formView(c *gin.Context, sv *survey.Survey, lang string, values url.Values, submissionID, token string, fields []survey.FieldError, notice string, previous *campaign.Previous) formPage {
+	sections, errs := buildForm(sv, lang, values, fields, previous)
 	title := sv.Title.In(lang, sv.DefaultLanguage)
 	return formPage{
 		page:         s.basePage(c, lang, title, sv.Languages...),

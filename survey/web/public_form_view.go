@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
+	"github.com/metlib/canvass/campaign"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -61,6 +64,14 @@ type questionView struct {
 	Rows                         []rowView
 	Ranks                        []int
 	Described                    string // aria-describedby
+	// Previous is the library's answer in the series' previous wave, as
+	// the form shows it ("Your answer in 2025: 1,200"), behind a personal
+	// link for the questions that carry forward or check changes.
+	Previous string
+	// Note shows the box for the explanation a change check asks for
+	// (ChangeNoteSuffix): when it was asked for (NoteError) or given.
+	Note                 bool
+	NoteValue, NoteError string
 	// ConfirmName and Confirm are the hidden field that keeps a number
 	// asked back (survey.AmbiguousNumber): sent again with the answer
 	// unchanged, it is the respondent's choice of the form language's
@@ -80,9 +91,10 @@ type rowView struct {
 }
 
 // buildForm renders a survey's questions with the respondent's values (the
-// raw form values, so a re-rendered form shows exactly what was typed) and
-// the per-question errors.
-func buildForm(s *survey.Survey, lang string, values url.Values, fields []survey.FieldError) ([]sectionView, []errorLink) {
+// raw form values, so a re-rendered form shows exactly what was typed),
+// the per-question errors and, behind a personal link, the library's
+// previous-wave answers (nil: none).
+func buildForm(s *survey.Survey, lang string, values url.Values, fields []survey.FieldError, previous *campaign.Previous) ([]sectionView, []errorLink) {
 	errs := map[string]string{}
 	for _, f := range fields {
 		if _, seen := errs[f.Question]; !seen {
@@ -106,6 +118,20 @@ func buildForm(s *survey.Survey, lang string, values url.Values, fields []survey
 			}
 			if qv.Error != "" {
 				links = append(links, errorLink{Anchor: "q-" + q.ID, Label: qv.Label, Message: qv.Error})
+			}
+			if previous != nil && (q.CarryForward || q.ChangeCheck != nil) {
+				if text := s.PreviousText(q, previous.Answers, lang); text != "" {
+					wave := cmp.Or(previous.Wave.Wave, previous.Wave.Title.In(lang, previous.Wave.DefaultLanguage))
+					qv.Previous = fmt.Sprintf(ui(lang, "previous_answer"), wave, text)
+				}
+			}
+			if q.ChangeCheck != nil {
+				note := q.ID + survey.ChangeNoteSuffix
+				qv.NoteValue, qv.NoteError = values.Get(note), errs[note]
+				qv.Note = qv.NoteValue != "" || qv.NoteError != ""
+				if qv.NoteError != "" {
+					links = append(links, errorLink{Anchor: note, Label: qv.Label, Message: qv.NoteError})
+				}
 			}
 			fillInputs(&qv, s, q, lang, values)
 			qv.Described = described(qv)
@@ -175,6 +201,12 @@ func described(qv questionView) string {
 	ids := ""
 	if qv.Help != "" {
 		ids = "help-" + qv.ID
+	}
+	if qv.Previous != "" {
+		if ids != "" {
+			ids += " "
+		}
+		ids += "prev-" + qv.ID
 	}
 	if qv.Error != "" {
 		if ids != "" {

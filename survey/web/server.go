@@ -238,6 +238,7 @@ func (s *Server) routes() {
 	read.GET("/surveys", s.apiListSurveys)
 	read.GET("/surveys/:slug", s.apiGetSurvey)
 	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
+	read.GET("/surveys/:slug/series", s.apiSeries)
 	read.GET("/surveys/:slug/:format", s.apiExport) // export.xlsx, export.csv, export.jsonl
 	// The directory and the invitations: regional coordinators too, kept
 	// to their regions by the use cases (campaign/scope.go).
@@ -251,6 +252,7 @@ func (s *Server) routes() {
 	regional.GET("/libraries/export.xlsx", s.apiExportLibraries("xlsx"))
 	regional.GET("/libraries/export.csv", s.apiExportLibraries("csv"))
 	regional.GET("/surveys/:slug/mail-templates", s.apiMailTemplates)
+	regional.GET("/surveys/:slug/change-notes", s.apiChangeNotes)
 	regionalWrite := api.Group("", s.require(survey.RoleAdmin, survey.RoleCoordinator))
 	regionalWrite.POST("/libraries", s.apiCreateLibrary)
 	regionalWrite.PUT("/libraries/:id", s.apiUpdateLibrary)
@@ -274,6 +276,7 @@ func (s *Server) routes() {
 	s.upload(write, http.MethodPut, "/surveys/:slug", s.apiUpdateSurvey)
 	write.POST("/surveys/:slug/publish", s.apiSetStatus(survey.StatusOpen))
 	write.POST("/surveys/:slug/close", s.apiSetStatus(survey.StatusClosed))
+	write.POST("/surveys/:slug/waves", s.apiCreateWave)
 	write.DELETE("/responses/:id", s.apiDeleteResponse)
 	write.POST("/surveys/:slug/results/publish", s.apiPublishResults(true))
 	write.POST("/surveys/:slug/results/unpublish", s.apiPublishResults(false))
@@ -312,6 +315,7 @@ func (s *Server) routes() {
 	everyone.GET("/libraries/:id", s.libraryAdminPage)
 	everyone.GET("/surveys/:slug/responses", s.listResponsesPage)
 	everyone.GET("/responses/:id", s.showResponse)
+	everyone.GET("/surveys/:slug/changes", s.changesPage)
 	regionalPages := admin.Group("", s.require(survey.RoleAdmin, survey.RoleCoordinator), s.checkCSRF)
 	regionalPages.GET("/libraries/new", s.newLibraryPage)
 	regionalPages.POST("/libraries", s.saveLibraryForm)
@@ -338,6 +342,7 @@ func (s *Server) routes() {
 	s.upload(adminOnly, http.MethodPost, "/surveys/:slug/definition", s.uploadNewVersion)
 	adminOnly.POST("/surveys/:slug/status", s.changeStatus)
 	adminOnly.POST("/surveys/:slug/dates", s.changeDates)
+	adminOnly.POST("/surveys/:slug/waves", s.createWaveForm)
 	adminOnly.GET("/responses/:id/delete", s.confirmDeleteResponse)
 	adminOnly.POST("/responses/:id/delete", s.deleteResponse)
 	adminOnly.GET("/tokens", s.listTokensPage)

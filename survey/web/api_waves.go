@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/campaign"
+	"github.com/metlib/canvass/survey"
+)
+
+// The API of series and waves (docs/waves.md, docs/api.md).
+
+// waveJSON is one wave of a series as the API lists it.
+type waveJSON struct {
+	Slug   string      `json:"slug"`
+	Wave   string      `json:"wave,omitempty"`
+	Status string      `json:"status"`
+	Title  survey.Text `json:"title"`
+}
+
+// apiSeries lists the waves of the series survey :slug belongs to.
+func (s *Server) apiSeries(c *gin.Context) {
+	series, err := s.campaign.SeriesOf(c.Request.Context(), c.Param("slug"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	waves := make([]waveJSON, len(series.Waves))
+	for i, w := range series.Waves {
+		waves[i] = waveJSON{Slug: w.Slug, Wave: w.Wave, Status: string(w.Status), Title: w.Title}
+	}
+	c.JSON(http.StatusOK, gin.H{"series": series.Name, "waves": waves})
+}
+
+// apiCreateWave makes the next wave of :slug's series from :slug, as a
+// draft: {"slug": "landscape-2026", "wave": "2026"}.
+func (s *Server) apiCreateWave(c *gin.Context) {
+	var body campaign.NewWave
+	if err := decodeJSON(c.Request.Body, &body); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	sv, err := s.campaign.CreateWave(ctx, c.Param("slug"), body)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sum, err := s.campaign.Survey(ctx, sv.Slug)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/surveys/"+sv.Slug)
+	c.JSON(http.StatusCreated, gin.H{"survey": toSurveySummary(sum)})
+}
+
+// apiChangeNotes lists the explanations the change checks asked for, in
+// the language ?lang= names for the question labels (default: the
+// survey's).
+func (s *Server) apiChangeNotes(c *gin.Context) {
+	notes, err := s.campaign.ChangeNotes(c.Request.Context(), c.Param("slug"), c.Query("lang"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"change_notes": notes})
+}
