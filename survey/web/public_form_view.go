@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -121,8 +120,12 @@ func buildForm(s *survey.Survey, lang string, values url.Values, fields []survey
 			}
 			if previous != nil && (q.CarryForward || q.ChangeCheck != nil) {
 				if text := s.PreviousText(q, previous.Answers, lang); text != "" {
-					wave := cmp.Or(previous.Wave.Wave, previous.Wave.Title.In(lang, previous.Wave.DefaultLanguage))
-					qv.Previous = fmt.Sprintf(ui(lang, "previous_answer"), wave, text)
+					// "Your answer in 2025: …", or, for a wave without a
+					// label, "Your answer last time: …".
+					qv.Previous = fmt.Sprintf(ui(lang, "previous_answer_last"), text)
+					if previous.Wave.Wave != "" {
+						qv.Previous = fmt.Sprintf(ui(lang, "previous_answer"), previous.Wave.Wave, text)
+					}
 				}
 			}
 			if q.ChangeCheck != nil {
