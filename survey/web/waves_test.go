@@ -113,7 +113,9 @@ func TestASecondWaveThroughTheRouter(t *testing.T) {
 	if rec.Code != 201 {
 		t.Fatalf("new wave: %d %s", rec.Code, rec.Body)
 	}
-	if got := decode[struct{ Survey struct{ Slug, Status, Series, Wave string } }](t, rec).Survey; got.Status != "draft" || got.Series != "landscape" || got.Wave != "2026" {
+	if got := decode[struct {
+		Survey struct{ Slug, Status, Series, Wave string }
+	}](t, rec).Survey; got.Status != "draft" || got.Series != "landscape" || got.Wave != "2026" {
 		t.Errorf("new wave %+v", got)
 	}
 	rec = a.do(request{method: http.MethodPost, path: "/api/v1/surveys/landscape/waves", token: a.token(survey.RoleAnalyst), contentType: "application/json", body: `{"slug": "landscape-2027", "wave": "2027"}`})
