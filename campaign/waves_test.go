@@ -278,7 +278,8 @@ func secondWave(t *testing.T) *wavesFixture {
 	}
 	edited := strings.NewReplacer("slug: stats-2025", "slug: stats-2026", `wave: "2025"`, `wave: "2026"`, "status: open\n", "",
 		"{value: wifi, label: {en: Wi-Fi}}", "{value: internet, label: {en: Internet access}}",
-		"carry_forward: true\n        options:", "carry_forward: true\n        recode: {wifi: internet}\n        options:").Replace(statsWave)
+		"carry_forward: true\n        options:", "carry_forward: true\n        recode: {wifi: internet}\n        options:",
+		"        change_check: {max_difference: 5}\n", "        change_check: {max_difference: 5}\n      - id: open_sunday\n        type: single_choice\n        label: {en: Open on Sundays}\n        options:\n          - {value: \"yes\", label: {en: \"Yes\"}}\n          - {value: \"no\", label: {en: \"No\"}}\n").Replace(statsWave)
 	if _, _, err := f.svc.UpdateSurvey(admin, "stats-2026", campaign.Definition{Data: []byte(edited), Format: "yaml"}); err != nil {
 		t.Fatal(err)
 	}

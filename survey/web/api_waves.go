@@ -67,3 +67,15 @@ func (s *Server) apiChangeNotes(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"change_notes": notes})
 }
+
+// apiTrends compares the survey with the earlier waves of its series:
+// each wave's counts, shares and intervals per option, and the paired
+// tests of the last two waves (?lang= for the labels).
+func (s *Server) apiTrends(c *gin.Context) {
+	tr, err := s.campaign.Trends(c.Request.Context(), c.Param("slug"), c.Query("lang"))
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, tr)
+}

@@ -239,6 +239,7 @@ func (s *Server) routes() {
 	read.GET("/surveys/:slug", s.apiGetSurvey)
 	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
 	read.GET("/surveys/:slug/series", s.apiSeries)
+	read.GET("/surveys/:slug/trends", s.apiTrends)
 	read.GET("/surveys/:slug/:format", s.apiExport) // export.xlsx, export.csv, export.jsonl
 	// The directory and the invitations: regional coordinators too, kept
 	// to their regions by the use cases (campaign/scope.go).

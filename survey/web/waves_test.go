@@ -237,6 +237,32 @@ func TestASecondWaveThroughTheRouter(t *testing.T) {
 	if n.Library != "Bibliothèque municipale de Lyon" || n.Question != "staff_fte" || n.Previous == nil || *n.Previous != 40 || n.Current != 100 || n.Note != note {
 		t.Errorf("change note %+v", n)
 	}
+	// Trends through the API: Lyon is the panel of one; staff 40 → 100.
+	trends := decode[struct {
+		Series string
+		Waves  []struct {
+			Slug      string
+			Responses int
+		}
+		Questions []struct {
+			ID    string
+			Panel *struct {
+				First, Second string
+				Scores        *struct {
+					N       int
+					NonZero int `json:"non_zero"`
+				}
+			}
+		}
+	}](t, a.do(request{path: "/api/v1/surveys/landscape-2026/trends", token: admin}))
+	if trends.Series != "landscape" || len(trends.Waves) != 2 || trends.Waves[0].Responses != 1 || trends.Waves[1].Responses != 1 {
+		t.Errorf("trends' waves %+v", trends.Waves)
+	}
+	for _, q := range trends.Questions {
+		if q.ID == "staff_fte" && (q.Panel == nil || q.Panel.Scores == nil || q.Panel.Scores.N != 1 || q.Panel.Scores.NonZero != 1 || q.Panel.First != "landscape") {
+			t.Errorf("staff's panel %+v", q.Panel)
+		}
+	}
 	rec = a.do(request{path: "/api/v1/surveys/landscape-2026/export.csv", token: admin})
 	export, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF"))).ReadAll()
 	if err != nil || len(export) != 2 {
