@@ -51,6 +51,7 @@ var routeRules = map[string]access{
 	"GET /api/v1/surveys/:slug/trends":                      analystOnly,
 	"GET /api/v1/surveys/:slug/change-notes":                regional,
 	"GET /admin/surveys/:slug/changes":                      regional,
+	"GET /admin/surveys/:slug/trends":                       analystOnly,
 	"POST /api/v1/surveys/:slug/waves":                      adminOnly,
 	"POST /admin/surveys/:slug/waves":                       adminOnly,
 	"GET /api/v1/surveys/:slug/:format":                     analystOnly,

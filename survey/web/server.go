@@ -335,6 +335,7 @@ func (s *Server) routes() {
 	signedIn.GET("/surveys/:slug/definition.yaml", s.downloadDefinition)
 	signedIn.GET("/surveys/:slug/preview", s.previewSurvey)
 	signedIn.GET("/surveys/:slug/results", s.resultsDashboard)
+	signedIn.GET("/surveys/:slug/trends", s.trendsDashboard)
 	signedIn.GET("/surveys/:slug/embed", s.embedAdminPageGet)
 
 	adminOnly := admin.Group("", s.require(survey.RoleAdmin), s.checkCSRF)

@@ -298,6 +298,19 @@ func TestASecondWaveThroughTheRouter(t *testing.T) {
 	if cells := cellTexts(t, p.body); !slices.Contains(cells, note) || !slices.Contains(cells, "40") || !slices.Contains(cells, "100") {
 		t.Errorf("changes page cells %q", cells)
 	}
+	// The trends page, in Spanish: Lyon answered both waves (the panel of
+	// one); wave 1 had Lyon only, wave 2 Lyon only (Oslo did not answer).
+	p = c.get("/admin/surveys/landscape-2026/trends?lang=es")
+	if p.status != 200 || !strings.Contains(pageText(t, p.body), "Tendencias: ") {
+		t.Fatalf("trends page: %d %s", p.status, pageText(t, p.body))
+	}
+	cells := cellTexts(t, p.body)
+	if !slices.Contains(cells, "100\u00a0% (1/1; 20,7–100,0\u00a0%)") || !slices.Contains(cells, "0 puntos (N = 1, p = 1,000)") {
+		t.Errorf("trends cells %q: want Lyon's org type in both waves, 1 of 1 with Wilson's interval (20.7%%–100%%)", cells)
+	}
+	if strings.Count(p.body, `<svg xmlns="http://www.w3.org/2000/svg" class="chart trend"`) == 0 {
+		t.Error("no trend chart")
+	}
 	p = c.get("/admin/surveys/landscape-2026/invitations")
 	if !strings.Contains(p.body, `<option value="previous_wave">Everyone from the last wave, landscape: invited there or answered</option>`) {
 		t.Error("the invitations page does not offer the last wave's libraries")
