@@ -116,6 +116,8 @@ type Service struct {
 	// mailings serialise, per survey, the use cases that read a survey's
 	// invitations and write them back whole (invitationLock).
 	mailings [32]sync.Mutex
+	// surveysMu serialises making surveys and waves (seriesLock).
+	surveysMu sync.Mutex
 }
 
 // invitationLock is the lock of survey slug's invitations: inviting,

@@ -129,6 +129,11 @@ func (s *Service) Send(ctx context.Context, slug string, kind survey.MailKind, b
 	if err != nil {
 		return nil, err
 	}
+	if sv.Status == survey.StatusDraft {
+		// A draft's form is not found by anyone: its links would lead to
+		// "no such survey" and be spent.
+		return nil, survey.Errorf(survey.ECONFLICT, "The survey %s is a draft: publish it before sending or downloading its links, which would lead nowhere until then.", sv.Slug)
+	}
 	list, err := s.invitationsOf(ctx, sv.Slug)
 	if err != nil {
 		return nil, err

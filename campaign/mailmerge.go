@@ -93,6 +93,11 @@ func (s *Service) MailMerge(ctx context.Context, slug string, req MergeRequest) 
 	if err != nil {
 		return nil, err
 	}
+	if sv.Status == survey.StatusDraft {
+		// A draft's form is not found by anyone: its links would lead to
+		// "no such survey" and be spent.
+		return nil, survey.Errorf(survey.ECONFLICT, "The survey %s is a draft: publish it before sending or downloading its links, which would lead nowhere until then.", sv.Slug)
+	}
 	list, err := s.invitationsOf(ctx, sv.Slug)
 	if err != nil {
 		return nil, err

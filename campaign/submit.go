@@ -219,9 +219,15 @@ func (s *Service) Submit(ctx context.Context, in Submission) (res *Submitted, er
 		if err != nil {
 			return nil, err
 		}
+		var before survey.Answers
 		if prev != nil {
-			problems = sv.ChangeProblems(answers, prev.Answers, lang)
+			before = prev.Answers
 		}
+		problems = sv.ChangeProblems(answers, before, lang)
+		sv.DropUnaskedNotes(answers, before)
+	} else if inv == nil {
+		// Nobody's previous answer to explain a change from.
+		sv.DropUnaskedNotes(answers, nil)
 	}
 	if len(problems) > 0 {
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Some answers need attention.", Fields: problems}

@@ -177,6 +177,12 @@ func (s *Service) CreateSurvey(ctx context.Context, d Definition) (*survey.Surve
 	if sv.Status == "" {
 		sv.Status = survey.StatusDraft
 	}
+	mu := s.seriesLock()
+	mu.Lock()
+	defer mu.Unlock()
+	if err := s.checkWaveLabel(ctx, sv); err != nil {
+		return nil, notes, err
+	}
 	if err := s.cfg.Surveys.CreateSurvey(ctx, sv); err != nil {
 		return nil, notes, err
 	}
@@ -202,8 +208,16 @@ func (s *Service) UpdateSurvey(ctx context.Context, slug string, d Definition) (
 		return nil, notes, &survey.Error{Code: survey.EINVALID, Message: "The definition defines survey " + strconv.Quote(sv.Slug) + ", not " + strconv.Quote(slug) + ".",
 			Fields: []survey.FieldError{{Path: "slug", Message: "expected " + slug}}}
 	}
-	if _, err := s.cfg.Surveys.FindSurvey(ctx, slug); err != nil {
+	current, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
 		return nil, notes, err
+	}
+	if sv.SeriesName() != current.SeriesName() || sv.Wave != current.Wave {
+		// Moving a wave would change which wave is "previous" for an open
+		// one under its respondents: its hints, carried answers and change
+		// checks would then compare with another round.
+		return nil, notes, &survey.Error{Code: survey.EINVALID, Message: "A new version keeps the survey's series and wave: " + current.SeriesName() + ", wave " + strconv.Quote(current.Wave) + ".",
+			Fields: []survey.FieldError{{Path: "wave", Message: "series and wave are set when the survey is made; make a new wave for another round"}}}
 	}
 	if err := s.checkDroppedOptions(ctx, sv); err != nil {
 		return nil, notes, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/metlib/canvass/survey"
@@ -52,6 +53,26 @@ func (s *Service) PreviousWave(ctx context.Context, slug string) (*survey.Survey
 	return s.previousWave(ctx, sv)
 }
 
+// checkWaveLabel refuses a new survey whose wave label another wave of its
+// series already has: "previous wave" must name one round.
+func (s *Service) checkWaveLabel(ctx context.Context, sv *survey.Survey) error {
+	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range survey.WavesOf(all, sv.SeriesName()) {
+		if w.Slug != sv.Slug && w.Wave == sv.Wave {
+			return &survey.Error{Code: survey.EINVALID, Message: "The series " + sv.SeriesName() + " already has a wave labelled " + strconv.Quote(sv.Wave) + ": " + w.Slug + ".",
+				Fields: []survey.FieldError{{Path: "wave", Message: "each wave of a series has a label of its own"}}}
+		}
+	}
+	return nil
+}
+
+// seriesLock serialises the making of surveys and waves within the
+// process (see checkWaveLabel).
+func (s *Service) seriesLock() *sync.Mutex { return &s.surveysMu }
+
 // previousWave is the wave of sv's series before it, nil when sv is the
 // first.
 func (s *Service) previousWave(ctx context.Context, sv *survey.Survey) (*survey.Survey, error) {
@@ -88,6 +109,11 @@ func (s *Service) CreateWave(ctx context.Context, from string, w NewWave) (*surv
 		return nil, err
 	}
 	w.Slug, w.Wave = strings.TrimSpace(w.Slug), strings.TrimSpace(w.Wave)
+	// One wave made at a time, so two made at once cannot both pass the
+	// check of their label against the waves so far.
+	mu := s.seriesLock()
+	mu.Lock()
+	defer mu.Unlock()
 	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
 	if err != nil {
 		return nil, err
@@ -103,7 +129,7 @@ func (s *Service) CreateWave(ctx context.Context, from string, w NewWave) (*surv
 		problems = append(problems, survey.FieldError{Path: "slug", Message: "Give the new wave a slug (its web address), such as " + last.SeriesName() + "-2026."})
 	}
 	if len(problems) > 0 {
-		return nil, &survey.Error{Code: survey.EINVALID, Message: "The new wave needs a slug and a label.", Fields: problems}
+		return nil, &survey.Error{Code: survey.EINVALID, Message: "The new wave cannot be made yet.", Fields: problems}
 	}
 	data, err := survey.DefinitionYAML(last)
 	if err != nil {

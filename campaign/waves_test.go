@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -427,4 +428,76 @@ func fieldQuestions(err error) []string {
 		out = append(out, fe.Question)
 	}
 	return out
+}
+
+// TestWavesStayInOrder: two next waves made at once with one label give
+// one wave; an uploaded survey cannot take a label its series has; a new
+// version cannot move a wave; a draft wave's links are not issued.
+func TestWavesStayInOrder(t *testing.T) {
+	f := secondWave(t)
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = f.svc.CreateWave(admin, "stats-2026", campaign.NewWave{Slug: "stats-2027-" + string(rune('a'+i)), Wave: "2027"})
+		}()
+	}
+	wg.Wait()
+	made := 0
+	for _, err := range errs {
+		if err == nil {
+			made++
+		} else if !slices.Contains(fieldPaths(err), "wave") {
+			t.Errorf("a simultaneous wave: %v", err)
+		}
+	}
+	if made != 1 {
+		t.Errorf("%d waves labelled 2027 made at once, want 1", made)
+	}
+	dup := strings.NewReplacer("slug: stats-2025", "slug: stats-copy", "status: open\n", "").Replace(statsWave)
+	_, _, err := f.svc.CreateSurvey(admin, campaign.Definition{Data: []byte(dup), Format: "yaml"})
+	if !slices.Contains(fieldPaths(err), "wave") {
+		t.Errorf("an upload labelled like an existing wave: %v", err)
+	}
+	moved := strings.NewReplacer("slug: stats-2025", "slug: stats-2026", `wave: "2025"`, `wave: "2001"`, "status: open\n", "").Replace(statsWave)
+	_, _, err = f.svc.UpdateSurvey(admin, "stats-2026", campaign.Definition{Data: []byte(moved), Format: "yaml"})
+	if !slices.Contains(fieldPaths(err), "wave") {
+		t.Errorf("a new version moving the wave: %v", err)
+	}
+	var draft string
+	for i, err := range errs {
+		if err == nil {
+			draft = "stats-2027-" + string(rune('a'+i))
+		}
+	}
+	if _, err := f.svc.Invite(admin, draft, campaign.Invitees{PreviousWave: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.MailMerge(admin, draft, campaign.MergeRequest{Mailing: campaign.MailingInvitations, Format: "csv", Base: "https://x.example"})
+	wantCode(t, "links of a draft wave", err, survey.ECONFLICT)
+}
+
+// TestOnlyAskedExplanationsAreKept: an explanation nobody asked for (an
+// anonymous response, a figure within its rule, a figure corrected back)
+// is not stored.
+func TestOnlyAskedExplanationsAreKept(t *testing.T) {
+	f := secondWave(t)
+	anon, err := f.svc.Submit(context.Background(), campaign.Submission{Survey: "stats-2026", Answers: answers(t, `{"budget": 5, "budget_change_note": "Toronto lied"}`)})
+	if err != nil || anon.Response.Answers["budget_change_note"] != nil {
+		t.Errorf("an anonymous explanation: %v %v", err, anon.Response.Answers)
+	}
+	alpha := f.link(t, "stats-2026", "Alpha")
+	res, err := f.submit(t, "stats-2026", alpha, "en", `{"budget": 5000, "budget_change_note": "Merged."}`)
+	if err != nil || res.Response.Answers.String("budget_change_note") != "Merged." {
+		t.Fatalf("an asked explanation: %v", err)
+	}
+	res, err = f.submit(t, "stats-2026", alpha, "en", `{"budget": 1100, "budget_change_note": "Merged."}`)
+	if err != nil || res.Response.Answers["budget_change_note"] != nil {
+		t.Errorf("corrected back within the rule, the explanation stays: %v %v", err, res.Response.Answers)
+	}
+	if notes, _ := f.svc.ChangeNotes(analyst, "stats-2026", "en"); len(notes) != 0 {
+		t.Errorf("listed %+v", notes)
+	}
 }

@@ -211,6 +211,27 @@ func (s *Survey) ChangeProblems(current, previous Answers, lang string) []FieldE
 	return out
 }
 
+// DropUnaskedNotes removes from answers the explanations no change check
+// asked for: where the answer keeps to its rule against previous (the
+// same library's previous-wave answers; nil: none, as for an anonymous
+// response), or there is nothing to compare. So only an explanation of a
+// change that needed one is stored, listed and exported, and a figure
+// corrected back within its rule loses the explanation of the change it
+// no longer makes.
+func (s *Survey) DropUnaskedNotes(answers, previous Answers) {
+	for _, q := range s.Questions() {
+		key := q.ID + ChangeNoteSuffix
+		if _, ok := answers[key]; !ok || q.ChangeCheck == nil {
+			continue
+		}
+		now, ok := answers.Number(q.ID)
+		before, had := previous.Number(q.ID)
+		if !ok || !had || !q.ChangeCheck.Breaks(before, now) {
+			delete(answers, key)
+		}
+	}
+}
+
 // checkChangeNote reads the explanation of a change sent with an answer
 // to a question that has a ChangeCheck.
 func checkChangeNote(raw any) (string, *message) {
