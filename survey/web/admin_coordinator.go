@@ -42,7 +42,7 @@ func (s *Server) coordinatorDashboard(c *gin.Context) {
 		}
 	}
 	for _, rs := range list {
-		p.Surveys = append(p.Surveys, coordinatorRow{Survey: rs.Survey, Title: rs.Survey.Title.In("en", rs.Survey.DefaultLanguage), Responses: rs.Responses, TrackingGroup: rs.Tracking.Overall})
+		p.Surveys = append(p.Surveys, coordinatorRow{Survey: rs.Survey, Title: adminTitle(rs.Survey), Responses: rs.Responses, TrackingGroup: rs.Tracking.Overall})
 	}
 	s.renderPage(c, http.StatusOK, "admin_coordinator.html", p)
 }

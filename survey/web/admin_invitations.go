@@ -118,7 +118,7 @@ func (s *Server) renderInvitationsPage(c *gin.Context, status int, extras pageEx
 		s.renderError(c, err)
 		return
 	}
-	p := invitationsPage{page: s.adminPage(c, "Invitations: "+sv.Title.In("en", sv.DefaultLanguage)), Survey: sv,
+	p := invitationsPage{page: s.adminPage(c, "Invitations: "+adminTitle(sv)), Survey: sv,
 		Regions: regionOptionsFor(c), SMTP: s.cfg.Campaign.CanEmail(), Templates: templates, Failures: extras.failures,
 		Bases: legalBasisOptions(), Skipped: extras.skipped, PreviousWave: before}
 	live := map[string]bool{}

@@ -184,7 +184,7 @@ func (s *Server) libraryInvitations(c *gin.Context, p *libraryAdminPage) error {
 		} else {
 			live[li.Survey.Slug] = true
 		}
-		p.Invitations = append(p.Invitations, libraryInvitationRow{Slug: li.Survey.Slug, Survey: li.Survey.Title.In("en", li.Survey.DefaultLanguage),
+		p.Invitations = append(p.Invitations, libraryInvitationRow{Slug: li.Survey.Slug, Survey: adminTitle(li.Survey),
 			Email: li.Invitation.Email, Status: status, Withdrawn: li.Invitation.Revoked})
 	}
 	if !p.CanEditDirectory() {
@@ -198,7 +198,7 @@ func (s *Server) libraryInvitations(c *gin.Context, p *libraryAdminPage) error {
 	}
 	for _, sv := range surveys {
 		if !live[sv.Slug] {
-			p.InviteTo = append(p.InviteTo, regionOption{sv.Slug, sv.Title.In("en", sv.DefaultLanguage) + " (" + codeLabel("en", "survey_status", sv.Status) + ")"})
+			p.InviteTo = append(p.InviteTo, regionOption{sv.Slug, adminTitle(sv) + " (" + codeLabel("en", "survey_status", sv.Status) + ")"})
 		}
 	}
 	p.Bases = legalBasisOptions()

@@ -14,8 +14,11 @@ import (
 
 type responsesPage struct {
 	page
-	Survey    *survey.Survey
-	Title     string
+	Survey *survey.Survey
+	Title  string
+	// Checked reports questions with change checks: the explained
+	// changes are linked (a coordinator's only way there).
+	Checked   bool
 	Responses []*survey.Response
 	// LibraryNames names the library of each row that has one, by id.
 	LibraryNames map[string]string
@@ -100,9 +103,12 @@ func (s *Server) listResponsesPage(c *gin.Context) {
 		return
 	}
 	sv := sum.Survey
-	title := sv.Title.In("en", sv.DefaultLanguage)
+	title := adminTitle(sv)
 	p := responsesPage{page: s.adminPage(c, "Responses: "+title), Survey: sv, Title: title, PerPage: 50, Query: filterQuery(c)}
 	p.Demo = demoBanner("en", sum.Demo, sum.Responses)
+	for _, q := range sv.Questions() {
+		p.Checked = p.Checked || q.ChangeCheck != nil
+	}
 	p.Regions = regionOptionsFor(c)
 	f, view, err := parseResponseFilter(c, sv.Slug)
 	p.Filter = view
@@ -151,7 +157,7 @@ func (s *Server) showResponse(c *gin.Context) {
 		s.renderError(c, err)
 		return
 	}
-	p := responsePage{page: s.adminPage(c, "Response"), Response: r, Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage),
+	p := responsePage{page: s.adminPage(c, "Response"), Response: r, Survey: sv, Title: adminTitle(sv),
 		Region: codeLabel("en", "region", r.Region)}
 	names, err := s.campaign.LibraryNames(c.Request.Context(), []*survey.Response{r})
 	if err != nil {

@@ -78,7 +78,7 @@ func (s *Server) dashboard(c *gin.Context) {
 	demo, total := 0, 0
 	for _, sum := range all {
 		sv := sum.Survey
-		rows = append(rows, surveyRow{Survey: sv, Title: sv.Title.In("en", sv.DefaultLanguage), Accepting: sum.Accepting, Responses: sum.Responses, Demo: sum.Demo})
+		rows = append(rows, surveyRow{Survey: sv, Title: adminTitle(sv), Accepting: sum.Accepting, Responses: sum.Responses, Demo: sum.Demo})
 		demo, total = demo+sum.Demo, total+sum.Responses
 	}
 	p := dashboardPage{page: s.adminPage(c, "Surveys"), Surveys: rows}
@@ -183,7 +183,7 @@ func (s *Server) showSurvey(c *gin.Context) {
 		return
 	}
 	sv := sum.Survey
-	title := sv.Title.In("en", sv.DefaultLanguage)
+	title := adminTitle(sv)
 	p := surveyPage{page: s.adminPage(c, title), Survey: sv, Title: title,
 		Accepting: sum.Accepting, Responses: sum.Responses, Questions: len(sv.Questions()), Series: series}
 	for _, q := range sv.Questions() {
@@ -191,6 +191,17 @@ func (s *Server) showSurvey(c *gin.Context) {
 	}
 	p.NextSlug, p.NextWave = nextWave(series)
 	s.renderPage(c, http.StatusOK, "admin_survey.html", p)
+}
+
+// adminTitle is a survey's title on the working group's pages, with its
+// wave when it has one ("… survey, wave 2026"): the waves of a series
+// share a title, and lists of them would otherwise read as copies.
+func adminTitle(sv *survey.Survey) string {
+	title := sv.Title.In("en", sv.DefaultLanguage)
+	if sv.Wave != "" {
+		title += ", wave " + sv.Wave
+	}
+	return title
 }
 
 // nextWave suggests the slug and label of a series' next wave: the year
@@ -254,7 +265,7 @@ func (s *Server) changesPage(c *gin.Context) {
 		return
 	}
 	sv := sum.Survey
-	title := "Explained changes: " + sv.Title.In("en", sv.DefaultLanguage)
+	title := "Explained changes: " + adminTitle(sv)
 	s.renderPage(c, http.StatusOK, "admin_changes.html", changesPage{page: s.adminPage(c, title), Survey: sv, Title: title, Notes: notes})
 }
 

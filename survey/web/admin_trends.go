@@ -207,7 +207,7 @@ func trendChart(lang, title string, t *analysis.QuestionTrend) template.HTML {
 					lower = append([]string{fmt.Sprintf("%.1f,%.1f", x(i), y(ci.Low))}, lower...)
 				}
 			}
-			if len(upper) > 1 {
+			if len(upper) > 1 && chosenSomewhere(o.Points) {
 				fmt.Fprintf(&b, `<polygon points="%s %s" fill="%s" fill-opacity="0.12" stroke="none"/>`, strings.Join(upper, " "), strings.Join(lower, " "), m.color)
 			}
 			var line []string
@@ -252,4 +252,16 @@ func offeredRuns(points []analysis.TrendPoint) [][]int {
 		runs = append(runs, cur)
 	}
 	return runs
+}
+
+// chosenSomewhere reports whether any wave counted the option: the band
+// of an option nobody chose (0 to Wilson's upper bound in every wave)
+// would only cloud the others'.
+func chosenSomewhere(points []analysis.TrendPoint) bool {
+	for _, p := range points {
+		if p.Count > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -156,10 +157,21 @@ func TestSaveAfterSubmitInBrowser(t *testing.T) {
 		chromedp.SetValue(css("#count"), "64"),
 		chromedp.SendKeys(css("#essay"), "Changé après envoi"),
 		chromedp.Click(css(`button[value=save]`)),
-		chromedp.WaitVisible(css("#notice")),
 	)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The page opened with a notice of its own ("already answered"): wait
+	// for the one the save answers with, not for any notice.
+	// (Evaluated again while the page navigates, which fails a poll.)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		saved, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const n = document.getElementById("notice"); return !!n && n.textContent.includes("déjà été envoyées"); })()`))
+		if err == nil && saved {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the save's notice never showed (%v)", err)
+		}
 	}
 	st := readState(t, ctx)
 	if st.Token != token || !strings.Contains(st.Notice, "Vos réponses ont déjà été envoyées") ||
