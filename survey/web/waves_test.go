@@ -26,65 +26,29 @@ func byClass(t *testing.T, body, name string) []string {
 		t.Fatal(err)
 	}
 	var out []string
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			for _, a := range n.Attr {
-				if a.Key == "class" && slices.Contains(strings.Fields(a.Val), name) {
-					// ASCII white space only: the no-break spaces of French are text.
-					out = append(out, strings.TrimSpace(asciiSpaces.ReplaceAllString(textOf(n), " ")))
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
+	for _, n := range findAll(doc, func(n *html.Node) bool { return slices.Contains(strings.Fields(attr(n, "class")), name) }) {
+		// ASCII white space only: the no-break spaces of French are text.
+		out = append(out, strings.TrimSpace(asciiSpaces.ReplaceAllString(text(n), " ")))
 	}
-	walk(doc)
 	return out
 }
 
-func textOf(n *html.Node) string {
-	if n.Type == html.TextNode {
-		return n.Data
-	}
-	var b strings.Builder
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		b.WriteString(textOf(c))
-	}
-	return b.String()
-}
-
-// inputValue is the value attribute of the input named name in body.
+// inputValue is the value of the input or textarea named name in body,
+// and whether there is one.
 func inputValue(t *testing.T, body, name string) (string, bool) {
 	t.Helper()
 	doc, err := html.Parse(strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var value string
-	var found bool
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && (n.Data == "input" || n.Data == "textarea") {
-			attrs := map[string]string{}
-			for _, a := range n.Attr {
-				attrs[a.Key] = a.Val
-			}
-			if attrs["name"] == name {
-				found = true
-				value = attrs["value"]
-				if n.Data == "textarea" {
-					value = textOf(n)
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
+	found := findAll(doc, func(n *html.Node) bool { return (n.Data == "input" || n.Data == "textarea") && attr(n, "name") == name })
+	if len(found) == 0 {
+		return "", false
 	}
-	walk(doc)
-	return value, found
+	if found[0].Data == "textarea" {
+		return text(found[0]), true
+	}
+	return attr(found[0], "value"), true
 }
 
 // TestASecondWaveThroughTheRouter runs the built-in landscape survey as a
