@@ -113,10 +113,11 @@ type Service struct {
 	patience  time.Duration
 	// gate, when set (tests), holds every disclosure job until it is closed.
 	gate chan struct{}
-	// mailings serialise, per survey, the use cases that read a survey's
-	// invitations and write them back whole (invitationLock).
-	mailings [32]sync.Mutex
-	// surveysMu serialises making surveys and waves (seriesLock).
+	// invitationLocks serialise, per survey, the use cases that read a
+	// survey's invitations and write them back whole (invitationLock).
+	invitationLocks [32]sync.Mutex
+	// surveysMu serialises making surveys and waves, so that two made at
+	// once cannot both pass checkWaveLabel.
 	surveysMu sync.Mutex
 }
 
@@ -132,7 +133,7 @@ type Service struct {
 func (s *Service) invitationLock(slug string) *sync.Mutex {
 	h := fnv.New32a()
 	h.Write([]byte(slug))
-	return &s.mailings[h.Sum32()%uint32(len(s.mailings))]
+	return &s.invitationLocks[h.Sum32()%uint32(len(s.invitationLocks))]
 }
 
 // New returns a Service; missing Logger and Now get defaults. Responses are

@@ -140,7 +140,7 @@ type Submitted struct {
 //   - Invited and not a draft: a number answer that breaks its question's
 //     change_check against the library's submitted answer of the series'
 //     previous wave, without an explanation, is EINVALID on the field
-//     "<qid>_change_note" (survey.ChangeProblems).
+//     "<qid>_change_note" (survey.CheckChanges).
 //   - Invited with Submission.Revision (the form): other answers over a
 //     response written since that revision — in another window, on
 //     another device, or by a first submission that got in first — are
@@ -223,11 +223,11 @@ func (s *Service) Submit(ctx context.Context, in Submission) (res *Submitted, er
 		if prev != nil {
 			before = prev.Answers
 		}
-		problems = sv.ChangeProblems(answers, before, lang)
-		sv.DropUnaskedNotes(answers, before)
+		problems = sv.CheckChanges(answers, before, lang)
 	} else if inv == nil {
-		// Nobody's previous answer to explain a change from.
-		sv.DropUnaskedNotes(answers, nil)
+		// Nobody's previous answer to explain a change from: no
+		// explanation is kept (the problems are none).
+		sv.CheckChanges(answers, nil, lang)
 	}
 	if len(problems) > 0 {
 		return nil, &survey.Error{Code: survey.EINVALID, Message: "Some answers need attention.", Fields: problems}

@@ -177,9 +177,8 @@ func (s *Service) CreateSurvey(ctx context.Context, d Definition) (*survey.Surve
 	if sv.Status == "" {
 		sv.Status = survey.StatusDraft
 	}
-	mu := s.seriesLock()
-	mu.Lock()
-	defer mu.Unlock()
+	s.surveysMu.Lock() // one survey made at a time: checkWaveLabel
+	defer s.surveysMu.Unlock()
 	if err := s.checkWaveLabel(ctx, sv); err != nil {
 		return nil, notes, err
 	}

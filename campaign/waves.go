@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/metlib/canvass/survey"
@@ -69,10 +68,6 @@ func (s *Service) checkWaveLabel(ctx context.Context, sv *survey.Survey) error {
 	return nil
 }
 
-// seriesLock serialises the making of surveys and waves within the
-// process (see checkWaveLabel).
-func (s *Service) seriesLock() *sync.Mutex { return &s.surveysMu }
-
 // previousWave is the wave of sv's series before it, nil when sv is the
 // first.
 func (s *Service) previousWave(ctx context.Context, sv *survey.Survey) (*survey.Survey, error) {
@@ -111,9 +106,8 @@ func (s *Service) CreateWave(ctx context.Context, from string, w NewWave) (*surv
 	w.Slug, w.Wave = strings.TrimSpace(w.Slug), strings.TrimSpace(w.Wave)
 	// One wave made at a time, so two made at once cannot both pass the
 	// check of their label against the waves so far.
-	mu := s.seriesLock()
-	mu.Lock()
-	defer mu.Unlock()
+	s.surveysMu.Lock()
+	defer s.surveysMu.Unlock()
 	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
 	if err != nil {
 		return nil, err
@@ -171,16 +165,18 @@ type Previous struct {
 	// Answers are the response's answers, recoded as the current wave
 	// reads them (its definition's recode maps).
 	Answers survey.Answers
-	// SubmittedAt is when it was submitted.
-	SubmittedAt *time.Time
 }
 
 // previousAnswers finds library libraryID's submitted response to the
 // wave before sv, through that wave's invitation of the same library (a
-// response without a library is nobody's to carry). nil when there is no
+// response without a library is nobody's to carry). nil when sv neither
+// carries forward nor checks changes, when there is no
 // earlier wave, no invitation or no submitted response.
 func (s *Service) previousAnswers(ctx context.Context, sv *survey.Survey, libraryID string) (*Previous, error) {
-	if libraryID == "" {
+	if libraryID == "" || !sv.ReadsPreviousWave() {
+		// No wave before to read, or nothing that reads it: a survey
+		// without carry_forward or change_check costs a submission no
+		// read of the series.
 		return nil, nil
 	}
 	before, err := s.previousWave(ctx, sv)
@@ -204,7 +200,7 @@ func (s *Service) previousAnswers(ctx context.Context, sv *survey.Survey, librar
 		case r.Status != survey.ResponseSubmitted:
 			return nil, nil
 		}
-		return &Previous{Wave: before, Answers: sv.RecodeAnswers(r.Answers), SubmittedAt: r.SubmittedAt}, nil
+		return &Previous{Wave: before, Answers: sv.RecodeAnswers(r.Answers)}, nil
 	}
 	return nil, nil
 }
@@ -254,26 +250,38 @@ func (s *Service) ChangeNotes(ctx context.Context, slug, lang string) ([]ChangeN
 				Label: q.Label.In(lang, sv.DefaultLanguage), Current: current, Note: note, SubmittedAt: r.SubmittedAt})
 		}
 	}
-	previous := map[string]*Previous{}
+	// The previous wave's submitted responses, read once, by library.
+	before, err := s.previousWave(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	previous := map[string]survey.Answers{}
+	if before != nil {
+		for r, err := range s.cfg.Responses.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: before.Slug, Status: survey.ResponseSubmitted}) {
+			if err != nil {
+				return nil, err
+			}
+			if r.LibraryID != "" {
+				previous[r.LibraryID] = sv.RecodeAnswers(r.Answers)
+			}
+		}
+	}
+	names := map[string]string{}
 	for i := range out {
 		n := &out[i]
 		if n.LibraryID == "" {
 			continue
 		}
-		if lib, err := s.cfg.Libraries.FindLibrary(ctx, n.LibraryID); err == nil {
-			n.Library = lib.Name
-		}
-		p, seen := previous[n.LibraryID]
+		name, seen := names[n.LibraryID]
 		if !seen {
-			if p, err = s.previousAnswers(ctx, sv, n.LibraryID); err != nil {
-				return nil, err
+			if lib, err := s.cfg.Libraries.FindLibrary(ctx, n.LibraryID); err == nil {
+				name = lib.Name
 			}
-			previous[n.LibraryID] = p
+			names[n.LibraryID] = name
 		}
-		if p != nil {
-			if v, ok := p.Answers.Number(n.Question); ok {
-				n.Previous = &v
-			}
+		n.Library = name
+		if v, ok := previous[n.LibraryID].Number(n.Question); ok {
+			n.Previous = &v
 		}
 	}
 	return out, nil

@@ -162,7 +162,7 @@ func (s *Survey) check(raw map[string]any, lang string, draft bool) (Answers, er
 			}
 			if q.ChangeCheck != nil {
 				// Whether one is needed depends on the previous wave's
-				// answer (ChangeProblems); here it is only read.
+				// answer (CheckChanges); here it is only read.
 				switch text, m := checkChangeNote(raw[q.ID+ChangeNoteSuffix]); {
 				case m != nil:
 					fail(q.ID+ChangeNoteSuffix, m)

@@ -55,6 +55,18 @@ func WaveBefore(surveys []*Survey, s *Survey) *Survey {
 	return nil
 }
 
+// ReadsPreviousWave reports whether a library's form or submission needs
+// its previous-wave answers: some question carries forward or checks
+// changes. Without one, nothing of the previous wave is read.
+func (s *Survey) ReadsPreviousWave() bool {
+	for _, q := range s.Questions() {
+		if q.CarryForward || q.ChangeCheck != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // MaxWaveLabel is the longest wave label, in characters.
 const MaxWaveLabel = 40
 
@@ -188,48 +200,34 @@ func rawAnswer(v any) any {
 	return v
 }
 
-// ChangeProblems checks current (a library's checked answers) against
-// previous (the same library's previous-wave answers, recoded as
-// CarriedAnswers reads them) with each number question's ChangeCheck: an
-// answer that breaks its rule without an explanation is a FieldError on
-// "qid_change_note" (Question), in lang, saying both values. An answer
-// that keeps to the rule needs none; an explanation given anyway is kept.
-func (s *Survey) ChangeProblems(current, previous Answers, lang string) []FieldError {
+// CheckChanges holds current (a library's checked answers) to each
+// number question's ChangeCheck against previous (the same library's
+// previous-wave answers, recoded as CarriedAnswers reads them; nil for an
+// anonymous response or a library without one). An answer that breaks its
+// rule without an explanation is a FieldError on "qid_change_note"
+// (Question), in lang, saying both values. An explanation no check asks
+// for (the answer keeps to its rule, or there is nothing to compare) is
+// removed from current: only the explanation of a change that needed one
+// is stored, listed and exported, and a figure corrected back within its
+// rule loses the explanation of the change it no longer makes.
+func (s *Survey) CheckChanges(current, previous Answers, lang string) []FieldError {
 	var out []FieldError
 	for _, q := range s.Questions() {
-		if q.Type != Number || q.ChangeCheck == nil {
+		if q.ChangeCheck == nil {
 			continue
 		}
+		key := q.ID + ChangeNoteSuffix
 		now, ok := current.Number(q.ID)
 		before, had := previous.Number(q.ID)
-		if !ok || !had || !q.ChangeCheck.Breaks(before, now) || current.String(q.ID+ChangeNoteSuffix) != "" {
-			continue
+		switch {
+		case !ok || !had || !q.ChangeCheck.Breaks(before, now):
+			delete(current, key)
+		case current.String(key) == "":
+			m := msg("change_note_required", FormatAnswer(lang, before), FormatAnswer(lang, now))
+			out = append(out, FieldError{Question: key, Message: m.render(lang)})
 		}
-		m := msg("change_note_required", FormatAnswer(lang, before), FormatAnswer(lang, now))
-		out = append(out, FieldError{Question: q.ID + ChangeNoteSuffix, Message: m.render(lang)})
 	}
 	return out
-}
-
-// DropUnaskedNotes removes from answers the explanations no change check
-// asked for: where the answer keeps to its rule against previous (the
-// same library's previous-wave answers; nil: none, as for an anonymous
-// response), or there is nothing to compare. So only an explanation of a
-// change that needed one is stored, listed and exported, and a figure
-// corrected back within its rule loses the explanation of the change it
-// no longer makes.
-func (s *Survey) DropUnaskedNotes(answers, previous Answers) {
-	for _, q := range s.Questions() {
-		key := q.ID + ChangeNoteSuffix
-		if _, ok := answers[key]; !ok || q.ChangeCheck == nil {
-			continue
-		}
-		now, ok := answers.Number(q.ID)
-		before, had := previous.Number(q.ID)
-		if !ok || !had || !q.ChangeCheck.Breaks(before, now) {
-			delete(answers, key)
-		}
-	}
 }
 
 // checkChangeNote reads the explanation of a change sent with an answer

@@ -164,15 +164,22 @@ func TestChangeNotesAreAnswers(t *testing.T) {
 	if !slices.Contains(keys, "budget_change_note") {
 		t.Errorf("export columns %v lack the explanation", keys)
 	}
-	problems := s.ChangeProblems(Answers{"budget": 5000.0}, Answers{"budget": 1200.0}, "en")
+	problems := s.CheckChanges(Answers{"budget": 5000.0}, Answers{"budget": 1200.0}, "en")
 	if len(problems) != 1 || problems[0].Question != "budget_change_note" || !strings.Contains(problems[0].Message, "1,200; 5,000") {
 		t.Errorf("problems %+v", problems)
 	}
-	if p := s.ChangeProblems(Answers{"budget": 5000.0, "budget_change_note": "ok"}, Answers{"budget": 1200.0}, "en"); len(p) != 0 {
-		t.Errorf("explained, still asked: %+v", p)
+	explained := Answers{"budget": 5000.0, "budget_change_note": "ok"}
+	if p := s.CheckChanges(explained, Answers{"budget": 1200.0}, "en"); len(p) != 0 || explained["budget_change_note"] != "ok" {
+		t.Errorf("explained: asked %+v, kept %v", p, explained)
 	}
-	if p := s.ChangeProblems(Answers{"budget": 5000.0}, Answers{}, "en"); len(p) != 0 {
-		t.Errorf("nothing to compare with, still asked: %+v", p)
+	for name, c := range map[string][2]Answers{
+		"nothing to compare with": {{"budget": 5000.0, "budget_change_note": "x"}, nil},
+		"within the rule":         {{"budget": 2000.0, "budget_change_note": "x"}, {"budget": 1200.0}},
+		"no answer to explain":    {{"budget_change_note": "x"}, {"budget": 1200.0}},
+	} {
+		if p := s.CheckChanges(c[0], c[1], "en"); len(p) != 0 || c[0]["budget_change_note"] != nil {
+			t.Errorf("%s: asked %+v, kept %v (an explanation nobody asked for)", name, p, c[0])
+		}
 	}
 }
 

@@ -137,25 +137,17 @@ func TestASecondWaveThroughTheRouter(t *testing.T) {
 	}
 
 	// Staff from 40 to 100: asked, in French, with both figures; nothing lost.
-	values := url.Values{}
-	var answers map[string]any
-	_ = json.Unmarshal([]byte(landscapeAnswers(t, a, "Bibliothèque municipale de Lyon")), &answers)
-	for k, v := range answers {
-		switch x := v.(type) {
-		case []any:
-			for _, item := range x {
-				values.Add(k, item.(string))
-			}
-		case map[string]any:
-			for row, code := range x {
-				values.Set(k+"["+row+"]", code.(string))
-			}
-		case float64:
-			values.Set(k, strings.ReplaceAll(survey.FormatAnswer("fr", x), "\u202f", ""))
-		case string:
-			values.Set(k, x)
-		}
+	// The form as a French respondent posts it: the form's own FormValues
+	// (numbers written the French way, which the form reads back).
+	wave2, err := a.store.FindSurvey(t.Context(), "landscape-2026")
+	if err != nil {
+		t.Fatal(err)
 	}
+	answers, err := survey.UnmarshalAnswers([]byte(landscapeAnswers(t, a, "Bibliothèque municipale de Lyon")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := wave2.FormValues(answers, "fr")
 	values.Set("lang", "fr")
 	values.Set("t", tokenOf(t, links["Bibliothèque municipale de Lyon"]))
 	values.Set("staff_fte", "100")
