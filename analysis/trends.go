@@ -30,6 +30,10 @@ type TrendPoint struct {
 	// Suppressed carries the wave's disclosure flag: the count was
 	// withheld, so Count is 0, Share NaN and CI undefined.
 	Suppressed bool `json:"suppressed,omitempty"`
+	// BaseSuppressed carries the flag of the wave's base (the question's
+	// answered count): withheld, so Base is 0 and Share NaN, while Count
+	// may be shown.
+	BaseSuppressed bool `json:"base_suppressed,omitempty"`
 }
 
 // TrendPointOf returns the point of count out of base in a wave: share
@@ -65,9 +69,13 @@ type QuestionTrend struct {
 	ID    string   `json:"id"`
 	Waves []string `json:"waves"`
 	// Answered is each wave's base, the respondents who answered (for
-	// multi_choice: who ticked something); 0 where the wave did not ask.
-	Answered []int         `json:"answered"`
-	Options  []OptionTrend `json:"options"`
+	// multi_choice: who ticked something); 0 where the wave did not ask,
+	// and where disclosure withheld it (AnsweredSuppressed).
+	Answered []int `json:"answered"`
+	// AnsweredSuppressed marks the waves whose base disclosure control
+	// withheld; nil when none did.
+	AnsweredSuppressed []bool        `json:"answered_suppressed,omitempty"`
+	Options            []OptionTrend `json:"options"`
 }
 
 // OptionTrend is one option's points, one per wave.
@@ -118,6 +126,13 @@ func Trend(waves []WaveQuestion) (*QuestionTrend, error) {
 			return nil, survey.Errorf(survey.EINVALID, "A trend is of one question: wave %q has %q, not %q.", w.Wave, r.ID, tr.ID)
 		}
 		tr.Answered[len(tr.Answered)-1] = r.Answered
+		if r.AnsweredSuppressed {
+			if tr.AnsweredSuppressed == nil {
+				tr.AnsweredSuppressed = make([]bool, len(waves))
+			}
+			tr.Answered[len(tr.Answered)-1] = 0
+			tr.AnsweredSuppressed[len(tr.Answered)-1] = true
+		}
 	}
 	// Options from the latest wave back, so the latest order and labels win.
 	index := map[string]int{}
@@ -143,12 +158,21 @@ func Trend(waves []WaveQuestion) (*QuestionTrend, error) {
 			continue
 		}
 		for _, o := range w.Result.Options {
-			pt, err := TrendPointOf(w.Wave, o.Count, w.Result.Answered)
-			if err != nil {
-				return nil, err
-			}
-			if o.Suppressed {
+			var pt TrendPoint
+			switch {
+			case w.Result.AnsweredSuppressed:
+				// No share without its base; the count stands if it is shown.
+				pt = TrendPoint{Wave: w.Wave, Offered: true, Share: Float(math.NaN()), CI: Wilson(0, 0), BaseSuppressed: true, Suppressed: o.Suppressed}
+				if !o.Suppressed {
+					pt.Count = o.Count
+				}
+			case o.Suppressed:
 				pt = TrendPoint{Wave: w.Wave, Offered: true, Base: w.Result.Answered, Share: Float(math.NaN()), CI: Wilson(0, 0), Suppressed: true}
+			default:
+				var err error
+				if pt, err = TrendPointOf(w.Wave, o.Count, w.Result.Answered); err != nil {
+					return nil, err
+				}
 			}
 			tr.Options[index[o.Value]].Points[i] = pt
 		}

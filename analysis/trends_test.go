@@ -188,6 +188,21 @@ func TestTrendSuppressed(t *testing.T) {
 	if p := tr.Options[0].Points[0]; !p.Suppressed || !math.IsNaN(float64(p.Share)) || !p.CI.Undefined() {
 		t.Errorf("a withheld count must not be shown as a share of 0: %+v", p)
 	}
+
+	// A withheld base: no share and no base anywhere in the wave, the
+	// counts shown where they are not withheld themselves.
+	r.AnsweredSuppressed, r.Answered = true, 0
+	tr, err = analysis.Trend([]analysis.WaveQuestion{{Wave: "2025", Result: &r}})
+	if err != nil {
+		t.Fatalf("a withheld base is not an error: %v", err)
+	}
+	if !tr.AnsweredSuppressed[0] || tr.Answered[0] != 0 {
+		t.Errorf("base: %v %v", tr.Answered, tr.AnsweredSuppressed)
+	}
+	a, b := tr.Options[0].Points[0], tr.Options[1].Points[0]
+	if !a.BaseSuppressed || !a.Suppressed || a.Count != 0 || !b.BaseSuppressed || b.Suppressed || b.Count != 1 || b.Base != 0 || !math.IsNaN(float64(b.Share)) || !b.CI.Undefined() {
+		t.Errorf("points over a withheld base: %+v %+v", a, b)
+	}
 }
 
 func TestTrendBadInput(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/metlib/canvass/analysis"
 	"github.com/metlib/canvass/disclosure"
 	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
@@ -127,13 +128,11 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 			}
 			d.Filter.ExcludeDemo = true
 		}
-		rep, err := s.report(ctx, sv, d.Query)
-		if err != nil {
-			return nil, err
-		}
+		var rep *analysis.ReportResult
+		var err error
 		wp := export.WhitePaperOptions{Options: opts, FilterText: DescribeFilter(d.Filter)}
-		f.Responses = rep.Responses
 		if d.FullCounts {
+			rep, err = s.report(ctx, sv, d.Query)
 			counts = "full counts (unsuppressed)"
 		} else {
 			// For publication: the report disclosed under the survey's
@@ -141,17 +140,22 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 			// public figures (disclosure.PublishAfter): a reader has both,
 			// and subtracting the page's snapshot from a workbook over a
 			// few more responses is differencing like any other.
-			rules := disclosure.RulesOf(sv)
-			prev, taken, err := s.publicPrevious(ctx, sv)
-			if err != nil {
-				return nil, err
-			}
-			pub := disclosure.PublishAfter(prev, rep, nil, rules)
-			rep, wp.Disclosed = pub.Report, &rules
-			counts = fmt.Sprintf("counts below %d suppressed, %d more so none can be worked out (of %d cells)", rules.K, pub.Stats.Secondary, pub.Stats.Cells)
-			if prev != nil {
-				counts += ", against the public figures taken " + taken.UTC().Format(time.RFC3339)
-			}
+			var rules disclosure.Rules
+			rep, rules, counts, err = s.publicationReport(ctx, sv, d.Query)
+			wp.Disclosed = &rules
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.Responses = rep.Responses
+		trends, waves, err := s.publicationTrends(ctx, sv, rep, d.Query, d.FullCounts)
+		if err != nil {
+			return nil, err
+		}
+		wp.Trends, wp.TrendWaves = trendSheets(trends, waves)
+		if len(wp.Trends) > 0 {
+			counts += fmt.Sprintf("; %d trend sheets over %d waves", len(wp.Trends), len(waves))
+			wp.EarlierUnfiltered = len(d.Filter.Answers) > 0 || d.Filter.From != nil || d.Filter.To != nil
 		}
 		f.Name = safeFileName(sv.Slug + "-white-paper-" + stamp + ".xlsx")
 		f.write = func(w io.Writer) error { return export.WhitePaper(w, rep, wp) }

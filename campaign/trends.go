@@ -18,6 +18,9 @@ type WaveSummary struct {
 	Slug      string `json:"slug"`
 	Wave      string `json:"wave,omitempty"`
 	Responses int    `json:"responses"`
+	// ResponsesSuppressed marks Responses as withheld (0) by disclosure
+	// control, in a publication's trends.
+	ResponsesSuppressed bool `json:"responses_suppressed,omitempty"`
 }
 
 // SeriesTrends is every question of a survey compared across the waves of
@@ -75,25 +78,15 @@ func (s *Service) Trends(ctx context.Context, slug, lang string) (*SeriesTrends,
 	if lang == "" || !sv.HasLanguage(lang) {
 		lang = sv.DefaultLanguage
 	}
-	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
+	defs, err := s.wavesUpTo(ctx, sv)
 	if err != nil {
 		return nil, err
 	}
-	var waves []*survey.Survey
-	for _, w := range survey.WavesOf(all, sv.SeriesName()) {
-		waves = append(waves, w)
-		if w.Slug == sv.Slug {
-			break
-		}
-	}
+	waves := defs
 	out := &SeriesTrends{Series: sv.SeriesName(), Questions: []*QuestionTrends{}}
 	results := make([]*analysis.Result, len(waves))
-	defs := make([]*survey.Survey, len(waves))
 	keyed := make([][]analysis.Keyed[survey.Answers], len(waves))
 	for i, w := range waves {
-		if defs[i], err = s.cfg.Surveys.FindSurvey(ctx, w.Slug); err != nil {
-			return nil, err
-		}
 		f := survey.ResponseFilter{SurveySlug: w.Slug, Status: survey.ResponseSubmitted, ExcludeDemo: true}
 		var kept []analysis.Keyed[survey.Answers]
 		// Read through this wave's own recodes, then the latest's.

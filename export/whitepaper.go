@@ -24,13 +24,24 @@ type WhitePaperOptions struct {
 	Disclosed *disclosure.Rules
 	// FilterText describes the filters applied, for the Contents sheet.
 	FilterText string
+	// Trends, when there are any, are written after the tables as a sheet
+	// each ("Trend 1"…), listed on the Contents sheet with TrendWaves, the
+	// waves oldest first. Their figures are written as given: for a
+	// disclosed workbook, each wave's own disclosed figures.
+	Trends     []TrendSheet
+	TrendWaves []TrendWave
+	// EarlierUnfiltered says the earlier waves of the trends are not
+	// filtered as the report is (filters on answers and dates are the last
+	// wave's), which each trend sheet then notes.
+	EarlierUnfiltered bool
 }
 
 // WhitePaper writes the report tables as a workbook ready for a
 // publication: a Contents sheet (survey, date, filters, number of
 // responses, a link to every table), then a sheet per table with its title,
 // base, counts, formatted percentages, 95% interval columns, test results,
-// notes and a source line; headline tables get a native bar chart. Headers
+// notes and a source line; headline tables get a native bar chart. Trend
+// sheets follow, one per tracked question, with a native line chart. Headers
 // are frozen, columns sized, and pages set up landscape, one page wide.
 func WhitePaper(w io.Writer, rep *analysis.ReportResult, opts WhitePaperOptions) error {
 	f := excelize.NewFile()
@@ -97,6 +108,23 @@ func WhitePaper(w io.Writer, rep *analysis.ReportResult, opts WhitePaperOptions)
 		tw := &tableWriter{sheet: &sheet{f: f, name: name}, t: t, st: st, rules: rules, full: opts.Disclosed == nil, w: wd}
 		if err := tw.write(label, source); err != nil {
 			return fmt.Errorf("table %d: %w", t.Number, err)
+		}
+	}
+	if len(opts.Trends) > 0 {
+		sheets, err := writeTrendContents(f, contents, 9+len(rep.Tables)+1, opts, wd, st, names)
+		if err != nil {
+			return err
+		}
+		var labels []string
+		for _, w := range opts.TrendWaves {
+			labels = append(labels, w.Label)
+		}
+		trendSource := wd.get("trend_source", rep.Title, strings.Join(labels, ", "), wd.date(generated))
+		for i, t := range opts.Trends {
+			tw := &trendWriter{sheet: &sheet{f: f, name: sheets[i]}, tr: t, st: st, rules: opts.Disclosed, w: wd}
+			if err := tw.write(wd.get("trend", i+1)+". "+t.Title, trendSource, opts.EarlierUnfiltered); err != nil {
+				return fmt.Errorf("trend %d: %w", i+1, err)
+			}
 		}
 	}
 	_ = f.SetPageLayout(contents, landscape())
