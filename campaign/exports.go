@@ -133,6 +133,9 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 		wp := export.WhitePaperOptions{Options: opts, FilterText: DescribeFilter(d.Filter)}
 		if d.FullCounts {
 			rep, err = s.report(ctx, sv, d.Query)
+			if err == nil {
+				f.Responses = rep.Responses
+			}
 			counts = "full counts (unsuppressed)"
 		} else {
 			// For publication: the report disclosed under the survey's
@@ -140,14 +143,14 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 			// public figures (disclosure.PublishAfter): a reader has both,
 			// and subtracting the page's snapshot from a workbook over a
 			// few more responses is differencing like any other.
-			var rules disclosure.Rules
-			rep, rules, counts, err = s.publicationReport(ctx, sv, d.Query)
-			wp.Disclosed = &rules
+			var pub *publication
+			if pub, err = s.publicationReport(ctx, sv, d.Query); err == nil {
+				rep, counts, f.Responses, wp.Disclosed = pub.Report, pub.Counts, pub.Responses, &pub.Rules
+			}
 		}
 		if err != nil {
 			return nil, err
 		}
-		f.Responses = rep.Responses
 		trends, waves, err := s.publicationTrends(ctx, sv, rep, d.Query, d.FullCounts)
 		if err != nil {
 			return nil, err

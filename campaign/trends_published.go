@@ -42,27 +42,34 @@ func (s *Service) wavesUpTo(ctx context.Context, sv *survey.Survey) ([]*survey.S
 	return append(waves, sv), nil // not yet among the headers: a survey just made
 }
 
-// publicationReport is a survey's report for publication beside its public
+// publication is a survey's report for publication beside its public
 // figures: q's report through disclosure.PublishAfter against the public
-// snapshot (publicPrevious), under the survey's rules, with the note the
-// audit log and the workbook give of what was withheld. The default white
+// snapshot (publicPrevious), under the survey's rules. The default white
 // paper is this, and so is each earlier wave in its trend sheets.
-func (s *Service) publicationReport(ctx context.Context, sv *survey.Survey, q Query) (*analysis.ReportResult, disclosure.Rules, string, error) {
+type publication struct {
+	Report    *analysis.ReportResult // disclosed
+	Responses int                    // the responses it is over, as the working group counts them
+	Rules     disclosure.Rules
+	// Counts is the note the audit log gives of what was withheld.
+	Counts string
+}
+
+func (s *Service) publicationReport(ctx context.Context, sv *survey.Survey, q Query) (*publication, error) {
 	rules := disclosure.RulesOf(sv)
 	rep, err := s.report(ctx, sv, q)
 	if err != nil {
-		return nil, rules, "", err
+		return nil, err
 	}
 	prev, taken, err := s.publicPrevious(ctx, sv)
 	if err != nil {
-		return nil, rules, "", err
+		return nil, err
 	}
 	pub := disclosure.PublishAfter(prev, rep, nil, rules)
 	counts := fmt.Sprintf("counts below %d suppressed, %d more so none can be worked out (of %d cells)", rules.K, pub.Stats.Secondary, pub.Stats.Cells)
 	if prev != nil {
 		counts += ", against the public figures taken " + taken.UTC().Format(time.RFC3339)
 	}
-	return pub.Report, rules, counts, nil
+	return &publication{Report: pub.Report, Responses: rep.Responses, Rules: rules, Counts: counts}, nil
 }
 
 // waveReport is one wave and its report as a publication shows it.
@@ -201,7 +208,10 @@ func (s *Service) publicationTrends(ctx context.Context, sv *survey.Survey, rep 
 			if full {
 				r, err = s.report(ctx, w, earlier)
 			} else {
-				r, _, _, err = s.publicationReport(ctx, w, earlier)
+				var pub *publication
+				if pub, err = s.publicationReport(ctx, w, earlier); err == nil {
+					r = pub.Report
+				}
 			}
 			if err != nil {
 				return nil, nil, err

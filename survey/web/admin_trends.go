@@ -27,8 +27,11 @@ type trendsPage struct {
 	Numbers []numberChangeView
 }
 
-// trendView is one choice question: its chart and its table.
+// trendView is one choice question: its chart and its table
+// (partial_trend.html, on the trends page and the public results page).
 type trendView struct {
+	Lang      string
+	Sub       bool // a subsection: an h3 under the page's h2
 	ID, Label string
 	Chart     template.HTML
 	Waves     []string
@@ -112,7 +115,7 @@ func choiceTrend(lang string, q *campaign.QuestionTrends) (trendView, bool) {
 	if offered < 2 {
 		return trendView{}, false
 	}
-	v := trendView{ID: q.ID, Label: q.Label, Waves: t.Waves}
+	v := trendView{Lang: lang, ID: q.ID, Label: q.Label, Waves: t.Waves}
 	change := map[string]analysis.OptionChange{}
 	if q.Panel != nil {
 		v.PanelFirst, v.PanelSecond = q.Panel.First, q.Panel.Second
@@ -127,6 +130,10 @@ func choiceTrend(lang string, q *campaign.QuestionTrends) (trendView, bool) {
 			switch {
 			case !p.Offered:
 				row.Cells = append(row.Cells, ui(lang, "trend_not_offered"))
+			case p.Suppressed:
+				row.Cells = append(row.Cells, hiddenMark) // withheld by the wave's publication, and its share with it
+			case p.BaseSuppressed:
+				row.Cells = append(row.Cells, survey.FormatInt(lang, p.Count)+"/"+hiddenMark)
 			case p.Base == 0:
 				row.Cells = append(row.Cells, "–")
 			default:
@@ -166,7 +173,8 @@ func signedPoints(lang string, d float64) string {
 // trendChart draws each option's share across the waves as a line with
 // its 95% Wilson interval as a band, as an inline SVG (no script, no
 // external style). Each line has its own marker symbol, repeated in the
-// table beside it; a wave that did not offer an option breaks its line.
+// table beside it; a wave with no share to draw (the option not offered,
+// or its figure withheld by the wave's publication) breaks its line.
 func trendChart(lang, title string, t *analysis.QuestionTrend) template.HTML {
 	const width, height, left, right, top, bottom = 600.0, 260.0, 44.0, 24.0, 16.0, 40.0
 	plotW, plotH := width-left-right, height-top-bottom
@@ -199,7 +207,7 @@ func trendChart(lang, title string, t *analysis.QuestionTrend) template.HTML {
 		m := markers[oi%len(markers)]
 		// The band: each run of waves that offered the option, upper
 		// bounds left to right then lower bounds back.
-		for _, run := range offeredRuns(o.Points) {
+		for _, run := range drawnRuns(o.Points) {
 			var upper, lower []string
 			for _, i := range run {
 				if ci := o.Points[i].CI; !ci.Undefined() {
@@ -212,16 +220,14 @@ func trendChart(lang, title string, t *analysis.QuestionTrend) template.HTML {
 			}
 			var line []string
 			for _, i := range run {
-				if p := o.Points[i]; p.Base > 0 {
-					line = append(line, fmt.Sprintf("%.1f,%.1f", x(i), y(float64(p.Share))))
-				}
+				line = append(line, fmt.Sprintf("%.1f,%.1f", x(i), y(float64(o.Points[i].Share))))
 			}
 			if len(line) > 1 {
 				fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`, strings.Join(line, " "), m.color)
 			}
 		}
 		for i, p := range o.Points {
-			if !p.Offered || p.Base == 0 {
+			if !drawn(p) {
 				continue
 			}
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="14" text-anchor="middle" fill="%s">%s<title>%s, %s: %s (%s/%s)</title></text>`,
@@ -233,13 +239,20 @@ func trendChart(lang, title string, t *analysis.QuestionTrend) template.HTML {
 	return template.HTML(b.String()) // every text is escaped
 }
 
-// offeredRuns splits the waves into runs of consecutive waves that
-// offered the option.
-func offeredRuns(points []analysis.TrendPoint) [][]int {
+// drawn reports whether a point has a share to draw: the wave offered the
+// option, published its count and base, and someone answered.
+func drawn(p analysis.TrendPoint) bool {
+	return p.Offered && !p.Suppressed && !p.BaseSuppressed && p.Base > 0 && !math.IsNaN(float64(p.Share))
+}
+
+// drawnRuns splits the waves into runs of consecutive waves with a point
+// to draw: a wave without one (not offered, withheld, nobody answered)
+// breaks the line and its band.
+func drawnRuns(points []analysis.TrendPoint) [][]int {
 	var runs [][]int
 	var cur []int
 	for i, p := range points {
-		if p.Offered {
+		if drawn(p) {
 			cur = append(cur, i)
 			continue
 		}

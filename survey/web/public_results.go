@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
@@ -411,6 +412,10 @@ type resultsPublicPage struct {
 	Tables    []publicTable
 	// Hidden is the note on withheld counts, for the page's introduction.
 	Hidden string
+	// Trends are the choice questions across the series' published waves
+	// (campaign.PublicTrends), TrendWaves those waves with their responses.
+	Trends     []trendView
+	TrendWaves string
 }
 
 // resultsPage is the public results page of a published survey.
@@ -428,10 +433,33 @@ func (s *Server) resultsPage(c *gin.Context) {
 	if rep.ResponsesSuppressed {
 		responses = hiddenMark
 	}
-	c.Header("Cache-Control", "public, max-age=60")
-	s.renderPage(c, http.StatusOK, "results.html", resultsPublicPage{
+	trends, waves, err := s.cfg.Campaign.PublicTrends(c.Request.Context(), sv, lang)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	p := resultsPublicPage{
 		page: s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...), Slug: sv.Slug, Responses: responses, Tables: tables,
-		Hidden: fmt.Sprintf(ui(lang, "results_hidden"), hiddenMark, disclosure.RulesOf(sv).K)})
+		Hidden: fmt.Sprintf(ui(lang, "results_hidden"), hiddenMark, disclosure.RulesOf(sv).K)}
+	for _, q := range trends {
+		if v, ok := choiceTrend(lang, q); ok {
+			v.Sub = true
+			p.Trends = append(p.Trends, v)
+		}
+	}
+	if len(p.Trends) > 0 {
+		var list []string
+		for _, w := range waves {
+			n := survey.FormatInt(lang, w.Responses)
+			if w.ResponsesSuppressed {
+				n = hiddenMark
+			}
+			list = append(list, fmt.Sprintf("%s (n = %s)", cmp.Or(w.Wave, w.Slug), n))
+		}
+		p.TrendWaves = strings.Join(list, " · ")
+	}
+	c.Header("Cache-Control", "public, max-age=60")
+	s.renderPage(c, http.StatusOK, "results.html", p)
 }
 
 // embedResultsTable is one published table, for an iframe.

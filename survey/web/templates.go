@@ -75,7 +75,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"fieldOf": libraryFieldOf, // {{with fieldOf .Path}}: where a library form's problem is (admin_libraries.go)
 			"inc":     func(i int) int { return i + 1 },
 			"answer":  survey.FormatAnswer, // {{answer $.Lang 1200}}: a number answer as the form writes it in lang
-		}).Funcs(readerFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partial_consent.html", "templates/"+name)
+		}).Funcs(readerFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partial_consent.html", "templates/partial_trend.html", "templates/"+name)
 		if err != nil {
 			return nil, err
 		}
