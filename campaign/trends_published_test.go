@@ -3,8 +3,8 @@ package campaign_test
 import (
 	"archive/zip"
 	"bytes"
-	"io"
 	"encoding/xml"
+	"io"
 	"math"
 	"slices"
 	"strings"
