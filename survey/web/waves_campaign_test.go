@@ -291,7 +291,9 @@ func TestTwoWaveCampaignEndToEnd(t *testing.T) {
 		for w := 1; w <= 2; w++ {
 			n, b := counted(w, orgType, v)
 			want := fmt.Sprintf("(%d/%d; ", n, b)
-			if !slices.ContainsFunc(cells, func(c string) bool { return strings.Contains(c, want) && strings.HasPrefix(c, fmt.Sprintf("%.0f", 100*float64(n)/float64(b))) }) {
+			if !slices.ContainsFunc(cells, func(c string) bool {
+				return strings.Contains(c, want) && strings.HasPrefix(c, fmt.Sprintf("%.0f", 100*float64(n)/float64(b)))
+			}) {
 				t.Errorf("the trends page has no cell for %s in wave %d, %s", v, w, want)
 			}
 		}
