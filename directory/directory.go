@@ -117,37 +117,9 @@ const (
 // recognise. A file beyond MaxRows, MaxColumns or MaxLineBytes, or a
 // workbook that unpacks beyond workbook.UnzipSizeLimit, is ETOOLARGE.
 func Read(data []byte, format string) ([]Row, []string, error) {
-	var records [][]string
-	switch format {
-	case "csv":
-		var err error
-		if records, err = readCSV(data); err != nil {
-			return nil, nil, err
-		}
-	case "xlsx":
-		f, err := workbook.Open(data)
-		if err != nil {
-			if survey.ErrorCode(err) == survey.ETOOLARGE {
-				return nil, nil, err
-			}
-			return nil, nil, &survey.Error{Code: survey.EINVALID, Message: "The file is not an .xlsx workbook.", Err: err}
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, nil, survey.Errorf(survey.EINVALID, "The workbook has no sheets.")
-		}
-		if records, err = workbook.ReadRows(f, sheets[0], workbook.Limits{MaxRows: MaxRows + 1, MaxColumns: MaxColumns, MaxCellChars: MaxCellChars, MaxTextBytes: MaxTextBytes}); err != nil {
-			if survey.ErrorCode(err) == survey.ETOOLARGE {
-				return nil, nil, err
-			}
-			return nil, nil, survey.Errorf(survey.EINVALID, "The first sheet cannot be read: %v", err)
-		}
-	default:
-		return nil, nil, survey.Errorf(survey.EINVALID, "Import .csv or .xlsx files.")
-	}
-	if len(records) == 0 {
-		return nil, nil, survey.Errorf(survey.EINVALID, "The file is empty.")
+	records, err := ReadTable(data, format)
+	if err != nil {
+		return nil, nil, err
 	}
 	columns := make([]string, len(records[0]))
 	var unknown []string
@@ -179,6 +151,50 @@ func Read(data []byte, format string) ([]Row, []string, error) {
 		}
 	}
 	return rows, unknown, nil
+}
+
+// ReadTable reads the cells of a CSV file or of an XLSX workbook's first
+// sheet (format "csv" or "xlsx"), row by row, within the import limits:
+// what Read reads before it looks at the headers, for the importers of
+// other tables (an old survey round). A workbook's cells are read as the
+// text they show, so a formula is never evaluated: its cached value is
+// read, or nothing. A file beyond MaxRows, MaxColumns or MaxLineBytes, or
+// a workbook that unpacks beyond workbook.UnzipSizeLimit, is ETOOLARGE;
+// an empty file or one that is not CSV or XLSX, EINVALID.
+func ReadTable(data []byte, format string) ([][]string, error) {
+	var records [][]string
+	switch format {
+	case "csv":
+		var err error
+		if records, err = readCSV(data); err != nil {
+			return nil, err
+		}
+	case "xlsx":
+		f, err := workbook.Open(data)
+		if err != nil {
+			if survey.ErrorCode(err) == survey.ETOOLARGE {
+				return nil, err
+			}
+			return nil, &survey.Error{Code: survey.EINVALID, Message: "The file is not an .xlsx workbook.", Err: err}
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, survey.Errorf(survey.EINVALID, "The workbook has no sheets.")
+		}
+		if records, err = workbook.ReadRows(f, sheets[0], workbook.Limits{MaxRows: MaxRows + 1, MaxColumns: MaxColumns, MaxCellChars: MaxCellChars, MaxTextBytes: MaxTextBytes}); err != nil {
+			if survey.ErrorCode(err) == survey.ETOOLARGE {
+				return nil, err
+			}
+			return nil, survey.Errorf(survey.EINVALID, "The first sheet cannot be read: %v", err)
+		}
+	default:
+		return nil, survey.Errorf(survey.EINVALID, "Import .csv or .xlsx files.")
+	}
+	if len(records) == 0 {
+		return nil, survey.Errorf(survey.EINVALID, "The file is empty.")
+	}
+	return records, nil
 }
 
 // readCSV reads records one at a time, so a file of millions of tiny rows
