@@ -33,7 +33,8 @@ const invitedPrefix = "inv-"
 // responses, "inv-" in any case. Invitation ids are derived from public
 // data (the slug and the library id), so a client choosing such an id
 // could write or probe a library's one response; only the server, from a
-// personal link's token, makes these ids. Any case is refused so that no
+// personal link's token, makes these ids (and those of the libraries'
+// responses in an imported round, ImportedSubmissionID). Any case is refused so that no
 // client id even looks like one.
 func ReservedSubmissionID(id string) bool {
 	return len(id) >= len(invitedPrefix) && strings.EqualFold(id[:len(invitedPrefix)], invitedPrefix)

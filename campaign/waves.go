@@ -168,10 +168,12 @@ type Previous struct {
 }
 
 // previousAnswers finds library libraryID's submitted response to the
-// wave before sv, through that wave's invitation of the same library (a
-// response without a library is nobody's to carry). nil when sv neither
-// carries forward nor checks changes, when there is no
-// earlier wave, no invitation or no submitted response.
+// wave before sv, through that wave's invitation of the same library or,
+// for a round brought in by ImportRound (no invitations), under the
+// library's imported submission id (a response without a library is
+// nobody's to carry). nil when sv neither carries forward nor checks
+// changes, when there is no earlier wave, no invitation or imported
+// response, or no submitted response.
 func (s *Service) previousAnswers(ctx context.Context, sv *survey.Survey, libraryID string) (*Previous, error) {
 	if libraryID == "" || !sv.ReadsPreviousWave() {
 		// No wave before to read, or nothing that reads it: a survey
@@ -202,7 +204,16 @@ func (s *Service) previousAnswers(ctx context.Context, sv *survey.Survey, librar
 		}
 		return &Previous{Wave: before, Answers: sv.RecodeAnswers(r.Answers)}, nil
 	}
-	return nil, nil
+	r, err := s.cfg.Responses.FindResponseBySubmission(ctx, before.Slug, ImportedSubmissionID(before.Slug, libraryID))
+	switch {
+	case survey.ErrorCode(err) == survey.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case r.Status != survey.ResponseSubmitted || r.LibraryID != libraryID:
+		return nil, nil
+	}
+	return &Previous{Wave: before, Answers: sv.RecodeAnswers(r.Answers)}, nil
 }
 
 // ChangeNote is an explanation a change check asked a library for.
