@@ -198,52 +198,58 @@ func (s *Server) apiMergeLibraries(c *gin.Context) {
 // merges duplicates into the libraries they match.
 func (s *Server) apiImportLibraries(c *gin.Context) {
 	in := campaign.Import{Merge: c.Query("merge") == "true", Confirm: c.Query("confirm") == "true"}
-	var data []byte
-	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	switch mt {
-	case "text/csv":
-		in.Format = "csv"
-	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-		in.Format = "xlsx"
-	case "multipart/form-data":
-		fh, err := c.FormFile("file")
-		if err != nil {
-			s.renderError(c, survey.Errorf(survey.EMALFORMED, "Send the file as the multipart field \"file\"."))
-			return
-		}
-		in.Format, in.Source = fileFormat(fh.Filename), path.Base(fh.Filename)
-		f, err := fh.Open()
-		if err != nil {
-			s.renderError(c, err)
-			return
-		}
-		data, err = io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			s.renderError(c, err)
-			return
-		}
-	default:
-		s.renderError(c, &survey.Error{Code: EUNSUPPORTED, Message: "Send text/csv, an .xlsx workbook, or a multipart form with a file."})
+	data, format, source, err := uploadedTable(c)
+	if err != nil {
+		s.renderError(c, err)
 		return
 	}
-	if data == nil {
-		var err error
-		if data, err = io.ReadAll(c.Request.Body); err != nil {
-			var maxErr *http.MaxBytesError
-			if errors.As(err, &maxErr) {
-				err = survey.Errorf(survey.ETOOLARGE, "The file is larger than %d bytes.", maxErr.Limit)
-			}
-			s.renderError(c, err)
-			return
-		}
-	}
+	in.Format, in.Source = format, source
 	res, err := s.cfg.Campaign.ImportLibraries(c.Request.Context(), data, in)
 	if err != nil {
 		s.renderError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, res)
+}
+
+// uploadedTable reads the CSV or XLSX file an import is sent: the body
+// (text/csv, or an .xlsx workbook's media type) or a multipart form's
+// field "file" (its format from its name's extension; source is the
+// name). EMALFORMED without the file (or a form that cannot be read),
+// EUNSUPPORTED for another media type, ETOOLARGE for a body past its
+// limit.
+func uploadedTable(c *gin.Context) (data []byte, format, source string, err error) {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	switch mt {
+	case "text/csv":
+		format = "csv"
+	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		format = "xlsx"
+	case "multipart/form-data":
+		fh, err := c.FormFile("file")
+		if err != nil {
+			return nil, "", "", survey.Errorf(survey.EMALFORMED, "Send the file as the multipart field \"file\".")
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, "", "", err
+		}
+		defer f.Close()
+		if data, err = io.ReadAll(f); err != nil {
+			return nil, "", "", err
+		}
+		return data, fileFormat(fh.Filename), path.Base(fh.Filename), nil
+	default:
+		return nil, "", "", &survey.Error{Code: EUNSUPPORTED, Message: "Send text/csv, an .xlsx workbook, or a multipart form with a file."}
+	}
+	if data, err = io.ReadAll(c.Request.Body); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			err = survey.Errorf(survey.ETOOLARGE, "The file is larger than %d bytes.", maxErr.Limit)
+		}
+		return nil, "", "", err
+	}
+	return data, format, "", nil
 }
 
 // fileFormat is a file name's extension, lower case, without the dot.

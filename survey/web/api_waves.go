@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -78,4 +79,25 @@ func (s *Server) apiTrends(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, tr)
+}
+
+// apiImportRound brings an old round of :slug's series in as the closed
+// wave ?wave= (or the form field "wave"): the file is the body (text/csv
+// or an .xlsx workbook) or a multipart form's "file". A dry run unless
+// confirm=true (query or form field): the mapping, the rows matched and
+// every problem, as campaign.ImportRoundResult.
+func (s *Server) apiImportRound(c *gin.Context) {
+	data, format, source, err := uploadedTable(c)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	in := campaign.ImportRoundInput{Slug: c.Param("slug"), Format: format, Source: source,
+		Wave: cmp.Or(c.Query("wave"), c.PostForm("wave")), Confirm: cmp.Or(c.Query("confirm"), c.PostForm("confirm")) == "true"}
+	res, err := s.campaign.ImportRound(c.Request.Context(), data, in)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
 }

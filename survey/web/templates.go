@@ -51,7 +51,7 @@ var pageNames = []string{"form.html", "thanks.html", "message.html", "index.html
 	"admin_responses.html", "admin_response.html", "admin_confirm.html", "admin_tokens.html", "admin_users.html",
 	"admin_audit.html", "admin_account.html", "admin_results.html", "libraries.html", "library.html",
 	"admin_libraries.html", "admin_library.html", "admin_import.html", "admin_invitations.html", "admin_embed.html", "results.html", "admin_coordinator.html",
-	"admin_changes.html", "admin_trends.html"}
+	"admin_changes.html", "admin_trends.html", "admin_round.html"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
