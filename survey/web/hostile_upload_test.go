@@ -12,7 +12,7 @@ import (
 )
 
 // TestHostileWorkbooksAre413 posts the small hostile workbooks of issue 13
-// to both import APIs through the router: 413 with the error shape and a
+// to the import APIs through the router: 413 with the error shape and a
 // message naming the limit, and no survey stored.
 func TestHostileWorkbooksAre413(t *testing.T) {
 	a := newApp(t)
@@ -32,6 +32,8 @@ func TestHostileWorkbooksAre413(t *testing.T) {
 		{"library import, zip bomb", "/api/v1/libraries/import", string(bomb), "unpacks to more than 64 MiB"},
 		{"XLSForm import, column XFD", "/api/v1/surveys/import", xfd("survey"), "has a cell in column XFD; an import may use at most 200 columns"},
 		{"XLSForm import, zip bomb", "/api/v1/surveys/import", string(bomb), "unpacks to more than 64 MiB"},
+		{"old round, column XFD", "/api/v1/surveys/closed-one/waves/import?wave=2019", xfd("Sheet1"), "has a cell in column XFD; an import may use at most 100 columns"},
+		{"old round, zip bomb", "/api/v1/surveys/closed-one/waves/import?wave=2019&confirm=true", string(bomb), "unpacks to more than 64 MiB"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
