@@ -115,7 +115,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 
 func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
-		return usageError{"survey needs a subcommand: validate, list or new-wave"}
+		return usageError{"survey needs a subcommand: validate, list, new-wave or import-round"}
 	}
 	fs := flag.NewFlagSet("survey "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -187,6 +187,8 @@ func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 				next.Slug, next.Wave, next.Series, *from, next.Slug)
 			return nil
 		})
+	case "import-round":
+		return importRoundCommand(ctx, fs, args[1:], stdout, stderr, getenv)
 	}
 	return usageError{fmt.Sprintf("unknown survey subcommand %q", args[0])}
 }
