@@ -542,3 +542,71 @@ func checkCountTables(t *testing.T, text string, n int, seed uint64) {
 		t.Errorf("table 6: %d levels checked, or no Spearman line:\n%s", checked, body[6])
 	}
 }
+
+// TestSurveyImportRoundCommand: canvass survey import-round shows the
+// plan and every problem without writing, and with --confirm makes the
+// closed wave that survey list shows.
+func TestSurveyImportRoundCommand(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	cmd := func(args ...string) error {
+		out.Reset()
+		errOut.Reset()
+		return run(context.Background(), append(append([]string{}, args[:2]...), append([]string{"--data-dir", dir}, args[2:]...)...), nil, &out, &errOut, noEnv)
+	}
+	// The data directory needs the built-in surveys: start and stop the server once.
+	m := startMain(t, testConfig(dir))
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd("libraries", "import", "--confirm", "../../directory/testdata/libraries-mixed.csv"); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	good := "Name of the library or library system,Ville,Country,PAID STAFF in full-time equivalents,budget_band,Comments\n" +
+		"Bibliothèque municipale de Lyon,Lyon,FR,120,5–20 million,from the 2019 binder\n" +
+		"Toronto Public Library,Toronto,CA,310.5,Plus de 250 millions,\n"
+	bad := good + "Toronto Public Library,Toronto,CA,abc,,\nCity Library of Atlantis,Poseidonia,FR,,,\n"
+	badFile, goodFile := filepath.Join(dir, "round-bad.csv"), filepath.Join(dir, "round.csv")
+	if err := os.WriteFile(badFile, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(goodFile, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd("survey", "import-round", "--slug", "landscape", "--wave", "2019", badFile); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"Wave 2019 of the landscape series: landscape-2019, a new closed wave, after landscape.",
+		"4 rows, 2 matched to a library of the directory, 3 problems.",
+		"Columns not imported: Comments",
+		"Nothing was written: correct the problems",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dry run without %q:\n%s", want, text)
+		}
+	}
+	for _, re := range []string{`4\s+PAID STAFF in full-time equivalents\s+abc\s+`, `5\s+Name of the library or library system, Ville, Country\s+City Library of Atlantis \| Poseidonia \| FR\s+no library`,
+		`1\s+Name of the library or library system\s+library_name\s+name`} {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("dry run without %s:\n%s", re, text)
+		}
+	}
+	err := cmd("survey", "import-round", "--slug", "landscape", "--wave", "2019", "--confirm", badFile)
+	if err == nil || !strings.Contains(err.Error(), "Nothing was imported: the file has 3 problems") || !strings.Contains(err.Error(), "row 4, column PAID STAFF") {
+		t.Errorf("confirming the file with problems: %v", err)
+	}
+	if err := cmd("survey", "import-round", "--slug", "landscape", "--wave", "2019", "--confirm", goodFile); err != nil || !strings.Contains(out.String(), "Imported: 2 responses written.") {
+		t.Fatalf("confirm: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	if err := cmd("survey", "import-round", "--slug", "landscape", "--wave", "2019", "--confirm", goodFile); err != nil || !strings.Contains(out.String(), "Imported: 0 responses written, 2 already there") {
+		t.Errorf("confirm again: %v\n%s", err, out.String())
+	}
+	if err := cmd("survey", "list"); err != nil || !regexp.MustCompile(`landscape-2019\s+1\s+closed\s+2\s+landscape\s+2019`).MatchString(out.String()) {
+		t.Errorf("survey list: %v\n%s", err, out.String())
+	}
+	if err := cmd("survey", "import-round", "--slug", "landscape", goodFile); err == nil || exitCode(err) != 2 {
+		t.Errorf("without --wave: %v", err)
+	}
+}
