@@ -202,6 +202,10 @@ func TestImportRoundConfirm(t *testing.T) {
 	if _, err := f.submit(t, "stats-2025", token, "en", `{"budget": 1300, "services": ["loans"]}`); err != nil {
 		t.Fatal(err)
 	}
+	// "Everyone from the last wave" is the round's libraries.
+	if out, err := f.svc.Invite(admin, "stats-2025", campaign.Invitees{PreviousWave: true}); err != nil || len(out.Created) != 2 || len(out.Skipped) != 1 {
+		t.Errorf("inviting the old round's libraries: %+v, %v; want Beta and Gamma invited, Alpha skipped", out, err)
+	}
 	trends, err := f.svc.Trends(analyst, "stats-2025", "en")
 	if err != nil {
 		t.Fatal(err)
