@@ -313,8 +313,17 @@ func (s *Service) roundWave(ctx context.Context, from *survey.Survey, label stri
 		if next.Status == survey.StatusOpen && next.ReadsPreviousWave() {
 			// As a new version cannot move a wave (UpdateSurvey): the open
 			// wave's hints, carried answers and change checks would compare
-			// with another round under its respondents.
-			return nil, refuse("Labelled " + strconv.Quote(label) + ", the round would come just before " + next.Slug + ", which is open and reads its previous wave's answers (carry_forward, change_check): they would change under its respondents. Import it once " + next.Slug + " has closed.")
+			// with another round under the respondents who answered it. One
+			// nobody has answered yet (canvass demo's made-up responses
+			// aside) is what an import is for: its forms then open with the
+			// old round's answers.
+			n, err := s.cfg.Responses.CountMatching(ctx, survey.ResponseFilter{SurveySlug: next.Slug, ExcludeDemo: true})
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				return nil, refuse("Labelled " + strconv.Quote(label) + ", the round would come just before " + next.Slug + ", which is open, has responses, and reads its previous wave's answers (carry_forward, change_check): they would change under its respondents. Import it before " + next.Slug + " has responses, or once it has closed.")
+			}
 		}
 	}
 	return wave, nil

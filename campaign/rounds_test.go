@@ -235,7 +235,8 @@ func responsesByLibrary(t *testing.T, f *wavesFixture, slug string) map[string]*
 }
 
 // TestImportRoundWaveLabels: the label must be the round's own; a round
-// is not slipped in before an open wave that reads its previous wave; a
+// is not slipped in before an open wave that reads its previous wave once
+// it has responses; a
 // wave run in Canvass is never taken for an imported one.
 func TestImportRoundWaveLabels(t *testing.T) {
 	f := newWaves(t)
@@ -245,12 +246,23 @@ func TestImportRoundWaveLabels(t *testing.T) {
 		{"no label", " "},
 		{"no letters", "--"},
 		{"the open wave's label", "2025"},
-		{"just before the open wave", "2019"},
 	} {
 		_, err := importRound(f, oldRound, "csv", c.label, false)
 		if !slices.Contains(fieldPaths(err), "wave") {
 			t.Errorf("%s: %v, want a refusal on wave", c.name, err)
 		}
+	}
+	// Just before the open wave that reads its previous one: welcome while
+	// nobody has answered it (its forms will open with the round's
+	// answers), refused once someone has (they were checked against none).
+	if res, err := importRound(f, oldRound, "csv", "2019", false); err != nil || res.Before != "stats-2025" {
+		t.Errorf("a round before the open wave nobody answered: %+v, %v", res, err)
+	}
+	if _, err := f.svc.Submit(context.Background(), campaign.Submission{Survey: "stats-2025", Answers: answers(t, `{"budget": 7}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importRound(f, oldRound, "csv", "2019", false); !slices.ContainsFunc(survey.ErrorFields(err), func(f survey.FieldError) bool { return f.Path == "wave" && strings.Contains(f.Message, "has responses") }) {
+		t.Errorf("a round before the open wave with a response: %v, want a refusal on wave", err)
 	}
 	if _, err := f.svc.ImportRound(analyst, []byte(oldRound), campaign.ImportRoundInput{Slug: "stats-2025", Wave: "2019", Format: "csv"}); survey.ErrorCode(err) != survey.EFORBIDDEN {
 		t.Errorf("an analyst's import: %v", err)

@@ -214,9 +214,15 @@ func (s *Service) UpdateSurvey(ctx context.Context, slug string, d Definition) (
 	if sv.SeriesName() != current.SeriesName() || sv.Wave != current.Wave {
 		// Moving a wave would change which wave is "previous" for an open
 		// one under its respondents: its hints, carried answers and change
-		// checks would then compare with another round.
-		return nil, notes, &survey.Error{Code: survey.EINVALID, Message: "A new version keeps the survey's series and wave: " + current.SeriesName() + ", wave " + strconv.Quote(current.Wave) + ".",
-			Fields: []survey.FieldError{{Path: "wave", Message: "series and wave are set when the survey is made; make a new wave for another round"}}}
+		// checks would then compare with another round. Naming an
+		// unnamed wave where it already stands moves nothing (an old
+		// round then has a label to sort before: "Bringing an old round
+		// in").
+		s.surveysMu.Lock()
+		defer s.surveysMu.Unlock()
+		if err := s.labelInPlace(ctx, current, sv); err != nil {
+			return nil, notes, err
+		}
 	}
 	if err := s.checkDroppedOptions(ctx, sv); err != nil {
 		return nil, notes, err
@@ -302,4 +308,35 @@ func (s *Service) DefinitionYAML(ctx context.Context, slug string) ([]byte, stri
 // findSurvey reads a survey through the cached store.
 func (s *Service) findSurvey(ctx context.Context, slug string) (*survey.Survey, error) {
 	return s.cfg.Surveys.FindSurvey(ctx, slug)
+}
+
+// labelInPlace allows a new version sv of current to change its series or
+// wave only to give an unlabelled wave a label of its own that leaves it
+// where it stands among its series' waves.
+func (s *Service) labelInPlace(ctx context.Context, current, sv *survey.Survey) error {
+	refuse := &survey.Error{Code: survey.EINVALID, Message: "A new version keeps the survey's series and wave: " + current.SeriesName() + ", wave " + strconv.Quote(current.Wave) + ". An unlabelled wave may be given a label that keeps its place among the series' waves.",
+		Fields: []survey.FieldError{{Path: "wave", Message: "series and wave are set when the survey is made; make a new wave for another round"}}}
+	if current.Wave != "" || sv.Wave == "" || sv.SeriesName() != current.SeriesName() {
+		return refuse
+	}
+	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
+	if err != nil {
+		return err
+	}
+	before := survey.WavesOf(all, current.SeriesName())
+	renamed := make([]*survey.Survey, 0, len(before))
+	for _, w := range before {
+		if w.Slug == current.Slug {
+			w = sv
+		}
+		renamed = append(renamed, w)
+	}
+	after := survey.WavesOf(renamed, current.SeriesName())
+	for i := range before {
+		if before[i].Slug != after[i].Slug {
+			refuse.Message = "Labelled " + strconv.Quote(sv.Wave) + ", " + current.Slug + " would move among the waves of " + current.SeriesName() + " (it would come after " + after[max(i-1, 0)].Slug + "); choose a label that sorts where it stands."
+			return refuse
+		}
+	}
+	return s.checkWaveLabel(ctx, sv)
 }

@@ -501,3 +501,42 @@ func TestOnlyAskedExplanationsAreKept(t *testing.T) {
 		t.Errorf("listed %+v", notes)
 	}
 }
+
+// TestAnUnlabelledWaveTakesALabelInPlace: a series whose first wave has no
+// label (as the built-in landscape) may label it by a new version, so an
+// old round can be imported before it; a label that would move it past
+// the next wave is refused, and a labelled wave keeps its label.
+func TestAnUnlabelledWaveTakesALabelInPlace(t *testing.T) {
+	f := newWaves(t)
+	first := strings.NewReplacer("slug: stats-2025", "slug: stats", "series: stats\n", "", `wave: "2025"`+"\n", "").Replace(statsWave)
+	if _, _, err := f.svc.CreateSurvey(admin, campaign.Definition{Data: []byte(first), Format: "yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateWave(admin, "stats", campaign.NewWave{Slug: "stats-2026", Wave: "2026"}); err != nil {
+		t.Fatal(err)
+	}
+	version := func(label string) error {
+		def := strings.Replace(first, "series: stats\n", "", 1)
+		if label != "" {
+			def = strings.Replace(def, "slug: stats\n", "slug: stats\nwave: \""+label+"\"\n", 1)
+		}
+		_, _, err := f.svc.UpdateSurvey(admin, "stats", campaign.Definition{Data: []byte(def), Format: "yaml"})
+		return err
+	}
+	if err := version("2027"); !slices.Contains(fieldPaths(err), "wave") {
+		t.Errorf("a label that moves the first wave after 2026: %v", err)
+	}
+	if err := version("2026"); !slices.Contains(fieldPaths(err), "wave") {
+		t.Errorf("the next wave's label: %v", err)
+	}
+	if err := version("2024"); err != nil {
+		t.Fatalf("a label in place: %v", err)
+	}
+	series, err := f.svc.SeriesOf(admin, "stats")
+	if err != nil || len(series.Waves) < 2 || series.Waves[0].Slug != "stats" || series.Waves[0].Wave != "2024" {
+		t.Fatalf("series %+v, %v", series, err)
+	}
+	if err := version("2023"); !slices.Contains(fieldPaths(err), "wave") {
+		t.Errorf("relabelling a labelled wave: %v", err)
+	}
+}
