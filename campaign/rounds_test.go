@@ -261,7 +261,9 @@ func TestImportRoundWaveLabels(t *testing.T) {
 	if _, err := f.svc.Submit(context.Background(), campaign.Submission{Survey: "stats-2025", Answers: answers(t, `{"budget": 7}`)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importRound(f, oldRound, "csv", "2019", false); !slices.ContainsFunc(survey.ErrorFields(err), func(f survey.FieldError) bool { return f.Path == "wave" && strings.Contains(f.Message, "has responses") }) {
+	if _, err := importRound(f, oldRound, "csv", "2019", false); !slices.ContainsFunc(survey.ErrorFields(err), func(f survey.FieldError) bool {
+		return f.Path == "wave" && strings.Contains(f.Message, "has responses")
+	}) {
 		t.Errorf("a round before the open wave with a response: %v, want a refusal on wave", err)
 	}
 	if _, err := f.svc.ImportRound(analyst, []byte(oldRound), campaign.ImportRoundInput{Slug: "stats-2025", Wave: "2019", Format: "csv"}); survey.ErrorCode(err) != survey.EFORBIDDEN {
