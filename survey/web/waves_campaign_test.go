@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -387,6 +388,95 @@ func TestTwoWaveCampaignEndToEnd(t *testing.T) {
 		}
 		if text := pageText(t, page2.body); strings.Contains(text, "McNemar") || strings.Contains(text, "Wilcoxon") || strings.Contains(text, "panel") {
 			t.Errorf("%s: the public page publishes a paired test", lang)
+		}
+	}
+
+	// An old round collected elsewhere, 2019: wave 1 takes the label 2025
+	// where it stands and closes; the round's file (20 libraries, by name,
+	// city and country, one type given by its label) is dry-run, then
+	// confirmed, and comes first among the waves, in the trends too.
+	sv1, err := a.store.FindSurvey(t.Context(), "landscape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := survey.DefinitionYAML(sv1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labelled := regexp.MustCompile(`(?m)^slug: landscape$`).ReplaceAllString(string(def), "slug: landscape\nwave: \"2025\"")
+	if rec := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/landscape", token: admin, contentType: "application/yaml", body: labelled}); rec.Code != 200 {
+		t.Fatalf("labelling wave 1: %d %s", rec.Code, rec.Body)
+	}
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/landscape/close", token: admin}); rec.Code != 200 && rec.Code != 204 {
+		t.Fatalf("closing wave 1: %d %s", rec.Code, rec.Body)
+	}
+	oldType := func(_, i int) string { return orgTypes[(i+1)%4] }
+	var file strings.Builder
+	file.WriteString("library_name,city,country,What kind of organisation is it?\n")
+	for i := range 20 {
+		answer := oldType(0, i)
+		if i == 3 {
+			answer = "City or municipal library system" // a label, as an old spreadsheet has it
+		}
+		fmt.Fprintf(&file, "%s,Ville %02d,FR,%s\n", libraryName(i), i, answer)
+	}
+	importRound := func(confirm bool) (int, map[string]any) {
+		path := "/api/v1/surveys/landscape/waves/import?wave=2019"
+		if confirm {
+			path += "&confirm=true"
+		}
+		rec := a.do(request{method: http.MethodPost, path: path, token: admin, contentType: "text/csv", body: file.String()})
+		var got map[string]any
+		_ = json.Unmarshal(rec.Body.Bytes(), &got)
+		return rec.Code, got
+	}
+	if code, got := importRound(false); code != 200 || got["matched"] != 20.0 || got["problem_count"] != 0.0 || got["before"] != "landscape" {
+		t.Fatalf("the old round's dry run: %d %v", code, got)
+	}
+	if n := a.countResponses("landscape-2019"); n != 0 {
+		t.Fatalf("the dry run wrote %d responses", n)
+	}
+	if code, got := importRound(true); code != 200 || got["created"] != 20.0 {
+		t.Fatalf("the old round confirmed: %d %v", code, got)
+	}
+	series := decode[struct {
+		Waves []struct{ Slug, Wave string }
+	}](t, a.do(request{path: "/api/v1/surveys/landscape-2026/series", token: admin}))
+	if len(series.Waves) != 3 || series.Waves[0].Slug != "landscape-2019" || series.Waves[1].Wave != "2025" || series.Waves[2].Slug != "landscape-2026" {
+		t.Fatalf("series %+v, want the 2019 round first", series.Waves)
+	}
+	three := decode[struct {
+		Waves []struct {
+			Slug      string
+			Responses int
+		}
+		Questions []struct {
+			ID    string
+			Trend *struct {
+				Options []struct {
+					Value  string
+					Points []point
+				}
+			}
+		}
+	}](t, a.do(request{path: "/api/v1/surveys/landscape-2026/trends", token: admin}))
+	if len(three.Waves) != 3 || three.Waves[0].Slug != "landscape-2019" || three.Waves[0].Responses != 20 {
+		t.Fatalf("trends' waves %+v", three.Waves)
+	}
+	for _, q := range three.Questions {
+		if q.ID != "org_type" {
+			continue
+		}
+		for _, o := range q.Trend.Options {
+			want := 0
+			for i := range 20 {
+				if oldType(0, i) == o.Value {
+					want++
+				}
+			}
+			if p := o.Points[0]; !p.Offered || p.Count != want || p.Base != 20 {
+				t.Errorf("org_type %s in 2019: %+v, want %d of 20", o.Value, p, want)
+			}
 		}
 	}
 }
