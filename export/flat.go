@@ -100,7 +100,7 @@ func fixedColumns() []column {
 	return []column{
 		{key: "_response_id", title: "Response id", fixed: func(r *survey.Response) any { return r.ID }},
 		{key: "_submission_id", title: "Submission id", fixed: func(r *survey.Response) any { return r.SubmissionID }},
-		{key: "_submitted_at", title: "Submitted at (UTC)", fixed: func(r *survey.Response) any {
+		{key: stampKey, title: "Submitted at (UTC)", fixed: func(r *survey.Response) any {
 			if r.SubmittedAt != nil {
 				return r.SubmittedAt.UTC()
 			}
@@ -114,9 +114,10 @@ func fixedColumns() []column {
 	}
 }
 
-// layout lists every column of a flat export of s.
-func layout(s *survey.Survey, lang string) []column {
-	cols := fixedColumns()
+// questionColumns lists the columns of s's questions in a flat export,
+// after the fixed ones.
+func questionColumns(s *survey.Survey, lang string) []column {
+	var cols []column
 	text := func(t survey.Text) string { return t.In(lang, s.DefaultLanguage) }
 	for _, c := range s.Columns() {
 		title := text(c.Question.Label)
@@ -150,7 +151,7 @@ func numericCodes(q *survey.Question) bool {
 }
 
 // plan fills a flat row from a response, a question at a time, in the
-// column order of layout. It is built once per export: per row, each
+// column order of the fixed columns then questionColumns. It is built once per export: per row, each
 // answer is read once, whatever the number of columns it spans.
 type plan struct {
 	cols      []column
@@ -168,7 +169,13 @@ type questionPlan struct {
 }
 
 func newPlan(s *survey.Survey, lang string, labels bool) *plan {
-	p := &plan{cols: layout(s, lang), fixed: len(fixedColumns())}
+	return newPlanWith(fixedColumns(), s, lang, labels)
+}
+
+// newPlanWith is newPlan with other fixed columns first (the series
+// exports': the wave, the survey, the library).
+func newPlanWith(fixed []column, s *survey.Survey, lang string, labels bool) *plan {
+	p := &plan{cols: append(fixed, questionColumns(s, lang)...), fixed: len(fixed)}
 	i := p.fixed
 	for i < len(p.cols) {
 		q := p.cols[i].col.Question
@@ -270,6 +277,34 @@ func (p *plan) fill(r *survey.Response, row []any, typed []bool) {
 			row[qp.start], typed[qp.start] = str(v), true
 		}
 	}
+}
+
+// header is the plan's column keys; "_submitted_at" is the time stamp.
+func (p *plan) header() header {
+	h := header{keys: make([]string, len(p.cols)), stamps: make([]bool, len(p.cols))}
+	for i, c := range p.cols {
+		h.keys[i], h.stamps[i] = c.key, c.key == stampKey
+	}
+	return h
+}
+
+// stampKey is the fixed column holding a time stamp (a date-time).
+const stampKey = "_submitted_at"
+
+// writeAll writes a row per response and closes out.
+func (p *plan) writeAll(responses Responses, out rowWriter) error {
+	row := make([]any, len(p.cols))
+	typed := make([]bool, len(p.cols))
+	for r, err := range responses {
+		if err != nil {
+			return err
+		}
+		p.fill(r, row, typed)
+		if err := out.write(row, typed); err != nil {
+			return err
+		}
+	}
+	return out.close()
 }
 
 func (qp *questionPlan) code(v string) any {

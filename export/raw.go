@@ -24,115 +24,21 @@ const MaxSheetRows = 1048576
 func RawXLSX(w io.Writer, s *survey.Survey, responses Responses, opts Options) error {
 	lang := opts.lang(s)
 	p := newPlan(s, lang, opts.Labels)
-	cols := p.cols
 	f := excelize.NewFile()
 	defer f.Close()
 	styles, err := newRawStyles(f)
 	if err != nil {
 		return err
 	}
-	limit := MaxSheetRows
-	if opts.MaxRowsPerSheet > 0 {
-		limit = opts.MaxRowsPerSheet
-	}
-	header := make([]any, len(cols))
-	for i, c := range cols {
-		header[i] = excelize.Cell{StyleID: styles.header, Value: c.key}
-	}
-	var sw *excelize.StreamWriter
-	sheets, rowInSheet, written, truncated := 0, 0, 0, 0
-	newSheet := func() error {
-		if sw != nil {
-			if err := sw.Flush(); err != nil {
-				return err
-			}
-		}
-		sheets++
-		name := "Responses"
-		if sheets > 1 {
-			name = fmt.Sprintf("Responses (%d)", sheets)
-			if _, err := f.NewSheet(name); err != nil {
-				return err
-			}
-		} else if err := f.SetSheetName("Sheet1", name); err != nil {
-			return err
-		}
-		// A new sheet says its dimension is "A1", which the stream writer
-		// cannot correct once rows are written; readers that trust it
-		// (openpyxl in read-only mode) would then see one cell. Without a
-		// dimension they read every row.
-		if err := f.SetSheetDimension(name, ""); err != nil {
-			return err
-		}
-		if sw, err = f.NewStreamWriter(name); err != nil {
-			return err
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-		_ = sw.SetColWidth(1, 2, 26)
-		_ = sw.SetColWidth(3, 3, 20)
-		if err := sw.SetRow("A1", header); err != nil {
-			return err
-		}
-		rowInSheet = 1
-		return nil
-	}
-	if err := newSheet(); err != nil {
+	rows, err := newXLSXRows(f, styles, "Responses", p.header(), opts, []colWidth{{1, 2, 26}, {3, 3, 20}})
+	if err != nil {
 		return err
 	}
-	row := make([]any, len(cols))
-	typed := make([]bool, len(cols))
-	for r, err := range responses {
-		if err != nil {
-			return err
-		}
-		if rowInSheet == limit {
-			if err := newSheet(); err != nil {
-				return err
-			}
-		}
-		p.fill(r, row, typed)
-		for i, v := range row {
-			switch x := v.(type) {
-			case string:
-				text, cut := fitCell(x)
-				if cut {
-					truncated++
-				}
-				row[i] = text // a text cell: never evaluated as a formula
-			case nil:
-				row[i] = nil
-			default:
-				if t, ok := asTime(x); ok {
-					style := styles.date
-					if cols[i].key == "_submitted_at" {
-						style = styles.dateTime
-					}
-					row[i] = excelize.Cell{StyleID: style, Value: t}
-				} else {
-					row[i] = x
-				}
-			}
-		}
-		rowInSheet++
-		cell, _ := excelize.CoordinatesToCellName(1, rowInSheet)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
-		written++
-		if opts.Progress != nil && written%1000 == 0 {
-			opts.Progress(written)
-		}
-	}
-	if err := sw.Flush(); err != nil {
+	if err := p.writeAll(responses, rows); err != nil {
 		return err
 	}
-	if err := writeCodebook(f, s, cols, lang, styles, truncated, written); err != nil {
+	if err := writeCodebook(f, s, p.cols, lang, styles, rows.truncated, rows.n); err != nil {
 		return err
-	}
-	if opts.Progress != nil {
-		opts.Progress(written)
 	}
 	return f.Write(w)
 }
