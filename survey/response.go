@@ -95,6 +95,11 @@ type ResponseFilter struct {
 	// Offset and Limit page a list; Match and streams ignore them.
 	Offset int `json:"-"`
 	Limit  int `json:"-"`
+	// ByLibrary orders a stream by library id, then oldest first, instead
+	// of oldest first: the wide export of a series reads its waves side by
+	// side, a library at a time. Responses without a library come first.
+	// Match ignores it.
+	ByLibrary bool `json:"-"`
 }
 
 // FilteredAt is the time From and To compare: when the response was

@@ -279,15 +279,19 @@ func (st *Store) DeleteResponse(ctx context.Context, id string) error {
 // to keep round trips rare, few enough that memory stays flat.
 const streamBatch = 500
 
-// StreamResponses streams the responses matching f, oldest first, through a
-// cursor (Offset and Limit are ignored). The answer conditions of f are
-// applied here, after decoding, since answers are stored as JSON text the
-// database cannot look into.
+// StreamResponses streams the responses matching f, oldest first (by
+// library first with f.ByLibrary), through a cursor (Offset and Limit are
+// ignored). The answer conditions of f are applied here, after decoding,
+// since answers are stored as JSON text the database cannot look into.
 func (st *Store) StreamResponses(ctx context.Context, f survey.ResponseFilter) survey.Responses {
 	return func(yield func(*survey.Response, error) bool) {
 		// No overall deadline: an export of many responses takes as long as
 		// it takes; each batch the cursor fetches has the driver's own timeouts.
-		opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}).SetBatchSize(streamBatch)
+		sort := bson.D{{Key: "created_at", Value: 1}, {Key: "_id", Value: 1}}
+		if f.ByLibrary {
+			sort = append(bson.D{{Key: "library_id", Value: 1}}, sort...)
+		}
+		opts := options.Find().SetSort(sort).SetBatchSize(streamBatch)
 		cur, err := st.db.Collection(colResponses).Find(ctx, responseFilter(f), opts)
 		if err != nil {
 			yield(nil, wrap(err, "list responses"))

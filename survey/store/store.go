@@ -110,6 +110,8 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			// Date filters compare submitted_at (see responseFilter). The
 			// embedded server scans whatever the indexes; MongoDB uses it.
 			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "submitted_at", Value: 1}}, Options: options.Index().SetName("survey_submitted")},
+			// The wide export of a series reads each wave by library (ByLibrary).
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "library_id", Value: 1}, {Key: "created_at", Value: 1}}, Options: options.Index().SetName("survey_library")},
 		},
 		colTokens: {
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetUnique(true).SetName("hash_unique")},
