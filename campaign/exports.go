@@ -197,6 +197,118 @@ func (s *Service) PrepareDownload(ctx context.Context, slug string, d Download) 
 	return f, nil
 }
 
+// SeriesDownload asks for a file of several waves of a series
+// (export.SeriesXLSX; docs/waves.md, "Exports of several waves").
+type SeriesDownload struct {
+	// Layout is export.Long (the default: a row per library per wave) or
+	// export.Wide (a row per library, a column per variable per wave).
+	Layout export.Layout
+	// Format is "xlsx" (the default, with its codebook sheet), "csv" or
+	// "jsonl".
+	Format string
+	// Codebook asks for the codebook of the CSV file (Format "csv")
+	// instead of its rows.
+	Codebook bool
+	// Lang is the language of labels and codebook (default: the survey's).
+	Lang string
+	// Labels writes option labels instead of codes.
+	Labels bool
+	// BOM starts a CSV file with a byte order mark, for Excel.
+	BOM bool
+	// Progress, when set, is called with the number of rows written, and
+	// File.Expected is counted beforehand for the long layout.
+	Progress func(rows int)
+}
+
+// PrepareSeriesExport checks an export of the waves of survey slug's
+// series up to slug, read as slug's definition reads them (its labels and
+// options, every wave's answers through the recodes the waves declare),
+// and records it in the audit log (series.export: the waves, layout and
+// format) before a byte of it is written. Each wave's submitted responses,
+// demo ones left out, as the trends leave them out (made-up answers would
+// be a series of nothing); for the wide layout the store streams each
+// wave by library, so that the file is written a library at a time.
+// Analysts and admins only, as the raw export. ENOTFOUND for an unknown
+// survey or format, EMALFORMED for another layout.
+func (s *Service) PrepareSeriesExport(ctx context.Context, slug string, d SeriesDownload) (*File, error) {
+	if err := require(ctx, survey.RoleAnalyst); err != nil {
+		return nil, err
+	}
+	if d.Layout == "" {
+		d.Layout = export.Long
+	}
+	if d.Format == "" {
+		d.Format = "xlsx"
+	}
+	if contentTypes[d.Format] == "" {
+		return nil, survey.Errorf(survey.ENOTFOUND, "Series exports are export.xlsx, export.csv, export.jsonl and codebook.csv.")
+	}
+	if d.Layout != export.Long && d.Layout != export.Wide {
+		return nil, survey.Errorf(survey.EMALFORMED, "layout must be long (a row per library per wave) or wide (a row per library, a column per variable per wave), not %q.", d.Layout)
+	}
+	if d.Codebook && d.Format != "csv" {
+		return nil, survey.Errorf(survey.EMALFORMED, "The codebook is a CSV file of its own (the workbook has it as a sheet).")
+	}
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	headers, err := s.wavesUpTo(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{ContentType: contentTypes[d.Format], Expected: -1}
+	waves := make([]export.Wave, len(headers))
+	slugs := make([]string, len(headers))
+	count := d.Progress != nil && d.Layout == export.Long && !d.Codebook
+	if count {
+		f.Expected = 0
+	}
+	for i, h := range headers {
+		def := sv
+		if h.Slug != sv.Slug {
+			if def, err = s.cfg.Surveys.FindSurvey(ctx, h.Slug); err != nil {
+				return nil, err
+			}
+		}
+		filter := survey.ResponseFilter{SurveySlug: h.Slug, Status: survey.ResponseSubmitted, ExcludeDemo: true, ByLibrary: d.Layout == export.Wide}
+		waves[i] = export.Wave{Survey: def, Responses: counted(s.cfg.Responses.StreamResponses(ctx, filter), &f.Responses)}
+		slugs[i] = h.Slug
+		if count {
+			n, err := s.cfg.Responses.CountMatching(ctx, filter)
+			if err != nil {
+				return nil, err
+			}
+			f.Expected += n
+		}
+	}
+	stamp := s.now().UTC().Format("2006-01-02")
+	opts := export.Options{Lang: d.Lang, Labels: d.Labels, BOM: d.BOM, Generated: s.now(), Progress: d.Progress}
+	name := sv.SeriesName() + "-waves-" + string(d.Layout)
+	format := d.Format
+	switch {
+	case d.Codebook:
+		format = "csv codebook"
+		f.Name = safeFileName(name + "-codebook-" + stamp + ".csv")
+		f.write = func(w io.Writer) error { return export.SeriesCodebookCSV(w, waves, d.Layout, opts) }
+	default:
+		f.Name = safeFileName(name + "-" + stamp + "." + d.Format)
+		f.write = func(w io.Writer) error {
+			switch d.Format {
+			case "csv":
+				return export.SeriesCSV(w, waves, d.Layout, opts)
+			case "jsonl":
+				return export.SeriesJSONLines(w, waves, d.Layout, opts)
+			}
+			return export.SeriesXLSX(w, waves, d.Layout, opts)
+		}
+	}
+	s.audit(context.WithoutCancel(ctx), "series.export", "survey:"+sv.Slug, strings.Join([]string{
+		"series " + sv.SeriesName(), "waves " + strings.Join(slugs, ", "), "layout " + string(d.Layout), "format " + format,
+		"status submitted", "demo responses left out"}, "; "))
+	return f, nil
+}
+
 // describeDownload is the audit log's note of a download.
 func describeDownload(d Download, counts string) string {
 	parts := []string{"kind " + d.Kind, "format " + d.Format}

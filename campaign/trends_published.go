@@ -22,7 +22,8 @@ import (
 // publications".
 
 // wavesUpTo returns the waves of sv's series up to and including sv,
-// oldest first, as full definitions.
+// oldest first, as full definitions: what the trends compare, the
+// publications' trends show and the series exports write.
 func (s *Service) wavesUpTo(ctx context.Context, sv *survey.Survey) ([]*survey.Survey, error) {
 	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
 	if err != nil {
