@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/metlib/canvass/campaign"
+	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 )
 
@@ -44,6 +45,44 @@ func (s *Server) apiExport(c *gin.Context) {
 	d := campaign.Download{Kind: c.DefaultQuery("kind", campaign.KindRaw), Format: strings.TrimPrefix(c.Param("format"), "export."), Query: q,
 		Labels: c.Query("labels") == "true", BOM: c.Query("bom") == "true", FullCounts: c.Query("full_counts") == "true"}
 	f, err := s.cfg.Campaign.PrepareDownload(ctx, c.Param("slug"), d)
+	if err != nil {
+		s.exportFailed(c, err) // nothing written yet: an error answer
+		return
+	}
+	attachment(c, f.Name)
+	c.Header("Content-Type", f.ContentType)
+	if err := f.Write(w); err != nil {
+		s.exportFailed(c, err)
+	}
+}
+
+// apiSeriesExport serves the waves of :slug's series up to it in one file
+// (docs/waves.md, "Exports of several waves"): series/export.xlsx (with its
+// codebook sheet), export.csv (?bom=true for spreadsheet programs),
+// export.jsonl, and codebook.csv, the CSV file's codebook, each in
+// ?layout=long (the default: a row per library per wave) or wide (a row
+// per library); ?lang= and ?labels=true as for export.xlsx. A stream, as
+// apiExport's, audited by the use case before the first byte.
+func (s *Server) apiSeriesExport(c *gin.Context) {
+	if s.stopping() {
+		s.exportFailed(c, survey.Errorf(survey.EUNAVAILABLE, "shutting down"))
+		return
+	}
+	ctx, w, end := s.stream(c)
+	defer end()
+	d := campaign.SeriesDownload{Layout: export.Layout(c.DefaultQuery("layout", string(export.Long))), Lang: c.Query("lang"),
+		Labels: c.Query("labels") == "true", BOM: c.Query("bom") == "true"}
+	format, ok := strings.CutPrefix(c.Param("format"), "export.")
+	switch {
+	case c.Param("format") == "codebook.csv":
+		d.Format, d.Codebook = "csv", true
+	case ok && format != "":
+		d.Format = format
+	default:
+		s.exportFailed(c, survey.Errorf(survey.ENOTFOUND, "Series exports are export.xlsx, export.csv, export.jsonl and codebook.csv."))
+		return
+	}
+	f, err := s.cfg.Campaign.PrepareSeriesExport(ctx, c.Param("slug"), d)
 	if err != nil {
 		s.exportFailed(c, err) // nothing written yet: an error answer
 		return

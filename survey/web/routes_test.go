@@ -49,6 +49,7 @@ var routeRules = map[string]access{
 	"GET /api/v1/surveys/:slug/analysis":                    analystOnly,
 	"GET /api/v1/surveys/:slug/series":                      analystOnly,
 	"GET /api/v1/surveys/:slug/trends":                      analystOnly,
+	"GET /api/v1/surveys/:slug/series/:format":              analystOnly,
 	"GET /api/v1/surveys/:slug/change-notes":                regional,
 	"GET /admin/surveys/:slug/changes":                      regional,
 	"GET /admin/surveys/:slug/trends":                       analystOnly,

@@ -240,7 +240,8 @@ func (s *Server) routes() {
 	read.GET("/surveys/:slug/analysis", s.apiAnalysis)
 	read.GET("/surveys/:slug/series", s.apiSeries)
 	read.GET("/surveys/:slug/trends", s.apiTrends)
-	read.GET("/surveys/:slug/:format", s.apiExport) // export.xlsx, export.csv, export.jsonl
+	read.GET("/surveys/:slug/series/:format", s.apiSeriesExport) // export.xlsx, export.csv, export.jsonl, codebook.csv
+	read.GET("/surveys/:slug/:format", s.apiExport)              // export.xlsx, export.csv, export.jsonl
 	// The directory and the invitations: regional coordinators too, kept
 	// to their regions by the use cases (campaign/scope.go).
 	regional := api.Group("", s.require(survey.RoleAnalyst, survey.RoleCoordinator))

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -229,6 +230,47 @@ func TestASecondWaveThroughTheRouter(t *testing.T) {
 		t.Errorf("the export's explanation column: header %q", export[0])
 	}
 
+	// The waves together (analysts may): long, a row per library per wave
+	// (the first wave, unlabelled, named by its slug); wide, a row per
+	// library and a column per question per wave; another layout is a 400.
+	analyst := a.token(survey.RoleAnalyst)
+	for _, layout := range []string{"", "long", "wide"} {
+		rec = a.do(request{path: "/api/v1/surveys/landscape-2026/series/export.csv?layout=" + layout, token: analyst})
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rec.Body.String(), "\uFEFF"))).ReadAll()
+		if rec.Code != 200 || err != nil || len(rows) < 2 {
+			t.Fatalf("series export %q: %d %v %s", layout, rec.Code, err, rec.Body)
+		}
+		if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, "landscape-waves-"+cmp.Or(layout, "long")+"-") {
+			t.Errorf("series export %q: %s", layout, cd)
+		}
+		cell := func(row int, key string) string {
+			if i := slices.Index(rows[0], key); i >= 0 {
+				return rows[row][i]
+			}
+			return "(no column " + key + ")"
+		}
+		if layout != "wide" {
+			if len(rows) != 3 || cell(1, "_wave") != "landscape" || cell(2, "_wave") != "2026" || cell(1, "staff_fte") != "40" || cell(2, "staff_fte") != "100" || cell(2, "staff_fte_change_note") != note {
+				t.Errorf("long series export %q: %q", layout, rows)
+			}
+			continue
+		}
+		if len(rows) != 2 || cell(1, "staff_fte__landscape") != "40" || cell(1, "staff_fte__2026") != "100" || cell(1, "staff_fte_change_note__2026") != note {
+			t.Errorf("wide series export: %q", rows)
+		}
+	}
+	rec = a.do(request{path: "/api/v1/surveys/landscape-2026/series/export.xlsx?layout=diagonal", token: analyst})
+	if e := decode[errorResponse](t, rec); rec.Code != 400 || !strings.Contains(e.Error.Message, "layout must be long") {
+		t.Errorf("layout=diagonal: %d %s", rec.Code, rec.Body)
+	}
+	rec = a.do(request{path: "/api/v1/surveys/landscape-2026/series/codebook.csv?layout=wide", token: analyst})
+	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "\uFEFFVariable,Columns,Label") || !strings.Contains(rec.Body.String(), "staff_fte__landscape, staff_fte_change_note__landscape, staff_fte__2026") {
+		t.Errorf("codebook: %d %.300s", rec.Code, rec.Body)
+	}
+	if rec = a.do(request{path: "/api/v1/surveys/landscape-2026/series/export.pdf", token: analyst}); rec.Code != 404 {
+		t.Errorf("series/export.pdf: %d", rec.Code)
+	}
+
 	// Oslo did not answer wave 1: nothing carried, no hint. The open form
 	// has no library: nothing of anybody's.
 	for name, path := range map[string]string{"Oslo": links["Deichman Oslo"], "the open form": "/s/landscape-2026?lang=fr"} {
@@ -249,6 +291,12 @@ func TestASecondWaveThroughTheRouter(t *testing.T) {
 	p := c.get("/admin/surveys/landscape-2026")
 	if !strings.Contains(pageText(t, p.body), "Series landscape, wave 2026. Its waves, in order: landscape → landscape-2026 (2026).") {
 		t.Errorf("survey page: %s", pageText(t, p.body))
+	}
+	link := `href="/api/v1/surveys/landscape-2026/series/export.xlsx?layout=wide"`
+	if !strings.Contains(p.body, link) {
+		t.Errorf("the survey page has no link %s", link)
+	} else if book := c.get("/api/v1/surveys/landscape-2026/series/export.xlsx?layout=wide"); book.status != 200 || !strings.HasPrefix(book.body, "PK") {
+		t.Errorf("the wide workbook from the page: %d", book.status)
 	}
 	p = c.get("/admin/surveys/landscape-2026/changes")
 	if cells := cellTexts(t, p.body); !slices.Contains(cells, note) || !slices.Contains(cells, "40") || !slices.Contains(cells, "100") {
