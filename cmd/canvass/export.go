@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/metlib/canvass/campaign"
+	"github.com/metlib/canvass/export"
 	"github.com/metlib/canvass/survey"
 	"github.com/metlib/canvass/survey/store"
 )
@@ -29,18 +31,38 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 	labels := fs.Bool("labels", false, "raw: option labels instead of codes")
 	bom := fs.Bool("bom", false, "csv: start with a byte order mark, for Excel")
 	fullCounts := fs.Bool("full-counts", false, "whitepaper: show counts below the small-cell threshold, and demo responses")
+	series := fs.Bool("series", false, "the waves of the survey's series up to it in one file, read as it reads them (docs/waves.md)")
+	layout := fs.String("layout", "long", "series: long (a row per library per wave) or wide (a row per library, a column per question per wave)")
+	codebook := fs.Bool("codebook", false, "series, csv: write the codebook of the CSV file instead of its rows")
 	if err := fs.Parse(args); err != nil {
 		return helpOrUsage(err)
 	}
+	var set []string
+	fs.Visit(func(f *flag.Flag) { set = append(set, f.Name) })
 	switch {
 	case *slug == "" || *out == "":
 		return usageError{"export: --survey and -o are required"}
+	case !*series && (slices.Contains(set, "layout") || *codebook):
+		return usageError{"export: --layout and --codebook go with --series"}
 	case *kind != "raw" && *kind != "whitepaper":
 		return usageError{fmt.Sprintf("export: --kind must be raw or whitepaper, got %q", *kind)}
 	case *format != "xlsx" && *format != "csv" && *format != "jsonl":
 		return usageError{fmt.Sprintf("export: --format must be xlsx, csv or jsonl, got %q", *format)}
 	case *kind == "whitepaper" && *format != "xlsx":
 		return usageError{"export: the white paper is an xlsx workbook"}
+	}
+	if *series {
+		for _, name := range []string{"kind", "region", "language", "from", "to", "answer", "status", "by", "bands", "full-counts"} {
+			if slices.Contains(set, name) {
+				return usageError{fmt.Sprintf("export: --series writes every wave's submitted responses, without --%s", name)}
+			}
+		}
+		if *layout != string(export.Long) && *layout != string(export.Wide) {
+			return usageError{fmt.Sprintf("export: --layout must be long or wide, got %q", *layout)}
+		}
+		if *codebook && *format != "csv" {
+			return usageError{"export: --codebook is the codebook of a CSV file (--format csv); the workbook has it as a sheet"}
+		}
 	}
 	q, err := qf.query(*slug)
 	if err != nil {
@@ -49,13 +71,20 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 	return withStore(ctx, cfg, stderr, func(st *store.Store) error {
 		ctx, svc := useCases(ctx, st)
 		var bar *progressbar.ProgressBar
-		d := campaign.Download{Kind: *kind, Format: *format, Query: q, Labels: *labels, BOM: *bom, FullCounts: *fullCounts,
-			Progress: func(n int) {
-				if bar != nil {
-					_ = bar.Set(n)
-				}
-			}}
-		file, err := svc.PrepareDownload(ctx, *slug, d)
+		setBar := func(n int) {
+			if bar != nil {
+				_ = bar.Set(n)
+			}
+		}
+		var file *campaign.File
+		var err error
+		if *series {
+			file, err = svc.PrepareSeriesExport(ctx, *slug, campaign.SeriesDownload{Layout: export.Layout(*layout), Format: *format, Codebook: *codebook,
+				Lang: q.Lang, Labels: *labels, BOM: *bom, Progress: setBar})
+		} else {
+			d := campaign.Download{Kind: *kind, Format: *format, Query: q, Labels: *labels, BOM: *bom, FullCounts: *fullCounts, Progress: setBar}
+			file, err = svc.PrepareDownload(ctx, *slug, d)
+		}
 		if err != nil {
 			return errors.New(survey.ErrorMessage(err))
 		}
@@ -83,6 +112,10 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 		}
 		if err := os.Rename(tmp.Name(), *out); err != nil {
 			return err
+		}
+		if *codebook {
+			fmt.Fprintf(stdout, "Wrote %s (the codebook).\n", *out)
+			return nil
 		}
 		fmt.Fprintf(stdout, "Wrote %s (%s).\n", *out, counted(file.Responses, "response", "responses"))
 		return nil

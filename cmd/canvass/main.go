@@ -61,6 +61,9 @@ Usage:
                                                   statistics of the submitted responses
   canvass export --survey S --kind raw|whitepaper --format xlsx|csv|jsonl -o FILE [--labels] [--bom] [--lang L]
                                                   write the responses or the white-paper tables (progress on a terminal)
+  canvass export --survey S --series [--layout long|wide] [--codebook] --format xlsx|csv|jsonl -o FILE
+                                                  the waves of S's series up to S in one file, a row per library per
+                                                  wave (long) or per library (wide); --codebook: the CSV's codebook
   canvass demo --survey S [--responses N] [--seed X]
                                                   add made-up responses and libraries (for trying things out), marked
                                                   as demo data: counted on admin pages under a banner, never public
