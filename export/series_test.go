@@ -382,7 +382,8 @@ func sheetOf(t *testing.T, b dumpedBook, name string) [][]any {
 // TestSeriesExportsReadBack writes the long and wide layouts of three
 // waves as XLSX and CSV, reads them back with openpyxl and Python's csv
 // module, and compares every cell with the values the test works out from
-// the answers given: recoded codes, empty cells where a wave did not ask,
+// the answers given (the JSON Lines file too, read with Go's decoder):
+// recoded codes, empty cells where a wave did not ask,
 // respondents' formulas kept as text, one wide row per library (its
 // latest response; the anonymous one left out), and the codebook's waves
 // and recodes.
@@ -463,6 +464,30 @@ func TestSeriesExportsReadBack(t *testing.T) {
 					}
 				}
 			}
+			var jsonl bytes.Buffer
+			if err := export.SeriesJSONLines(&jsonl, seriesWaves(waves, responses), tc.layout, export.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSuffix(jsonl.String(), "\n"), "\n")
+			if len(lines) != len(tc.rows) {
+				t.Fatalf("JSON Lines: %d lines, want %d", len(lines), len(tc.rows))
+			}
+			for i, line := range lines {
+				keys, values := jsonObject(t, line)
+				if strings.Join(keys, ",") != strings.Join(tc.header, ",") {
+					t.Fatalf("JSON line %d keys %v", i+1, keys)
+				}
+				for j, key := range tc.header {
+					want := tc.rows[i][j]
+					if key == "_submitted_at" {
+						at, _ := time.Parse("2006-01-02 15:04:05", want.(string))
+						want = at.Format(time.RFC3339)
+					}
+					if fmt.Sprintf("%#v", values[j]) != fmt.Sprintf("%#v", want) {
+						t.Errorf("JSON line %d, %s: %#v, want %#v", i+1, key, values[j], want)
+					}
+				}
+			}
 
 			// The codebook: the workbook's sheet, and the CSV companion
 			// with the same table.
@@ -531,6 +556,27 @@ func TestSeriesExportsReadBack(t *testing.T) {
 			}
 		})
 	}
+}
+
+// jsonObject reads a JSON object's keys in order, and their values.
+func jsonObject(t *testing.T, line string) (keys []string, values []any) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(line))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", line)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		keys, values = append(keys, tok.(string)), append(values, v)
+	}
+	return keys, values
 }
 
 func anySlice(s []string) []any {
