@@ -383,10 +383,9 @@ func sheetOf(t *testing.T, b dumpedBook, name string) [][]any {
 // waves as XLSX and CSV, reads them back with openpyxl and Python's csv
 // module, and compares every cell with the values the test works out from
 // the answers given (the JSON Lines file too, read with Go's decoder):
-// recoded codes, empty cells where a wave did not ask,
-// respondents' formulas kept as text, one wide row per library (its
-// latest response; the anonymous one left out), and the codebook's waves
-// and recodes.
+// recoded codes, empty cells where a wave did not ask, respondents'
+// formulas kept as text, one wide row per library (its latest response;
+// the anonymous one left out), and the codebook's waves and recodes.
 func TestSeriesExportsReadBack(t *testing.T) {
 	python := openpyxl.Python(t)
 	waves, answers := seriesData(t)
