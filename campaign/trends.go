@@ -89,8 +89,8 @@ func (s *Service) Trends(ctx context.Context, slug, lang string) (*SeriesTrends,
 	for i, w := range waves {
 		f := survey.ResponseFilter{SurveySlug: w.Slug, Status: survey.ResponseSubmitted, ExcludeDemo: true}
 		var kept []analysis.Keyed[survey.Answers]
-		// Read through this wave's own recodes, then the latest's.
-		responses := keep(sv.RecodeResponses(defs[i].RecodeResponses(s.cfg.Responses.StreamResponses(ctx, f))), func(r *survey.Response) {
+		// Read through this wave's own recodes, then every later wave's.
+		responses := keep(survey.RecodeThrough(defs[i:], s.cfg.Responses.StreamResponses(ctx, f)), func(r *survey.Response) {
 			if r.LibraryID != "" && i >= len(waves)-2 {
 				kept = append(kept, analysis.Keyed[survey.Answers]{Key: r.LibraryID, Value: r.Answers})
 			}
@@ -107,7 +107,7 @@ func (s *Service) Trends(ctx context.Context, slug, lang string) (*SeriesTrends,
 		case survey.SingleChoice, survey.MultiChoice, survey.Likert, survey.Country:
 			in := make([]analysis.WaveQuestion, len(waves))
 			for i, w := range waves {
-				in[i] = analysis.WaveQuestion{Wave: cmp.Or(w.Wave, w.Slug), Result: offeredIn(defs[i], sv, q, results[i].Questions[qi])}
+				in[i] = analysis.WaveQuestion{Wave: cmp.Or(w.Wave, w.Slug), Result: offeredIn(defs[i:], q, results[i].Questions[qi])}
 			}
 			if qt.Trend, err = analysis.Trend(in); err != nil {
 				return nil, err
@@ -138,12 +138,13 @@ func (s *Service) Trends(ctx context.Context, slug, lang string) (*SeriesTrends,
 }
 
 // offeredIn is a wave's result for q (analysed with the latest wave's
-// definition, latest) as the wave asked it: nil when the wave did not ask
-// the question, and without the options the wave did not offer, neither
-// as they are nor as an option the latest recodes into them, so that they
-// are "not offered" there rather than a zero.
-func offeredIn(wave, latest *survey.Survey, q *survey.Question, r *analysis.QuestionResult) *analysis.QuestionResult {
-	asked := wave.Question(q.ID)
+// definition) as the wave, waves[0], asked it: nil when the wave did not
+// ask the question, and without the options the wave did not offer,
+// neither as they are nor as the option the later waves recode them into
+// (RecodeCodeThrough), so that they are "not offered" there rather than
+// a zero.
+func offeredIn(waves []*survey.Survey, q *survey.Question, r *analysis.QuestionResult) *analysis.QuestionResult {
+	asked := waves[0].Question(q.ID)
 	if asked == nil {
 		return nil
 	}
@@ -152,12 +153,7 @@ func offeredIn(wave, latest *survey.Survey, q *survey.Question, r *analysis.Ques
 	}
 	offered := map[string]bool{}
 	for _, o := range asked.Options {
-		offered[string(o.Value)] = true
-	}
-	for from, to := range q.Recode {
-		if asked.Option(string(from)) != nil {
-			offered[string(to)] = true
-		}
+		offered[string(survey.RecodeCodeThrough(waves, q.ID, o.Value))] = true
 	}
 	kept := *r
 	kept.Options = slices.DeleteFunc(slices.Clone(r.Options), func(o analysis.OptionCount) bool { return !offered[o.Value] })

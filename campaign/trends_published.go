@@ -84,7 +84,7 @@ type waveReport struct {
 // first: each wave's count, base, share and Wilson interval per option as
 // that wave's report has them, disclosure's flags carried (a withheld
 // count or base is withheld in the trend). A wave's options are read
-// through the last wave's recode map; options merged by it are withheld
+// through its own and the later waves' recode maps; options merged are withheld
 // when any of them is, since their sum and the shown ones would give the
 // withheld one away. A question is tracked when the last wave's report
 // has a table of it and at least one earlier wave's report does; a
@@ -96,6 +96,10 @@ func reportTrends(waves []waveReport, lang string) ([]*QuestionTrends, error) {
 		return out, nil
 	}
 	latest := waves[len(waves)-1].sv
+	defs := make([]*survey.Survey, len(waves))
+	for i, w := range waves {
+		defs[i] = w.sv
+	}
 	for _, q := range latest.Questions() {
 		switch q.Type {
 		case survey.SingleChoice, survey.MultiChoice, survey.Likert, survey.Country:
@@ -105,7 +109,7 @@ func reportTrends(waves []waveReport, lang string) ([]*QuestionTrends, error) {
 		in := make([]analysis.WaveQuestion, len(waves))
 		reported := 0
 		for i, w := range waves {
-			r := waveFigures(w, q, latest.DefaultLanguage)
+			r := waveFigures(w, defs[i:], q, latest.DefaultLanguage)
 			if r != nil {
 				reported++
 			}
@@ -125,9 +129,11 @@ func reportTrends(waves []waveReport, lang string) ([]*QuestionTrends, error) {
 
 // waveFigures is question q of the last wave as wave w's report has it:
 // its first table of the question (an ungrouped one if there is one), the
-// options read through q's recodes. Nil when the wave did not ask the
+// options read through the recodes of w and every later wave (later,
+// w's own definition first: survey.RecodeCodeThrough, as the trends and
+// the series exports read answers). Nil when the wave did not ask the
 // question or its report has no table of it.
-func waveFigures(w waveReport, q *survey.Question, fallback string) *analysis.QuestionResult {
+func waveFigures(w waveReport, later []*survey.Survey, q *survey.Question, fallback string) *analysis.QuestionResult {
 	asked := w.sv.Question(q.ID)
 	if asked == nil || asked.Type != q.Type {
 		return nil
@@ -149,10 +155,7 @@ func waveFigures(w waveReport, q *survey.Question, fallback string) *analysis.Qu
 	out := &analysis.QuestionResult{ID: q.ID, Type: q.Type, Label: r.Label, Answered: r.Answered, AnsweredSuppressed: r.AnsweredSuppressed}
 	index := map[string]int{}
 	add := func(o analysis.OptionCount) {
-		value := o.Value
-		if to, ok := q.Recode[survey.Code(value)]; ok {
-			value = string(to)
-		}
+		value := string(survey.RecodeCodeThrough(later, q.ID, survey.Code(o.Value)))
 		if opt := q.Option(value); opt != nil {
 			o.Label, o.Missing = opt.Label.In(w.rep.Language, fallback), opt.Missing
 		}

@@ -259,9 +259,11 @@ func (sp *seriesPlan) recoded(w int) Responses {
 	if rs == nil {
 		rs = Slice(nil)
 	}
-	for _, later := range sp.waves[w:] {
-		rs = later.Survey.RecodeResponses(rs)
+	later := make([]*survey.Survey, 0, len(sp.waves)-w)
+	for _, x := range sp.waves[w:] {
+		later = append(later, x.Survey)
 	}
+	rs = survey.RecodeThrough(later, rs)
 	return func(yield func(*survey.Response, error) bool) {
 		for r, err := range rs {
 			if err == nil {

@@ -209,3 +209,27 @@ func (s *Survey) RecodeResponses(rs Responses) Responses {
 		}
 	}
 }
+
+// RecodeThrough streams rs, responses to waves[0], read through the recodes
+// of every wave in waves in turn (wave order, waves[0] first): so an option
+// renamed in a middle wave and again later reads as the last wave's, as
+// the trends and the series exports read the waves of a series.
+func RecodeThrough(waves []*Survey, rs Responses) Responses {
+	for _, w := range waves {
+		rs = w.RecodeResponses(rs)
+	}
+	return rs
+}
+
+// RecodeCodeThrough is an option code of question id read through the
+// recodes of every wave in waves in turn, as RecodeThrough reads answers.
+func RecodeCodeThrough(waves []*Survey, id string, c Code) Code {
+	for _, w := range waves {
+		if q := w.Question(id); q != nil {
+			if to, ok := q.Recode[c]; ok {
+				c = to
+			}
+		}
+	}
+	return c
+}

@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,5 +87,39 @@ func TestRecodeValidation(t *testing.T) {
 	def = strings.Replace(def, "label: {en: Note}", "label: {en: Note}\n        recode: {a: b}", 1)
 	if _, err := survey.ParseDefinition([]byte(def), "yaml"); !strings.Contains(survey.ErrorFields(err)[0].Message, "does not apply to text") {
 		t.Errorf("recode on a text question: %v", err)
+	}
+}
+
+// TestRecodeThroughTheWaves: wifi (2024) became internet (2025's recode),
+// then online (2026's, which no longer mentions wifi): a 2024 answer reads
+// as online through the waves after it, a 2025 answer through 2025's and
+// 2026's, and an option no wave recoded stays as it is.
+func TestRecodeThroughTheWaves(t *testing.T) {
+	wave := func(slug, options, recode string) *survey.Survey {
+		t.Helper()
+		def := "slug: " + slug + "\nseries: s\ntitle: {en: S}\nlanguages: [en]\ndefault_language: en\nsections:\n  - id: a\n    questions:\n      - id: services\n        type: multi_choice\n        label: {en: Services}\n" + recode + "        options:\n" + options
+		sv, err := survey.ParseDefinition([]byte(def), "yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sv
+	}
+	w24 := wave("s-2024", "          - {value: wifi, label: {en: Wi-Fi}}\n          - {value: loans, label: {en: Loans}}\n", "")
+	w25 := wave("s-2025", "          - {value: internet, label: {en: Internet}}\n          - {value: loans, label: {en: Loans}}\n", "        recode: {wifi: internet}\n")
+	w26 := wave("s-2026", "          - {value: online, label: {en: Online}}\n          - {value: loans, label: {en: Loans}}\n", "        recode: {internet: online}\n")
+	waves := []*survey.Survey{w24, w25, w26}
+	for _, c := range []struct {
+		from     int
+		code, to survey.Code
+	}{{0, "wifi", "online"}, {1, "internet", "online"}, {0, "loans", "loans"}, {2, "online", "online"}} {
+		if got := survey.RecodeCodeThrough(waves[c.from:], "services", c.code); got != c.to {
+			t.Errorf("%s from wave %d: %s, want %s", c.code, c.from, got, c.to)
+		}
+	}
+	rs := survey.ResponsesOf([]*survey.Response{{Answers: survey.Answers{"services": []string{"wifi", "loans"}}}})
+	for r, err := range survey.RecodeThrough(waves, rs) {
+		if err != nil || !slices.Equal(r.Answers["services"].([]string), []string{"online", "loans"}) {
+			t.Errorf("a 2024 response read through the waves: %v %v", r.Answers, err)
+		}
 	}
 }
