@@ -97,18 +97,27 @@ func writeCodebook(f *excelize.File, s *survey.Survey, cols []column, lang strin
 		}
 		rowsOut = append(rowsOut, []any{c.key, q.ID, c.title, typ, codes})
 	}
-	if truncated > 0 {
-		rowsOut = append(rowsOut, []any{}, []any{fmt.Sprintf("Note: %d answers were longer than Excel's %d characters per cell and were cut, ending with %q.", truncated, MaxCellText, strings.TrimSpace(truncationMarker))})
-	}
-	for i, r := range rowsOut {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			return err
-		}
+	if err := writeCodebookRows(f, sheet, rowsOut, truncated); err != nil {
+		return err
 	}
 	_ = f.SetCellStyle(sheet, "A2", "E2", st.header)
 	_ = f.SetColWidth(sheet, "A", "B", 28)
 	_ = f.SetColWidth(sheet, "C", "C", 60)
 	_ = f.SetColWidth(sheet, "E", "E", 80)
 	return f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+}
+
+// writeCodebookRows writes a codebook sheet's rows from A1, then, when
+// truncated answers were cut to fit a cell, a note saying so.
+func writeCodebookRows(f *excelize.File, sheet string, rows [][]any, truncated int) error {
+	if truncated > 0 {
+		rows = append(rows, []any{}, []any{fmt.Sprintf("Note: %d answers were longer than Excel's %d characters per cell and were cut, ending with %q.", truncated, MaxCellText, strings.TrimSpace(truncationMarker))})
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -670,14 +670,8 @@ func (sp *seriesPlan) writeCodebook(f *excelize.File, layout Layout, st rawStyle
 		}
 		rowsOut = append(rowsOut, cells)
 	}
-	if truncated > 0 {
-		rowsOut = append(rowsOut, []any{}, []any{fmt.Sprintf("Note: %d answers were longer than Excel's %d characters per cell and were cut, ending with %q.", truncated, MaxCellText, strings.TrimSpace(truncationMarker))})
-	}
-	for i, r := range rowsOut {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			return err
-		}
+	if err := writeCodebookRows(f, sheet, rowsOut, truncated); err != nil {
+		return err
 	}
 	at := strconv.Itoa(tableAt)
 	_ = f.SetCellStyle(sheet, "A"+at, "H"+at, st.header)

@@ -225,6 +225,22 @@ func (sh *sheet) put(style int, values ...any) {
 	}
 }
 
+// finish ends a table or trend sheet: its notes and source line, the
+// columns sized to what was put, the rows down to headerRow frozen, the
+// page set up landscape.
+func (sh *sheet) finish(st paperStyles, w words, notes []string, source string, headerRow int) {
+	for _, n := range notes {
+		sh.put(st.note, w.get("note", n))
+	}
+	sh.put(st.note, source)
+	for i, width := range sh.widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		_ = sh.f.SetColWidth(sh.name, col, col, width)
+	}
+	_ = sh.f.SetPanes(sh.name, &excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: fmt.Sprintf("A%d", headerRow+1), ActivePane: "bottomLeft"})
+	_ = sh.f.SetPageLayout(sh.name, landscape())
+}
+
 // style formats cells of the current row from column from to column to.
 func (sh *sheet) style(from, to, style int) {
 	a, _ := excelize.CoordinatesToCellName(from, sh.row)

@@ -196,17 +196,7 @@ func (tw *tableWriter) write(title, source string) error {
 	if tw.undefined {
 		notes = append(notes, tw.w.get("undefined"))
 	}
-	for _, n := range notes {
-		tw.put(tw.st.note, tw.w.get("note", n))
-	}
-	tw.put(tw.st.note, source)
-
-	for i, width := range tw.widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		_ = f.SetColWidth(name, col, col, width)
-	}
-	_ = f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: fmt.Sprintf("A%d", headerRow+1), ActivePane: "bottomLeft"})
-	_ = f.SetPageLayout(name, landscape())
+	tw.finish(tw.st, tw.w, notes, source, headerRow)
 	if tw.t.Spec.Headline && chartRows[0] > 0 && chartRows[1] >= chartRows[0] {
 		return addChart(f, name, tw.t.Title, chartRows, tw.row+2, len(tw.widths))
 	}

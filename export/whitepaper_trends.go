@@ -97,17 +97,7 @@ func (tw *trendWriter) write(title, source string, earlierUnfiltered bool) error
 	if earlierUnfiltered {
 		notes = append(notes, tw.w.get("trend_earlier_unfiltered"))
 	}
-	for _, n := range notes {
-		tw.put(tw.st.note, tw.w.get("note", n))
-	}
-	tw.put(tw.st.note, source)
-
-	for i, width := range tw.widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		_ = f.SetColWidth(name, col, col, width)
-	}
-	_ = f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: fmt.Sprintf("A%d", headerRow+1), ActivePane: "bottomLeft"})
-	_ = f.SetPageLayout(name, landscape())
+	tw.finish(tw.st, tw.w, notes, source, headerRow)
 	if lastOption <= headerRow || waves < 2 {
 		return nil
 	}

@@ -381,34 +381,13 @@ func (s *Server) importPageGet(c *gin.Context) {
 // confirmation posts the same file back with confirm=yes.
 func (s *Server) importLibrariesForm(c *gin.Context) {
 	p := importPage{page: s.adminPage(c, "Import libraries"), Merge: c.PostForm("merge") == "on"}
-	var data []byte
-	if encoded := c.PostForm("data"); encoded != "" {
-		var err error
-		if data, err = base64.StdEncoding.DecodeString(encoded); err != nil {
-			p.Problem = "The file was damaged on the way back; upload it again."
-			s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
-			return
-		}
-		p.Filename = c.PostForm("filename")
-	} else {
-		fh, err := c.FormFile("file")
-		if err != nil {
-			p.Problem = "Choose a .csv or .xlsx file to import."
-			s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
-			return
-		}
-		p.Filename = fh.Filename
-		f, err := fh.Open()
-		if err == nil {
-			data, err = io.ReadAll(f)
-			f.Close()
-		}
-		if err != nil {
-			p.Problem = "The file could not be read: " + err.Error()
-			s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
-			return
-		}
+	data, filename, problem := dryRunUpload(c)
+	if problem != "" {
+		p.Problem = problem
+		s.renderPage(c, http.StatusUnprocessableEntity, "admin_import.html", p)
+		return
 	}
+	p.Filename = filename
 	res, err := s.cfg.Campaign.ImportLibraries(c.Request.Context(), data, campaign.Import{Format: fileFormat(p.Filename), Merge: p.Merge,
 		Confirm: c.PostForm("confirm") == "yes", Source: path.Base(p.Filename)})
 	if survey.ErrorCode(err) == survey.EINVALID {
@@ -425,4 +404,31 @@ func (s *Server) importLibrariesForm(c *gin.Context) {
 		p.Data = base64.StdEncoding.EncodeToString(data)
 	}
 	s.renderPage(c, http.StatusOK, "admin_import.html", p)
+}
+
+// dryRunUpload is the file of an import page with a dry run: uploaded
+// (the field "file"), or carried back by the dry run's confirmation
+// (base64 in "data", its name in "filename"). problem says, for the page,
+// what is wrong when there is no file.
+func dryRunUpload(c *gin.Context) (data []byte, filename, problem string) {
+	if encoded := c.PostForm("data"); encoded != "" {
+		data, err := base64.StdEncoding.DecodeString(encoded)
+		if err != nil {
+			return nil, "", "The file was damaged on the way back; upload it again."
+		}
+		return data, c.PostForm("filename"), ""
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, "", "Choose a .csv or .xlsx file to import."
+	}
+	f, err := fh.Open()
+	if err == nil {
+		data, err = io.ReadAll(f)
+		f.Close()
+	}
+	if err != nil {
+		return nil, "", "The file could not be read: " + err.Error()
+	}
+	return data, fh.Filename, ""
 }

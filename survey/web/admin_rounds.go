@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/base64"
-	"io"
 	"net/http"
 	"path"
 	"strings"
@@ -62,31 +61,12 @@ func (s *Server) importRoundForm(c *gin.Context) {
 		p.Problem, p.Problems = problem, fields
 		s.renderPage(c, status, "admin_round.html", p)
 	}
-	var data []byte
-	if encoded := c.PostForm("data"); encoded != "" {
-		var err error
-		if data, err = base64.StdEncoding.DecodeString(encoded); err != nil {
-			fail(http.StatusUnprocessableEntity, "The file was damaged on the way back; upload it again.", nil)
-			return
-		}
-		p.Filename = c.PostForm("filename")
-	} else {
-		fh, err := c.FormFile("file")
-		if err != nil {
-			fail(http.StatusUnprocessableEntity, "Choose a .csv or .xlsx file to import.", nil)
-			return
-		}
-		p.Filename = fh.Filename
-		f, err := fh.Open()
-		if err == nil {
-			data, err = io.ReadAll(f)
-			f.Close()
-		}
-		if err != nil {
-			fail(http.StatusUnprocessableEntity, "The file could not be read: "+err.Error(), nil)
-			return
-		}
+	data, filename, problem := dryRunUpload(c)
+	if problem != "" {
+		fail(http.StatusUnprocessableEntity, problem, nil)
+		return
 	}
+	p.Filename = filename
 	res, err := s.campaign.ImportRound(c.Request.Context(), data, campaign.ImportRoundInput{Slug: p.Survey.Slug, Wave: p.Wave,
 		Format: fileFormat(p.Filename), Confirm: c.PostForm("confirm") == "yes", Source: path.Base(p.Filename)})
 	switch code := survey.ErrorCode(err); code {

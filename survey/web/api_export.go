@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -35,8 +36,6 @@ func (s *Server) apiExport(c *gin.Context) {
 		s.exportFailed(c, survey.Errorf(survey.EUNAVAILABLE, "shutting down"))
 		return
 	}
-	ctx, w, end := s.stream(c)
-	defer end()
 	q, err := resultsQuery(c, c.Param("slug"))
 	if err != nil {
 		s.renderError(c, err)
@@ -44,7 +43,17 @@ func (s *Server) apiExport(c *gin.Context) {
 	}
 	d := campaign.Download{Kind: c.DefaultQuery("kind", campaign.KindRaw), Format: strings.TrimPrefix(c.Param("format"), "export."), Query: q,
 		Labels: c.Query("labels") == "true", BOM: c.Query("bom") == "true", FullCounts: c.Query("full_counts") == "true"}
-	f, err := s.cfg.Campaign.PrepareDownload(ctx, c.Param("slug"), d)
+	s.serveFile(c, func(ctx context.Context) (*campaign.File, error) {
+		return s.cfg.Campaign.PrepareDownload(ctx, c.Param("slug"), d)
+	})
+}
+
+// serveFile streams the file prepare makes (under the stream's context) as
+// an attachment; an error before the first byte is an error answer.
+func (s *Server) serveFile(c *gin.Context, prepare func(ctx context.Context) (*campaign.File, error)) {
+	ctx, w, end := s.stream(c)
+	defer end()
+	f, err := prepare(ctx)
 	if err != nil {
 		s.exportFailed(c, err) // nothing written yet: an error answer
 		return
@@ -68,8 +77,6 @@ func (s *Server) apiSeriesExport(c *gin.Context) {
 		s.exportFailed(c, survey.Errorf(survey.EUNAVAILABLE, "shutting down"))
 		return
 	}
-	ctx, w, end := s.stream(c)
-	defer end()
 	d := campaign.SeriesDownload{Layout: export.Layout(c.DefaultQuery("layout", string(export.Long))), Lang: c.Query("lang"),
 		Labels: c.Query("labels") == "true", BOM: c.Query("bom") == "true"}
 	format, ok := strings.CutPrefix(c.Param("format"), "export.")
@@ -82,16 +89,9 @@ func (s *Server) apiSeriesExport(c *gin.Context) {
 		s.exportFailed(c, survey.Errorf(survey.ENOTFOUND, "Series exports are export.xlsx, export.csv, export.jsonl and codebook.csv."))
 		return
 	}
-	f, err := s.cfg.Campaign.PrepareSeriesExport(ctx, c.Param("slug"), d)
-	if err != nil {
-		s.exportFailed(c, err) // nothing written yet: an error answer
-		return
-	}
-	attachment(c, f.Name)
-	c.Header("Content-Type", f.ContentType)
-	if err := f.Write(w); err != nil {
-		s.exportFailed(c, err)
-	}
+	s.serveFile(c, func(ctx context.Context) (*campaign.File, error) {
+		return s.cfg.Campaign.PrepareSeriesExport(ctx, c.Param("slug"), d)
+	})
 }
 
 // exportFailed reports a failure: as an error when nothing was sent yet,
