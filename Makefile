@@ -36,6 +36,7 @@ bench:
 	$(GO) test -run '^$$' -bench Submissions -benchtime 10000x ./survey/web/
 	$(GO) test -run '^$$' -bench AnalysisEndToEnd -benchtime 5x ./survey/web/
 	$(GO) test -run '^$$' -bench ImpactReport -benchtime 5x ./analysis/
+	$(GO) test -run '^$$' -bench SeriesExport -benchtime 2x ./export/
 	$(GO) test -run '^$$' -bench RawExport -benchtime 1x ./export/
 
 ## bench-embed: counts.json under wrk against a bare gin handler in the same process (needs wrk)
