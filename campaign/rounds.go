@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/metlib/canvass/directory"
 	"github.com/metlib/canvass/survey"
@@ -254,6 +255,13 @@ func (s *Service) roundWave(ctx context.Context, from *survey.Survey, label stri
 	if survey.FoldHeader(label) == "" {
 		return nil, refuse("A wave's label needs letters or digits, such as 2019.")
 	}
+	if strings.ContainsFunc(label, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" -_.", r)
+	}) || strings.Contains(label, "..") {
+		// A label names the round in the slug, the pages and the files:
+		// "2019/2020" and "2019-2020" would both be landscape-2019-2020.
+		return nil, refuse("A wave's label is letters, digits, spaces, hyphens, underscores and points (such as 2019 or 2019-2020).")
+	}
 	series := from.SeriesName()
 	res.WaveSlug = waveSlugOf(series, label)
 	all, err := s.cfg.Surveys.ListSurveyHeaders(ctx)
@@ -305,6 +313,11 @@ func (s *Service) roundWave(ctx context.Context, from *survey.Survey, label stri
 		return nil, refuse("The wave " + wave.Slug + " cannot be made: " + strings.Join(msgs, "; ") + ".")
 	}
 	res.After, res.Before = neighbours(survey.WavesOf(append(all, wave), series), wave)
+	if res.Before == "" {
+		// After every wave of the series: no later wave reads it, and the
+		// next wave made in Canvass would have to be labelled after it.
+		return nil, refuse("Labelled " + strconv.Quote(label) + ", the round would come after every wave of the series (the last is " + res.After + "): an old round comes before the waves that follow it. Give it the label of when it ran (such as 2019); for a new round, make a new wave.")
+	}
 	if res.Before != "" {
 		next, err := s.cfg.Surveys.FindSurvey(ctx, res.Before)
 		if err != nil {

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,6 +91,12 @@ func (s *Service) planRound(ctx context.Context, wave *survey.Survey, records []
 				fields[f] = rec[i]
 				keyHeaders, keyValues = append(keyHeaders, headers[i]), append(keyValues, strings.TrimSpace(rec[i]))
 			}
+		}
+		if extra := rec[min(len(headers), len(rec)):]; slices.ContainsFunc(extra, func(c string) bool { return strings.TrimSpace(c) != "" }) {
+			// More values than headers: the row is likely shifted (a stray
+			// separator), and its values would land under the wrong questions.
+			extra = slices.DeleteFunc(slices.Clone(extra), func(c string) bool { return strings.TrimSpace(c) == "" })
+			problem(RoundProblem{Value: strings.Join(extra, " | "), Reason: fmt.Sprintf("the row has %d values, the header %d columns: a value past the last column has no question (a stray comma or semicolon shifts the row)", len(rec), len(headers))})
 		}
 		lib, why := matcher.Match(fields)
 		switch {

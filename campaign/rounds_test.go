@@ -269,15 +269,25 @@ func TestImportRoundWaveLabels(t *testing.T) {
 	if _, err := f.svc.ImportRound(analyst, []byte(oldRound), campaign.ImportRoundInput{Slug: "stats-2025", Wave: "2019", Format: "csv"}); survey.ErrorCode(err) != survey.EFORBIDDEN {
 		t.Errorf("an analyst's import: %v", err)
 	}
-	// After the open wave, a round does not change what it reads.
-	if res, err := importRound(f, oldRound, "csv", "2031", false); err != nil || res.After != "stats-2025" {
-		t.Errorf("a round after the open wave: %+v, %v", res, err)
+	// After every wave: no old round, and the next wave could not follow it.
+	// Labels that would make one slug of two, or a path, are refused.
+	for _, label := range []string{"2031", "zzz", "2019/2020", "../x", "20\u00a019"} {
+		if _, err := importRound(f, oldRound, "csv", label, false); !slices.Contains(fieldPaths(err), "wave") {
+			t.Errorf("a round labelled %q: %v, want a refusal on wave", label, err)
+		}
 	}
 	if err := f.st.SetSurveyStatus(context.Background(), "stats-2025", survey.StatusClosed); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Submit(context.Background(), campaign.Submission{Survey: "stats-2025", Answers: answers(t, `{"budget": 1}`)}); survey.ErrorCode(err) != survey.ECLOSED {
 		t.Fatalf("a closed wave took a response: %v", err)
+	}
+	// A shifted row (a stray separator) is a problem, not values dropped.
+	shifted := strings.Replace(oldRound, "Beta Library,France,,800,loans,,2,", "Beta Library,France,,800,loans,,2,,,late", 1)
+	if res, err := importRound(f, shifted, "csv", "2019", false); err != nil || !slices.ContainsFunc(res.Problems, func(p campaign.RoundProblem) bool {
+		return p.Row == 3 && strings.Contains(p.Reason, "the row has 10 values, the header 8 columns")
+	}) {
+		t.Errorf("a row with more values than headers: %+v, %v", res, err)
 	}
 	// A closed wave of Canvass's own with the label and slug asked for.
 	sv, _ := f.st.FindSurvey(context.Background(), "stats-2025")

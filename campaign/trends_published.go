@@ -65,12 +65,45 @@ func (s *Service) publicationReport(ctx context.Context, sv *survey.Survey, q Qu
 	if err != nil {
 		return nil, err
 	}
+	if prev != nil && prev.Report != nil && rep.Responses-prev.Report.Responses < rules.K {
+		// Fewer than k responses since the public figures were taken:
+		// PublishAfter's model rests on at least k (the retake rule), and
+		// with fewer every figure that moved tells of those few (a count
+		// 12 on the page and 13 here names the one new library's answer;
+		// 0 there and x here says it chose the option). The publication
+		// is then the public figures themselves, which readers have.
+		return s.publicFigures(ctx, sv, q, prev.Report.Responses, taken)
+	}
 	pub := disclosure.PublishAfter(prev, rep, nil, rules)
 	counts := fmt.Sprintf("counts below %d suppressed, %d more so none can be worked out (of %d cells)", rules.K, pub.Stats.Secondary, pub.Stats.Cells)
 	if prev != nil {
 		counts += ", against the public figures taken " + taken.UTC().Format(time.RFC3339)
 	}
 	return &publication{Report: pub.Report, Responses: rep.Responses, Rules: rules, Counts: counts}, nil
+}
+
+// publicFigures is the publication of sv's public figures (the snapshot
+// taken at taken, over responses responses, as its results page shows it
+// in q's language), for a publication asked for fewer than k responses
+// after them. A grouped one (q.By) the snapshot has no tables of: refused
+// until the public figures are taken afresh.
+func (s *Service) publicFigures(ctx context.Context, sv *survey.Survey, q Query, responses int, taken time.Time) (*publication, error) {
+	rules := disclosure.RulesOf(sv)
+	if q.By != "" {
+		return nil, survey.KeyedErrorf(survey.ECONFLICT, "whitepaper_grouped_recent",
+			"Fewer than %d responses came in since the public figures were taken (%s): a white paper for publication grouped by %q would give their answers away beside them. Download it ungrouped (the public figures), with full counts for the working group, or take the public figures afresh first (Refresh on the results page; POST /api/v1/surveys/%s/results/refresh).",
+			rules.K, taken.UTC().Format(time.RFC3339), q.By, sv.Slug)
+	}
+	lang := q.Lang
+	if lang == "" || !sv.HasLanguage(lang) {
+		lang = sv.DefaultLanguage
+	}
+	pub, _, err := s.published(ctx, sv, lang)
+	if err != nil {
+		return nil, err
+	}
+	return &publication{Report: pub.Report, Responses: responses, Rules: rules,
+		Counts: fmt.Sprintf("the public figures taken %s (fewer than %d responses since)", taken.UTC().Format(time.RFC3339), rules.K)}, nil
 }
 
 // waveReport is one wave and its report as a publication shows it.
