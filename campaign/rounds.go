@@ -158,11 +158,11 @@ func (s *Service) ImportRound(ctx context.Context, data []byte, in ImportRoundIn
 	}
 	label := strings.TrimSpace(in.Wave)
 	res := &ImportRoundResult{Series: from.SeriesName(), Wave: label, Columns: []RoundColumn{}, Unmapped: []string{}, Problems: []RoundProblem{}, Dropped: []RoundProblem{}}
-	wave, err := s.roundWave(ctx, from, label, res)
+	records, err := directory.ReadTable(data, in.Format) // a hostile file is refused first, whatever the label
 	if err != nil {
 		return nil, err
 	}
-	records, err := directory.ReadTable(data, in.Format)
+	wave, err := s.roundWave(ctx, from, label, res)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +312,19 @@ func (s *Service) roundWave(ctx context.Context, from *survey.Survey, label stri
 		}
 		return nil, refuse("The wave " + wave.Slug + " cannot be made: " + strings.Join(msgs, "; ") + ".")
 	}
-	res.After, res.Before = neighbours(survey.WavesOf(append(all, wave), series), wave)
+	ordered := survey.WavesOf(append(all, wave), series)
+	res.After, res.Before = neighbours(ordered, wave)
+	for _, w := range ordered {
+		if w.Slug == wave.Slug {
+			break
+		}
+		if w.Wave == "" {
+			// An unlabelled wave sorts before every labelled one: the old
+			// round would pass for a later round than it, and the wave after
+			// it would read the old round as its previous wave.
+			return nil, refuse("The wave " + w.Slug + " has no label, so every labelled wave comes after it, an old round too. Give " + w.Slug + " its label first (a new version of its definition with wave: \"2025\", any label that keeps its place), then import the round.")
+		}
+	}
 	if res.Before == "" {
 		// After every wave of the series: no later wave reads it, and the
 		// next wave made in Canvass would have to be labelled after it.

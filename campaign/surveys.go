@@ -340,3 +340,28 @@ func (s *Service) labelInPlace(ctx context.Context, current, sv *survey.Survey) 
 	}
 	return s.checkWaveLabel(ctx, sv)
 }
+
+// LabelWave gives survey slug, an unlabelled wave, the label label where
+// it stands among its series' waves (admins): a new version of its
+// definition that changes nothing else (UpdateSurvey, labelInPlace), so an
+// old round can then be imported before it (docs/waves.md).
+func (s *Service) LabelWave(ctx context.Context, slug, label string) (*survey.Survey, error) {
+	if err := require(ctx, survey.RoleAdmin); err != nil {
+		return nil, err
+	}
+	current, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	def := *current
+	def.Wave = strings.TrimSpace(label)
+	if def.Series == "" {
+		def.Series = current.SeriesName()
+	}
+	data, err := survey.DefinitionYAML(&def)
+	if err != nil {
+		return nil, err
+	}
+	sv, _, err := s.UpdateSurvey(ctx, slug, Definition{Data: data, Format: "yaml"})
+	return sv, err
+}

@@ -115,7 +115,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer, 
 
 func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
-		return usageError{"survey needs a subcommand: validate, list, new-wave or import-round"}
+		return usageError{"survey needs a subcommand: validate, list, new-wave, label or import-round"}
 	}
 	fs := flag.NewFlagSet("survey "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -185,6 +185,25 @@ func surveyCommand(ctx context.Context, args []string, stdout, stderr io.Writer,
 			}
 			fmt.Fprintf(stdout, "%s: wave %s of the %s series, a draft copy of %s. Edit it (survey definitions are uploaded as new versions), set its dates, publish it, then invite the last wave's libraries: canvass invitations create --survey %s --previous-wave\n",
 				next.Slug, next.Wave, next.Series, *from, next.Slug)
+			return nil
+		})
+	case "label":
+		cfg := dataFlags(fs, getenv)
+		slug := fs.String("slug", "", "the unlabelled wave, e.g. landscape (required)")
+		wave := fs.String("wave", "", "its label, one that keeps its place among the series' waves, e.g. 2025 (required)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return helpOrUsage(err)
+		}
+		if *slug == "" || *wave == "" {
+			return usageError{"survey label: --slug and --wave are required"}
+		}
+		return withCampaign(ctx, cfg, stderr, func(ctx context.Context, svc *campaign.Service) error {
+			sv, err := svc.LabelWave(ctx, *slug, *wave)
+			if err != nil {
+				return commandError(err)
+			}
+			fmt.Fprintf(stdout, "%s: wave %s of the %s series (version %d). An old round can now be imported before it: canvass survey import-round --slug %s --wave 2019 FILE\n",
+				sv.Slug, sv.Wave, sv.SeriesName(), sv.Version, sv.Slug)
 			return nil
 		})
 	case "import-round":

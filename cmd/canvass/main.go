@@ -12,6 +12,7 @@
 //	canvass survey validate FILE                  check a YAML or JSON definition
 //	canvass survey list                           list surveys and response counts
 //	canvass survey new-wave                       the next wave of a series, a draft copy
+//	canvass survey label                          an unlabelled wave labelled where it stands
 //	canvass survey import-round                   an old round brought in as a closed wave
 //	canvass analyze --survey S [--by Q]           statistics of the responses
 //	canvass demo --survey S --responses N         synthetic responses for trying things out
@@ -54,6 +55,8 @@ Usage:
   canvass survey list                             list surveys with their status, responses, series and wave
   canvass survey new-wave --from S --slug NEW --wave LABEL
                                                   the next wave of S's series: a draft copy of S (see docs/waves.md)
+  canvass survey label --slug S --wave LABEL     give S, an unlabelled wave, a label that keeps its place in its
+                                                  series (an old round can then be imported before it)
   canvass survey import-round --slug S --wave LABEL [--confirm] FILE
                                                   bring an old round of S's series in from .csv or .xlsx (one row
                                                   per library) as a closed wave; a dry run without --confirm

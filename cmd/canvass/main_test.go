@@ -573,12 +573,17 @@ func TestSurveyImportRoundCommand(t *testing.T) {
 	if err := os.WriteFile(goodFile, []byte(good), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The built-in landscape has no wave label: every labelled wave would
+	// come after it. Labelled 2025 where it stands, a 2019 round comes first.
+	if err := cmd("survey", "label", "--slug", "landscape", "--wave", "2025"); err != nil || !strings.Contains(out.String(), "landscape: wave 2025 of the landscape series") {
+		t.Fatal(err, out.String(), errOut.String())
+	}
 	if err := cmd("survey", "import-round", "--slug", "landscape", "--wave", "2019", badFile); err != nil {
 		t.Fatal(err, errOut.String())
 	}
 	text := out.String()
 	for _, want := range []string{
-		"Wave 2019 of the landscape series: landscape-2019, a new closed wave, after landscape.",
+		"Wave 2019 of the landscape series: landscape-2019, a new closed wave, before landscape.",
 		"4 rows, 2 matched to a library of the directory, 3 problems.",
 		"Columns not imported: Comments",
 		"Nothing was written: correct the problems",

@@ -27,7 +27,8 @@ Deichman Oslo,Oslo,Norway,C,maybe,,,,-5,,,
 Nowhere Library,Paris,FR,A,,,,,,,,
 `
 
-// roundLibraries puts Lyon and Oslo in the directory.
+// roundLibraries puts Lyon and Oslo in the directory and labels the
+// closed-one survey's wave 2025.
 func roundLibraries(t *testing.T, a *app) (lyon, oslo *survey.Library) {
 	t.Helper()
 	lyon = &survey.Library{Name: "Bibliothèque municipale de Lyon", City: "Lyon", Country: "FR"}
@@ -37,6 +38,16 @@ func roundLibraries(t *testing.T, a *app) (lyon, oslo *survey.Library) {
 		if err := a.store.CreateLibrary(context.Background(), l); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// closed-one has no wave label, so every labelled wave would come after
+	// it: labelled 2025, the rounds of 2019 and 2020 come before it.
+	sv, err := a.store.FindSurvey(context.Background(), "closed-one")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Wave = "2025"
+	if err := a.store.UpdateSurvey(context.Background(), sv); err != nil {
+		t.Fatal(err)
 	}
 	return lyon, oslo
 }
@@ -57,6 +68,7 @@ func multipartRound(file string, fields map[string]string) (body, contentType st
 type roundJSON struct {
 	WaveSlug string `json:"wave_slug"`
 	After    string
+	Before   string
 	Exists   bool
 	Columns  []struct {
 		Header, Question, Part, Match string
@@ -92,7 +104,7 @@ func TestImportRoundThroughTheAPI(t *testing.T) {
 		t.Fatalf("dry run: %d %s", rec.Code, rec.Body)
 	}
 	dry := decode[roundJSON](t, rec)
-	if dry.WaveSlug != "closed-one-2019" || dry.After != "closed-one" || dry.Applied || dry.Rows != 3 || dry.Matched != 2 {
+	if dry.WaveSlug != "closed-one-2019" || dry.Before != "closed-one" || dry.Applied || dry.Rows != 3 || dry.Matched != 2 {
 		t.Errorf("dry run %+v", dry)
 	}
 	mapped := map[string]string{}
@@ -137,7 +149,7 @@ func TestImportRoundThroughTheAPI(t *testing.T) {
 	series := decode[struct {
 		Waves []struct{ Slug, Wave, Status string }
 	}](t, a.do(request{path: "/api/v1/surveys/closed-one/series", token: admin}))
-	if len(series.Waves) != 2 || series.Waves[1].Slug != "closed-one-2019" || series.Waves[1].Status != "closed" {
+	if len(series.Waves) != 2 || series.Waves[0].Slug != "closed-one-2019" || series.Waves[0].Status != "closed" {
 		t.Errorf("series after the import %+v", series)
 	}
 	r, err := a.store.FindResponseBySubmission(ctx, "closed-one-2019", campaign.ImportedSubmissionID("closed-one-2019", lyon.ID))
@@ -211,8 +223,8 @@ func TestImportRoundPage(t *testing.T) {
 	if n, _ := a.store.CountMatching(context.Background(), survey.ResponseFilter{SurveySlug: "closed-one-2020", Source: campaign.ImportSource}); n != 1 {
 		t.Errorf("%d imported responses, want 1", n)
 	}
-	if p := c.get("/admin/surveys/closed-one-2020"); p.status != http.StatusOK || !strings.Contains(p.body, `<a href="/admin/surveys/closed-one">closed-one</a> → <strong>closed-one-2020 (2020)</strong>`) {
-		t.Errorf("the wave's page: %d", p.status)
+	if p := c.get("/admin/surveys/closed-one-2020"); p.status != http.StatusOK || !strings.Contains(p.body, `<strong>closed-one-2020 (2020)</strong> → <a href="/admin/surveys/closed-one">closed-one (2025)</a>`) {
+		t.Errorf("the wave's page: %d %s", p.status, pageText(t, p.body))
 	}
 	if p := c.uploadFile("/admin/surveys/closed-one/waves/import", "file", "round.csv", []byte(fixed), url.Values{"wave": {""}}); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Give the round a label") {
 		t.Errorf("no label: %d", p.status)
