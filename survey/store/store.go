@@ -138,6 +138,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colAudit: {
 			{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")},
 		},
+		colReportMail: {
+			{Keys: bson.D{{Key: "survey", Value: 1}}, Options: options.Index().SetName("survey")},
+		},
 	}
 	// One index per createIndexes command: the embedded server (FerretDB
 	// 1.24) panics when one command names several indexes that all exist
