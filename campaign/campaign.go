@@ -77,6 +77,8 @@ type Config struct {
 	Invitations   survey.InvitationStore
 	MailTemplates survey.MailTemplateStore
 	Publications  survey.PublicationStore
+	// Reports keeps the release of the benchmark reports (reports.go).
+	Reports survey.ReportStore
 	// Mailer is nil when no SMTP server is configured.
 	Mailer  Mailer
 	Metrics Metrics

@@ -35,7 +35,7 @@ func newService(t *testing.T, mailer campaign.Mailer) (*campaign.Service, *store
 		}
 	}
 	return campaign.New(campaign.Config{Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st,
-		Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Mailer: mailer}), st
+		Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Reports: st, Mailer: mailer}), st
 }
 
 // auditActions lists the audit log's entries for action, as "actor: details".

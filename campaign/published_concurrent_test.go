@@ -24,7 +24,7 @@ func TestConcurrentVisitorsDiscloseOnce(t *testing.T) {
 	f := newFixture(t)
 	f.seed(t, "landscape", 12, 3)
 	var logs lockedBuffer
-	svc := campaign.New(campaign.Config{Surveys: f.st, Responses: f.st, Audit: f.st, Libraries: f.st, Publications: f.st,
+	svc := campaign.New(campaign.Config{Surveys: f.st, Responses: f.st, Audit: f.st, Libraries: f.st, Publications: f.st, Reports: f.st,
 		Now: func() time.Time { return f.clock }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	sv, err := f.st.FindSurvey(context.Background(), "landscape")
 	if err != nil {

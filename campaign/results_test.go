@@ -41,7 +41,7 @@ func newFixture(t *testing.T) *fixture {
 	// Visitors wait for every disclosure: what the tests read is the
 	// snapshot's own publication (the publication before served meanwhile
 	// is TestVisitorsAreServedThePublicationBeforeWhileDisclosing's).
-	f.svc = campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return f.clock }, DisclosePatience: -1})
+	f.svc = campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st, Now: func() time.Time { return f.clock }, DisclosePatience: -1})
 	f.ctx = survey.WithActor(context.Background(), survey.Actor{Name: "ana@example.org", Role: survey.RoleAnalyst})
 	return f
 }

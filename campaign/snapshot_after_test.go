@@ -91,7 +91,7 @@ func TestRetakesAreDisclosedAgainstTheSnapshotBefore(t *testing.T) {
 			ctx := context.Background()
 			clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 			newService := func() *campaign.Service {
-				return campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return clock },
+				return campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st, Now: func() time.Time { return clock },
 					DisclosePatience: -1}) // what the public sees once disclosed
 			}
 			svc := newService()
@@ -187,7 +187,7 @@ func TestVisitorsAreServedThePublicationBeforeWhileDisclosing(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	var logs lockedBuffer
-	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return clock },
+	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st, Now: func() time.Time { return clock },
 		DisclosePatience: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	r := &stepsResponses{t: t, svc: svc, sv: sv, prefix: "held"}
 	r.publishEight()
@@ -289,7 +289,7 @@ func TestStartWarmsThePublicFigures(t *testing.T) {
 	if err := st.CreateSurvey(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	before := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st})
+	before := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st})
 	for i := range 6 {
 		answers := map[string]any{"country": "FR", "region": "europe", "satisfied": "3"}
 		if _, err := before.Submit(ctx, campaign.Submission{Survey: sv.Slug, SubmissionID: fmt.Sprintf("warm-%04d", i), Language: "en", Answers: answers, Source: "web"}); err != nil {
@@ -302,7 +302,7 @@ func TestStartWarmsThePublicFigures(t *testing.T) {
 	}
 
 	var logs lockedBuffer
-	restarted := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	restarted := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err := restarted.WarmPublicFigures(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestRetakeOverTheSameResponsesPublishesTheSame(t *testing.T) {
 	st, sv := stepsStore(t)
 	ctx := context.Background()
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return clock }, DisclosePatience: -1})
+	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st, Now: func() time.Time { return clock }, DisclosePatience: -1})
 	r := &stepsResponses{t: t, svc: svc, sv: sv, prefix: "same"}
 	r.submit("JP", "asia_oceania")
 	r.submit("JP", "asia_oceania") // 2, under k = 3: withheld, with what protects it

@@ -119,7 +119,7 @@ func TestPublicOutputsMoveInStepsOfK(t *testing.T) {
 	st, sv := stepsStore(t)
 	ctx := context.Background()
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Now: func() time.Time { return clock }})
+	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st, Now: func() time.Time { return clock }})
 	rng := rand.New(rand.NewPCG(15, 2))
 	regions := []string{"europe", "north_america", "asia_oceania"}
 	countries := map[string][]string{"europe": {"FR", "DE"}, "north_america": {"CA", "US"}, "asia_oceania": {"JP"}}

@@ -115,7 +115,7 @@ func TestPublicFiguresMoveInStepsOfK(t *testing.T) {
 
 	// A restart (a new Service on the same database) serves the same
 	// snapshot, byte for byte, and does not take another.
-	restarted := campaign.New(campaign.Config{Surveys: f.st, Responses: f.st, Audit: f.st, Libraries: f.st, Publications: f.st, Now: func() time.Time { return f.clock }, DisclosePatience: -1})
+	restarted := campaign.New(campaign.Config{Surveys: f.st, Responses: f.st, Audit: f.st, Libraries: f.st, Publications: f.st, Reports: f.st, Now: func() time.Time { return f.clock }, DisclosePatience: -1})
 	if got := publicFigures(t, restarted, sv); got != after {
 		t.Errorf("after a restart the figures differ:\nbefore %.300s\nafter  %.300s", after, got)
 	}

@@ -89,7 +89,7 @@ func newTrial(t *testing.T, edit bool) *trialFixture {
 	}
 	f.svc = campaign.New(campaign.Config{
 		Surveys: f.st, Responses: f.st, Tokens: f.st, Users: f.st, Sessions: f.st, Passwords: f.st, Audit: f.st,
-		Libraries: f.st, Invitations: f.st, MailTemplates: f.st, Publications: f.st,
+		Libraries: f.st, Invitations: f.st, MailTemplates: f.st, Publications: f.st, Reports: f.st,
 		Metrics: f.metrics, Now: func() time.Time { return f.clock }, SurveyCacheTTL: -1,
 	})
 	return f

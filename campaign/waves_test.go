@@ -74,7 +74,7 @@ func newWaves(t *testing.T) *wavesFixture {
 	}
 	f.svc = campaign.New(campaign.Config{
 		Surveys: f.st, Responses: f.st, Tokens: f.st, Users: f.st, Sessions: f.st, Passwords: f.st, Audit: f.st,
-		Libraries: f.st, Invitations: f.st, MailTemplates: f.st, Publications: f.st,
+		Libraries: f.st, Invitations: f.st, MailTemplates: f.st, Publications: f.st, Reports: f.st,
 		Now: func() time.Time { return f.clock }, SurveyCacheTTL: -1,
 	})
 	for _, name := range []string{"Alpha", "Beta", "Gamma", "Delta", "Epsilon"} {

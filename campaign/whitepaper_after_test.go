@@ -60,7 +60,7 @@ func dumpWorkbook(t *testing.T, book []byte) map[string][][]any {
 func TestWhitePaperIsDisclosedAgainstThePublicFigures(t *testing.T) {
 	st, sv := stepsStore(t)
 	ctx := context.Background()
-	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, DisclosePatience: -1})
+	svc := campaign.New(campaign.Config{Surveys: st, Responses: st, Audit: st, Libraries: st, Publications: st, Reports: st, DisclosePatience: -1})
 	r := &stepsResponses{t: t, svc: svc, sv: sv, prefix: "paper"}
 	r.publishEight()
 	adm := stepsAdmin

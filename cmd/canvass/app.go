@@ -213,7 +213,7 @@ func (m *Main) Close() error {
 func newCampaign(st *store.Store, logger *slog.Logger, mailer campaign.Mailer, metrics campaign.Metrics) *campaign.Service {
 	return campaign.New(campaign.Config{
 		Surveys: st, Responses: st, Tokens: st, Users: st, Sessions: st, Passwords: st, Audit: st,
-		Libraries: st, Invitations: st, MailTemplates: st, Publications: st,
+		Libraries: st, Invitations: st, MailTemplates: st, Publications: st, Reports: st,
 		Mailer: mailer, Metrics: metrics, Logger: logger,
 	})
 }

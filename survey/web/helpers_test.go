@@ -97,7 +97,10 @@ func configFor(st *store.Store, adjust ...func(*web.Config)) web.Config {
 // campaignConfig gives the campaign the web configuration's stores and
 // metrics registry, and mailer (nil: no SMTP server).
 func campaignConfig(c *web.Config, mailer campaign.Mailer) campaign.Config {
-	return campaign.Config{Surveys: c.Surveys, Responses: c.Responses, Tokens: c.Tokens, Users: c.Users, Sessions: c.Sessions, Passwords: c.Passwords,
+	// The reports' release is kept by the same store (web.Config has no
+	// field of its own for it: the pages reach it through the campaign).
+	reports, _ := c.Store.(survey.ReportStore)
+	return campaign.Config{Reports: reports, Surveys: c.Surveys, Responses: c.Responses, Tokens: c.Tokens, Users: c.Users, Sessions: c.Sessions, Passwords: c.Passwords,
 		Audit: c.Audit, Libraries: c.Libraries, Invitations: c.Invitations, MailTemplates: c.MailTemplates, Publications: c.Publications,
 		Mailer: mailer, Metrics: c.Metrics, Logger: c.Logger,
 		// Visitors wait for every disclosure: the tests read each
