@@ -51,6 +51,8 @@ type Survey struct {
 	Sections        []*Section `json:"sections"`
 	// Report lists the white-paper tables (see report.go).
 	Report *Report `json:"report,omitempty"`
+	// Benchmark defines the libraries' benchmark reports (see benchmark.go).
+	Benchmark *Benchmark `json:"benchmark,omitempty"`
 	// Series names the programme the survey is a wave of (e.g. landscape):
 	// the surveys of one series share their question ids as variables.
 	// Empty: the survey is a series of its own, named by its slug.

@@ -107,6 +107,7 @@ func (v *validator) survey() {
 		}
 	}
 	v.report(s.Report)
+	v.benchmark(s.Benchmark)
 	v.series()
 	// "x_other" names the please-specify text of x, so no question may take it.
 	for id, q := range v.seen {

@@ -50,7 +50,7 @@ func newSurveyDoc(s *survey.Survey, now time.Time) (*surveyDoc, error) {
 		return nil, fmt.Errorf("encode survey %s: %w", s.Slug, err)
 	}
 	head := *s
-	head.Sections, head.Report = nil, nil
+	head.Sections, head.Report, head.Benchmark = nil, nil, nil
 	header, err := json.Marshal(&head)
 	if err != nil {
 		return nil, fmt.Errorf("encode survey %s: %w", s.Slug, err)
@@ -179,7 +179,7 @@ func (st *Store) ListSurveyHeaders(ctx context.Context, statuses ...survey.Statu
 			if err != nil {
 				return nil, err
 			}
-			s.Sections, s.Report = nil, nil
+			s.Sections, s.Report, s.Benchmark = nil, nil, nil
 			out = append(out, s)
 			continue
 		}
