@@ -109,13 +109,13 @@ func submittedAt(r *survey.Response) time.Time {
 }
 
 // populationQuestion is the number question a respondent's population
-// served is read from when the directory does not have it: the survey's
-// question population_served, "" when it has none.
+// served is read from when the directory does not have it: the benchmark
+// block's Population, "" when it names none.
 func populationQuestion(sv *survey.Survey) string {
-	if q := sv.Question("population_served"); q != nil && q.Type == survey.Number {
-		return q.ID
+	if sv.Benchmark == nil {
+		return ""
 	}
-	return ""
+	return sv.Benchmark.Population
 }
 
 // build makes the report of respondent self among all, in lang.
@@ -306,4 +306,28 @@ func (s *Service) setReleased(ctx context.Context, slug string, release bool) (*
 		s.audit(ctx, "reports.withdraw", "survey:"+sv.Slug, "")
 	}
 	return s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+}
+
+// SetBenchmark makes b the benchmark block of survey slug (admins): its
+// peer groups and population bands, through UpdateSurvey's rule, so that
+// the block is validated with the rest of the definition (EINVALID, with
+// the fields at benchmark.…) and makes a new version that changes nothing
+// else. b's indicators, maturity and exclusions are taken as given: the
+// admin page keeps the survey's own and changes groups and bands only.
+func (s *Service) SetBenchmark(ctx context.Context, slug string, b survey.Benchmark) (*survey.Survey, error) {
+	if err := require(ctx, survey.RoleAdmin); err != nil {
+		return nil, err
+	}
+	current, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	def := *current
+	def.Benchmark = &b
+	data, err := survey.DefinitionYAML(&def)
+	if err != nil {
+		return nil, err
+	}
+	sv, _, err := s.UpdateSurvey(ctx, slug, Definition{Data: data, Format: "yaml"})
+	return sv, err
 }

@@ -2,6 +2,7 @@ package campaign_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/metlib/canvass/campaign"
@@ -144,4 +145,35 @@ func TestReportsRelease(t *testing.T) {
 // campaignDraft is a draft of the stats survey through an invitation.
 func campaignDraft(slug, token string) campaign.Submission {
 	return campaign.Submission{Survey: slug, Language: "fr", Answers: map[string]any{"budget": 500.0}, InvitationToken: token, Draft: true, Source: "api"}
+}
+
+// TestSetBenchmark changes the peer groups through the survey's update
+// rule: a new version, and a bad block refused with its field.
+func TestSetBenchmark(t *testing.T) {
+	f := newWaves(t)
+	before, err := f.st.FindSurvey(context.Background(), "stats-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := f.svc.SetBenchmark(admin, "stats-2025", survey.Benchmark{Groups: []string{"region", "population"}, PopulationBands: []float64{100000, 1000000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv.Version != before.Version+1 || !sv.Benchmark.Has("region") || !sv.Benchmark.Has("population") || len(sv.Benchmark.PopulationBands) != 2 {
+		t.Errorf("after: version %d (before %d), benchmark %+v", sv.Version, before.Version, sv.Benchmark)
+	}
+	_, err = f.svc.SetBenchmark(admin, "stats-2025", survey.Benchmark{Groups: []string{"region", "shoe size"}, PopulationBands: []float64{5, 2}})
+	if survey.ErrorCode(err) != survey.EINVALID {
+		t.Fatalf("bad block: %v, want EINVALID", err)
+	}
+	var paths []string
+	for _, fe := range survey.ErrorFields(err) {
+		paths = append(paths, fe.Path)
+	}
+	if !slices.Contains(paths, "benchmark.groups[1]") {
+		t.Errorf("bad block's fields %v: want benchmark.groups[1]", paths)
+	}
+	if _, err := f.svc.SetBenchmark(analyst, "stats-2025", survey.Benchmark{}); survey.ErrorCode(err) != survey.EFORBIDDEN {
+		t.Errorf("analyst: %v, want EFORBIDDEN", err)
+	}
 }
