@@ -36,7 +36,7 @@ func (s *Service) templatesOf(ctx context.Context, sv *survey.Survey) ([]survey.
 		return nil, err
 	}
 	var out []survey.MailTemplate
-	for _, kind := range []survey.MailKind{survey.MailInvitation, survey.MailReminder} {
+	for _, kind := range survey.MailKinds {
 		for _, lang := range sv.Languages {
 			t := survey.DefaultMailTemplate(kind, lang)
 			t.Language = lang

@@ -18,7 +18,13 @@ type MailKind string
 const (
 	MailInvitation MailKind = "invitation"
 	MailReminder   MailKind = "reminder"
+	// MailReportReady tells a responding library its benchmark report is
+	// ready, with a personal link to it.
+	MailReportReady MailKind = "report_ready"
 )
+
+// MailKinds lists the kinds, in the order the editor shows them.
+var MailKinds = []MailKind{MailInvitation, MailReminder, MailReportReady}
 
 // MailTemplate is the subject and body of one kind of email in one
 // language, written with merge fields a secretary can type: {name} (the
@@ -156,8 +162,8 @@ func (t MailTemplate) Validate() error {
 	bad := func(path, format string, args ...any) {
 		problems = append(problems, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
 	}
-	if t.Kind != MailInvitation && t.Kind != MailReminder {
-		bad("kind", "kind is invitation or reminder.")
+	if !slices.Contains(MailKinds, t.Kind) {
+		bad("kind", "kind is invitation, reminder or report_ready.")
 	}
 	known := "{name}, {library}, {survey}, {link} or {deadline}"
 	for _, part := range []struct{ path, name, text string }{{"subject", "The subject", t.Subject}, {"body", "The body", t.Body}} {
@@ -302,7 +308,23 @@ We have not yet received the answers of {library} to "{survey}".
 Your library's personal link, where any answers you saved are waiting:
 {link}
 
+Every library that answers gets its own report: how it compares with its peers
+and with all respondents, without any other library's answers.
+
 The survey closes on {deadline}.
+
+With thanks,
+The Metropolitan Libraries Section
+`},
+		MailReportReady: {Subject: "{survey}: the report of {library} is ready", Body: `Dear {name},
+
+Thank you for answering "{survey}". The report of {library} is ready: how your
+library compares with its peer groups and with all respondents, question by
+question. No other library's answers can be read or worked out from it.
+
+Read it, and download it as PDF or as a spreadsheet, through your library's
+personal link:
+{link}
 
 With thanks,
 The Metropolitan Libraries Section
@@ -329,7 +351,24 @@ Nous n'avons pas encore reçu les réponses de {library} à « {survey} ».
 Le lien personnel de votre bibliothèque, où vous attendent les réponses enregistrées :
 {link}
 
+Chaque bibliothèque qui répond reçoit son propre rapport : comment elle se situe
+par rapport à ses pairs et à l'ensemble des répondants, sans les réponses d'aucune autre bibliothèque.
+
 L'enquête se termine le {deadline}.
+
+Avec nos remerciements,
+La Section des bibliothèques métropolitaines
+`},
+		MailReportReady: {Subject: "{survey} : le rapport de {library} est prêt", Body: `Bonjour {name},
+
+Merci d'avoir répondu à « {survey} ». Le rapport de {library} est prêt : comment
+votre bibliothèque se situe par rapport à ses groupes de pairs et à l'ensemble des
+répondants, question par question. Il ne permet ni de lire ni de déduire les réponses
+d'aucune autre bibliothèque.
+
+Consultez-le, et téléchargez-le en PDF ou en tableur, par le lien personnel de
+votre bibliothèque :
+{link}
 
 Avec nos remerciements,
 La Section des bibliothèques métropolitaines
@@ -356,7 +395,24 @@ Todavía no hemos recibido las respuestas de {library} a «{survey}».
 El enlace personal de su biblioteca, donde le esperan las respuestas guardadas:
 {link}
 
+Cada biblioteca que responde recibe su propio informe: cómo se compara con sus pares
+y con el conjunto de participantes, sin las respuestas de ninguna otra biblioteca.
+
 La encuesta se cierra el {deadline}.
+
+Con nuestro agradecimiento,
+La Sección de Bibliotecas Metropolitanas
+`},
+		MailReportReady: {Subject: "{survey}: el informe de {library} está listo", Body: `Estimado/a {name}:
+
+Gracias por responder a «{survey}». El informe de {library} está listo: cómo se
+compara su biblioteca con sus grupos de pares y con el conjunto de participantes,
+pregunta por pregunta. No permite leer ni deducir las respuestas de ninguna otra
+biblioteca.
+
+Consúltelo, y descárguelo en PDF o como hoja de cálculo, mediante el enlace
+personal de su biblioteca:
+{link}
 
 Con nuestro agradecimiento,
 La Sección de Bibliotecas Metropolitanas

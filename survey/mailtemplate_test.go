@@ -205,7 +205,13 @@ func TestStoredGoTemplatesKeepWorking(t *testing.T) {
 			if up.Legacy || strings.Contains(up.Subject+up.Body, "{{") {
 				t.Fatalf("%s %s not converted: %+v", lang, kind, up)
 			}
-			if want := survey.DefaultMailTemplate(kind, lang); up.Subject != want.Subject || up.Body != want.Body {
+			want := survey.DefaultMailTemplate(kind, lang)
+			if kind == survey.MailReminder {
+				// The built-in reminder has since said that responding
+				// libraries get a report; the old text did not.
+				want.Body = strings.Replace(want.Body, reminderReportParagraph[lang], "", 1)
+			}
+			if up.Subject != want.Subject || up.Body != want.Body {
 				t.Errorf("%s %s converted to\n%q\n%q\nwant the built-in\n%q\n%q", lang, kind, up.Subject, up.Body, want.Subject, want.Body)
 			}
 			same(t, old, up)
@@ -273,6 +279,40 @@ func TestFrenchDefaultMailSpacesItsPunctuation(t *testing.T) {
 		}
 		if kind == survey.MailInvitation && !strings.Contains(tpl.Body, "impact\u202f;") {
 			t.Errorf("invitation lacks a narrow no-break space before ';':\n%s", tpl.Body)
+		}
+	}
+}
+
+// reminderReportParagraph is what the built-in reminders say of the
+// benchmark report, which the texts of the old syntax did not.
+var reminderReportParagraph = map[string]string{
+	"en": "Every library that answers gets its own report: how it compares with its peers\nand with all respondents, without any other library's answers.\n\n",
+	"es": "Cada biblioteca que responde recibe su propio informe: cómo se compara con sus pares\ny con el conjunto de participantes, sin las respuestas de ninguna otra biblioteca.\n\n",
+}
+
+// TestReportMailTexts: the report-ready text in each language validates,
+// carries the link, and the reminders say a report comes to those who
+// answer.
+func TestReportMailTexts(t *testing.T) {
+	for lang, words := range map[string][2]string{
+		"en": {"report of Lyon is ready", "gets its own report"},
+		"fr": {"rapport de Lyon est prêt", "reçoit son propre rapport"},
+		"es": {"informe de Lyon está listo", "recibe su propio informe"},
+	} {
+		ready := survey.DefaultMailTemplate(survey.MailReportReady, lang)
+		if ready.Language != lang || ready.Kind != survey.MailReportReady {
+			t.Fatalf("%s: built-in %+v", lang, ready)
+		}
+		if err := ready.Validate(); err != nil {
+			t.Errorf("%s report_ready does not validate: %+v", lang, survey.ErrorFields(err))
+		}
+		subject, body, err := ready.Render(survey.MailData{Name: "Ada", Library: "Lyon", Survey: "Impact", Link: "https://x/s/impact/report?t=1"})
+		if err != nil || !strings.Contains(subject, words[0]) || !strings.Contains(body, "\nhttps://x/s/impact/report?t=1\n") {
+			t.Errorf("%s report_ready: %q\n%s (%v): want %q in the subject and the link on a line", lang, subject, body, err, words[0])
+		}
+		_, body, _ = survey.DefaultMailTemplate(survey.MailReminder, lang).Render(survey.MailData{Link: "L"})
+		if !strings.Contains(strings.ReplaceAll(body, "\n", " "), words[1]) {
+			t.Errorf("%s reminder does not say that responding libraries get a report:\n%s", lang, body)
 		}
 	}
 }
