@@ -270,8 +270,9 @@ func (d *pdfDoc) item(it Item) {
 			matrix = row.Matrix
 			d.font("B", pdfBody)
 			st := d.wrap(row.Matrix, pdfContentW, pdfLabelLines)
-			d.need(float64(len(st))*lineH(pdfBody) + d.rowHeight(row))
+			d.need(float64(len(st))*lineH(pdfBody) + 1 + d.rowHeight(row))
 			d.gap(0.5)
+			d.font("B", pdfBody)
 			d.lines(pdfMargin, st, pdfBody)
 			d.gap(0.5)
 		}
