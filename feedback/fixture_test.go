@@ -87,13 +87,13 @@ func num(lang string, x float64) string {
 var words = map[string]map[string]string{
 	"en": {"title": "Impact measurement methods survey", "section": "Methods «in use»", "choice": "Which € budget band funds the œuvre?",
 		"a": "Under €10,000", "b": "€10,000 to €50,000", "c": "Over €50,000", "band": "in the top quarter", "unit": "per capita",
-		"num": "Budget per capita", "date": "5 March 2027", "page1": "Page 1 of "},
+		"num": "Budget per capita", "date": "5 March 2027"},
 	"fr": {"title": "Enquête sur les méthodes de mesure d'impact", "section": "Méthodes «\u00a0en usage\u00a0»", "choice": "Quelle tranche de budget en € finance l’œuvre\u00a0?",
 		"a": "Moins de 10\u202f000\u00a0€", "b": "De 10\u202f000 à 50\u202f000\u00a0€", "c": "Plus de 50\u202f000\u00a0€", "band": "dans le quart supérieur", "unit": "par habitant",
-		"num": "Budget par habitant", "date": "5 mars 2027", "page1": "Page 1 sur "},
+		"num": "Budget par habitant", "date": "5 mars 2027"},
 	"es": {"title": "Encuesta sobre métodos de medición del impacto", "section": "Métodos «en uso»", "choice": "¿Qué tramo de presupuesto en € financia la obra? ñandú",
 		"a": "Menos de 10.000 €", "b": "De 10.000 a 50.000 €", "c": "Más de 50.000 €", "band": "en el cuartil superior", "unit": "por habitante",
-		"num": "Presupuesto por habitante", "date": "5 de marzo de 2027", "page1": "Página 1 de "},
+		"num": "Presupuesto por habitante", "date": "5 de marzo de 2027"},
 }
 
 var groupLabels = map[string][]string{
@@ -116,7 +116,7 @@ func fixture(lang string, groups int) *feedback.Report {
 	w := words[lang]
 	r := &feedback.Report{
 		Survey: "impact-methods", Title: w["title"], Lang: lang, LibraryID: "lib-7",
-		Library:   "Bibliothèque municipale de Saint-Étienne «\u00a0Tarentaize\u00a0» œ",
+		Library:   "Médiathèque municipale de Saint-Étienne «\u00a0Tarentaize\u00a0» œ",
 		Generated: time.Date(2027, 3, 5, 10, 0, 0, 0, time.UTC), K: 5,
 		Merged: []feedback.MergedGroup{{Dimension: "region", Label: "Afrique subsaharienne", Into: groupLabels[lang][4]}},
 	}
