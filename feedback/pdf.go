@@ -115,20 +115,27 @@ func lineH(size float64) float64 { return size * 0.3528 * 1.3 }
 // wrap splits s into lines of at most width mm in the current font, at
 // most maxLines of them (the last then ends in "…").
 func (d *pdfDoc) wrap(s string, width float64, maxLines int) []string {
-	enc := d.text(s)
 	// A line holds at most a few hundred characters: cut the rest before
 	// splitting, so that a hostile label costs no more than a long one.
-	if limit := maxLines * 200; len(enc) > limit {
-		enc = enc[:limit]
+	cut := false
+	if limit := maxLines * 200; len(s) > limit {
+		n := 0
+		for i := range s {
+			if n == limit {
+				s, cut = s[:i], true
+				break
+			}
+			n++
+		}
 	}
 	var lines []string
-	for _, l := range d.f.SplitLines([]byte(enc), width) {
+	for _, l := range d.f.SplitLines([]byte(d.text(s)), width) {
 		lines = append(lines, string(l))
 	}
 	if len(lines) == 0 {
 		lines = []string{""}
 	}
-	if len(lines) > maxLines || len(enc) < len(d.text(s)) {
+	if len(lines) > maxLines || cut {
 		lines = lines[:min(len(lines), maxLines)]
 		last := lines[len(lines)-1]
 		for last != "" && d.f.GetStringWidth(last+"\x85") > width-1 {

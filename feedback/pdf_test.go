@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/metlib/canvass/feedback"
 )
@@ -167,3 +168,120 @@ func TestPDFFiguresReadBack(t *testing.T) {
 
 // markRe is a hidden mark: an x standing alone.
 var markRe = regexp.MustCompile(`(?m)(^|\s)x(\s|$)`)
+
+var (
+	pageRe = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	wordRe = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+)
+
+// pdfWordBoxes writes r and reads back every word's box (in points) by
+// page with pdftotext -bbox.
+func pdfWordBoxes(t *testing.T, r *feedback.Report) (pages [][][5]string) {
+	t.Helper()
+	pdfText(t, r) // skips without poppler
+	var b bytes.Buffer
+	if err := feedback.WritePDF(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-bbox", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	for _, page := range strings.Split(string(out), "<page ")[1:] {
+		var words [][5]string
+		for _, m := range wordRe.FindAllStringSubmatch(page, -1) {
+			words = append(words, [5]string{m[1], m[2], m[3], m[4], m[5]})
+		}
+		pages = append(pages, words)
+	}
+	return pages
+}
+
+// TestPDFStaysInsideThePage: long labels wrap inside the right margin, and
+// no row runs into the footer: every word but the footer's lies above the
+// bottom margin (A4 is 595.28 × 841.89 pt; margins 15 mm = 42.5 pt; the
+// content ends 18 mm = 51 pt above the foot).
+func TestPDFStaysInsideThePage(t *testing.T) {
+	t.Parallel()
+	for _, r := range []*feedback.Report{fixture("fr", 5), fixture("es", 3), fullReport(t, "fr"), hostile(200, 3000)} {
+		pages := pdfWordBoxes(t, r)
+		if len(pages) < 2 {
+			t.Fatalf("%d pages, want a report that breaks over pages", len(pages))
+		}
+		for p, boxes := range pages {
+			var foot []string
+			for _, w := range boxes {
+				xMax, _ := strconv.ParseFloat(w[2], 64)
+				yMax, _ := strconv.ParseFloat(w[3], 64)
+				if xMax > 595.28-42.5+1 {
+					t.Errorf("page %d: %q ends at x = %.1f pt, past the right margin", p+1, w[4], xMax)
+				}
+				if yMax > 841.89-51 {
+					foot = append(foot, w[4])
+				}
+			}
+			footer := strings.Join(foot, " ")
+			wantFoot := fmt.Sprintf(pdfWords[r.Lang]["page"], p+1, len(pages))
+			if !strings.HasPrefix(footer, words[r.Lang]["date"]+" ") || !strings.HasSuffix(footer, wantFoot) ||
+				len(footer) != len(words[r.Lang]["date"])+1+len(wantFoot) {
+				t.Errorf("page %d: below the content %q, want the footer %q … %q only", p+1, footer, words[r.Lang]["date"], wantFoot)
+			}
+		}
+	}
+}
+
+func TestPDFTooFewShowsOwnAnswersOnly(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "fr", "es"} {
+		text, _, _ := pdfText(t, tooFew(lang))
+		w := want{}
+		w.add(pdfWords[lang]["too_few"])
+		w.add(pdfWords[lang]["answer"] + words[lang]["b"])
+		w.add(pdfWords[lang]["value"] + num(lang, 0.0125))
+		w.check(t, text)
+		if strings.Contains(text, "(N") || regexp.MustCompile(`\d\s?%\s\(`).MatchString(text) {
+			t.Errorf("%s: a report with too few peers shows a peer figure:\n%s", lang, text)
+		}
+	}
+}
+
+// TestPDFOutsideCP1252: characters the core font cannot write are written
+// "?", one each, and the text around them is intact.
+func TestPDFOutsideCP1252(t *testing.T) {
+	t.Parallel()
+	r := fixture("fr", 2)
+	r.Sections[0].Items[0].Label = "Kanji 日本 arrow → ok «\u00a0fin\u00a0» œ"
+	r.Sections[0].Title = "Ǆ before"
+	text, info, _ := pdfText(t, r)
+	for _, s := range []string{"Kanji ?? arrow ? ok « fin » œ", "? before", "Page 1 sur "} {
+		if !strings.Contains(text, s) {
+			t.Errorf("%q missing from the PDF's text:\n%s", s, text)
+		}
+	}
+	if !strings.Contains(info, "Pages:") {
+		t.Errorf("pdfinfo: %s", info)
+	}
+}
+
+// TestPDFHostile: 2,000 rows of 10,000-character labels give a PDF of
+// bounded size (labels are cut to ten lines) in bounded time.
+func TestPDFHostile(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("a large report")
+	}
+	r := hostile(2000, 10000)
+	start := time.Now()
+	var b bytes.Buffer
+	if err := feedback.WritePDF(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("2,000 rows of 10,000-character labels: %d bytes in %v", b.Len(), time.Since(start))
+	if b.Len() > 20<<20 {
+		t.Errorf("the PDF is %d bytes, want at most 20 MiB", b.Len())
+	}
+}
