@@ -211,7 +211,7 @@ func tooFew(lang string) *feedback.Report {
 // hostile is a report of rows rows with labels of labelLen characters.
 func hostile(rows, labelLen int) *feedback.Report {
 	r := fixture("fr", 5)
-	long := strings.Repeat("é€œ«»\u202f日", labelLen/7+1)[:labelLen]
+	long := string([]rune(strings.Repeat("é€œ«»\u202f日 word ", labelLen/12+1))[:labelLen])
 	var items []feedback.Item
 	for i := range rows / 10 {
 		it := feedback.Item{Question: fmt.Sprint("q", i), Label: long, Kind: feedback.KindChoice, Yours: []string{long}}
