@@ -212,6 +212,10 @@ func (s *Server) routes() {
 	e.GET("/s/:slug", s.showForm)
 	e.POST("/s/:slug", s.submitLimit.middleware(s), s.submitForm)
 	e.GET("/s/:slug/thanks", s.showThanks)
+	// A library's benchmark report, through its personal link (?t=).
+	e.GET("/s/:slug/report", s.showReport)
+	e.GET("/s/:slug/report.pdf", s.reportPDF)
+	e.GET("/s/:slug/report.xlsx", s.reportXLSX)
 	e.GET("/libraries", s.librariesPage)
 	e.GET("/libraries/:id", s.libraryPage)
 
@@ -255,6 +259,8 @@ func (s *Server) routes() {
 	regional.GET("/libraries/export.csv", s.apiExportLibraries("csv"))
 	regional.GET("/surveys/:slug/mail-templates", s.apiMailTemplates)
 	regional.GET("/surveys/:slug/change-notes", s.apiChangeNotes)
+	regional.GET("/surveys/:slug/reports", s.apiReports)
+	regional.GET("/surveys/:slug/reports/:library", s.apiReport) // JSON, or :library.pdf / .xlsx
 	regionalWrite := api.Group("", s.require(survey.RoleAdmin, survey.RoleCoordinator))
 	regionalWrite.POST("/libraries", s.apiCreateLibrary)
 	regionalWrite.PUT("/libraries/:id", s.apiUpdateLibrary)
@@ -292,6 +298,11 @@ func (s *Server) routes() {
 	write.DELETE("/libraries/:id", s.apiDeleteLibrary)
 	write.POST("/libraries/:id/merge", s.apiMergeLibraries)
 	write.PUT("/surveys/:slug/mail-templates/:kind/:lang", s.apiSaveMailTemplate)
+	write.POST("/surveys/:slug/reports/release", s.apiReleaseReports(true))
+	write.POST("/surveys/:slug/reports/withdraw", s.apiReleaseReports(false))
+	write.POST("/surveys/:slug/reports/send", s.apiSendReports)
+	write.POST("/surveys/:slug/reports/mailmerge.csv", s.apiReportMailMerge("csv"))
+	write.POST("/surveys/:slug/reports/mailmerge.xlsx", s.apiReportMailMerge("xlsx"))
 
 	// The working group's pages.
 	// The login's rate limit comes before everything else, so a flood is
@@ -319,6 +330,8 @@ func (s *Server) routes() {
 	everyone.GET("/surveys/:slug/responses", s.listResponsesPage)
 	everyone.GET("/responses/:id", s.showResponse)
 	everyone.GET("/surveys/:slug/changes", s.changesPage)
+	everyone.GET("/surveys/:slug/reports", s.reportsAdminPage)
+	everyone.GET("/surveys/:slug/reports/:library", s.previewReportPage) // :library.pdf / .xlsx download it
 	regionalPages := admin.Group("", s.require(survey.RoleAdmin, survey.RoleCoordinator), s.checkCSRF)
 	regionalPages.GET("/libraries/new", s.newLibraryPage)
 	regionalPages.POST("/libraries", s.saveLibraryForm)
@@ -365,4 +378,9 @@ func (s *Server) routes() {
 	adminOnly.POST("/surveys/:slug/results/unpublish", s.publishResultsForm(false))
 	adminOnly.POST("/surveys/:slug/results/refresh", s.refreshPublicFiguresForm)
 	adminOnly.POST("/surveys/:slug/invitations/templates", s.saveTemplateForm)
+	adminOnly.POST("/surveys/:slug/reports/release", s.releaseReportsForm)
+	adminOnly.POST("/surveys/:slug/reports/withdraw", s.withdrawReportsForm)
+	adminOnly.POST("/surveys/:slug/reports/send", s.sendReportsForm)
+	adminOnly.POST("/surveys/:slug/reports/mailmerge", s.reportMailMergeForm)
+	adminOnly.POST("/surveys/:slug/reports/benchmark", s.benchmarkForm)
 }

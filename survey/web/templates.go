@@ -51,7 +51,7 @@ var pageNames = []string{"form.html", "thanks.html", "message.html", "index.html
 	"admin_responses.html", "admin_response.html", "admin_confirm.html", "admin_tokens.html", "admin_users.html",
 	"admin_audit.html", "admin_account.html", "admin_results.html", "libraries.html", "library.html",
 	"admin_libraries.html", "admin_library.html", "admin_import.html", "admin_invitations.html", "admin_embed.html", "results.html", "admin_coordinator.html",
-	"admin_changes.html", "admin_trends.html", "admin_round.html"}
+	"admin_changes.html", "admin_trends.html", "admin_round.html", "report.html", "admin_reports.html"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
@@ -75,6 +75,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			"fieldOf": libraryFieldOf, // {{with fieldOf .Path}}: where a library form's problem is (admin_libraries.go)
 			"inc":     func(i int) int { return i + 1 },
 			"answer":  survey.FormatAnswer, // {{answer $.Lang 1200}}: a number answer as the form writes it in lang
+			"reportf": reportText,          // {{reportf $L "report_for" .R.Library}}: a report page text with its values (lang_report.go)
 		}).Funcs(readerFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partial_consent.html", "templates/partial_trend.html", "templates/"+name)
 		if err != nil {
 			return nil, err
