@@ -168,6 +168,8 @@ type surveyPage struct {
 	Checked bool
 	// NextSlug and NextWave suggest the next wave's slug and label.
 	NextSlug, NextWave string
+	// ReportsReleased: the benchmark reports are released (the card says so).
+	ReportsReleased bool
 }
 
 func (s *Server) showSurvey(c *gin.Context) {
@@ -190,6 +192,10 @@ func (s *Server) showSurvey(c *gin.Context) {
 		p.Checked = p.Checked || q.ChangeCheck != nil
 	}
 	p.NextSlug, p.NextWave = nextWave(series)
+	if p.ReportsReleased, err = s.campaign.ReportsReleased(ctx, sv.Slug); err != nil {
+		s.renderError(c, err)
+		return
+	}
 	s.renderPage(c, http.StatusOK, "admin_survey.html", p)
 }
 

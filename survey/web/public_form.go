@@ -99,10 +99,15 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 	notice := ""
 	switch {
 	case res.Locked:
-		s.renderPage(c, http.StatusOK, "message.html", messagePage{
+		mp := messagePage{
 			page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...),
 			Heading: ui(lang, "thanks_title"), Message: ui(lang, "already_submitted"),
-		})
+		}
+		mp.Link = s.reportLinkFor(c, sv, token, lang)
+		if mp.Link != "" {
+			mp.LinkText = ui(lang, "report_ready_link")
+		}
+		s.renderPage(c, http.StatusOK, "message.html", mp)
 		return
 	case res.Response != nil && res.Response.Status == survey.ResponseSubmitted:
 		notice = ui(lang, "edit_after_submit")
@@ -121,6 +126,9 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 		// this time (an edit not sent, then a language switch) over the
 		// stored answers shown here.
 		view.StoredAt = res.Response.UpdatedAt.UnixMilli()
+		if res.Response.Status == survey.ResponseSubmitted {
+			view.ReportLink = s.reportLinkFor(c, sv, token, lang)
+		}
 	}
 	s.renderPage(c, http.StatusOK, "form.html", view)
 }

@@ -57,8 +57,9 @@ func (s *Server) libraryReport(c *gin.Context) (*feedback.Report, *survey.Survey
 	case survey.ENOTFOUND:
 		lang := negotiateLanguage(c, nil)
 		c.Header("Referrer-Policy", "no-referrer")
+		// No language links: they would carry the address's token back.
 		s.renderPage(c, http.StatusNotFound, "message.html", messagePage{
-			page:    s.basePage(c, lang, ui(lang, "report_none_title")),
+			page:    page{Lang: lang, Title: ui(lang, "report_none_title")},
 			Heading: ui(lang, "report_none_title"), Message: ui(lang, "report_none"),
 			Link: "/?lang=" + lang, LinkText: ui(lang, "home"),
 		})
@@ -86,4 +87,15 @@ func (s *Server) sendReportFile(c *gin.Context, rep *feedback.Report, format str
 	}
 	attachment(c, rep.Survey+"-report-"+rep.LibraryID+"-"+rep.Lang+"."+format)
 	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
+
+// reportLinkFor is the report page behind a submitted library's personal
+// link (token), "" while the reports are not released: the form and the
+// "already answered" page link to it.
+func (s *Server) reportLinkFor(c *gin.Context, sv *survey.Survey, token, lang string) string {
+	released, err := s.campaign.ReportsReleased(c.Request.Context(), sv.Slug)
+	if err != nil || !released {
+		return ""
+	}
+	return "/s/" + sv.Slug + "/report?" + url.Values{"t": {token}, "lang": {lang}}.Encode()
 }
