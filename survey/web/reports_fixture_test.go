@@ -17,10 +17,10 @@ import (
 // disclosure minimum.
 type reportsFixture struct {
 	sv        *survey.Survey
-	libraries []*survey.Library    // directory, every one
-	responses []*survey.Response   // as stored
-	libOf     []int                // index in libraries of responses[i], -1 anonymous
-	tokens    map[string]string    // library id → personal token
+	libraries []*survey.Library  // directory, every one
+	responses []*survey.Response // as stored
+	libOf     []int              // index in libraries of responses[i], -1 anonymous
+	tokens    map[string]string  // library id → personal token
 	byID      map[string]*survey.Library
 	small     survey.Region
 	smallLibs []string // ids of the responding libraries in small
