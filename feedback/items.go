@@ -226,15 +226,17 @@ func (b *builder) countNote(yours, total int, figs []NumberFigure) string {
 }
 
 // missing are up to three options the library did not choose that peers
-// choose most, in the first column that shows the item: options whose
+// choose most, in the first column that shows a share of the item: options whose
 // share is shown there and not zero, neither a non-answer, an exclusive
 // "none" nor "other".
 func (b *builder) missing(q *survey.Question, t *table, mine []string) []string {
 	col := -1
-	for c := range t.colHidden {
-		if !t.colHidden[c] {
-			col = c
-			break
+	for c := 0; c < len(t.n) && col < 0; c++ {
+		for r := range t.counts {
+			if !t.hidden[r][c] {
+				col = c
+				break
+			}
 		}
 	}
 	if col < 0 {
