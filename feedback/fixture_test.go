@@ -18,7 +18,7 @@ import (
 // out here too, in the fixture's language, without the code under test.
 
 // wilson is the 95% Wilson score interval of c successes in n.
-func wilson(c, n int) (float64, float64) {
+func fixtureWilson(c, n int) (float64, float64) {
 	const z = 1.959963984540054
 	p, nf := float64(c)/float64(n), float64(n)
 	den := 1 + z*z/nf
@@ -28,7 +28,7 @@ func wilson(c, n int) (float64, float64) {
 }
 
 func share(c, n int) feedback.Share {
-	lo, hi := wilson(c, n)
+	lo, hi := fixtureWilson(c, n)
 	return feedback.Share{Count: c, Base: n, Share: float64(c) / float64(n), Low: lo, High: hi}
 }
 

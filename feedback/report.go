@@ -128,7 +128,10 @@ type Item struct {
 	Yours []string `json:"yours,omitempty"`
 	// Rows are the distribution (choice, multi, matrix, maturity): one
 	// row per option (per statement × option for a matrix, per family
-	// for maturity).
+	// for maturity), then a "No answer" row (per statement for a matrix)
+	// when some peer asked did not answer: the peers asked who gave no
+	// answer (for multi and maturity, who ticked nothing), so that the
+	// rows of a choice or a statement add up to the Base.
 	Rows []Row `json:"rows,omitempty"`
 	// Count compares how many options the library chose (multi).
 	Count *CountCompare `json:"count,omitempty"`
@@ -156,7 +159,10 @@ type Row struct {
 // Share is how many of a group's peers gave an answer.
 type Share struct {
 	Count int `json:"count"`
-	// Base is the number of peers in the group who answered the question.
+	// Base is the number of peers in the group who were asked the
+	// question (its section's and its own show_if held; for a matrix
+	// statement, the statement's too), answered or not: those who did not
+	// answer are the item's "No answer" row.
 	Base int `json:"base"`
 	// Share is Count/Base; Low and High its 95% Wilson interval.
 	Share float64 `json:"share"`

@@ -174,7 +174,7 @@ func expectedSheet(r *feedback.Report) [][]cell {
 						continue
 					}
 					// The share and its interval from the fixture's counts.
-					lo, hi := wilson(sh.Count, sh.Base)
+					lo, hi := fixtureWilson(sh.Count, sh.Base)
 					cells = append(cells, pcent(float64(sh.Count)/float64(sh.Base)), pcent(lo), pcent(hi), cell{}, cell{}, cell{}, count(sh.Base))
 				}
 				add(cells, "")

@@ -1,0 +1,432 @@
+package feedback
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/metlib/canvass/analysis"
+	"github.com/metlib/canvass/survey"
+)
+
+// The Base of every share is the number of peers in the column who were
+// asked the question (its section's and its own show_if held for their
+// answers; for a matrix statement, the statement's too), whether or not
+// they answered: those who did not are the "No answer" row. So the rows of
+// a single choice, a likert or a matrix statement add up to the Base, and
+// N − Base is the number not asked, itself a count the rules check.
+
+// tally counts, per column, the peers asked (asked(p)) and, per row, those
+// asked that count in it (rows(p, add)).
+func (b *builder) tally(nrows int, asked func(p int) bool, rows func(p int, add func(r int))) (n, base []int, counts [][]int) {
+	n = make([]int, len(b.cols))
+	base = make([]int, len(b.cols))
+	counts = make([][]int, nrows)
+	for r := range counts {
+		counts[r] = make([]int, len(b.cols))
+	}
+	for c, members := range b.cols {
+		n[c] = len(members)
+		for _, p := range members {
+			if !asked(p) {
+				continue
+			}
+			base[c]++
+			rows(p, func(r int) { counts[r][c]++ })
+		}
+	}
+	return n, base, counts
+}
+
+// shares are row r's figures in every column, hidden ones zeroed.
+func shares(t *table, r int) []Share {
+	out := make([]Share, len(t.n))
+	for c := range out {
+		if t.hidden[r][c] || t.base[c] == 0 {
+			out[c] = Share{Hidden: true}
+			continue
+		}
+		x, n := t.counts[r][c], t.base[c]
+		w := analysis.Wilson(x, n)
+		out[c] = Share{Count: x, Base: n, Share: float64(x) / float64(n), Low: w.Low, High: w.High}
+	}
+	return out
+}
+
+// hasNoAnswer reports whether the table's last row (no answer) is kept:
+// when all respondents' count of it is not zero. A zero there is zero in
+// every group, and leaving the row out says no more than showing 0.
+func (t *table) hasNoAnswer() bool {
+	all := len(t.n) - 1
+	return all >= 0 && t.counts[len(t.counts)-1][all] > 0
+}
+
+func (b *builder) label(t survey.Text) string { return t.In(b.lang, b.sv.DefaultLanguage) }
+
+func (b *builder) selfAskedQ(q *survey.Question) bool { return b.selfAsked[b.qIndex[q.ID]] }
+
+// partitionRows adds the rows of one partition (the options, then no
+// answer when kept) to it, marking Self's answer.
+func (b *builder) partitionRows(it *Item, t *table, q *survey.Question, matrix string, yours string) {
+	for o, opt := range q.Options {
+		it.Rows = append(it.Rows, Row{Label: b.label(opt.Label), Matrix: matrix, Yours: yours == string(opt.Value), Shares: shares(t, o)})
+	}
+	if t.hasNoAnswer() {
+		it.Rows = append(it.Rows, Row{Label: message(b.lang, "no_answer"), Matrix: matrix, Shares: shares(t, len(q.Options))})
+	}
+}
+
+// optionIndex is the index of option v of q, len(q.Options) (no answer)
+// when it is none of them.
+func optionIndex(q *survey.Question, v string) int {
+	for i := range q.Options {
+		if string(q.Options[i].Value) == v {
+			return i
+		}
+	}
+	return len(q.Options)
+}
+
+// choice compares a single_choice or likert question.
+func (b *builder) choice(q *survey.Question) Item {
+	qi := b.qIndex[q.ID]
+	it := Item{Question: q.ID, Label: b.label(q.Label), Kind: KindChoice}
+	n, base, counts := b.tally(len(q.Options)+1, func(p int) bool { return b.asked[p][qi] },
+		func(p int, add func(int)) { add(optionIndex(q, b.peers[p].Answers.String(q.ID))) })
+	t := newTable(b.k, true, n, base, counts)
+	t.protect()
+	yours := ""
+	if b.selfAskedQ(q) {
+		yours = b.self.Answers.String(q.ID)
+		if o := q.Option(yours); o != nil {
+			it.Yours = []string{b.label(o.Label)}
+		}
+	}
+	b.partitionRows(&it, t, q, "", yours)
+	return it
+}
+
+// matrix compares a matrix question, one partition per statement.
+func (b *builder) matrix(q *survey.Question) Item {
+	qi := b.qIndex[q.ID]
+	it := Item{Question: q.ID, Label: b.label(q.Label), Kind: KindMatrix}
+	selfRows := map[string]string{}
+	if b.selfAskedQ(q) {
+		selfRows = b.self.Answers.Rows(q.ID)
+	}
+	for _, row := range q.Rows {
+		n, base, counts := b.tally(len(q.Options)+1,
+			func(p int) bool { return b.asked[p][qi] && row.ShowIf.Holds(b.peers[p].Answers) },
+			func(p int, add func(int)) { add(optionIndex(q, b.peers[p].Answers.Rows(q.ID)[row.ID])) })
+		t := newTable(b.k, true, n, base, counts)
+		t.protect()
+		statement := b.label(row.Label)
+		yours := ""
+		if b.selfAskedQ(q) && row.ShowIf.Holds(b.self.Answers) {
+			yours = selfRows[row.ID]
+			if o := q.Option(yours); o != nil {
+				it.Yours = append(it.Yours, statement+": "+b.label(o.Label))
+			}
+		}
+		b.partitionRows(&it, t, q, statement, yours)
+	}
+	return it
+}
+
+// substantive reports whether an option counts as one chosen: not a
+// non-answer (Missing) and not an exclusive "none".
+func substantive(o survey.Option) bool { return !o.Missing && !o.Exclusive }
+
+// multi compares a multi_choice question: each option, the number of
+// options chosen, and the options peers use most that the library does not.
+func (b *builder) multi(q *survey.Question) Item {
+	qi := b.qIndex[q.ID]
+	it := Item{Question: q.ID, Label: b.label(q.Label), Kind: KindMulti}
+	noAnswer := len(q.Options)
+	n, base, counts := b.tally(len(q.Options)+1, func(p int) bool { return b.asked[p][qi] },
+		func(p int, add func(int)) {
+			chosen := b.peers[p].Answers.Strings(q.ID)
+			if len(chosen) == 0 {
+				add(noAnswer)
+			}
+			for _, v := range chosen {
+				if i := optionIndex(q, v); i < noAnswer {
+					add(i)
+				}
+			}
+		})
+	t := newTable(b.k, false, n, base, counts)
+	t.protect()
+
+	var mine []string
+	if b.selfAskedQ(q) {
+		mine = b.self.Answers.Strings(q.ID)
+	}
+	total, yourCount := 0, 0
+	for _, o := range q.Options {
+		if substantive(o) {
+			total++
+			if slices.Contains(mine, string(o.Value)) {
+				yourCount++
+			}
+		}
+	}
+	for o, opt := range q.Options {
+		chosen := slices.Contains(mine, string(opt.Value))
+		if chosen {
+			it.Yours = append(it.Yours, b.label(opt.Label))
+		}
+		it.Rows = append(it.Rows, Row{Label: b.label(opt.Label), Yours: chosen, Shares: shares(t, o)})
+	}
+	if t.hasNoAnswer() {
+		it.Rows = append(it.Rows, Row{Label: message(b.lang, "no_answer"), Shares: shares(t, noAnswer)})
+	}
+
+	// How many options each peer who answered chose: the figure's N is
+	// Base less the no-answer row, so it is shown only where that row is.
+	it.Count = &CountCompare{Yours: yourCount, Groups: make([]NumberFigure, len(b.cols))}
+	for c, members := range b.cols {
+		if t.colHidden[c] || t.hidden[noAnswer][c] {
+			it.Count.Groups[c] = NumberFigure{Hidden: true}
+			continue
+		}
+		var vals []float64
+		for _, p := range members {
+			chosen := b.peers[p].Answers.Strings(q.ID)
+			if !b.asked[p][qi] || len(chosen) == 0 {
+				continue
+			}
+			m := 0
+			for _, v := range chosen {
+				if o := q.Option(v); o != nil && substantive(*o) {
+					m++
+				}
+			}
+			vals = append(vals, float64(m))
+		}
+		it.Count.Groups[c] = b.figure(vals)
+	}
+	if len(mine) > 0 {
+		it.Notes = append(it.Notes, b.countNote(yourCount, total, it.Count.Groups))
+		it.Missing = b.missing(q, t, mine)
+	}
+	return it
+}
+
+// countNote is "You chose 4 of the 23 options; the median peer (Europe)
+// chose 9." against the first shown figure.
+func (b *builder) countNote(yours, total int, figs []NumberFigure) string {
+	y, of := survey.FormatInt(b.lang, yours), survey.FormatInt(b.lang, total)
+	for c, f := range figs {
+		if !f.Hidden {
+			return message(b.lang, "note_count", y, of, b.rep.Groups[c].Label, formatValue(b.lang, f.Median))
+		}
+	}
+	return message(b.lang, "note_count_self", y, of)
+}
+
+// missing are up to three options the library did not choose that peers
+// choose most, in the first column that shows a share of the item: options whose
+// share is shown there and not zero, neither a non-answer, an exclusive
+// "none" nor "other".
+func (b *builder) missing(q *survey.Question, t *table, mine []string) []string {
+	col := -1
+	for c := 0; c < len(t.n) && col < 0; c++ {
+		for r := range t.counts {
+			if !t.hidden[r][c] {
+				col = c
+				break
+			}
+		}
+	}
+	if col < 0 {
+		return nil
+	}
+	var cand []int
+	for o, opt := range q.Options {
+		if substantive(opt) && !opt.Other && !slices.Contains(mine, string(opt.Value)) && !t.hidden[o][col] && t.counts[o][col] > 0 {
+			cand = append(cand, o)
+		}
+	}
+	sort.SliceStable(cand, func(i, j int) bool { return t.counts[cand[i]][col] > t.counts[cand[j]][col] })
+	var out []string
+	for _, o := range cand[:min(3, len(cand))] {
+		out = append(out, b.label(q.Options[o].Label))
+	}
+	return out
+}
+
+// maturity compares the families of evidence the library draws on: a
+// peer draws on a family when it chose at least one option of it.
+func (b *builder) maturity(q *survey.Question, families []string) Item {
+	qi := b.qIndex[q.ID]
+	it := Item{Question: q.ID, Label: message(b.lang, "maturity"), Kind: KindMaturity}
+	uses := func(chosen []string, f string) bool {
+		for _, v := range chosen {
+			if o := q.Option(v); o != nil && o.Group == f {
+				return true
+			}
+		}
+		return false
+	}
+	noAnswer := len(families)
+	n, base, counts := b.tally(len(families)+1, func(p int) bool { return b.asked[p][qi] },
+		func(p int, add func(int)) {
+			chosen := b.peers[p].Answers.Strings(q.ID)
+			if len(chosen) == 0 {
+				add(noAnswer)
+			}
+			for i, f := range families {
+				if uses(chosen, f) {
+					add(i)
+				}
+			}
+		})
+	t := newTable(b.k, false, n, base, counts)
+	t.protect()
+	var mine []string
+	if b.selfAskedQ(q) {
+		mine = b.self.Answers.Strings(q.ID)
+	}
+	used := 0
+	for i, f := range families {
+		yours := uses(mine, f)
+		label := b.label(q.GroupLabel(f))
+		if yours {
+			used++
+			it.Yours = append(it.Yours, label)
+		}
+		it.Rows = append(it.Rows, Row{Label: label, Yours: yours, Shares: shares(t, i)})
+	}
+	if t.hasNoAnswer() {
+		it.Rows = append(it.Rows, Row{Label: message(b.lang, "no_answer"), Shares: shares(t, noAnswer)})
+	}
+	if len(mine) > 0 {
+		it.Notes = append(it.Notes, message(b.lang, "note_maturity", survey.FormatInt(b.lang, used), survey.FormatInt(b.lang, len(families))))
+	}
+	return it
+}
+
+// number compares a number question.
+func (b *builder) number(q *survey.Question) Item {
+	qi := b.qIndex[q.ID]
+	var value *float64
+	if b.selfAskedQ(q) {
+		if v, ok := b.self.Answers.Number(q.ID); ok {
+			value = &v
+		}
+	}
+	return b.numberItem(q.ID, b.label(q.Label), "", value,
+		func(p int) bool { return b.asked[p][qi] },
+		func(p int) (float64, bool) { return b.peers[p].Answers.Number(q.ID) })
+}
+
+// indicator compares a per-capita figure: numerator / denominator × per,
+// for respondents with both and a denominator above zero. Its Base is
+// every peer (an indicator is not asked; a peer without both figures is
+// its no-value row).
+func (b *builder) indicator(ind survey.Indicator) Item {
+	value := func(r Respondent) (float64, bool) {
+		num, ok := r.Answers.Number(ind.Numerator)
+		if !ok {
+			return 0, false
+		}
+		var den float64
+		if ind.Denominator == survey.PopulationDenominator {
+			den = b.population(r)
+		} else if den, ok = r.Answers.Number(ind.Denominator); !ok {
+			return 0, false
+		}
+		if den <= 0 {
+			return 0, false
+		}
+		return num / den * ind.Multiplier(), true
+	}
+	var mine *float64
+	if v, ok := value(b.self); ok {
+		mine = &v
+	}
+	return b.numberItem(ind.ID, b.label(ind.Label), b.label(ind.Unit), mine,
+		func(int) bool { return true },
+		func(p int) (float64, bool) { return value(b.peers[p]) })
+}
+
+// numberItem compares values: per column the quartiles of the peers asked
+// who have one. The table has one row, the peers asked without a value,
+// so the figure's N (Base less that row) obeys the rules; the quartiles
+// are shown only for 2K values or more.
+func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p int) bool, val func(p int) (float64, bool)) Item {
+	it := Item{Question: id, Label: label, Kind: KindNumber}
+	n, base, counts := b.tally(1, asked, func(p int, add func(int)) {
+		if _, ok := val(p); !ok {
+			add(0)
+		}
+	})
+	t := newTable(b.k, false, n, base, counts)
+	t.protect()
+	nc := &NumberCompare{Value: mine, Unit: unit, Groups: make([]NumberFigure, len(b.cols))}
+	for c, members := range b.cols {
+		if t.hidden[0][c] {
+			nc.Groups[c] = NumberFigure{Hidden: true}
+			continue
+		}
+		var vals []float64
+		for _, p := range members {
+			if !asked(p) {
+				continue
+			}
+			if v, ok := val(p); ok {
+				vals = append(vals, v)
+			}
+		}
+		nc.Groups[c] = b.figure(vals)
+	}
+	if mine != nil {
+		nc.Band = b.band(*mine, nc.Groups)
+	}
+	it.Number = nc
+	return it
+}
+
+// figure is the quartiles of vals (type 7), shown for 2K values or more:
+// each quartile then has at least K values on either side of it... see
+// docs/feedback.md.
+func (b *builder) figure(vals []float64) NumberFigure {
+	if len(vals) < 2*b.k {
+		return NumberFigure{Hidden: true}
+	}
+	sort.Float64s(vals)
+	return NumberFigure{N: len(vals), Q1: analysis.Quantile7(vals, 0.25), Median: analysis.Quantile7(vals, 0.5), Q3: analysis.Quantile7(vals, 0.75)}
+}
+
+// band places v among the first shown figure's quartiles: above Q3 the top
+// quarter, above the median the upper middle, at Q1 or above the lower
+// middle, below Q1 the bottom quarter.
+func (b *builder) band(v float64, figs []NumberFigure) string {
+	for _, f := range figs {
+		if f.Hidden {
+			continue
+		}
+		switch {
+		case v > f.Q3:
+			return message(b.lang, "band_top")
+		case v > f.Median:
+			return message(b.lang, "band_upper")
+		case v >= f.Q1:
+			return message(b.lang, "band_lower")
+		}
+		return message(b.lang, "band_bottom")
+	}
+	return ""
+}
+
+// formatValue writes a figure with up to two decimals, fewer when they are
+// zeros.
+func formatValue(lang string, v float64) string {
+	for d := 0; d < 2; d++ {
+		if math.Abs(v*math.Pow(10, float64(d))-math.Round(v*math.Pow(10, float64(d)))) < 1e-9 {
+			return survey.FormatNumber(lang, v, d)
+		}
+	}
+	return survey.FormatNumber(lang, v, 2)
+}

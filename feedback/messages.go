@@ -1,0 +1,140 @@
+package feedback
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/metlib/canvass/survey"
+)
+
+// messages are the words a report writes itself (group labels, notes,
+// bands), in the languages reports are written in; another language falls
+// back to English. Arguments are already formatted for the language.
+var messages = map[string]map[string]string{
+	"en": {
+		"all":             "All respondents",
+		"members":         "Members of the section",
+		"nonmembers":      "Non-members",
+		"pop_under":       "Population under %s",
+		"pop_between":     "Population %s to under %s",
+		"pop_over":        "Population %s and over",
+		"no_answer":       "No answer",
+		"indicators":      "Indicators",
+		"maturity":        "Families of evidence drawn on (ISO 16439)",
+		"note_count":      "You chose %s of the %s options; the median peer (%s) chose %s.",
+		"note_count_self": "You chose %s of the %s options.",
+		"note_maturity":   "Your practice draws on %s of the %s families of evidence.",
+		"band_top":        "in the top quarter",
+		"band_upper":      "in the upper middle",
+		"band_lower":      "in the lower middle",
+		"band_bottom":     "in the bottom quarter",
+		"merged":          "Too few respondents share your group “%s”: you are compared with “%s” instead.",
+		"too_few":         "Fewer than %s other libraries have answered, so no peer figures can be shown yet.",
+		"hidden":          "Withheld: too few libraries to show without revealing another library's answers.",
+	},
+	"fr": {
+		"all":             "Ensemble des répondants",
+		"members":         "Membres de la section",
+		"nonmembers":      "Non-membres",
+		"pop_under":       "Population de moins de %s",
+		"pop_between":     "Population de %s à moins de %s",
+		"pop_over":        "Population de %s et plus",
+		"no_answer":       "Sans réponse",
+		"indicators":      "Indicateurs",
+		"maturity":        "Familles de preuves mobilisées (ISO 16439)",
+		"note_count":      "Vous avez choisi %s des %s options\u202f; la bibliothèque médiane (%s) en a choisi %s.",
+		"note_count_self": "Vous avez choisi %s des %s options.",
+		"note_maturity":   "Votre pratique mobilise %s des %s familles de preuves.",
+		"band_top":        "dans le quart supérieur",
+		"band_upper":      "dans la moitié haute, sous le quart supérieur",
+		"band_lower":      "dans la moitié basse, au-dessus du quart inférieur",
+		"band_bottom":     "dans le quart inférieur",
+		"merged":          "Trop peu de répondants partagent votre groupe «\u00a0%s\u00a0»\u00a0: vous êtes comparés à «\u00a0%s\u00a0».",
+		"too_few":         "Moins de %s autres bibliothèques ont répondu\u00a0: aucun chiffre de comparaison ne peut encore être montré.",
+		"hidden":          "Non publié\u00a0: trop peu de bibliothèques pour le montrer sans révéler les réponses d'une autre.",
+	},
+	"es": {
+		"all":             "Todas las bibliotecas participantes",
+		"members":         "Miembros de la sección",
+		"nonmembers":      "No miembros",
+		"pop_under":       "Población de menos de %s",
+		"pop_between":     "Población de %s a menos de %s",
+		"pop_over":        "Población de %s o más",
+		"no_answer":       "Sin respuesta",
+		"indicators":      "Indicadores",
+		"maturity":        "Familias de evidencias utilizadas (ISO 16439)",
+		"note_count":      "Eligió %s de las %s opciones; la biblioteca mediana (%s) eligió %s.",
+		"note_count_self": "Eligió %s de las %s opciones.",
+		"note_maturity":   "Su práctica recurre a %s de las %s familias de evidencias.",
+		"band_top":        "en el cuartil superior",
+		"band_upper":      "en la mitad superior, por debajo del cuartil superior",
+		"band_lower":      "en la mitad inferior, por encima del cuartil inferior",
+		"band_bottom":     "en el cuartil inferior",
+		"merged":          "Muy pocas bibliotecas comparten su grupo «%s»: se le compara con «%s».",
+		"too_few":         "Han respondido menos de %s bibliotecas más, así que aún no se pueden mostrar cifras de comparación.",
+		"hidden":          "No publicado: muy pocas bibliotecas para mostrarlo sin revelar las respuestas de otra.",
+	},
+}
+
+// Languages are the languages reports write their own words in.
+var Languages = []string{"en", "fr", "es"}
+
+// message returns the text of key in lang (else English) with args.
+func message(lang, key string, args ...any) string {
+	m, ok := messages[lang][key]
+	if !ok {
+		m = messages["en"][key]
+	}
+	if len(args) == 0 {
+		return m
+	}
+	return fmt.Sprintf(m, args...)
+}
+
+// MergedSentence says, in lang, that a peer group was too small and which
+// group was used instead.
+func MergedSentence(lang string, m MergedGroup) string {
+	return message(lang, "merged", m.Label, m.Into)
+}
+
+// TooFewSentence says, in lang, that too few libraries have answered for
+// any peer figure (fewer than k other than the library).
+func TooFewSentence(lang string, k int) string {
+	return message(lang, "too_few", survey.FormatInt(lang, k))
+}
+
+// HiddenSentence explains, in lang, a figure the disclosure rules withheld.
+func HiddenSentence(lang string) string { return message(lang, "hidden") }
+
+// formatEdge writes a band edge with as many decimals as it has (none for
+// whole numbers), grouped for the language, as analysis writes them.
+func formatEdge(lang string, v float64) string {
+	plain := strconv.FormatFloat(v, 'f', -1, 64)
+	decimals := 0
+	if _, frac, ok := strings.Cut(plain, "."); ok {
+		decimals = len(frac)
+	}
+	return survey.FormatNumber(lang, v, decimals)
+}
+
+// bandOf is the index of the band of edges that v falls in: 0 under the
+// first edge, len(edges) at or over the last.
+func bandOf(edges []float64, v float64) int {
+	i := 0
+	for i < len(edges) && v >= edges[i] {
+		i++
+	}
+	return i
+}
+
+// populationLabel names population band i of edges in lang.
+func populationLabel(lang string, edges []float64, i int) string {
+	switch {
+	case i == 0:
+		return message(lang, "pop_under", formatEdge(lang, edges[0]))
+	case i == len(edges):
+		return message(lang, "pop_over", formatEdge(lang, edges[i-1]))
+	}
+	return message(lang, "pop_between", formatEdge(lang, edges[i-1]), formatEdge(lang, edges[i]))
+}
