@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,10 +24,15 @@ func TestReportPage(t *testing.T) {
 	a := newApp(t)
 	f := a.seedReports(t, 60)
 	admin, analyst := a.token(survey.RoleAdmin), a.token(survey.RoleAnalyst)
+	// Two libraries whose names the PDF's cp1252 font writes as they are
+	// (feedback.WritePDF writes "?" for the others: "Kōwhai").
 	var ids []string
 	for id := range f.tokens {
-		ids = append(ids, id)
+		if latin1(f.byID[id].Name) {
+			ids = append(ids, id)
+		}
 	}
+	slices.Sort(ids)
 	first, second := ids[0], ids[1]
 	// A library invited that never answered.
 	silent := ""
@@ -235,6 +241,15 @@ func TestBenchmarkForm(t *testing.T) {
 	if again, _ := a.store.FindSurvey(t.Context(), "impact-methods"); again.Version != after.Version || !strings.Contains(page.body, "flash-error") {
 		t.Errorf("decreasing bands: version %d (want %d kept), problem shown %v", again.Version, after.Version, strings.Contains(page.body, "flash-error"))
 	}
+}
+
+func latin1(s string) bool {
+	for _, r := range s {
+		if r > 0xff {
+			return false
+		}
+	}
+	return true
 }
 
 func htmlEscape(s string) string {
