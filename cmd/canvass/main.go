@@ -82,6 +82,15 @@ Usage:
   canvass invitations mailmerge --survey S [--reminders | --new-links [--invitation ID ...]]
                               --base-url URL -o FILE.xlsx|FILE.csv
                                                   the mail-merge file: first links, reminders, or new links
+  canvass reports list --survey S                 the responding libraries, their report emails, the release
+  canvass reports preview --survey S --library ID [--lang L] -o FILE.pdf|FILE.xlsx|FILE.json
+                                                  a library's benchmark report, released or not
+  canvass reports release|withdraw --survey S     let every responding library read its report through
+                                                  its personal link, or stop it
+  canvass reports send --survey S --base-url URL [--smtp-url URL | -o FILE.xlsx|FILE.csv] [--all]
+                                                  tell each responding library its report is ready (one
+                                                  email in its language with a fresh link), or write
+                                                  the mail-merge file; --all: those told before again
   canvass db [--data-dir D] [--addr 127.0.0.1:27017]
                                                   run the embedded database alone, for several serve processes
   canvass backup -o FILE                          write an archive of every collection
@@ -129,7 +138,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	// "canvass token --help" (or a group with no subcommand) prints the usage.
 	switch args[0] {
-	case "token", "user", "survey", "libraries", "invitations":
+	case "token", "user", "survey", "libraries", "invitations", "reports":
 		if len(args) == 1 || args[1] == "-h" || args[1] == "-help" || args[1] == "--help" || args[1] == "help" {
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -156,6 +165,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return librariesCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "invitations":
 		return invitationsCommand(ctx, args[1:], stdout, stderr, getenv)
+	case "reports":
+		return reportsCommand(ctx, args[1:], stdout, stderr, getenv)
 	case "healthcheck":
 		return healthcheckCommand(ctx, args[1:], stderr, getenv)
 	case "backup":
