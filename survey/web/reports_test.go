@@ -198,6 +198,14 @@ print(json.dumps([str(c.value) for row in ws.iter_rows() for c in row if c.value
 	if p.status != http.StatusOK || !strings.Contains(p.body, "data-preview") || !strings.Contains(p.body, "Comment nous nous situons") {
 		t.Errorf("preview page: %d", p.status)
 	}
+	if p := c.get("/admin/surveys/impact-methods/reports/" + second + ".xlsx?lang=es"); p.status != http.StatusOK || !strings.Contains(p.header.Get("Content-Disposition"), "-es.xlsx") {
+		t.Errorf("preview download: %d %s", p.status, p.header.Get("Content-Disposition"))
+	}
+	// The library's own form (or its "already answered" page) links to its report.
+	form := c.get("/s/impact-methods?t=" + f.tokens[first] + "&lang=fr")
+	if !strings.Contains(form.body, "/s/impact-methods/report?lang=fr&amp;t="+f.tokens[first]) {
+		t.Errorf("the form behind the personal link does not link to the report:\n%.2000s", form.body)
+	}
 	if p := c.post("/admin/surveys/impact-methods/reports/withdraw", url.Values{"csrf_token": {"forged"}}); p.status != http.StatusForbidden {
 		t.Errorf("withdraw with a forged CSRF token: %d, want 403", p.status)
 	}
@@ -207,6 +215,9 @@ print(json.dumps([str(c.value) for row in ws.iter_rows() for c in row if c.value
 	}
 	if after := none("withdrawn"); after != before {
 		t.Errorf("the no-report page changed with the withdrawal")
+	}
+	if form := c.get("/s/impact-methods?t=" + f.tokens[first] + "&lang=fr"); strings.Contains(form.body, "/report?") {
+		t.Errorf("the form links to a withdrawn report")
 	}
 }
 
