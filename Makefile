@@ -40,6 +40,7 @@ bench:
 	$(GO) test -run '^$$' -bench RawExport -benchtime 1x ./export/
 	$(GO) test -run '^$$' -bench 'Report(PDF|XLSX)' -benchtime 20x ./feedback/
 	$(GO) test -run '^$$' -bench BuildAll -benchtime 3x ./feedback/
+	$(GO) test -run '^$$' -bench ReportPage -benchtime 20x ./survey/web/
 
 ## bench-embed: counts.json under wrk against a bare gin handler in the same process (needs wrk)
 bench-embed:

@@ -26,7 +26,7 @@ type reportsFixture struct {
 	smallLibs []string // ids of the responding libraries in small
 }
 
-func (a *app) seedReports(t *testing.T, n int) *reportsFixture {
+func (a *app) seedReports(t testing.TB, n int) *reportsFixture {
 	t.Helper()
 	ctx := context.Background()
 	sv, err := a.store.FindSurvey(ctx, "impact-methods")
