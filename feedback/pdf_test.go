@@ -169,10 +169,7 @@ func TestPDFFiguresReadBack(t *testing.T) {
 // markRe is a hidden mark: an x standing alone.
 var markRe = regexp.MustCompile(`(?m)(^|\s)x(\s|$)`)
 
-var (
-	pageRe = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
-	wordRe = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-)
+var wordRe = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
 
 // pdfWordBoxes writes r and reads back every word's box (in points) by
 // page with pdftotext -bbox.
