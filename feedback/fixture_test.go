@@ -65,6 +65,8 @@ var numbers = map[float64][3]string{ // en, fr, es
 	120:    {"120", "120", "120"},
 	310:    {"310", "310", "310"},
 	55:     {"55", "55", "55"},
+	60:     {"60", "60", "60"},
+	75:     {"75", "75", "75"},
 	4:      {"4", "4", "4"},
 	9:      {"9", "9", "9"},
 	7.5:    {"7.5", "7,5", "7,5"},
@@ -102,7 +104,8 @@ var groupLabels = map[string][]string{
 	"es": {"Europa", "Bibliotecas públicas", "Población de 100.000 a 500.000", "Miembros de la sección", "Todas las encuestadas"},
 }
 
-var groupNs = []int{120, 310, 55, 40, 1500}
+// groupNs are the groups' peers: every base and N below is at most its group's.
+var groupNs = []int{120, 310, 75, 60, 1500}
 
 // longLabel is a label that has to wrap over several lines.
 func longLabel(lang string) string {
@@ -163,7 +166,7 @@ func fixture(lang string, groups int) *feedback.Report {
 				{Label: longLabel(lang), Yours: true, Shares: shares(9, 45, false)},
 				{Label: w["c"], Shares: shares(18, 45, true)},
 			},
-			Count:   &feedback.CountCompare{Yours: 4, Groups: figures([]feedback.NumberFigure{fig(40, 4, 9, 12500), fig(120, 4, 7.5, 9)}, true)},
+			Count:   &feedback.CountCompare{Yours: 4, Groups: figures([]feedback.NumberFigure{fig(40, 4, 9, 12500), fig(31, 4, 7.5, 9)}, true)},
 			Missing: []string{w["c"], w["b"]}},
 		{Question: "usefulness", Label: "Matrix: " + w["choice"], Kind: feedback.KindMatrix, Yours: []string{w["a"], w["c"]},
 			Rows: []feedback.Row{
@@ -175,10 +178,10 @@ func fixture(lang string, groups int) *feedback.Report {
 	}}, {Title: w["num"] + " ¿€?", Items: []feedback.Item{
 		{Question: "budget_pc", Label: w["num"], Kind: feedback.KindNumber,
 			Number: &feedback.NumberCompare{Value: &value, Unit: w["unit"], Band: w["band"],
-				Groups: figures([]feedback.NumberFigure{fig(31, 0.018, 0.02, 0.031), fig(310, 0.0125, 0.02, 0.031)}, true)},
+				Groups: figures([]feedback.NumberFigure{fig(31, 0.018, 0.02, 0.031), fig(40, 0.0125, 0.02, 0.031)}, true)},
 			Notes: []string{"Note: " + w["band"]}},
 		{Question: "visits", Label: "=1+1 " + w["num"], Kind: feedback.KindNumber,
-			Number: &feedback.NumberCompare{Groups: figures([]feedback.NumberFigure{fig(55, 800, 1234.5, 2100), fig(120, 950.25, 1500, 12500)}, false)}},
+			Number: &feedback.NumberCompare{Groups: figures([]feedback.NumberFigure{fig(55, 800, 1234.5, 2100), fig(40, 950.25, 1500, 12500)}, false)}},
 		{Question: "maturity", Label: "@SUM(A1) maturity", Kind: feedback.KindMaturity, Yours: []string{"+inferred"},
 			Rows: []feedback.Row{
 				{Label: "+inferred", Yours: true, Shares: shares(28, 40, false)},
@@ -249,7 +252,7 @@ func fullReport(tb testing.TB, lang string) *feedback.Report {
 		n++
 		out := make([]feedback.Share, 5)
 		for g := range out {
-			base := 20 + 17*g
+			base := 20 + 9*g // at most the group's peers
 			out[g] = share((n*7+g*3)%base, base)
 		}
 		if n%6 == 0 {

@@ -295,6 +295,9 @@ func (d *pdfDoc) item(it Item) {
 	if it.Count != nil && len(d.r.Groups) > 0 {
 		var parts []string
 		for gi, g := range it.Count.Groups {
+			if gi >= len(d.r.Groups) {
+				break
+			}
 			v := word(d.lang, "hidden_mark")
 			if g.Hidden {
 				hidden = true
@@ -398,15 +401,20 @@ func (d *pdfDoc) number(n *NumberCompare) (hidden bool) {
 	x0 := pdfMargin + pdfLabelW
 	scale := func(v float64) float64 { return x0 + pdfStripW*(v-lo)/(hi-lo) }
 	pitch := pdfBarH + 2*pdfBarGap
-	for gi, g := range n.Groups {
-		if gi >= len(d.r.Groups) {
-			break
-		}
-		h := math.Max(pitch, lineH(pdfSmall))
+	d.font("", pdfSmall)
+	labels := make([][]string, min(len(n.Groups), len(d.r.Groups)))
+	total := 0.0
+	for gi := range labels {
+		labels[gi] = d.wrap(d.groupLabel(d.r.Groups[gi]), pdfLabelW-5, 2)
+		total += math.Max(pitch, float64(len(labels[gi]))*lineH(pdfSmall))
+	}
+	d.need(total) // the strips stay together on one page
+	for gi, g := range n.Groups[:len(labels)] {
+		h := math.Max(pitch, float64(len(labels[gi]))*lineH(pdfSmall))
 		d.need(h)
 		y := d.f.GetY()
 		d.font("", pdfSmall)
-		d.lines(pdfMargin+4, d.wrap(d.groupLabel(d.r.Groups[gi]), pdfLabelW-5, 2), pdfSmall)
+		d.lines(pdfMargin+4, labels[gi], pdfSmall)
 		mid := y + pitch/2
 		d.draw([3]int{190, 190, 190})
 		d.f.SetLineWidth(0.2)

@@ -169,10 +169,7 @@ func TestPDFFiguresReadBack(t *testing.T) {
 // markRe is a hidden mark: an x standing alone.
 var markRe = regexp.MustCompile(`(?m)(^|\s)x(\s|$)`)
 
-var (
-	pageRe = regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
-	wordRe = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-)
+var wordRe = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
 
 // pdfWordBoxes writes r and reads back every word's box (in points) by
 // page with pdftotext -bbox.
@@ -256,8 +253,9 @@ func TestPDFOutsideCP1252(t *testing.T) {
 	r := fixture("fr", 2)
 	r.Sections[0].Items[0].Label = "Kanji 日本 arrow → ok «\u00a0fin\u00a0» œ"
 	r.Sections[0].Title = "Ǆ before"
+	r.Library = "ctl\x01\x0b\x7f|bad \xff utf8"
 	text, info, _ := pdfText(t, r)
-	for _, s := range []string{"Kanji ?? arrow ? ok « fin » œ", "? before", "Page 1 sur "} {
+	for _, s := range []string{"Kanji ?? arrow ? ok « fin » œ", "? before", "Page 1 sur ", "ctl ", " |bad ? utf8"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("%q missing from the PDF's text:\n%s", s, text)
 		}
@@ -283,5 +281,22 @@ func TestPDFHostile(t *testing.T) {
 	t.Logf("2,000 rows of 10,000-character labels: %d bytes in %v", b.Len(), time.Since(start))
 	if b.Len() > 20<<20 {
 		t.Errorf("the PDF is %d bytes, want at most 20 MiB", b.Len())
+	}
+}
+
+// TestPDFDeterministic: the same report gives the same bytes (dated by the
+// report, not by the clock).
+func TestPDFDeterministic(t *testing.T) {
+	t.Parallel()
+	var a, b bytes.Buffer
+	if err := feedback.WritePDF(&a, fixture("es", 4)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if err := feedback.WritePDF(&b, fixture("es", 4)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two PDFs of one report differ")
 	}
 }
