@@ -354,7 +354,7 @@ func (b *builder) indicator(ind survey.Indicator) Item {
 // numberItem compares values: per column the quartiles of the peers asked
 // who have one. The table has one row, the peers asked without a value,
 // so the figure's N (Base less that row) obeys the rules; the quartiles
-// are shown only for 2K values or more.
+// are shown only for MinValues(K) values or more.
 func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p int) bool, val func(p int) (float64, bool)) Item {
 	it := Item{Question: id, Label: label, Kind: KindNumber}
 	n, base, counts := b.tally(1, asked, func(p int, add func(int)) {
@@ -388,11 +388,20 @@ func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p
 	return it
 }
 
-// figure is the quartiles of vals (type 7), shown for 2K values or more:
-// each quartile then has at least K values on either side of it... see
-// docs/feedback.md.
+// MinValues is the fewest values whose quartiles a report shows, for the
+// disclosure minimum k: 4k − 3 (and at least 2k). A type-7 quartile lies
+// between two neighbouring values of the sorted list; with 4k − 3 values
+// or more, at least k values lie at or below the lower of the two for the
+// first quartile (⌊(n−1)/4⌋ + 1 ≥ k), and at least k at or above the upper
+// for the third, so no quartile is pinned next to the few smallest or
+// largest values. 2k values would guarantee it for the median only (see
+// docs/feedback.md).
+func MinValues(k int) int { return max(2*k, 4*k-3) }
+
+// figure is the quartiles of vals (type 7), shown for MinValues(K) values
+// or more.
 func (b *builder) figure(vals []float64) NumberFigure {
-	if len(vals) < 2*b.k {
+	if len(vals) < MinValues(b.k) {
 		return NumberFigure{Hidden: true}
 	}
 	sort.Float64s(vals)

@@ -226,7 +226,7 @@ func checkFigure(t *testing.T, where string, f feedback.NumberFigure, vals []flo
 		}
 		return
 	}
-	if len(vals) < 2*k {
+	if len(vals) < 4*k-3 || len(vals) < 2*k {
 		t.Errorf("%s: quartiles of %d values shown (k %d)", where, len(vals), k)
 	}
 	want := feedback.NumberFigure{N: len(vals), Q1: quantile(vals, .25), Median: quantile(vals, .5), Q3: quantile(vals, .75)}

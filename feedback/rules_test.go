@@ -103,7 +103,7 @@ func checkDerivable(t *testing.T, rep *feedback.Report) (shown, hidden int) {
 					}
 					continue
 				}
-				if f.N < 2*k {
+				if f.N < 4*k-3 || f.N < 2*k {
 					fail(it, "the values behind quartiles", f.N)
 				}
 				if it.Number != nil && bad(rep.Groups[c].N-f.N) {
