@@ -25,14 +25,31 @@ func (b *builder) tally(nrows int, asked func(p int) bool, rows func(p int, add 
 	for r := range counts {
 		counts[r] = make([]int, len(b.cols))
 	}
+	if len(b.cols) == 0 {
+		return n, base, counts
+	}
+	// Each peer is classified once (its rows kept in flat), then counted
+	// in every column it is in.
+	asks := make([]bool, len(b.peers))
+	start := make([]int, len(b.peers)+1)
+	flat := make([]int, 0, len(b.peers))
+	add := func(r int) { flat = append(flat, r) }
+	for p := range b.peers {
+		if asks[p] = asked(p); asks[p] {
+			rows(p, add)
+		}
+		start[p+1] = len(flat)
+	}
 	for c, members := range b.cols {
 		n[c] = len(members)
 		for _, p := range members {
-			if !asked(p) {
+			if !asks[p] {
 				continue
 			}
 			base[c]++
-			rows(p, func(r int) { counts[r][c]++ })
+			for _, r := range flat[start[p]:start[p+1]] {
+				counts[r][c]++
+			}
 		}
 	}
 	return n, base, counts
@@ -143,15 +160,26 @@ func (b *builder) multi(q *survey.Question) Item {
 	qi := b.qIndex[q.ID]
 	it := Item{Question: q.ID, Label: b.label(q.Label), Kind: KindMulti}
 	noAnswer := len(q.Options)
+	// chose[p] is how many options peer p chose that count (see
+	// substantive), -1 when it was not asked or ticked nothing.
+	chose := make([]int, len(b.peers))
+	for p := range chose {
+		chose[p] = -1
+	}
 	n, base, counts := b.tally(len(q.Options)+1, func(p int) bool { return b.asked[p][qi] },
 		func(p int, add func(int)) {
 			chosen := b.peers[p].Answers.Strings(q.ID)
 			if len(chosen) == 0 {
 				add(noAnswer)
+				return
 			}
+			chose[p] = 0
 			for _, v := range chosen {
 				if i := optionIndex(q, v); i < noAnswer {
 					add(i)
+					if substantive(q.Options[i]) {
+						chose[p]++
+					}
 				}
 			}
 		})
@@ -192,17 +220,9 @@ func (b *builder) multi(q *survey.Question) Item {
 		}
 		var vals []float64
 		for _, p := range members {
-			chosen := b.peers[p].Answers.Strings(q.ID)
-			if !b.asked[p][qi] || len(chosen) == 0 {
-				continue
+			if chose[p] >= 0 {
+				vals = append(vals, float64(chose[p]))
 			}
-			m := 0
-			for _, v := range chosen {
-				if o := q.Option(v); o != nil && substantive(*o) {
-					m++
-				}
-			}
-			vals = append(vals, float64(m))
 		}
 		it.Count.Groups[c] = b.figure(vals)
 	}
@@ -354,7 +374,7 @@ func (b *builder) indicator(ind survey.Indicator) Item {
 // numberItem compares values: per column the quartiles of the peers asked
 // who have one. The table has one row, the peers asked without a value,
 // so the figure's N (Base less that row) obeys the rules; the quartiles
-// are shown only for 2K values or more.
+// are shown only for MinValues(K) values or more.
 func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p int) bool, val func(p int) (float64, bool)) Item {
 	it := Item{Question: id, Label: label, Kind: KindNumber}
 	n, base, counts := b.tally(1, asked, func(p int, add func(int)) {
@@ -388,11 +408,20 @@ func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p
 	return it
 }
 
-// figure is the quartiles of vals (type 7), shown for 2K values or more:
-// each quartile then has at least K values on either side of it... see
-// docs/feedback.md.
+// MinValues is the fewest values whose quartiles a report shows, for the
+// disclosure minimum k: 4k − 3 (and at least 2k). A type-7 quartile lies
+// between two neighbouring values of the sorted list; with 4k − 3 values
+// or more, at least k values lie at or below the lower of the two for the
+// first quartile (⌊(n−1)/4⌋ + 1 ≥ k), and at least k at or above the upper
+// for the third, so no quartile is pinned next to the few smallest or
+// largest values. 2k values would guarantee it for the median only (see
+// docs/feedback.md).
+func MinValues(k int) int { return max(2*k, 4*k-3) }
+
+// figure is the quartiles of vals (type 7), shown for MinValues(K) values
+// or more.
 func (b *builder) figure(vals []float64) NumberFigure {
-	if len(vals) < 2*b.k {
+	if len(vals) < MinValues(b.k) {
 		return NumberFigure{Hidden: true}
 	}
 	sort.Float64s(vals)

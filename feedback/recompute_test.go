@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/metlib/canvass/feedback"
@@ -226,7 +227,7 @@ func checkFigure(t *testing.T, where string, f feedback.NumberFigure, vals []flo
 		}
 		return
 	}
-	if len(vals) < 2*k {
+	if len(vals) < 4*k-3 || len(vals) < 2*k {
 		t.Errorf("%s: quartiles of %d values shown (k %d)", where, len(vals), k)
 	}
 	want := feedback.NumberFigure{N: len(vals), Q1: quantile(vals, .25), Median: quantile(vals, .5), Q3: quantile(vals, .75)}
@@ -431,6 +432,11 @@ func recompute(t *testing.T, w *world, rep *feedback.Report) {
 				tr.figNoAns = append(tr.figNoAns, asked-len(vals[c]))
 			}
 			w.truths = append(w.truths, tr)
+			var mine *float64
+			if v, ok := w.self.Answers.Number(q.ID); ok && selfAsked {
+				mine = &v
+			}
+			checkBand(t, q.ID, it.Number, mine, vals)
 		}
 	}
 	for _, ind := range sv.Benchmark.Indicators {
@@ -464,6 +470,47 @@ func recompute(t *testing.T, w *world, rep *feedback.Report) {
 			tr.figNoAns = append(tr.figNoAns, len(members)-len(vals))
 		}
 		w.truths = append(w.truths, tr)
+		var mine *float64
+		if v, ok := value(w.self); ok {
+			mine = &v
+		}
+		checkBand(t, ind.ID, its[0].Number, mine, nil)
+	}
+}
+
+// checkBand: the library's value and its quarter among the first column
+// whose quartiles are shown (recomputed from vals when given).
+func checkBand(t *testing.T, where string, nc *feedback.NumberCompare, mine *float64, vals [][]float64) {
+	t.Helper()
+	if (nc.Value == nil) != (mine == nil) || (mine != nil && *nc.Value != *mine) {
+		t.Errorf("%s: got value %v, want %v", where, nc.Value, mine)
+	}
+	want := ""
+	for c, f := range nc.Groups {
+		if f.Hidden || mine == nil {
+			continue
+		}
+		q1, med, q3 := f.Q1, f.Median, f.Q3
+		if vals != nil {
+			q1, med, q3 = quantile(vals[c], .25), quantile(vals[c], .5), quantile(vals[c], .75)
+		}
+		switch v := *mine; {
+		case v > q3:
+			want = "in the top quarter"
+		case v > med:
+			want = "in the upper middle"
+		case v >= q1:
+			want = "in the lower middle"
+		default:
+			want = "in the bottom quarter"
+		}
+		break
+	}
+	if nc.Band != want && (want == "" || strings.HasPrefix(nc.Band, "in ")) {
+		t.Errorf("%s: got band %q, want %q", where, nc.Band, want)
+	}
+	if (nc.Band == "") != (want == "") {
+		t.Errorf("%s: got band %q, want one: %v", where, nc.Band, want != "")
 	}
 }
 

@@ -103,7 +103,7 @@ func checkDerivable(t *testing.T, rep *feedback.Report) (shown, hidden int) {
 					}
 					continue
 				}
-				if f.N < 2*k {
+				if f.N < 4*k-3 || f.N < 2*k {
 					fail(it, "the values behind quartiles", f.N)
 				}
 				if it.Number != nil && bad(rep.Groups[c].N-f.N) {
@@ -239,5 +239,26 @@ func TestPeersAreOfTheSameDemoNessAndNotTheLibraryItself(t *testing.T) {
 	}
 	if n := rep.Groups[len(rep.Groups)-1].N; n != 9 {
 		t.Errorf("real library: got %d peers, want 9", n)
+	}
+}
+
+// The rules hold for another k: 10, over 100 reports, attacked too.
+func TestRulesWithAnotherThreshold(t *testing.T) {
+	sv := builtinSurvey(t, "impact-methods")
+	sv.Settings.SmallCellThreshold = 10
+	all := respondents(t, sv, 300, 17)
+	for i := 0; i < len(all); i += 3 {
+		rep := buildFor(t, sv, all, i, "es")
+		if rep.K != 10 {
+			t.Fatalf("got k %d, want 10", rep.K)
+		}
+		checkDerivable(t, rep)
+		if i%30 == 0 {
+			w := newWorld(t, sv, all, all[i], rep)
+			recompute(t, w, rep)
+			for _, f := range attackReport(w, rep) {
+				t.Errorf("report of %s: %s", all[i].LibraryID, f)
+			}
+		}
 	}
 }

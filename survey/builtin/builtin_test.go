@@ -110,3 +110,32 @@ func TestOptionGroupsLabelledInThreeLanguages(t *testing.T) {
 		t.Error("no option groups in the built-in surveys")
 	}
 }
+
+func TestBuiltinBenchmarkBlocks(t *testing.T) {
+	all, err := builtin.Surveys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range all {
+		b := s.Benchmark
+		if b == nil {
+			t.Errorf("%s: no benchmark block", s.Slug)
+			continue
+		}
+		switch s.Slug {
+		case "impact-methods":
+			if len(b.Groups) != 4 || b.Maturity == nil || b.Maturity.Question != "methods_used" || len(b.Maturity.Families) != 3 {
+				t.Errorf("impact-methods: %+v", b)
+			}
+			for _, id := range []string{"share_data", "case_study_contact"} {
+				if b.Compared(s.Question(id)) {
+					t.Errorf("impact-methods compares %s", id)
+				}
+			}
+		case "landscape":
+			if len(b.Groups) != 3 || b.Has("member") || len(b.Indicators) == 0 {
+				t.Errorf("landscape: %+v", b)
+			}
+		}
+	}
+}
