@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/metlib/canvass/survey"
 )
 
 // The benchmark reports in the API: the list and a library's report
@@ -71,4 +73,22 @@ func (s *Server) apiReportMailMerge(format string) gin.HandlerFunc {
 		attachment(c, c.Param("slug")+"-reports."+format)
 		c.Data(http.StatusOK, fileContentType(format), f.Data)
 	}
+}
+
+// apiSetBenchmark is PUT /api/v1/surveys/:slug/benchmark: the survey's
+// benchmark block as JSON (groups, population_bands, population,
+// indicators, maturity, exclude), saved as a new version of the
+// definition (campaign.SetBenchmark); the survey as GET returns it.
+func (s *Server) apiSetBenchmark(c *gin.Context) {
+	var b survey.Benchmark
+	if err := decodeJSON(c.Request.Body, &b); err != nil {
+		s.renderError(c, err)
+		return
+	}
+	sv, err := s.campaign.SetBenchmark(c.Request.Context(), c.Param("slug"), b)
+	if err != nil {
+		s.renderError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"survey": sv.Slug, "version": sv.Version, "benchmark": sv.Benchmark})
 }

@@ -266,3 +266,30 @@ func latin1(s string) bool {
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "'", "&#39;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
 }
+
+// TestBenchmarkAPI sets the benchmark block over the API: admins only, a
+// new version, a bad block a 422 naming its field.
+func TestBenchmarkAPI(t *testing.T) {
+	a := newApp(t)
+	admin, analyst := a.token(survey.RoleAdmin), a.token(survey.RoleAnalyst)
+	before, _ := a.store.FindSurvey(t.Context(), "impact-methods")
+	body := `{"groups": ["region", "member"], "population_bands": [300000], "population": "population_served"}`
+	if rec := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/impact-methods/benchmark", body: body, contentType: "application/json", token: analyst}); rec.Code != http.StatusForbidden {
+		t.Errorf("analyst: %d, want 403", rec.Code)
+	}
+	rec := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/impact-methods/benchmark", body: body, contentType: "application/json", token: admin})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("admin: %d %s", rec.Code, rec.Body)
+	}
+	after, _ := a.store.FindSurvey(t.Context(), "impact-methods")
+	if after.Version != before.Version+1 || !after.Benchmark.Has("member") || after.Benchmark.Has("type") {
+		t.Errorf("after: version %d (was %d), %+v", after.Version, before.Version, after.Benchmark)
+	}
+	rec = a.do(request{method: http.MethodPut, path: "/api/v1/surveys/impact-methods/benchmark", body: `{"groups": ["all"]}`, contentType: "application/json", token: admin})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "benchmark.groups[0]") {
+		t.Errorf("a bad block: %d %s", rec.Code, rec.Body)
+	}
+	if rec := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/impact-methods/benchmark", body: `{"groups": `, contentType: "application/json", token: admin}); rec.Code != http.StatusBadRequest {
+		t.Errorf("malformed JSON: %d, want 400", rec.Code)
+	}
+}

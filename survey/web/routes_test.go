@@ -40,6 +40,7 @@ var routeRules = map[string]access{
 	"GET /s/:slug/report.xlsx":          public,
 	"GET /api/v1/surveys/:slug/reports": regional,
 	"GET /api/v1/surveys/:slug/reports/:library":            regional,
+	"PUT /api/v1/surveys/:slug/benchmark":                   adminOnly,
 	"POST /api/v1/surveys/:slug/reports/release":            adminOnly,
 	"POST /api/v1/surveys/:slug/reports/withdraw":           adminOnly,
 	"POST /api/v1/surveys/:slug/reports/send":               adminOnly,

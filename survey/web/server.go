@@ -298,6 +298,7 @@ func (s *Server) routes() {
 	write.DELETE("/libraries/:id", s.apiDeleteLibrary)
 	write.POST("/libraries/:id/merge", s.apiMergeLibraries)
 	write.PUT("/surveys/:slug/mail-templates/:kind/:lang", s.apiSaveMailTemplate)
+	write.PUT("/surveys/:slug/benchmark", s.apiSetBenchmark)
 	write.POST("/surveys/:slug/reports/release", s.apiReleaseReports(true))
 	write.POST("/surveys/:slug/reports/withdraw", s.apiReleaseReports(false))
 	write.POST("/surveys/:slug/reports/send", s.apiSendReports)
