@@ -19,6 +19,43 @@ type ReportRelease struct {
 	// release again so the history shows.
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 	WithdrawnBy string     `json:"withdrawn_by,omitempty"`
+	// Frozen is what the release fixed: the reports are built from the
+	// respondents as they stood when they were released, not as they are
+	// now (zero while not released).
+	Frozen ReportFreeze `json:"frozen"`
+}
+
+// ReportFreeze names the respondents a release fixed (SaveReportInputs)
+// and the definition the reports are built with. A report read twice
+// reads the same figures whatever has happened since: a figure that moved
+// between two readings would give away the answers of the libraries that
+// moved it (one that answered, was deleted, changed region in the
+// directory) to whoever compares them.
+type ReportFreeze struct {
+	// Inputs is the id of the frozen respondents.
+	Inputs string `json:"inputs,omitempty"`
+	// SurveyVersion is the definition's version at the release.
+	SurveyVersion int `json:"survey_version,omitempty"`
+	// Respondents is how many respondents were frozen: a reader that
+	// loads another number (a set half written or half deleted) has no
+	// report to show rather than a wrong one.
+	Respondents int `json:"respondents,omitempty"`
+}
+
+// ReportInput is one respondent as a release froze it: the facts its peer
+// groups are drawn from and its answers (feedback.Respondent's).
+type ReportInput struct {
+	ResponseID string
+	LibraryID  string
+	Library    string
+	Language   string
+	Region     Region
+	Type       LibraryType
+	Population float64
+	Member     bool
+	Demo       bool
+	Submitted  time.Time
+	Answers    Answers
 }
 
 // Released reports whether the libraries may read their reports now.
@@ -31,9 +68,21 @@ type ReportStore interface {
 	// reports were never released has a ReportRelease with ReleasedAt nil
 	// (never ENOTFOUND: the store does not know which surveys exist).
 	ReportRelease(ctx context.Context, slug string) (*ReportRelease, error)
-	// SetReportsReleased releases the reports (release true) or withdraws
-	// them, recording when (at) and by whom.
-	SetReportsReleased(ctx context.Context, slug string, release bool, at time.Time, by string) error
+	// SetReportsReleased releases the reports (release true) with the
+	// respondents frozen (stored by SaveReportInputs first), or withdraws
+	// them (frozen is then ignored), recording when (at) and by whom —
+	// only if the stored release's frozen inputs are still replacing ("" for
+	// none), else ECONFLICT: of two releases at once one wins, and the
+	// winner alone deletes the inputs it replaced.
+	SetReportsReleased(ctx context.Context, slug string, release bool, at time.Time, by string, frozen ReportFreeze, replacing string) error
+	// SaveReportInputs stores the respondents of a release about to be
+	// made under id (a new id per release).
+	SaveReportInputs(ctx context.Context, slug, id string, inputs []ReportInput) error
+	// ReportInputs returns the respondents stored under id, in the order
+	// they were saved.
+	ReportInputs(ctx context.Context, slug, id string) ([]ReportInput, error)
+	// DeleteReportInputs deletes the respondents stored under id.
+	DeleteReportInputs(ctx context.Context, slug, id string) error
 	// RecordReportEmailed records that library's report email went at.
 	RecordReportEmailed(ctx context.Context, slug, library string, at time.Time) error
 	// ReportsEmailed returns, per library id, when its report email last went.

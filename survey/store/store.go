@@ -141,6 +141,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colReportMail: {
 			{Keys: bson.D{{Key: "survey", Value: 1}}, Options: options.Index().SetName("survey")},
 		},
+		colReportInputs: {
+			{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "release", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName("survey_release_seq")},
+		},
 	}
 	// One index per createIndexes command: the embedded server (FerretDB
 	// 1.24) panics when one command names several indexes that all exist
