@@ -230,7 +230,9 @@ func (s *Service) LibraryReport(ctx context.Context, slug, token, lang string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	if !rel.Released() {
+	if !rel.Released() || sv.AcceptingAt(s.now()) {
+		// Reopened after the release: a report read before and after a
+		// library answers would tell its answers (errOpen).
 		return nil, nil, errNoReport()
 	}
 	inv, err := s.InvitationByToken(ctx, sv.Slug, token)
@@ -256,6 +258,32 @@ func (s *Service) LibraryReport(ctx context.Context, slug, token, lang string) (
 	return nil, nil, errNoReport()
 }
 
+// errOpen refuses to let reports be read while the survey accepts
+// responses. A report is built from the responses at the time it is read:
+// a library reading its report before and after another answers would see
+// the difference that answer makes, the other library's answer itself (a
+// count moving from 40 to 41, a median moving). Once the survey is closed
+// the responses stay as they are, and so does every report. Reopening the
+// survey stops the links from leading to a report until it is closed again.
+func errOpen(sv *survey.Survey) error {
+	return survey.Errorf(survey.ECONFLICT, "The survey %s still accepts responses: close it first. A report read before and after another library answers would show that library's answers.", sv.Slug)
+}
+
+// ReportsReadable reports whether survey slug's reports can be read
+// through the libraries' links now: released, and the survey closed
+// (errOpen). The pages link to a report only then.
+func (s *Service) ReportsReadable(ctx context.Context, slug string) (bool, error) {
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return false, err
+	}
+	rel, err := s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+	if err != nil {
+		return false, err
+	}
+	return rel.Released() && !sv.AcceptingAt(s.now()), nil
+}
+
 // ReportsReleased reports whether survey slug's reports are released
 // (false for an unknown survey): the form's thanks page links to the
 // report only then.
@@ -270,7 +298,8 @@ func (s *Service) ReportsReleased(ctx context.Context, slug string) (bool, error
 // ReleaseReports lets every responding library of survey slug read its
 // report through its personal link (and the emails be sent: SendReports,
 // ReportMailMerge). Admins only; audited. Releasing released reports
-// changes nothing. Returns ENOTFOUND for an unknown survey.
+// changes nothing. Returns ENOTFOUND for an unknown survey, ECONFLICT
+// while it accepts responses (errOpen).
 func (s *Service) ReleaseReports(ctx context.Context, slug string) (*survey.ReportRelease, error) {
 	return s.setReleased(ctx, slug, true)
 }
@@ -292,6 +321,9 @@ func (s *Service) setReleased(ctx context.Context, slug string, release bool) (*
 	rel, err := s.cfg.Reports.ReportRelease(ctx, sv.Slug)
 	if err != nil {
 		return nil, err
+	}
+	if release && sv.AcceptingAt(s.now()) {
+		return nil, errOpen(sv)
 	}
 	if rel.Released() == release {
 		return rel, nil

@@ -45,6 +45,9 @@ func (s *Service) reportMails(ctx context.Context, sv *survey.Survey, base strin
 	if !rel.Released() {
 		return nil, survey.Errorf(survey.ECONFLICT, "The reports of %s are not released: release them first, or the links would lead nowhere.", sv.Slug)
 	}
+	if sv.AcceptingAt(s.now()) {
+		return nil, errOpen(sv)
+	}
 	emailed, err := s.cfg.Reports.ReportsEmailed(ctx, sv.Slug)
 	if err != nil {
 		return nil, err

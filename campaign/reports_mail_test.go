@@ -50,6 +50,9 @@ func reportsCampaign(t *testing.T, server *mailtest.Server) (*wavesFixture, *cam
 		}
 		mailer = canvassmail.NewSender(cfg)
 	}
+	if err := f.svc.SetStatus(admin, "stats-2025", survey.StatusClosed); err != nil {
+		t.Fatal(err)
+	}
 	svc := campaign.New(campaign.Config{
 		Surveys: f.st, Responses: f.st, Tokens: f.st, Users: f.st, Sessions: f.st, Passwords: f.st, Audit: f.st,
 		Libraries: f.st, Invitations: f.st, MailTemplates: f.st, Publications: f.st, Reports: f.st, Mailer: mailer,
@@ -127,6 +130,12 @@ func TestSendReports(t *testing.T) {
 	}
 	if res, err = svc.SendReports(admin, "stats-2025", base, true); err != nil || res.Sent != 2 || len(res.Failed) != 1 || len(server.Messages()) != 4 {
 		t.Errorf("sending to all: %+v %v, want Alpha and Beta again, Gamma refused", res, err)
+	}
+	if err := svc.SetStatus(admin, "stats-2025", survey.StatusOpen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SendReports(admin, "stats-2025", base, true); survey.ErrorCode(err) != survey.ECONFLICT {
+		t.Errorf("sending while the survey is open again: %v, want ECONFLICT", err)
 	}
 	entries, _, _ := f.st.ListAudit(ctx, survey.AuditFilter{Action: "reports.send"})
 	if len(entries) != 3 {

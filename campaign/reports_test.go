@@ -83,6 +83,12 @@ func TestReportsRelease(t *testing.T) {
 			t.Errorf("release by a non-admin: %v, want refused", err)
 		}
 	}
+	if _, err := f.svc.ReleaseReports(admin, "stats-2025"); survey.ErrorCode(err) != survey.ECONFLICT {
+		t.Fatalf("release while the survey is open: %v, want ECONFLICT", err)
+	}
+	if err := f.svc.SetStatus(admin, "stats-2025", survey.StatusClosed); err != nil {
+		t.Fatal(err)
+	}
 	rel, err := f.svc.ReleaseReports(admin, "stats-2025")
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +128,19 @@ func TestReportsRelease(t *testing.T) {
 	_, _, err = f.svc.LibraryReport(ctx, "stats-2025", tokens["Beta"], "en")
 	noReport("a withdrawn invitation", err)
 
+	// Reopened, the links lead nowhere: a report read before and after a
+	// new answer would show it.
+	if err := f.svc.SetStatus(admin, "stats-2025", survey.StatusOpen); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.svc.LibraryReport(ctx, "stats-2025", tokens["Alpha"], "en")
+	noReport("the survey reopened", err)
+	if err := f.svc.SetStatus(admin, "stats-2025", survey.StatusClosed); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.LibraryReport(ctx, "stats-2025", tokens["Alpha"], "en"); err != nil {
+		t.Errorf("closed again: %v", err)
+	}
 	if _, err := f.svc.WithdrawReports(admin, "stats-2025"); err != nil {
 		t.Fatal(err)
 	}

@@ -90,6 +90,20 @@ func TestReportsCommands(t *testing.T) {
 	if err := send(); exitCode(err) != 2 {
 		t.Errorf("send with neither SMTP nor -o: %v", err)
 	}
+	if err := cmd("reports", "release", "--survey", "impact-methods"); err == nil || !strings.Contains(err.Error(), "close it first") {
+		t.Errorf("release while the survey is open: %v", err)
+	}
+	// Closed through the API, with a token the command line makes.
+	if err := cmd("token", "create", "--name", "closer", "--role", "admin"); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	req, _ := http.NewRequest(http.MethodPost, m.URL+"/api/v1/surveys/impact-methods/close", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(out.String()))
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("close: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 	if err := cmd("reports", "release", "--survey", "impact-methods"); err != nil || !strings.Contains(out.String(), "are released") {
 		t.Fatalf("release: %v %s %s", err, out.String(), errOut.String())
 	}

@@ -19,10 +19,13 @@ import (
 
 type reportsPage struct {
 	page
-	Survey      *survey.Survey
-	Title       string
-	List        *campaign.ReportList
-	CanEmail    bool
+	Survey   *survey.Survey
+	Title    string
+	List     *campaign.ReportList
+	CanEmail bool
+	// Accepting: the survey takes responses, so no report can be read
+	// (campaign's errOpen); released ones wait for it to close again.
+	Accepting   bool
 	Mailable    int
 	Groups      []groupChoice
 	Bands       string
@@ -55,7 +58,7 @@ func (s *Server) renderReportsPage(c *gin.Context, status int, failed []campaign
 		return
 	}
 	title := "Benchmark reports: " + adminTitle(sv)
-	p := reportsPage{page: s.adminPage(c, title), Survey: sv, Title: title, List: list, CanEmail: s.campaign.CanEmail(),
+	p := reportsPage{page: s.adminPage(c, title), Survey: sv, Title: title, List: list, CanEmail: s.campaign.CanEmail(), Accepting: sv.AcceptingAt(s.now()),
 		SurveyLangs: sv.Languages, Failed: failed}
 	for _, l := range list.Libraries {
 		if l.Mailable {

@@ -46,6 +46,21 @@ func (s *Server) renderClosed(c *gin.Context, sv *survey.Survey) {
 	})
 }
 
+// renderClosedInvited is renderClosed behind a personal link: once the
+// reports are readable it links to the library's report.
+func (s *Server) renderClosedInvited(c *gin.Context, sv *survey.Survey, token string) {
+	lang := negotiateLanguage(c, sv)
+	mp := messagePage{
+		page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...),
+		Heading: ui(lang, "closed_title"), Message: ui(lang, "closed_text"),
+		Link: "/?lang=" + lang, LinkText: ui(lang, "home"),
+	}
+	if link := s.reportLinkFor(c, sv, token, lang); link != "" {
+		mp.Link, mp.LinkText = link, ui(lang, "report_ready_link")
+	}
+	s.renderPage(c, http.StatusConflict, "message.html", mp)
+}
+
 // renderInvalidLink is the one page every unknown or revoked personal link
 // gets, so links cannot be probed.
 func (s *Server) renderInvalidLink(c *gin.Context, sv *survey.Survey) {
@@ -61,6 +76,9 @@ func (s *Server) renderInvalidLink(c *gin.Context, sv *survey.Survey) {
 func (s *Server) showForm(c *gin.Context) {
 	sv, err := s.campaign.OpenSurvey(c.Request.Context(), c.Param("slug"))
 	switch {
+	case survey.ErrorCode(err) == survey.ECLOSED && c.Query("t") != "":
+		s.renderClosedInvited(c, sv, c.Query("t"))
+		return
 	case survey.ErrorCode(err) == survey.ECLOSED:
 		s.renderClosed(c, sv)
 		return
@@ -85,7 +103,7 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 		s.renderInvalidLink(c, sv)
 		return
 	case survey.ECLOSED:
-		s.renderClosed(c, sv)
+		s.renderClosedInvited(c, sv, token)
 		return
 	default:
 		s.renderError(c, err)
@@ -99,15 +117,10 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 	notice := ""
 	switch {
 	case res.Locked:
-		mp := messagePage{
+		s.renderPage(c, http.StatusOK, "message.html", messagePage{
 			page:    s.basePage(c, lang, sv.Title.In(lang, sv.DefaultLanguage), sv.Languages...),
 			Heading: ui(lang, "thanks_title"), Message: ui(lang, "already_submitted"),
-		}
-		mp.Link = s.reportLinkFor(c, sv, token, lang)
-		if mp.Link != "" {
-			mp.LinkText = ui(lang, "report_ready_link")
-		}
-		s.renderPage(c, http.StatusOK, "message.html", mp)
+		})
 		return
 	case res.Response != nil && res.Response.Status == survey.ResponseSubmitted:
 		notice = ui(lang, "edit_after_submit")
@@ -126,9 +139,6 @@ func (s *Server) showInvitedForm(c *gin.Context, sv *survey.Survey, token string
 		// this time (an edit not sent, then a language switch) over the
 		// stored answers shown here.
 		view.StoredAt = res.Response.UpdatedAt.UnixMilli()
-		if res.Response.Status == survey.ResponseSubmitted {
-			view.ReportLink = s.reportLinkFor(c, sv, token, lang)
-		}
 	}
 	s.renderPage(c, http.StatusOK, "form.html", view)
 }

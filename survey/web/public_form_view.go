@@ -36,11 +36,8 @@ type formPage struct {
 	// stored (Unix milliseconds), 0 on every other page: form.js restores
 	// its copy over them only when the copy was saved later.
 	StoredAt int64
-	// ReportLink is the library's benchmark report, behind its personal
-	// link once it has submitted and the reports are released.
-	ReportLink string
-	Errors     []errorLink
-	Sections   []sectionView
+	Errors   []errorLink
+	Sections []sectionView
 }
 
 type errorLink struct {

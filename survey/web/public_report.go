@@ -89,12 +89,13 @@ func (s *Server) sendReportFile(c *gin.Context, rep *feedback.Report, format str
 	c.Data(http.StatusOK, contentType, buf.Bytes())
 }
 
-// reportLinkFor is the report page behind a submitted library's personal
-// link (token), "" while the reports are not released: the form and the
-// "already answered" page link to it.
+// reportLinkFor is the report page behind a personal link (token), ""
+// while the reports cannot be read (not released, or the survey open): the
+// closed survey's page a personal link leads to links to it. It is shown
+// whatever the token, so it tells nothing of the link.
 func (s *Server) reportLinkFor(c *gin.Context, sv *survey.Survey, token, lang string) string {
-	released, err := s.campaign.ReportsReleased(c.Request.Context(), sv.Slug)
-	if err != nil || !released {
+	readable, err := s.campaign.ReportsReadable(c.Request.Context(), sv.Slug)
+	if err != nil || !readable {
 		return ""
 	}
 	return "/s/" + sv.Slug + "/report?" + url.Values{"t": {token}, "lang": {lang}}.Encode()

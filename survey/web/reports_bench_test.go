@@ -17,6 +17,7 @@ import (
 func BenchmarkReportPage(b *testing.B) {
 	a := newApp(b)
 	f := a.seedReports(b, 300)
+	a.closeSurvey(b, "impact-methods")
 	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/impact-methods/reports/release", token: a.token(survey.RoleAdmin)}); rec.Code != http.StatusOK {
 		b.Fatalf("release: %d", rec.Code)
 	}

@@ -51,6 +51,7 @@ const readReportDOM = `[...document.querySelectorAll('.report-item[data-kind=cho
 func TestReportsInBrowser(t *testing.T) {
 	a := newApp(t)
 	f := a.seedReports(t, 300)
+	a.closeSurvey(t, "impact-methods")
 	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/impact-methods/reports/release", token: a.token(survey.RoleAdmin)}); rec.Code != http.StatusOK {
 		t.Fatalf("release: %d %s", rec.Code, rec.Body)
 	}

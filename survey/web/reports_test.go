@@ -84,6 +84,10 @@ func TestReportPage(t *testing.T) {
 	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/impact-methods/reports/release", token: analyst}); rec.Code != http.StatusForbidden {
 		t.Errorf("release by an analyst: %d, want 403", rec.Code)
 	}
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/impact-methods/reports/release", token: admin}); rec.Code != http.StatusConflict {
+		t.Errorf("release while the survey is open: %d, want 409", rec.Code)
+	}
+	a.closeSurvey(t, "impact-methods")
 	rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/impact-methods/reports/release", token: admin})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("release: %d %s", rec.Code, rec.Body)
@@ -201,10 +205,10 @@ print(json.dumps([str(c.value) for row in ws.iter_rows() for c in row if c.value
 	if p := c.get("/admin/surveys/impact-methods/reports/" + second + ".xlsx?lang=es"); p.status != http.StatusOK || !strings.Contains(p.header.Get("Content-Disposition"), "-es.xlsx") {
 		t.Errorf("preview download: %d %s", p.status, p.header.Get("Content-Disposition"))
 	}
-	// The library's own form (or its "already answered" page) links to its report.
+	// The closed survey's page behind the library's link links to its report.
 	form := c.get("/s/impact-methods?t=" + f.tokens[first] + "&lang=fr")
 	if !strings.Contains(form.body, "/s/impact-methods/report?lang=fr&amp;t="+f.tokens[first]) {
-		t.Errorf("the form behind the personal link does not link to the report:\n%.2000s", form.body)
+		t.Errorf("the closed survey's page behind the personal link does not link to the report:\n%.2000s", form.body)
 	}
 	if p := c.post("/admin/surveys/impact-methods/reports/withdraw", url.Values{"csrf_token": {"forged"}}); p.status != http.StatusForbidden {
 		t.Errorf("withdraw with a forged CSRF token: %d, want 403", p.status)
@@ -291,5 +295,14 @@ func TestBenchmarkAPI(t *testing.T) {
 	}
 	if rec := a.do(request{method: http.MethodPut, path: "/api/v1/surveys/impact-methods/benchmark", body: `{"groups": `, contentType: "application/json", token: admin}); rec.Code != http.StatusBadRequest {
 		t.Errorf("malformed JSON: %d, want 400", rec.Code)
+	}
+}
+
+// closeSurvey closes survey slug through the API (reports are read only
+// from a closed survey).
+func (a *app) closeSurvey(t testing.TB, slug string) {
+	t.Helper()
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/" + slug + "/close", token: a.token(survey.RoleAdmin)}); rec.Code != http.StatusOK {
+		t.Fatalf("close %s: %d %s", slug, rec.Code, rec.Body)
 	}
 }
