@@ -121,6 +121,9 @@ type Service struct {
 	// surveysMu serialises making surveys and waves, so that two made at
 	// once cannot both pass checkWaveLabel.
 	surveysMu sync.Mutex
+	// frozen holds, per survey, the respondents its current reports
+	// release froze (reports_frozen.go): immutable, so shared by readers.
+	frozen sync.Map // slug → *frozenSet
 }
 
 // invitationLock is the lock of survey slug's invitations: inviting,

@@ -39,10 +39,14 @@ type ReportList struct {
 }
 
 // respondent is one submitted response made a feedback.Respondent, with
-// what the list and the emails need.
+// what the list and the emails need. A release freezes them
+// (survey.ReportInput, frozen.go).
 type respondent struct {
 	feedback.Respondent
-	response *survey.Response
+	responseID   string
+	invitationID string
+	language     string
+	submitted    time.Time
 }
 
 // respondents loads survey sv's submitted responses (recoded to its
@@ -70,7 +74,7 @@ func (s *Service) respondents(ctx context.Context, sv *survey.Survey) ([]respond
 		if err != nil {
 			return nil, err
 		}
-		p := respondent{response: r, Respondent: feedback.Respondent{
+		p := respondent{responseID: r.ID, invitationID: r.InvitationID, language: r.Language, submitted: submittedAt(r), Respondent: feedback.Respondent{
 			LibraryID: r.LibraryID, Region: r.Region, Demo: r.Source == survey.DemoSource, Answers: r.Answers}}
 		if popQ != "" {
 			if v, ok := r.Answers.Number(popQ); ok && v > 0 {
@@ -90,7 +94,7 @@ func (s *Service) respondents(ctx context.Context, sv *survey.Survey) ([]respond
 			continue
 		}
 		if i, ok := at[r.LibraryID]; ok {
-			if submittedAt(r).After(submittedAt(out[i].response)) {
+			if p.submitted.After(out[i].submitted) {
 				out[i] = p
 			}
 			continue
@@ -122,12 +126,12 @@ func populationQuestion(sv *survey.Survey) string {
 func (s *Service) build(sv *survey.Survey, self respondent, all []respondent, lang string) (*feedback.Report, error) {
 	others := make([]feedback.Respondent, 0, len(all))
 	for _, o := range all {
-		if o.response != self.response {
+		if o.responseID != self.responseID {
 			others = append(others, o.Respondent)
 		}
 	}
 	if !sv.HasLanguage(lang) {
-		lang = cmp.Or(self.response.Language, sv.DefaultLanguage)
+		lang = cmp.Or(self.language, sv.DefaultLanguage)
 	}
 	return feedback.Build(feedback.Input{Survey: sv, Lang: lang, Self: self.Respondent, Others: others, Now: s.now().UTC()})
 }
@@ -145,15 +149,12 @@ func (s *Service) Reports(ctx context.Context, slug string) (*ReportList, error)
 	if err != nil {
 		return nil, err
 	}
-	rel, err := s.cfg.Reports.ReportRelease(ctx, sv.Slug)
-	if err != nil {
-		return nil, err
-	}
 	emailed, err := s.cfg.Reports.ReportsEmailed(ctx, sv.Slug)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.respondents(ctx, sv)
+	// Once released, the libraries the release froze: those with a report.
+	rel, _, all, err := s.reportBasis(ctx, sv)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +163,8 @@ func (s *Service) Reports(ctx context.Context, slug string) (*ReportList, error)
 		if p.LibraryID == "" || p.Library == "" || !a.Coordinates(p.Region) {
 			continue
 		}
-		row := ReportLibrary{LibraryID: p.LibraryID, Library: p.Library, Language: p.response.Language, Region: p.Region,
-			Submitted: submittedAt(p.response).UTC(), Mailable: p.response.InvitationID != ""}
+		row := ReportLibrary{LibraryID: p.LibraryID, Library: p.Library, Language: p.language, Region: p.Region,
+			Submitted: p.submitted.UTC(), Mailable: p.invitationID != ""}
 		if t, ok := emailed[p.LibraryID]; ok {
 			row.Emailed = &t
 		}
@@ -188,14 +189,15 @@ func (s *Service) PreviewReport(ctx context.Context, slug, library, lang string)
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := s.respondents(ctx, sv)
+	// Once released, the report the library reads (the frozen one).
+	_, def, all, err := s.reportBasis(ctx, sv)
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, p := range all {
 		if p.LibraryID != "" && p.LibraryID == library && p.Library != "" && a.Coordinates(p.Region) {
-			rep, err := s.build(sv, p, all, lang)
-			return rep, sv, err
+			rep, err := s.build(def, p, all, lang)
+			return rep, def, err
 		}
 	}
 	return nil, nil, survey.Errorf(survey.ENOTFOUND, "%s has no report for library %q: it has not submitted a response.", sv.Slug, library)
@@ -242,29 +244,31 @@ func (s *Service) LibraryReport(ctx context.Context, slug, token, lang string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := s.respondents(ctx, sv)
+	rel, def, all, err := s.reportBasis(ctx, sv)
 	if err != nil {
 		return nil, nil, err
 	}
+	if !rel.Released() {
+		return nil, nil, errNoReport() // withdrawn meanwhile
+	}
 	for _, p := range all {
 		if p.LibraryID == inv.LibraryID {
-			if !sv.HasLanguage(lang) {
-				lang = cmp.Or(inv.Language, p.response.Language)
+			if !def.HasLanguage(lang) {
+				lang = cmp.Or(inv.Language, p.language)
 			}
-			rep, err := s.build(sv, p, all, lang)
-			return rep, sv, err
+			rep, err := s.build(def, p, all, lang)
+			return rep, def, err
 		}
 	}
 	return nil, nil, errNoReport()
 }
 
-// errOpen refuses to let reports be read while the survey accepts
-// responses. A report is built from the responses at the time it is read:
-// a library reading its report before and after another answers would see
-// the difference that answer makes, the other library's answer itself (a
-// count moving from 40 to 41, a median moving). Once the survey is closed
-// the responses stay as they are, and so does every report. Reopening the
-// survey stops the links from leading to a report until it is closed again.
+// errOpen refuses to release reports while the survey accepts responses:
+// a release taken while libraries still answer and the next one would
+// differ by the few answers in between, those libraries' answers. A
+// release freezes its respondents (reports_frozen.go); reopening the
+// survey after it stops the links from leading to a report until it is
+// closed again.
 func errOpen(sv *survey.Survey) error {
 	return survey.Errorf(survey.ECONFLICT, "The survey %s still accepts responses: close it first. A report read before and after another library answers would show that library's answers.", sv.Slug)
 }
@@ -293,51 +297,6 @@ func (s *Service) ReportsReleased(ctx context.Context, slug string) (bool, error
 		return false, err
 	}
 	return rel.Released(), nil
-}
-
-// ReleaseReports lets every responding library of survey slug read its
-// report through its personal link (and the emails be sent: SendReports,
-// ReportMailMerge). Admins only; audited. Releasing released reports
-// changes nothing. Returns ENOTFOUND for an unknown survey, ECONFLICT
-// while it accepts responses (errOpen).
-func (s *Service) ReleaseReports(ctx context.Context, slug string) (*survey.ReportRelease, error) {
-	return s.setReleased(ctx, slug, true)
-}
-
-// WithdrawReports stops every personal link of survey slug from leading
-// to a report until they are released again. Admins only; audited.
-func (s *Service) WithdrawReports(ctx context.Context, slug string) (*survey.ReportRelease, error) {
-	return s.setReleased(ctx, slug, false)
-}
-
-func (s *Service) setReleased(ctx context.Context, slug string, release bool) (*survey.ReportRelease, error) {
-	if err := require(ctx, survey.RoleAdmin); err != nil {
-		return nil, err
-	}
-	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := s.cfg.Reports.ReportRelease(ctx, sv.Slug)
-	if err != nil {
-		return nil, err
-	}
-	if release && sv.AcceptingAt(s.now()) {
-		return nil, errOpen(sv)
-	}
-	if rel.Released() == release {
-		return rel, nil
-	}
-	a, _ := survey.ActorFrom(ctx)
-	if err := s.cfg.Reports.SetReportsReleased(ctx, sv.Slug, release, s.now().UTC(), a.Name); err != nil {
-		return nil, err
-	}
-	if release {
-		s.audit(ctx, "reports.release", "survey:"+sv.Slug, "")
-	} else {
-		s.audit(ctx, "reports.withdraw", "survey:"+sv.Slug, "")
-	}
-	return s.cfg.Reports.ReportRelease(ctx, sv.Slug)
 }
 
 // SetBenchmark makes b the benchmark block of survey slug (admins): its

@@ -52,9 +52,12 @@ func (s *Service) reportMails(ctx context.Context, sv *survey.Survey, base strin
 	if err != nil {
 		return nil, err
 	}
-	respondents, err := s.respondents(ctx, sv)
+	now, _, respondents, err := s.reportBasis(ctx, sv)
 	if err != nil {
 		return nil, err
+	}
+	if !now.Released() {
+		return nil, survey.Errorf(survey.ECONFLICT, "The reports of %s were withdrawn meanwhile.", sv.Slug)
 	}
 	templates, err := s.templatesOf(ctx, sv)
 	if err != nil {
@@ -62,13 +65,13 @@ func (s *Service) reportMails(ctx context.Context, sv *survey.Survey, base strin
 	}
 	var out []reportMail
 	for _, p := range respondents {
-		if p.LibraryID == "" || p.Library == "" || p.response.InvitationID == "" {
+		if p.LibraryID == "" || p.Library == "" || p.invitationID == "" {
 			continue
 		}
 		if at, ok := emailed[p.LibraryID]; ok && !all && !at.Before(*rel.ReleasedAt) {
 			continue
 		}
-		inv, err := s.cfg.Invitations.FindInvitation(ctx, p.response.InvitationID)
+		inv, err := s.cfg.Invitations.FindInvitation(ctx, p.invitationID)
 		if survey.ErrorCode(err) == survey.ENOTFOUND {
 			continue
 		}

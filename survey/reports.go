@@ -45,8 +45,9 @@ type ReportFreeze struct {
 // ReportInput is one respondent as a release froze it: the facts its peer
 // groups are drawn from and its answers (feedback.Respondent's).
 type ReportInput struct {
-	ResponseID string
-	LibraryID  string
+	ResponseID   string
+	InvitationID string
+	LibraryID    string
 	Library    string
 	Language   string
 	Region     Region

@@ -130,6 +130,7 @@ type reportInputDoc struct {
 	Release    string        `bson:"release"`
 	Seq        int           `bson:"seq"`
 	ResponseID string        `bson:"response_id"`
+	Invitation string        `bson:"invitation_id,omitempty"`
 	LibraryID  string        `bson:"library_id,omitempty"`
 	Library    string        `bson:"library,omitempty"`
 	Language   string        `bson:"language,omitempty"`
@@ -162,7 +163,7 @@ func (s *Store) SaveReportInputs(ctx context.Context, slug, id string, inputs []
 			seq := start + i
 			docs[i] = reportInputDoc{
 				ID: id + "\x00" + strconv.Itoa(seq), Survey: slug, Release: id, Seq: seq,
-				ResponseID: in.ResponseID, LibraryID: in.LibraryID, Library: in.Library, Language: in.Language,
+				ResponseID: in.ResponseID, Invitation: in.InvitationID, LibraryID: in.LibraryID, Library: in.Library, Language: in.Language,
 				Region: string(in.Region), Type: string(in.Type), Population: in.Population, Member: in.Member, Demo: in.Demo,
 				Submitted: bson.NewDateTimeFromTime(in.Submitted), Answers: string(answers),
 			}
@@ -199,7 +200,7 @@ func (s *Store) ReportInputs(ctx context.Context, slug, id string) ([]survey.Rep
 			return nil, fmt.Errorf("read report input %s: %w", d.ID, err)
 		}
 		out = append(out, survey.ReportInput{
-			ResponseID: d.ResponseID, LibraryID: d.LibraryID, Library: d.Library, Language: d.Language,
+			ResponseID: d.ResponseID, InvitationID: d.Invitation, LibraryID: d.LibraryID, Library: d.Library, Language: d.Language,
 			Region: survey.Region(d.Region), Type: survey.LibraryType(d.Type), Population: d.Population,
 			Member: d.Member, Demo: d.Demo, Submitted: d.Submitted.Time().UTC(), Answers: answers,
 		})

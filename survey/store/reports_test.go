@@ -87,7 +87,7 @@ func TestReportInputsFrozenByARelease(t *testing.T) {
 	var inputs []survey.ReportInput
 	for i := range 2500 {
 		inputs = append(inputs, survey.ReportInput{
-			ResponseID: fmt.Sprint("r", i), LibraryID: fmt.Sprint("lib", i), Library: "Bibliothèque n°" + fmt.Sprint(i),
+			ResponseID: fmt.Sprint("r", i), InvitationID: fmt.Sprint("inv", i), LibraryID: fmt.Sprint("lib", i), Library: "Bibliothèque n°" + fmt.Sprint(i),
 			Language: "fr", Region: survey.Europe, Type: survey.CitySystem, Population: float64(1000 * i), Member: i%2 == 0,
 			Submitted: at.Add(time.Duration(i) * time.Second),
 			Answers:   survey.Answers{"methods_used": []string{"interviews", "stories"}, "population_served": float64(i), "maturity": "3"},
@@ -108,7 +108,7 @@ func TestReportInputsFrozenByARelease(t *testing.T) {
 	}
 	for i := range inputs {
 		w, g := inputs[i], got[i]
-		if g.ResponseID != w.ResponseID || g.LibraryID != w.LibraryID || g.Library != w.Library || g.Language != w.Language ||
+		if g.ResponseID != w.ResponseID || g.InvitationID != w.InvitationID || g.LibraryID != w.LibraryID || g.Library != w.Library || g.Language != w.Language ||
 			g.Region != w.Region || g.Type != w.Type || g.Population != w.Population || g.Member != w.Member || g.Demo != w.Demo ||
 			!g.Submitted.Equal(w.Submitted) || !g.Answers.Equal(w.Answers) {
 			t.Fatalf("input %d read back as %+v, want %+v", i, g, w)

@@ -1,0 +1,166 @@
+package campaign
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+
+	"github.com/metlib/canvass/feedback"
+	"github.com/metlib/canvass/survey"
+)
+
+// A release freezes the reports: the respondents as they stood (their
+// answers and the directory's facts) and the definition's version are
+// stored with it (survey.ReportFreeze), and every released report is
+// built from those, whatever happens after — a response deleted or
+// edited, a library's region corrected in the directory, the benchmark's
+// groups or bands changed. A report that moved between two readings would
+// give away the answers of the libraries that moved it to whoever compares
+// the two. To take such changes in, the admin withdraws and releases again.
+
+// frozenSet is one release's respondents and definition, read once per
+// process and shared: a release never changes.
+type frozenSet struct {
+	inputs      string
+	survey      *survey.Survey
+	respondents []respondent
+}
+
+// reportBasis is what survey sv's reports are built from now, with the
+// release: once released, the frozen respondents and definition; before,
+// the responses and the directory as they are (the working group's
+// preview).
+func (s *Service) reportBasis(ctx context.Context, sv *survey.Survey) (*survey.ReportRelease, *survey.Survey, []respondent, error) {
+	rel, err := s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !rel.Released() || rel.Frozen.Inputs == "" {
+		all, err := s.respondents(ctx, sv)
+		return rel, sv, all, err
+	}
+	set, err := s.frozenSet(ctx, sv.Slug, rel.Frozen)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return rel, set.survey, set.respondents, nil
+}
+
+// frozenSet reads the respondents and the definition a release froze.
+func (s *Service) frozenSet(ctx context.Context, slug string, f survey.ReportFreeze) (*frozenSet, error) {
+	if v, ok := s.frozen.Load(slug); ok && v.(*frozenSet).inputs == f.Inputs {
+		return v.(*frozenSet), nil
+	}
+	def, err := s.cfg.Surveys.FindSurveyVersion(ctx, slug, f.SurveyVersion)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := s.cfg.Reports.ReportInputs(ctx, slug, f.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	if len(inputs) != f.Respondents {
+		// Being replaced by another release as we read: no report
+		// rather than a wrong one.
+		return nil, survey.Errorf(survey.EUNAVAILABLE, "The reports of %s are being released again: try again in a moment.", slug)
+	}
+	set := &frozenSet{inputs: f.Inputs, survey: def, respondents: make([]respondent, len(inputs))}
+	for i, in := range inputs {
+		set.respondents[i] = respondent{
+			Respondent: feedback.Respondent{LibraryID: in.LibraryID, Library: in.Library, Region: in.Region, Type: in.Type,
+				Population: in.Population, Member: in.Member, Demo: in.Demo, Answers: in.Answers},
+			responseID: in.ResponseID, invitationID: in.InvitationID, language: in.Language, submitted: in.Submitted,
+		}
+	}
+	s.frozen.Store(slug, set)
+	return set, nil
+}
+
+// ReleaseReports lets every library of survey slug that has submitted a
+// response read its report through its personal link (and the emails be
+// sent: SendReports, ReportMailMerge), freezing the respondents the
+// reports are built from. Admins only; audited. Releasing released
+// reports changes nothing (withdraw and release again to take in what
+// changed since). Returns ENOTFOUND for an unknown survey, ECONFLICT while
+// it accepts responses (errOpen) or when another release or withdrawal
+// happened meanwhile.
+func (s *Service) ReleaseReports(ctx context.Context, slug string) (*survey.ReportRelease, error) {
+	return s.setReleased(ctx, slug, true)
+}
+
+// WithdrawReports stops every personal link of survey slug from leading
+// to a report until they are released again, and deletes the respondents
+// the release froze. Admins only; audited.
+func (s *Service) WithdrawReports(ctx context.Context, slug string) (*survey.ReportRelease, error) {
+	return s.setReleased(ctx, slug, false)
+}
+
+func (s *Service) setReleased(ctx context.Context, slug string, release bool) (*survey.ReportRelease, error) {
+	if err := require(ctx, survey.RoleAdmin); err != nil {
+		return nil, err
+	}
+	sv, err := s.cfg.Surveys.FindSurvey(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+	if err != nil {
+		return nil, err
+	}
+	if release && sv.AcceptingAt(s.now()) {
+		return nil, errOpen(sv)
+	}
+	if rel.Released() == release {
+		return rel, nil
+	}
+	a, _ := survey.ActorFrom(ctx)
+	var frozen survey.ReportFreeze
+	if release {
+		all, err := s.respondents(ctx, sv)
+		if err != nil {
+			return nil, err
+		}
+		frozen = survey.ReportFreeze{Inputs: newInputsID(), SurveyVersion: sv.Version, Respondents: len(all)}
+		inputs := make([]survey.ReportInput, len(all))
+		for i, p := range all {
+			inputs[i] = survey.ReportInput{ResponseID: p.responseID, InvitationID: p.invitationID, LibraryID: p.LibraryID,
+				Library: p.Library, Language: p.language, Region: p.Region, Type: p.Type, Population: p.Population,
+				Member: p.Member, Demo: p.Demo, Submitted: p.submitted, Answers: p.Answers}
+		}
+		if err := s.cfg.Reports.SaveReportInputs(ctx, sv.Slug, frozen.Inputs, inputs); err != nil {
+			s.dropInputs(sv.Slug, frozen.Inputs)
+			return nil, err
+		}
+	}
+	if err := s.cfg.Reports.SetReportsReleased(ctx, sv.Slug, release, s.now().UTC(), a.Name, frozen, rel.Frozen.Inputs); err != nil {
+		// Another release or withdrawal won: this one's set is nobody's.
+		s.dropInputs(sv.Slug, frozen.Inputs)
+		return nil, err
+	}
+	// The winner alone deletes the set it replaced.
+	s.dropInputs(sv.Slug, rel.Frozen.Inputs)
+	if release {
+		s.audit(ctx, "reports.release", "survey:"+sv.Slug, "")
+	} else {
+		s.audit(ctx, "reports.withdraw", "survey:"+sv.Slug, "")
+	}
+	return s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+}
+
+// dropInputs deletes a frozen set that no release points at, on a context
+// of its own: a request cancelled after the release must not leave it.
+// A failure leaves rows nobody reads (logged).
+func (s *Service) dropInputs(slug, id string) {
+	if id == "" {
+		return
+	}
+	if err := s.cfg.Reports.DeleteReportInputs(context.WithoutCancel(context.Background()), slug, id); err != nil {
+		s.log.Warn("delete frozen report inputs", "survey", slug, "release", id, "err", err)
+	}
+}
+
+func newInputsID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
