@@ -48,15 +48,15 @@ type ReportInput struct {
 	ResponseID   string
 	InvitationID string
 	LibraryID    string
-	Library    string
-	Language   string
-	Region     Region
-	Type       LibraryType
-	Population float64
-	Member     bool
-	Demo       bool
-	Submitted  time.Time
-	Answers    Answers
+	Library      string
+	Language     string
+	Region       Region
+	Type         LibraryType
+	Population   float64
+	Member       bool
+	Demo         bool
+	Submitted    time.Time
+	Answers      Answers
 }
 
 // Released reports whether the libraries may read their reports now.
