@@ -84,12 +84,15 @@ func (b *builder) selfAskedQ(q *survey.Question) bool { return b.selfAsked[b.qIn
 
 // partitionRows adds the rows of one partition (the options, then no
 // answer when kept) to it, marking Self's answer.
-func (b *builder) partitionRows(it *Item, t *table, q *survey.Question, matrix string, yours string) {
+// asked tells whether Self was asked it: then giving none of the options
+// is its answer, and the no-answer row is marked as its.
+func (b *builder) partitionRows(it *Item, t *table, q *survey.Question, matrix string, yours string, asked bool) {
 	for o, opt := range q.Options {
 		it.Rows = append(it.Rows, Row{Label: b.label(opt.Label), Matrix: matrix, Yours: yours == string(opt.Value), Shares: shares(t, o)})
 	}
 	if t.hasNoAnswer() {
-		it.Rows = append(it.Rows, Row{Label: message(b.lang, "no_answer"), Matrix: matrix, Shares: shares(t, len(q.Options))})
+		none := asked && optionIndex(q, yours) == len(q.Options)
+		it.Rows = append(it.Rows, Row{Label: message(b.lang, "no_answer"), Matrix: matrix, Yours: none, Shares: shares(t, len(q.Options))})
 	}
 }
 
@@ -119,7 +122,7 @@ func (b *builder) choice(q *survey.Question) Item {
 			it.Yours = []string{b.label(o.Label)}
 		}
 	}
-	b.partitionRows(&it, t, q, "", yours)
+	b.partitionRows(&it, t, q, "", yours, b.selfAskedQ(q))
 	return it
 }
 
@@ -139,13 +142,14 @@ func (b *builder) matrix(q *survey.Question) Item {
 		t.protect()
 		statement := b.label(row.Label)
 		yours := ""
-		if b.selfAskedQ(q) && row.ShowIf.Holds(b.self.Answers) {
+		asked := b.selfAskedQ(q) && row.ShowIf.Holds(b.self.Answers)
+		if asked {
 			yours = selfRows[row.ID]
 			if o := q.Option(yours); o != nil {
 				it.Yours = append(it.Yours, statement+": "+b.label(o.Label))
 			}
 		}
-		b.partitionRows(&it, t, q, statement, yours)
+		b.partitionRows(&it, t, q, statement, yours, asked)
 	}
 	return it
 }
@@ -207,7 +211,11 @@ func (b *builder) multi(q *survey.Question) Item {
 		it.Rows = append(it.Rows, Row{Label: b.label(opt.Label), Yours: chosen, Shares: shares(t, o)})
 	}
 	if t.hasNoAnswer() {
-		it.Rows = append(it.Rows, Row{Label: message(b.lang, "no_answer"), Shares: shares(t, noAnswer)})
+		it.Rows = append(it.Rows, Row{Label: message(b.lang, "no_answer"), Yours: b.selfAskedQ(q) && len(mine) == 0, Shares: shares(t, noAnswer)})
+	}
+	if len(mine) == 0 {
+		// Nothing of the library's to compare the number chosen with.
+		return it
 	}
 
 	// How many options each peer who answered chose: the figure's N is
@@ -226,10 +234,8 @@ func (b *builder) multi(q *survey.Question) Item {
 		}
 		it.Count.Groups[c] = b.figure(vals)
 	}
-	if len(mine) > 0 {
-		it.Notes = append(it.Notes, b.countNote(yourCount, total, it.Count.Groups))
-		it.Missing = b.missing(q, t, mine)
-	}
+	it.Notes = append(it.Notes, b.countNote(yourCount, total, it.Count.Groups))
+	it.Missing = b.missing(q, t, mine)
 	return it
 }
 
@@ -336,9 +342,15 @@ func (b *builder) number(q *survey.Question) Item {
 			value = &v
 		}
 	}
-	return b.numberItem(q.ID, b.label(q.Label), "", value,
+	it := b.numberItem(q.ID, b.label(q.Label), "", value,
 		func(p int) bool { return b.asked[p][qi] },
 		func(p int) (float64, bool) { return b.peers[p].Answers.Number(q.ID) })
+	if b.bm != nil && q.ID == b.bm.Population && b.self.Population > 0 && (value == nil || *value != b.self.Population) {
+		// The population groups read the directory's figure first: say
+		// which figure placed the library, when it is not this answer.
+		it.Notes = append(it.Notes, message(b.lang, "note_population", formatValue(b.lang, b.self.Population)))
+	}
+	return it
 }
 
 // indicator compares a per-capita figure: numerator / denominator × per,
@@ -431,20 +443,22 @@ func (b *builder) figure(vals []float64) NumberFigure {
 // band places v among the first shown figure's quartiles: above Q3 the top
 // quarter, above the median the upper middle, at Q1 or above the lower
 // middle, below Q1 the bottom quarter.
+// The sentence names the group, which need not be the first column.
 func (b *builder) band(v float64, figs []NumberFigure) string {
-	for _, f := range figs {
+	for c, f := range figs {
 		if f.Hidden {
 			continue
 		}
+		group := b.rep.Groups[c].Label
 		switch {
 		case v > f.Q3:
-			return message(b.lang, "band_top")
+			return message(b.lang, "band_top", group)
 		case v > f.Median:
-			return message(b.lang, "band_upper")
+			return message(b.lang, "band_upper", group)
 		case v >= f.Q1:
-			return message(b.lang, "band_lower")
+			return message(b.lang, "band_lower", group)
 		}
-		return message(b.lang, "band_bottom")
+		return message(b.lang, "band_bottom", group)
 	}
 	return ""
 }

@@ -385,6 +385,26 @@ func recompute(t *testing.T, w *world, rep *feedback.Report) {
 			}
 			fixNoAnswer(it.Rows, rows)
 			checkRows(t, q.ID, it.Rows, rows)
+			var mine []string
+			if selfAsked {
+				mine = w.self.Answers.Strings(q.ID)
+			}
+			// The number chosen is compared only when the library chose.
+			if (it.Count != nil) != (len(mine) > 0) {
+				t.Fatalf("%s: count compared %v, library chose %v", q.ID, it.Count != nil, mine)
+			}
+			if it.Count == nil {
+				tr := truth{where: q.ID, rows: rows, shown: it.Rows, noAns: -1}
+				if len(rows) > len(q.Options) {
+					tr.noAns = len(q.Options)
+				}
+				w.truths = append(w.truths, tr)
+				checkMissing(t, q, it, rows, mine, label)
+				if sv.Benchmark.Maturity != nil && sv.Benchmark.Maturity.Question == q.ID {
+					checkMaturity(t, w, q, its, label)
+				}
+				break
+			}
 			tr := truth{where: q.ID, rows: rows, shown: it.Rows, figures: it.Count.Groups, noAns: -1}
 			if len(rows) > len(q.Options) {
 				tr.noAns = len(q.Options)
@@ -396,10 +416,6 @@ func recompute(t *testing.T, w *world, rep *feedback.Report) {
 				tr.figNoAns = append(tr.figNoAns, rows[0].base[c]-len(counts[c]))
 			}
 			w.truths = append(w.truths, tr)
-			var mine []string
-			if selfAsked {
-				mine = w.self.Answers.Strings(q.ID)
-			}
 			yours := 0
 			for _, opt := range q.Options {
 				if slices.Contains(mine, string(opt.Value)) && !opt.Missing && !opt.Exclusive {
@@ -436,7 +452,7 @@ func recompute(t *testing.T, w *world, rep *feedback.Report) {
 			if v, ok := w.self.Answers.Number(q.ID); ok && selfAsked {
 				mine = &v
 			}
-			checkBand(t, q.ID, it.Number, mine, vals)
+			checkBand(t, q.ID, rep.Groups, it.Number, mine, vals)
 		}
 	}
 	for _, ind := range sv.Benchmark.Indicators {
@@ -474,13 +490,14 @@ func recompute(t *testing.T, w *world, rep *feedback.Report) {
 		if v, ok := value(w.self); ok {
 			mine = &v
 		}
-		checkBand(t, ind.ID, its[0].Number, mine, nil)
+		checkBand(t, ind.ID, rep.Groups, its[0].Number, mine, nil)
 	}
 }
 
 // checkBand: the library's value and its quarter among the first column
-// whose quartiles are shown (recomputed from vals when given).
-func checkBand(t *testing.T, where string, nc *feedback.NumberCompare, mine *float64, vals [][]float64) {
+// whose quartiles are shown (recomputed from vals when given), naming
+// that column.
+func checkBand(t *testing.T, where string, groups []feedback.Group, nc *feedback.NumberCompare, mine *float64, vals [][]float64) {
 	t.Helper()
 	if (nc.Value == nil) != (mine == nil) || (mine != nil && *nc.Value != *mine) {
 		t.Errorf("%s: got value %v, want %v", where, nc.Value, mine)
@@ -504,6 +521,7 @@ func checkBand(t *testing.T, where string, nc *feedback.NumberCompare, mine *flo
 		default:
 			want = "in the bottom quarter"
 		}
+		want += " of “" + groups[c].Label + "”"
 		break
 	}
 	if nc.Band != want && (want == "" || strings.HasPrefix(nc.Band, "in ")) {
