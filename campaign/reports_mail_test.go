@@ -87,7 +87,7 @@ func TestSendReports(t *testing.T) {
 		t.Fatalf("sent %+v, want 2 sent and gamma@example.org failed", res)
 	}
 	want := map[string]struct{ lang, subject, library string }{
-		"alpha@example.org": {"fr", "le rapport de Alpha Library est prêt", "Alpha"},
+		"alpha@example.org": {"fr", "le rapport de votre bibliothèque est prêt", "Alpha"},
 		"beta@example.org":  {"es", "el informe de Beta Library está listo", "Beta"},
 	}
 	got := byTo(server.Messages())

@@ -28,7 +28,7 @@ var LibraryTypes = []LibraryType{CitySystem, RegionalSystem, NationalState, Cons
 
 // LibraryTypeLabels names each type.
 var LibraryTypeLabels = map[LibraryType]Text{
-	CitySystem:     {"en": "City or municipal library system", "fr": "Réseau de bibliothèques municipal", "es": "Sistema de bibliotecas municipal"},
+	CitySystem:     {"en": "City or municipal library system", "fr": "Réseau municipal de bibliothèques", "es": "Sistema municipal de bibliotecas"},
 	RegionalSystem: {"en": "Regional or county library system", "fr": "Réseau régional ou départemental", "es": "Sistema regional o provincial"},
 	NationalState:  {"en": "National or state library", "fr": "Bibliothèque nationale ou d'État", "es": "Biblioteca nacional o estatal"},
 	Consortium:     {"en": "Consortium of libraries", "fr": "Consortium de bibliothèques", "es": "Consorcio de bibliotecas"},

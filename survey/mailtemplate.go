@@ -359,10 +359,10 @@ L'enquête se termine le {deadline}.
 Avec nos remerciements,
 La Section des bibliothèques métropolitaines
 `},
-		MailReportReady: {Subject: "{survey} : le rapport de {library} est prêt", Body: `Bonjour {name},
+		MailReportReady: {Subject: "{survey} : le rapport de votre bibliothèque est prêt", Body: `Bonjour {name},
 
-Merci d'avoir répondu à « {survey} ». Le rapport de {library} est prêt : comment
-votre bibliothèque se situe par rapport à ses groupes de pairs et à l'ensemble des
+Merci d'avoir répondu à « {survey} ». Le rapport de votre bibliothèque ({library})
+est prêt : comment elle se situe par rapport à ses groupes de pairs et à l'ensemble des
 répondants, question par question. Il ne permet ni de lire ni de déduire les réponses
 d'aucune autre bibliothèque.
 

@@ -296,7 +296,7 @@ var reminderReportParagraph = map[string]string{
 func TestReportMailTexts(t *testing.T) {
 	for lang, words := range map[string][2]string{
 		"en": {"report of Lyon is ready", "gets its own report"},
-		"fr": {"rapport de Lyon est prêt", "reçoit son propre rapport"},
+		"fr": {"rapport de votre bibliothèque est prêt", "reçoit son propre rapport"},
 		"es": {"informe de Lyon está listo", "recibe su propio informe"},
 	} {
 		ready := survey.DefaultMailTemplate(survey.MailReportReady, lang)

@@ -41,7 +41,6 @@ type reportItem struct {
 	Yours   string
 	Rows    []reportRow
 	Matrix  bool
-	Count   string
 	Missing string
 	Number  *reportNumber
 	Notes   []string
@@ -85,11 +84,13 @@ func newReportView(p page, r *feedback.Report) reportView {
 		v.Groups = append(v.Groups, reportText(lang, "report_group_n", g.Label, feedback.Number(lang, float64(g.N))))
 		v.GroupNames = append(v.GroupNames, g.Label)
 	}
+	// The report's own sentences (feedback's), as the PDF and the
+	// workbook write them.
 	for _, m := range r.Merged {
-		v.Merged = append(v.Merged, reportText(lang, "report_merged", m.Label, m.Into))
+		v.Merged = append(v.Merged, feedback.MergedSentence(lang, m))
 	}
 	if r.TooFew {
-		v.TooFew = reportText(lang, "report_too_few", strconv.Itoa(r.K))
+		v.TooFew = feedback.TooFewSentence(lang, r.K)
 	}
 	for _, sec := range r.Sections {
 		vs := reportSection{Title: sec.Title}
@@ -122,20 +123,8 @@ func newReportItem(lang string, r *feedback.Report, it feedback.Item) reportItem
 		}
 		vi.Rows = append(vi.Rows, vr)
 	}
-	if it.Count != nil {
-		median := ""
-		for _, g := range it.Count.Groups {
-			if !g.Hidden {
-				median = feedback.Number(lang, g.Median)
-				break
-			}
-		}
-		if median != "" {
-			vi.Count = reportText(lang, "report_count", feedback.Number(lang, float64(it.Count.Yours)), median)
-		} else {
-			vi.Count = reportText(lang, "report_count_own", feedback.Number(lang, float64(it.Count.Yours)))
-		}
-	}
+	// The number of options chosen is said by the item's notes (Build's
+	// sentence, the PDF's and the workbook's too).
 	if len(it.Missing) > 0 {
 		vi.Missing = reportText(lang, "report_missing", strings.Join(it.Missing, "; "))
 	}
@@ -146,6 +135,9 @@ func newReportItem(lang string, r *feedback.Report, it feedback.Item) reportItem
 		}
 		for i, g := range n.Groups {
 			q := reportQuartiles{N: feedback.Number(lang, float64(g.N)), Hidden: g.Hidden}
+			if g.Hidden {
+				q.N = "x" // withheld with the rest: its zero is no count
+			}
 			if i < len(r.Groups) {
 				q.Group = r.Groups[i].Label
 			}
