@@ -190,9 +190,16 @@ func (s *Service) PreviewReport(ctx context.Context, slug, library, lang string)
 		return nil, nil, err
 	}
 	// Once released, the report the library reads (the frozen one).
-	_, def, all, err := s.reportBasis(ctx, sv)
+	rel, def, all, err := s.reportBasis(ctx, sv)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !rel.Released() && a.Role == survey.RoleCoordinator {
+		// Before the release a preview is built from the responses as
+		// they come in: one taken before and one after another region's
+		// library answers would show that library's answers, which a
+		// coordinator does not see.
+		return nil, nil, survey.Errorf(survey.EFORBIDDEN, "Regional coordinators preview the reports once they are released.")
 	}
 	for _, p := range all {
 		if p.LibraryID != "" && p.LibraryID == library && p.Library != "" && a.Coordinates(p.Region) {

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"fmt"
 	"crypto/rand"
 	"encoding/hex"
 
@@ -80,17 +81,26 @@ func (s *Service) frozenSet(ctx context.Context, slug string, f survey.ReportFre
 // response read its report through its personal link (and the emails be
 // sent: SendReports, ReportMailMerge), freezing the respondents the
 // reports are built from. Admins only; audited. Releasing released
-// reports changes nothing (withdraw and release again to take in what
-// changed since). Returns ENOTFOUND for an unknown survey, ECONFLICT while
-// it accepts responses (errOpen) or when another release or withdrawal
-// happened meanwhile.
+// reports changes nothing.
+//
+// A release after a withdrawal is measured against the last release's
+// respondents: if from 1 to k−1 of them changed (answered since, were
+// deleted, or have other answers or directory facts), the reports stay as
+// they were last released (KeptFrozen, with Changed): two releases that
+// differed by so few would give those libraries' answers away to whoever
+// compares them, as the public figures move only in steps of k. With k
+// or more changed, the release is taken afresh.
+//
+// Returns ENOTFOUND for an unknown survey, ECONFLICT while it accepts
+// responses (errOpen) or when another release or withdrawal happened
+// meanwhile.
 func (s *Service) ReleaseReports(ctx context.Context, slug string) (*survey.ReportRelease, error) {
 	return s.setReleased(ctx, slug, true)
 }
 
 // WithdrawReports stops every personal link of survey slug from leading
-// to a report until they are released again, and deletes the respondents
-// the release froze. Admins only; audited.
+// to a report until they are released again. The frozen respondents are
+// kept, for the next release to be measured against. Admins only; audited.
 func (s *Service) WithdrawReports(ctx context.Context, slug string) (*survey.ReportRelease, error) {
 	return s.setReleased(ctx, slug, false)
 }
@@ -114,12 +124,29 @@ func (s *Service) setReleased(ctx context.Context, slug string, release bool) (*
 		return rel, nil
 	}
 	a, _ := survey.ActorFrom(ctx)
-	var frozen survey.ReportFreeze
-	if release {
-		all, err := s.respondents(ctx, sv)
+	if !release {
+		if err := s.cfg.Reports.SetReportsReleased(ctx, sv.Slug, false, s.now().UTC(), a.Name, rel.Frozen, rel.Frozen.Inputs); err != nil {
+			return nil, err
+		}
+		s.audit(ctx, "reports.withdraw", "survey:"+sv.Slug, "")
+		return s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+	}
+	all, err := s.respondents(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	frozen, changed, keep := survey.ReportFreeze{}, 0, false
+	if rel.Frozen.Inputs != "" {
+		last, err := s.frozenSet(ctx, sv.Slug, rel.Frozen)
 		if err != nil {
 			return nil, err
 		}
+		changed = changedRespondents(last.respondents, all)
+		keep = changed < sv.SmallCellK()
+	}
+	if keep {
+		frozen = rel.Frozen
+	} else {
 		frozen = survey.ReportFreeze{Inputs: newInputsID(), SurveyVersion: sv.Version, Respondents: len(all)}
 		inputs := make([]survey.ReportInput, len(all))
 		for i, p := range all {
@@ -132,19 +159,54 @@ func (s *Service) setReleased(ctx context.Context, slug string, release bool) (*
 			return nil, err
 		}
 	}
-	if err := s.cfg.Reports.SetReportsReleased(ctx, sv.Slug, release, s.now().UTC(), a.Name, frozen, rel.Frozen.Inputs); err != nil {
+	if err := s.cfg.Reports.SetReportsReleased(ctx, sv.Slug, true, s.now().UTC(), a.Name, frozen, rel.Frozen.Inputs); err != nil {
 		// Another release or withdrawal won: this one's set is nobody's.
-		s.dropInputs(sv.Slug, frozen.Inputs)
+		if !keep {
+			s.dropInputs(sv.Slug, frozen.Inputs)
+		}
 		return nil, err
 	}
-	// The winner alone deletes the set it replaced.
-	s.dropInputs(sv.Slug, rel.Frozen.Inputs)
-	if release {
-		s.audit(ctx, "reports.release", "survey:"+sv.Slug, "")
-	} else {
-		s.audit(ctx, "reports.withdraw", "survey:"+sv.Slug, "")
+	details := ""
+	if !keep {
+		// The winner alone deletes the set it replaced.
+		s.dropInputs(sv.Slug, rel.Frozen.Inputs)
+	} else if rel.Frozen.Inputs != "" {
+		details = fmt.Sprintf("kept the last release: %d respondents changed, fewer than k = %d", changed, sv.SmallCellK())
 	}
-	return s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+	s.audit(ctx, "reports.release", "survey:"+sv.Slug, details)
+	out, err := s.cfg.Reports.ReportRelease(ctx, sv.Slug)
+	if err != nil {
+		return nil, err
+	}
+	out.KeptFrozen, out.Changed = keep && changed > 0, changed
+	return out, nil
+}
+
+// changedRespondents counts the respondents that differ between two sets:
+// in one and not the other (a library by its id, an anonymous response by
+// its own), or with other answers or directory facts.
+func changedRespondents(last, now []respondent) int {
+	key := func(p respondent) string {
+		if p.LibraryID != "" {
+			return "l:" + p.LibraryID
+		}
+		return "r:" + p.responseID
+	}
+	was := make(map[string]respondent, len(last))
+	for _, p := range last {
+		was[key(p)] = p
+	}
+	changed := 0
+	for _, p := range now {
+		k := key(p)
+		q, ok := was[k]
+		delete(was, k)
+		if !ok || q.Region != p.Region || q.Type != p.Type || q.Population != p.Population ||
+			q.Member != p.Member || q.Demo != p.Demo || !q.Answers.Equal(p.Answers) {
+			changed++
+		}
+	}
+	return changed + len(was)
 }
 
 // dropInputs deletes a frozen set that no release points at, on a context
@@ -163,4 +225,15 @@ func newInputsID() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// ReleaseNote says, for the pages and the CLI, that a release kept the
+// last one's respondents (rel.KeptFrozen, k the survey's minimum); "" when
+// it did not.
+func ReleaseNote(rel *survey.ReportRelease, k int) string {
+	if rel == nil || !rel.KeptFrozen {
+		return ""
+	}
+	return fmt.Sprintf("Only %d respondents changed since the last release, fewer than %d: the reports stay as they were last released, "+
+		"so that comparing two releases cannot give those libraries' answers away. They are taken afresh once %d or more have changed.", rel.Changed, k, k)
 }

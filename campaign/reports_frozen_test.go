@@ -105,12 +105,36 @@ func TestReleasedReportsAreFrozen(t *testing.T) {
 		t.Errorf("the released list: %+v, %v; want the 8 libraries the release froze", list, err)
 	}
 
-	// Released again, the reports take the changes in.
+	// Withdrawn and released again with two respondents changed (fewer
+	// than k = 3): the reports stay as released, or comparing the two
+	// would give those two libraries' answers away.
 	if _, err := f.svc.WithdrawReports(admin, "stats-2025"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.ReleaseReports(admin, "stats-2025"); err != nil {
+	rel, err := f.svc.ReleaseReports(admin, "stats-2025")
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !rel.KeptFrozen || rel.Changed != 2 {
+		t.Errorf("released again after 2 changes: kept %v, changed %d; want the last release kept, 2 changed", rel.KeptFrozen, rel.Changed)
+	}
+	if after := read("Alpha"); !reflect.DeepEqual(after, before) {
+		t.Errorf("released again after 2 changes (k = 3), Alpha's report moved")
+	}
+	// A third change: released again, the reports take the changes in.
+	gamma := f.libs["Gamma"]
+	gamma.Member = true
+	if err := f.st.UpdateLibrary(ctx, gamma); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.WithdrawReports(admin, "stats-2025"); err != nil {
+		t.Fatal(err)
+	}
+	if rel, err = f.svc.ReleaseReports(admin, "stats-2025"); err != nil {
+		t.Fatal(err)
+	}
+	if rel.KeptFrozen || rel.Changed != 3 {
+		t.Errorf("released again after 3 changes: kept %v, changed %d; want a new release, 3 changed", rel.KeptFrozen, rel.Changed)
 	}
 	again := read("Alpha")
 	if n := again.Groups[len(again.Groups)-1].N; n != 6 || len(again.Groups) != 1 {

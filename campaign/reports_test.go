@@ -71,8 +71,12 @@ func TestReportsRelease(t *testing.T) {
 		t.Errorf("preview of a library that did not submit: %v, want ENOTFOUND", err)
 	}
 	europe := coordinatorOf(survey.Europe)
-	if _, _, err := f.svc.PreviewReport(europe, "stats-2025", gamma.ID, "en"); survey.ErrorCode(err) != survey.ENOTFOUND {
-		t.Errorf("coordinator of Europe previewing Gamma (Asia and Oceania): %v, want ENOTFOUND", err)
+	// Before the release a coordinator previews nothing: two previews
+	// taken as responses come in would show other regions' answers.
+	for _, lib := range []string{f.libs["Alpha"].ID, gamma.ID} {
+		if _, _, err := f.svc.PreviewReport(europe, "stats-2025", lib, "en"); survey.ErrorCode(err) != survey.EFORBIDDEN {
+			t.Errorf("coordinator of Europe previewing before the release: %v, want EFORBIDDEN", err)
+		}
 	}
 	if l, err := f.svc.Reports(europe, "stats-2025"); err != nil || len(l.Libraries) != 2 {
 		t.Errorf("coordinator of Europe's list: %+v, %v; want Alpha and Beta only", l, err)
@@ -97,6 +101,12 @@ func TestReportsRelease(t *testing.T) {
 		t.Errorf("release: %+v, want released by admin@section.example at %v", rel, f.clock)
 	}
 
+	if _, _, err := f.svc.PreviewReport(europe, "stats-2025", gamma.ID, "en"); survey.ErrorCode(err) != survey.ENOTFOUND {
+		t.Errorf("coordinator of Europe previewing Gamma (Asia and Oceania) after the release: %v, want ENOTFOUND", err)
+	}
+	if rep, _, err := f.svc.PreviewReport(europe, "stats-2025", f.libs["Alpha"].ID, "en"); err != nil || rep.LibraryID != f.libs["Alpha"].ID {
+		t.Errorf("coordinator of Europe previewing Alpha after the release: %v", err)
+	}
 	rep, _, err = f.svc.LibraryReport(ctx, "stats-2025", tokens["Alpha"], "")
 	if err != nil {
 		t.Fatal(err)

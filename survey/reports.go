@@ -19,10 +19,17 @@ type ReportRelease struct {
 	// release again so the history shows.
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 	WithdrawnBy string     `json:"withdrawn_by,omitempty"`
-	// Frozen is what the release fixed: the reports are built from the
-	// respondents as they stood when they were released, not as they are
-	// now (zero while not released).
+	// Frozen is what the last release fixed: the reports are built from
+	// the respondents as they stood when they were released, not as they
+	// are now. A withdrawal keeps it: the next release is measured
+	// against it (zero before the first release).
 	Frozen ReportFreeze `json:"frozen"`
+	// KeptFrozen and Changed are set by a release only: Changed
+	// respondents differ from the last release's (added, gone, or with
+	// other answers or facts), and KeptFrozen says the release kept the
+	// last one's respondents because Changed was between 1 and k−1.
+	KeptFrozen bool `json:"kept_frozen,omitempty"`
+	Changed    int  `json:"changed,omitempty"`
 }
 
 // ReportFreeze names the respondents a release fixed (SaveReportInputs)
@@ -71,7 +78,8 @@ type ReportStore interface {
 	ReportRelease(ctx context.Context, slug string) (*ReportRelease, error)
 	// SetReportsReleased releases the reports (release true) with the
 	// respondents frozen (stored by SaveReportInputs first), or withdraws
-	// them (frozen is then ignored), recording when (at) and by whom —
+	// them (keeping the frozen set; frozen is then ignored), recording when
+	// (at) and by whom —
 	// only if the stored release's frozen inputs are still replacing ("" for
 	// none), else ECONFLICT: of two releases at once one wins, and the
 	// winner alone deletes the inputs it replaced.

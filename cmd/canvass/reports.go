@@ -127,6 +127,13 @@ func reportsCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 			}
 			if rel.Released() {
 				fmt.Fprintf(stdout, "The reports of %s are released: every responding library can read its own through its personal link. Tell them with canvass reports send.\n", *slug)
+				if rel.KeptFrozen {
+					sv, err := svc.Surveys().FindSurvey(ctx, *slug)
+					if err != nil {
+						return commandError(err)
+					}
+					fmt.Fprintln(stdout, campaign.ReleaseNote(rel, sv.SmallCellK()))
+				}
 			} else {
 				fmt.Fprintf(stdout, "The reports of %s are withdrawn: the personal links lead to no report.\n", *slug)
 			}

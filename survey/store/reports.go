@@ -47,8 +47,8 @@ func (doc *reportReleaseDoc) release(slug string) *survey.ReportRelease {
 	if doc.ReleasedAt != nil {
 		t := doc.ReleasedAt.Time().UTC()
 		r.ReleasedAt = &t
-		r.Frozen = survey.ReportFreeze{Inputs: doc.Inputs, SurveyVersion: doc.Version, Respondents: doc.Respondents}
 	}
+	r.Frozen = survey.ReportFreeze{Inputs: doc.Inputs, SurveyVersion: doc.Version, Respondents: doc.Respondents}
 	if doc.WithdrawnAt != nil {
 		t := doc.WithdrawnAt.Time().UTC()
 		r.WithdrawnAt = &t
@@ -76,7 +76,7 @@ func (s *Store) ReportRelease(ctx context.Context, slug string) (*survey.ReportR
 
 // SetReportsReleased releases a survey's reports at (by) with the
 // respondents frozen, or withdraws them, keeping who withdrew them and
-// when — only over the release whose frozen inputs are replacing ("" for
+// when, and the frozen set (the next release is measured against it) — only over the release whose frozen inputs are replacing ("" for
 // none): a compare-and-set, so of two releases at once that read the same
 // state one wins and the other gets ECONFLICT (and deletes its inputs).
 //
@@ -108,10 +108,8 @@ func (s *Store) SetReportsReleased(ctx context.Context, slug string, release boo
 	} else {
 		update = bson.D{
 			{Key: "$set", Value: bson.D{{Key: "withdrawn_at", Value: bson.NewDateTimeFromTime(at)}, {Key: "withdrawn_by", Value: by}}},
-			{Key: "$unset", Value: bson.D{
-				{Key: "released_at", Value: ""}, {Key: "released_by", Value: ""},
-				{Key: "inputs", Value: ""}, {Key: "survey_version", Value: ""}, {Key: "respondents", Value: ""},
-			}},
+			// The frozen set stays: the next release is measured against it.
+			{Key: "$unset", Value: bson.D{{Key: "released_at", Value: ""}, {Key: "released_by", Value: ""}}},
 		}
 	}
 	// Upsert: the first release creates the document; where another

@@ -146,8 +146,8 @@ func TestReportInputsFrozenByARelease(t *testing.T) {
 	if err := st.SetReportsReleased(ctx, "s", false, at.Add(2*time.Hour), "bob@example.org", survey.ReportFreeze{}, "rel2"); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := st.ReportRelease(ctx, "s"); r.Released() || r.Frozen != (survey.ReportFreeze{}) {
-		t.Errorf("withdrawn: %+v, want nothing frozen", r)
+	if r, _ := st.ReportRelease(ctx, "s"); r.Released() || r.Frozen.Inputs != "rel2" {
+		t.Errorf("withdrawn: %+v, want not released, rel2 kept for the next release to be measured against", r)
 	}
 }
 
@@ -157,10 +157,14 @@ func TestReportReleasesAtOnceOneWins(t *testing.T) {
 	ctx := context.Background()
 	for round, replacing := range []string{"", "rel-first"} {
 		if round == 1 {
-			if err := st.SetReportsReleased(ctx, "s", false, time.Now(), "ada", survey.ReportFreeze{}, winnerOf(t, st)); err != nil {
+			w := winnerOf(t, st)
+			if err := st.SetReportsReleased(ctx, "s", false, time.Now(), "ada", survey.ReportFreeze{}, w); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.SetReportsReleased(ctx, "s", true, time.Now(), "ada", survey.ReportFreeze{Inputs: "rel-first", Respondents: 1}, ""); err != nil {
+			if got := winnerOf(t, st); got != w {
+				t.Fatalf("withdrawn: frozen %q, want %q kept", got, w)
+			}
+			if err := st.SetReportsReleased(ctx, "s", true, time.Now(), "ada", survey.ReportFreeze{Inputs: "rel-first", Respondents: 1}, w); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -131,8 +131,14 @@ func (s *Server) backToReports(c *gin.Context, done string, err error) {
 }
 
 func (s *Server) releaseReportsForm(c *gin.Context) {
-	_, err := s.campaign.ReleaseReports(c.Request.Context(), c.Param("slug"))
-	s.backToReports(c, "The reports are released: every responding library can read its own through its personal link. Tell them with the emails or the mail-merge file.", err)
+	rel, err := s.campaign.ReleaseReports(c.Request.Context(), c.Param("slug"))
+	msg := "The reports are released: every responding library can read its own through its personal link. Tell them with the emails or the mail-merge file."
+	if err == nil && rel.KeptFrozen {
+		if sv, ferr := s.campaign.Surveys().FindSurvey(c.Request.Context(), c.Param("slug")); ferr == nil {
+			msg += " " + campaign.ReleaseNote(rel, sv.SmallCellK())
+		}
+	}
+	s.backToReports(c, msg, err)
 }
 
 func (s *Server) withdrawReportsForm(c *gin.Context) {
