@@ -2,9 +2,9 @@ package campaign
 
 import (
 	"context"
-	"fmt"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 
 	"github.com/metlib/canvass/feedback"
 	"github.com/metlib/canvass/survey"
