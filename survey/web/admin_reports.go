@@ -25,8 +25,11 @@ type reportsPage struct {
 	CanEmail bool
 	// Accepting: the survey takes responses, so no report can be read
 	// (campaign's errOpen); released ones wait for it to close again.
-	Accepting   bool
-	Mailable    int
+	Accepting bool
+	Mailable  int
+	// Untold are the mailable libraries not told since the release: whom
+	// "Send" (without "all, again") reaches.
+	Untold      int
 	Groups      []groupChoice
 	Bands       string
 	SurveyLangs []string
@@ -63,6 +66,9 @@ func (s *Server) renderReportsPage(c *gin.Context, status int, failed []campaign
 	for _, l := range list.Libraries {
 		if l.Mailable {
 			p.Mailable++
+			if at := list.Release.ReleasedAt; at == nil || l.Emailed == nil || l.Emailed.Before(*at) {
+				p.Untold++
+			}
 		}
 	}
 	for _, d := range survey.BenchmarkDimensions {

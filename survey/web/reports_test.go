@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -197,6 +198,22 @@ print(json.dumps([str(c.value) for row in ws.iter_rows() for c in row if c.value
 	p := c.get("/admin/surveys/impact-methods/reports")
 	if p.status != http.StatusOK || !strings.Contains(p.body, "data-released") || strings.Count(p.body, "data-preview=\"en\"") != len(f.tokens) {
 		t.Errorf("reports page: %d, %d previews, want %d", p.status, strings.Count(p.body, "data-preview=\"en\""), len(f.tokens))
+	}
+	// Whom "Send" reaches: every mailable library before any is told,
+	// none after the mail-merge file told them all.
+	untold := regexp.MustCompile(`data-untold>[^:]*: (\d+) not told since the release, of the (\d+)`)
+	if m := untold.FindStringSubmatch(p.body); m == nil || m[1] != m[2] || m[1] == "0" {
+		t.Errorf("reports page before any email: %v, want every mailable library untold", m)
+	}
+	if rec := a.do(request{method: http.MethodPost, path: "/api/v1/surveys/impact-methods/reports/mailmerge.csv", token: admin}); rec.Code != http.StatusOK {
+		t.Fatalf("mail-merge file: %d %s", rec.Code, rec.Body)
+	}
+	p = c.get("/admin/surveys/impact-methods/reports")
+	if m := untold.FindStringSubmatch(p.body); m == nil || m[1] != "0" || m[2] == "0" {
+		t.Errorf("reports page after the mail-merge file told them all: %v, want 0 untold", m)
+	}
+	if !strings.Contains(p.body, "data-frozen-note") {
+		t.Errorf("the released reports page does not say a peer-group change waits for a new release")
 	}
 	p = c.get("/admin/surveys/impact-methods/reports/" + second + "?lang=fr")
 	if p.status != http.StatusOK || !strings.Contains(p.body, "data-preview") || !strings.Contains(p.body, "Comment nous nous situons") {
