@@ -310,6 +310,7 @@ func (b *builder) maturity(q *survey.Question, families []string) Item {
 		})
 	t := newTable(b.k, false, n, base, counts)
 	t.protect()
+	b.familyOverlap(q, families, t)
 	var mine []string
 	if b.selfAskedQ(q) {
 		mine = b.self.Answers.Strings(q.ID)
@@ -331,6 +332,67 @@ func (b *builder) maturity(q *survey.Question, families []string) Item {
 		it.Notes = append(it.Notes, message(b.lang, "note_maturity", survey.FormatInt(b.lang, used), survey.FormatInt(b.lang, len(families))))
 	}
 	return it
+}
+
+// familyOverlap hides more family cells of the maturity table t: the
+// multi choice item of the same question shows each option's count, and a
+// family's count less one of its options' is the number of peers using the
+// family without that option; for a family of two options, the options'
+// counts less the family's is the number using both. A family cell is
+// hidden in a column when any of these is 1 to K−1, or for a group column
+// the complement's (all respondents' less the group's). All respondents'
+// column is settled first, and a group shows a family only where all
+// respondents' does. The option counts are used whether or not the multi
+// choice shows them (all respondents' can be known from elsewhere).
+func (b *builder) familyOverlap(q *survey.Question, families []string, t *table) {
+	all := len(t.n) - 1
+	if all < 0 {
+		return
+	}
+	_, _, opts := b.tally(len(q.Options), func(p int) bool { return b.asked[p][b.qIndex[q.ID]] },
+		func(p int, add func(int)) {
+			for _, v := range b.peers[p].Answers.Strings(q.ID) {
+				if i := optionIndex(q, v); i < len(q.Options) {
+					add(i)
+				}
+			}
+		})
+	for f, fam := range families {
+		var members []int
+		for o, opt := range q.Options {
+			if opt.Group == fam {
+				members = append(members, o)
+			}
+		}
+		// derived are the counts a reader can work out in column c.
+		derived := func(c int) []int {
+			var out []int
+			for _, o := range members {
+				out = append(out, t.counts[f][c]-opts[o][c])
+			}
+			if len(members) == 2 {
+				out = append(out, opts[members[0]][c]+opts[members[1]][c]-t.counts[f][c])
+			}
+			return out
+		}
+		da := derived(all)
+		for _, d := range da {
+			if t.small(d) {
+				t.hidden[f][all] = true
+			}
+		}
+		for g := 0; g < all; g++ {
+			if t.hidden[f][all] {
+				t.hidden[f][g] = true
+				continue
+			}
+			for i, d := range derived(g) {
+				if t.small(d) || t.small(da[i]-d) {
+					t.hidden[f][g] = true
+				}
+			}
+		}
+	}
 }
 
 // number compares a number question.
