@@ -310,6 +310,7 @@ func (b *builder) maturity(q *survey.Question, families []string) Item {
 		})
 	t := newTable(b.k, false, n, base, counts)
 	t.protect()
+	b.familyOverlap(q, families, t)
 	var mine []string
 	if b.selfAskedQ(q) {
 		mine = b.self.Answers.Strings(q.ID)
@@ -333,6 +334,67 @@ func (b *builder) maturity(q *survey.Question, families []string) Item {
 	return it
 }
 
+// familyOverlap hides more family cells of the maturity table t: the
+// multi choice item of the same question shows each option's count, and a
+// family's count less one of its options' is the number of peers using the
+// family without that option; for a family of two options, the options'
+// counts less the family's is the number using both. A family cell is
+// hidden in a column when any of these is 1 to K−1, or for a group column
+// the complement's (all respondents' less the group's). All respondents'
+// column is settled first, and a group shows a family only where all
+// respondents' does. The option counts are used whether or not the multi
+// choice shows them (all respondents' can be known from elsewhere).
+func (b *builder) familyOverlap(q *survey.Question, families []string, t *table) {
+	all := len(t.n) - 1
+	if all < 0 {
+		return
+	}
+	_, _, opts := b.tally(len(q.Options), func(p int) bool { return b.asked[p][b.qIndex[q.ID]] },
+		func(p int, add func(int)) {
+			for _, v := range b.peers[p].Answers.Strings(q.ID) {
+				if i := optionIndex(q, v); i < len(q.Options) {
+					add(i)
+				}
+			}
+		})
+	for f, fam := range families {
+		var members []int
+		for o, opt := range q.Options {
+			if opt.Group == fam {
+				members = append(members, o)
+			}
+		}
+		// derived are the counts a reader can work out in column c.
+		derived := func(c int) []int {
+			var out []int
+			for _, o := range members {
+				out = append(out, t.counts[f][c]-opts[o][c])
+			}
+			if len(members) == 2 {
+				out = append(out, opts[members[0]][c]+opts[members[1]][c]-t.counts[f][c])
+			}
+			return out
+		}
+		da := derived(all)
+		for _, d := range da {
+			if t.small(d) {
+				t.hidden[f][all] = true
+			}
+		}
+		for g := 0; g < all; g++ {
+			if t.hidden[f][all] {
+				t.hidden[f][g] = true
+				continue
+			}
+			for i, d := range derived(g) {
+				if t.small(d) || t.small(da[i]-d) {
+					t.hidden[f][g] = true
+				}
+			}
+		}
+	}
+}
+
 // number compares a number question.
 func (b *builder) number(q *survey.Question) Item {
 	qi := b.qIndex[q.ID]
@@ -344,7 +406,7 @@ func (b *builder) number(q *survey.Question) Item {
 	}
 	it := b.numberItem(q.ID, b.label(q.Label), "", value,
 		func(p int) bool { return b.asked[p][qi] },
-		func(p int) (float64, bool) { return b.peers[p].Answers.Number(q.ID) })
+		func(p int) (float64, bool) { return b.peers[p].Answers.Number(q.ID) }, nil)
 	if b.bm != nil && q.ID == b.bm.Population && b.self.Population > 0 && (value == nil || *value != b.self.Population) {
 		// The population groups read the directory's figure first: say
 		// which figure placed the library, when it is not this answer.
@@ -378,16 +440,71 @@ func (b *builder) indicator(ind survey.Indicator) Item {
 	if v, ok := value(b.self); ok {
 		mine = &v
 	}
+	vals := make([]bool, len(b.peers))
+	for p := range b.peers {
+		_, vals[p] = value(b.peers[p])
+	}
+	refs := []string{ind.Numerator}
+	if ind.Denominator != survey.PopulationDenominator {
+		refs = append(refs, ind.Denominator)
+	}
 	return b.numberItem(ind.ID, b.label(ind.Label), b.label(ind.Unit), mine,
 		func(int) bool { return true },
-		func(p int) (float64, bool) { return value(b.peers[p]) })
+		func(p int) (float64, bool) { return value(b.peers[p]) },
+		b.crossHidden(refs, vals))
+}
+
+// crossHidden are the columns where an indicator's figure is withheld
+// because the figure N of a question it is computed from (its numerator,
+// its denominator when that is a question), less the indicator's own N,
+// counts 1 to K−1 peers (those who gave the question but have no value of
+// the indicator); for a group column, or where the complement's difference
+// (all's less the group's) is 1 to K−1. All respondents' column is
+// settled first: where it is withheld, so is every group's (all's figures
+// can be known from elsewhere, and a group's beside them gives the
+// complement). has[p] tells whether peer p has a value of the indicator.
+func (b *builder) crossHidden(refs []string, has []bool) []bool {
+	hide := make([]bool, len(b.cols))
+	all := len(b.cols) - 1
+	if all < 0 {
+		return hide
+	}
+	small := func(d int) bool { return d != 0 && d > -b.k && d < b.k }
+	for _, id := range refs {
+		qi := b.qIndex[id]
+		// d[c]: peers of column c with the question's value, less those
+		// with the indicator's.
+		d := make([]int, len(b.cols))
+		for c, members := range b.cols {
+			for _, p := range members {
+				if _, ok := b.peers[p].Answers.Number(id); ok && b.asked[p][qi] {
+					d[c]++
+				}
+				if has[p] {
+					d[c]--
+				}
+			}
+		}
+		hide[all] = hide[all] || small(d[all])
+		for g := 0; g < all; g++ {
+			hide[g] = hide[g] || small(d[g]) || small(d[all]-d[g])
+		}
+	}
+	if hide[all] {
+		for g := range hide {
+			hide[g] = true
+		}
+	}
+	return hide
 }
 
 // numberItem compares values: per column the quartiles of the peers asked
 // who have one. The table has one row, the peers asked without a value,
 // so the figure's N (Base less that row) obeys the rules; the quartiles
 // are shown only for MinValues(K) values or more.
-func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p int) bool, val func(p int) (float64, bool)) Item {
+// hide, when not nil, withholds the figure of the columns it marks (see
+// crossHidden).
+func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p int) bool, val func(p int) (float64, bool), hide []bool) Item {
 	it := Item{Question: id, Label: label, Kind: KindNumber}
 	n, base, counts := b.tally(1, asked, func(p int, add func(int)) {
 		if _, ok := val(p); !ok {
@@ -398,7 +515,7 @@ func (b *builder) numberItem(id, label, unit string, mine *float64, asked func(p
 	t.protect()
 	nc := &NumberCompare{Value: mine, Unit: unit, Groups: make([]NumberFigure, len(b.cols))}
 	for c, members := range b.cols {
-		if t.hidden[0][c] {
+		if t.hidden[0][c] || hide != nil && hide[c] {
 			nc.Groups[c] = NumberFigure{Hidden: true}
 			continue
 		}

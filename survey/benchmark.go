@@ -3,6 +3,7 @@ package survey
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Benchmark defines the personal benchmark report ("How we compare") every
@@ -31,6 +32,17 @@ type Benchmark struct {
 	// long_text, email, url, country, date and ranking are never compared.
 	Exclude []string `json:"exclude,omitempty"`
 }
+
+// The limits of population_bands: at most MaxPopulationBands edges, each a
+// whole number of inhabitants from 1 to MaxPopulationBand.
+const (
+	MaxPopulationBands = 20
+	MaxPopulationBand  = 10_000_000_000
+)
+
+// plainNumber writes v in full, never in scientific notation
+// (10000000000, 0.5), for error messages.
+func plainNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // The peer-group dimensions.
 const (
@@ -132,13 +144,18 @@ func (v *validator) benchmark(b *Benchmark) {
 		}
 		seen[g] = true
 	}
+	if len(b.PopulationBands) > MaxPopulationBands {
+		v.fail("benchmark.population_bands", "at most %d population band edges, got %d", MaxPopulationBands, len(b.PopulationBands))
+	}
 	for i, e := range b.PopulationBands {
 		path := fmt.Sprintf("benchmark.population_bands[%d]", i)
 		switch {
-		case math.IsNaN(e) || math.IsInf(e, 0) || e <= 0:
-			v.fail(path, "population bands must be positive numbers, got %v", e)
+		case math.IsNaN(e) || math.IsInf(e, 0):
+			v.fail(path, "population bands must be whole numbers from 1 to %s (population served), got %v", plainNumber(MaxPopulationBand), e)
+		case e < 1 || e > MaxPopulationBand || e != math.Trunc(e):
+			v.fail(path, "population bands must be whole numbers from 1 to %s (population served), got %s", plainNumber(MaxPopulationBand), plainNumber(e))
 		case i > 0 && e <= b.PopulationBands[i-1]:
-			v.fail(path, "population bands must increase: %v after %v", e, b.PopulationBands[i-1])
+			v.fail(path, "population bands must increase: %s after %s", plainNumber(e), plainNumber(b.PopulationBands[i-1]))
 		}
 	}
 	if seen[DimensionPopulation] && len(b.PopulationBands) == 0 {

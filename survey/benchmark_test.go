@@ -85,7 +85,12 @@ func TestBenchmarkBlockErrors(t *testing.T) {
 		{"group twice", "groups: [region, region]", "benchmark.groups[1]", "listed twice"},
 		{"population without bands", "groups: [population]", "benchmark.population_bands", "needs population_bands"},
 		{"bands not increasing", "population_bands: [1000, 1000]", "benchmark.population_bands[1]", "must increase"},
-		{"band not positive", "population_bands: [0, 10]", "benchmark.population_bands[0]", "positive"},
+		{"band not positive", "population_bands: [0, 10]", "benchmark.population_bands[0]", "whole numbers from 1 to 10000000000 (population served), got 0"},
+		{"band not whole", "population_bands: [10, 1500.5]", "benchmark.population_bands[1]", "got 1500.5"},
+		{"band too large", "population_bands: [10, 1e11]", "benchmark.population_bands[1]", "got 100000000000"},
+		{"band tiny", "population_bands: [0.000001]", "benchmark.population_bands[0]", "got 0.000001"},
+		{"bands not increasing in full", "population_bands: [2e7, 1e7]", "benchmark.population_bands[1]", "must increase: 10000000 after 20000000"},
+		{"too many bands", "population_bands: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]", "benchmark.population_bands", "at most 20 population band edges, got 21"},
 		{"population unknown", "population: nope", "benchmark.population", `unknown question "nope"`},
 		{"population not a number", "population: kind", "benchmark.population", "number question is needed"},
 		{"indicator id clashes", "indicators: [{id: visits, label: {en: V}, numerator: visits, denominator: pop}]", "benchmark.indicators[0].id", "is a question's id"},
@@ -109,5 +114,17 @@ func TestBenchmarkBlockErrors(t *testing.T) {
 			}
 			assertProblem(t, err, tc.wantPath, tc.wantMessage)
 		})
+	}
+}
+
+// The limits themselves are accepted: 20 edges, the last 10,000,000,000.
+func TestBenchmarkBandLimits(t *testing.T) {
+	block := "population_bands: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 10000000000]"
+	s, err := survey.ParseDefinition([]byte(benchmarkBase+"benchmark:\n  "+block+"\n"), "yaml")
+	if err != nil {
+		t.Fatalf("%v %v", err, survey.ErrorFields(err))
+	}
+	if got := s.Benchmark.PopulationBands; len(got) != survey.MaxPopulationBands || got[19] != 1e10 {
+		t.Errorf("bands %v", got)
 	}
 }

@@ -211,19 +211,43 @@ func (s *Server) benchmarkForm(c *gin.Context) {
 	s.backToReports(c, "The peer groups are saved as version "+strconv.Itoa(next.Version)+" of the definition.", nil)
 }
 
-// parseBands reads band edges written as plain numbers separated by
-// spaces or semicolons ("400000 1000000"): a comma would be read as a
-// thousands separator by some and a decimal mark by others, so it is
-// refused rather than guessed.
+// parseBands reads band edges written as whole numbers in digits only,
+// separated by spaces or semicolons ("400000 1000000"): a comma would be
+// read as a thousands separator by some and a decimal mark by others, and
+// "1e6", "0x1p20" or "1.5" are not a population served, so each is refused
+// rather than guessed. One message names the first few edges refused;
+// survey validation then checks the range and the order.
 func parseBands(text string) ([]float64, error) {
+	const shown = 3
 	var out []float64
+	var bad []string
+	nbad := 0
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == ';' || r == '\n' || r == '\r' || r == '\t' }) {
-		v, err := strconv.ParseFloat(f, 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, &survey.Error{Code: survey.EINVALID, Message: "The population bands are numbers written with digits only, separated by spaces.",
-				Fields: []survey.FieldError{{Path: "benchmark.population_bands", Message: strconv.Quote(f) + " is not a number written with digits only"}}}
+		digits := f != ""
+		for _, r := range f {
+			digits = digits && r >= '0' && r <= '9'
+		}
+		// Digits only parse, or overflow to infinity.
+		v, _ := strconv.ParseFloat(f, 64)
+		if !digits || math.IsInf(v, 0) {
+			nbad++
+			if len(bad) < shown {
+				if r := []rune(f); len(r) > 20 {
+					f = string(r[:20]) + "…"
+				}
+				bad = append(bad, strconv.Quote(f))
+			}
+			continue
 		}
 		out = append(out, v)
+	}
+	if nbad > 0 {
+		list := strings.Join(bad, ", ")
+		if nbad > shown {
+			list += " and " + strconv.Itoa(nbad-shown) + " more"
+		}
+		return nil, &survey.Error{Code: survey.EINVALID,
+			Message: "The population bands are whole numbers written with digits only (no commas, points or exponents), separated by spaces, e.g. 400000 1000000; not a band edge: " + list + "."}
 	}
 	return out, nil
 }
