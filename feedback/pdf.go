@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"unicode/utf8"
+
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/metlib/canvass/survey"
@@ -42,13 +44,19 @@ var pdfAllColour = [3]int{90, 90, 90}
 // a header (survey, library, date, the disclosure rule, the groups compared
 // with and the merged ones), then per section and item the library's answer
 // beside a vector chart of its groups' figures, with the figures written
-// out. The text is in the core Helvetica font through the cp1252 code page,
-// which covers French and Spanish; a character outside it is written "?",
-// and the narrow no-break space U+202F (which cp1252 lacks) as a no-break
-// space, so that "45 %" keeps its sign beside its number.
+// out. The text is in the Go fonts, embedded (only the glyphs used), which
+// write Latin with its accented letters, Greek and Cyrillic; what they
+// cannot write is replaced as pdfSafe says.
 func WritePDF(w io.Writer, r *Report) error {
+	fonts := pdfFontsOnce()
+	if fonts.err != nil {
+		return fonts.err
+	}
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &pdfDoc{f: f, r: r, lang: r.Lang, tr: f.UnicodeTranslatorFromDescriptor("cp1252")}
+	d := &pdfDoc{f: f, r: r, lang: r.Lang, covered: fonts.covered}
+	f.AddUTF8FontFromBytes(pdfFamily, "", fonts.regular)
+	f.AddUTF8FontFromBytes(pdfFamily, "B", fonts.bold)
+	f.AddUTF8FontFromBytes(pdfFamily, "I", fonts.italic)
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(false, pdfBottom) // rows are placed by need, never cut
 	f.SetCreationDate(r.Generated)
@@ -69,51 +77,24 @@ func WritePDF(w io.Writer, r *Report) error {
 }
 
 type pdfDoc struct {
-	f    *fpdf.Fpdf
-	r    *Report
-	lang string
-	tr   func(string) string
+	f       *fpdf.Fpdf
+	r       *Report
+	lang    string
+	covered []bool
 }
 
-// text turns s into the cp1252 bytes the core font is written with.
-func (d *pdfDoc) text(s string) string { return d.tr(toCP1252(s)) }
+// text is s as the PDF's fonts can write it (see pdfSafe).
+func (d *pdfDoc) text(s string) string { return pdfSafe(s, d.covered) }
 
-// toCP1252 replaces what cp1252 cannot write, deterministically: U+202F
-// and the other fixed-width spaces become a no-break space, the minus sign
-// and hyphens "-", control characters a space, and anything else outside
-// the code page "?".
-func toCP1252(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case r < 0x20 || (r >= 0x7f && r < 0xa0):
-			return ' '
-		case r < 0x7f || (r >= 0xa0 && r <= 0xff):
-			return r
-		case r == '\u202f' || r == '\u2007' || r == '\u2060':
-			return '\u00a0'
-		case r >= '\u2000' && r <= '\u200a':
-			return ' '
-		case r == '\u2212' || r == '\u2010' || r == '\u2011':
-			return '-'
-		case strings.ContainsRune(cp1252Extra, r):
-			return r
-		}
-		return '?'
-	}, s)
-}
-
-// cp1252Extra are the characters cp1252 puts at 0x80–0x9f.
-const cp1252Extra = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-
-func (d *pdfDoc) font(style string, size float64) { d.f.SetFont("Helvetica", style, size) }
+func (d *pdfDoc) font(style string, size float64) { d.f.SetFont(pdfFamily, style, size) }
 
 // lineH is the line height of a font size in points.
 func lineH(size float64) float64 { return size * 0.3528 * 1.3 }
 
 // wrap splits s into lines of at most width mm in the current font, at
-// most maxLines of them (the last then ends in "…").
+// most maxLines of them (the last then ends in "…"). Lines break at
+// spaces only, never at a no-break space ("45 %" stays whole), and inside
+// a word only when the word alone is wider than a line.
 func (d *pdfDoc) wrap(s string, width float64, maxLines int) []string {
 	// A line holds at most a few hundred characters: cut the rest before
 	// splitting, so that a hostile label costs no more than a long one.
@@ -128,22 +109,55 @@ func (d *pdfDoc) wrap(s string, width float64, maxLines int) []string {
 			n++
 		}
 	}
-	var lines []string
-	for _, l := range d.f.SplitLines([]byte(d.text(s)), width) {
-		lines = append(lines, string(l))
-	}
-	if len(lines) == 0 {
-		lines = []string{""}
-	}
+	lines := d.split(d.text(s), width)
 	if len(lines) > maxLines || cut {
 		lines = lines[:min(len(lines), maxLines)]
-		last := lines[len(lines)-1]
-		for last != "" && d.f.GetStringWidth(last+"\x85") > width-1 {
+		last := []rune(lines[len(lines)-1])
+		for len(last) > 0 && d.f.GetStringWidth(string(last)+"…") > width-1 {
 			last = last[:len(last)-1]
 		}
-		lines[len(lines)-1] = last + "\x85" // "…" in cp1252
+		lines[len(lines)-1] = string(last) + "…"
 	}
 	return lines
+}
+
+// split breaks safe text (see text) into lines at most width mm wide in
+// the current font; it always returns at least one line.
+func (d *pdfDoc) split(s string, width float64) []string {
+	var lines []string
+	space := d.f.GetStringWidth(" ")
+	var line strings.Builder
+	lineW := -1.0 // the line's width; -1 while it has no word
+	for _, word := range strings.Split(s, " ") {
+		ww := d.f.GetStringWidth(word)
+		if lineW >= 0 && lineW+space+ww <= width {
+			line.WriteByte(' ')
+			line.WriteString(word)
+			lineW += space + ww
+			continue
+		}
+		if lineW >= 0 {
+			lines = append(lines, line.String())
+			line.Reset()
+		}
+		// The word starts a line; one wider than a line is broken.
+		for ww > width {
+			n, w := 0, 0.0
+			for i, r := range word {
+				rw := d.f.GetStringWidth(string(r))
+				if i > 0 && w+rw > width {
+					break
+				}
+				n, w = i+utf8.RuneLen(r), w+rw
+			}
+			lines = append(lines, word[:n])
+			word = word[n:]
+			ww = d.f.GetStringWidth(word)
+		}
+		line.WriteString(word)
+		lineW = ww
+	}
+	return append(lines, line.String())
 }
 
 // need starts a new page unless h mm fit below the current position.

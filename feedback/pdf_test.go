@@ -2,7 +2,9 @@ package feedback_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/metlib/canvass/feedback"
 )
@@ -59,9 +62,9 @@ var pdfWords = map[string]map[string]string{
 		"count": "Eligió 4 opciones; el par mediano eligió ", "too_few": "Menos de 5 otras bibliotecas han respondido", "no_answer": "sin respuesta", "page": "Página %d de %d"},
 }
 
-// inPDF is s as pdftotext reads it back: cp1252 has no narrow no-break
-// space, so the PDF writes a no-break space (0xA0) for it (see WritePDF),
-// and pdftotext gives a no-break space back as a plain space.
+// inPDF is s as pdftotext reads it back: poppler ends a word at any space,
+// the no-break space and the narrow one included, and writes a plain space
+// between words (pdfShown reads the spaces the PDF has).
 func inPDF(s string) string { return strings.NewReplacer("\u202f", " ", "\u00a0", " ").Replace(s) }
 
 // want is what a read-back text must hold: each string at least as many
@@ -246,22 +249,151 @@ func TestPDFTooFewShowsOwnAnswersOnly(t *testing.T) {
 	}
 }
 
-// TestPDFOutsideCP1252: characters the core font cannot write are written
-// "?", one each, and the text around them is intact.
-func TestPDFOutsideCP1252(t *testing.T) {
-	t.Parallel()
-	r := fixture("fr", 2)
-	r.Sections[0].Items[0].Label = "Kanji 日本 arrow → ok «\u00a0fin\u00a0» œ"
-	r.Sections[0].Title = "Ǆ before"
-	r.Library = "ctl\x01\x0b\x7f|bad \xff utf8"
-	text, info, _ := pdfText(t, r)
-	for _, s := range []string{"Kanji ?? arrow ? ok « fin » œ", "? before", "Page 1 sur ", "ctl ", " |bad ? utf8"} {
-		if !strings.Contains(text, s) {
-			t.Errorf("%q missing from the PDF's text:\n%s", s, text)
+// pdfShown is every string the PDF's pages show, decoded from the page
+// streams with compress/zlib (not fpdf): the fonts are Identity-H with an
+// identity ToUnicode map, so each string is UTF-16BE. pdftotext cannot say
+// which space a text had (poppler ends a word at any space, the no-break
+// ones included, and writes " "); this can.
+func pdfShown(t *testing.T, pdf []byte) string {
+	t.Helper()
+	var out strings.Builder
+	for _, m := range streamRe.FindAllSubmatchIndex(pdf, -1) {
+		zr, err := zlib.NewReader(bytes.NewReader(pdf[m[1]:]))
+		if err != nil {
+			continue // not a Flate stream
+		}
+		content, _ := io.ReadAll(zr) // the stream's end: ReadAll stops at the zlib end
+		for _, tj := range tjRe.FindAllSubmatch(content, -1) {
+			raw := unescapePDF(tj[1])
+			u := make([]uint16, len(raw)/2)
+			for i := range u {
+				u[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
+			}
+			out.WriteString(string(utf16.Decode(u)))
+			out.WriteByte('\n')
 		}
 	}
-	if !strings.Contains(info, "Pages:") {
-		t.Errorf("pdfinfo: %s", info)
+	return out.String()
+}
+
+var (
+	streamRe = regexp.MustCompile(`stream\r?\n`)
+	tjRe     = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\) Tj`)
+)
+
+// unescapePDF undoes a PDF literal string's backslash escapes.
+func unescapePDF(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 == len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		i++
+		switch b[i] {
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		default:
+			if b[i] >= '0' && b[i] <= '7' {
+				v, n := 0, 0
+				for n < 3 && i < len(b) && b[i] >= '0' && b[i] <= '7' {
+					v, i, n = v*8+int(b[i]-'0'), i+1, n+1
+				}
+				i--
+				out = append(out, byte(v))
+				continue
+			}
+			out = append(out, b[i])
+		}
+	}
+	return out
+}
+
+// unicodeNames are library names and labels beyond French and Spanish
+// that the PDF writes as they are.
+var unicodeNames = []string{
+	"Karanarlı Büyükşehir Belediyesi Halk Kütüphanesi", // Turkish: ı ş ğ İ
+	"İzmir Ğ ğ Ş ş",
+	"Biblioteka Publiczna w Łodzi — Żółć gęślą jaźń", // Polish
+	"Městská knihovna v Praze: Příliš žluťoučký kůň", // Czech
+	"Te Whare Pukapuka o Ōtautahi: ā ē ī ō ū Ā",      // Māori
+	"Δημοτική Βιβλιοθήκη Θεσσαλονίκης",               // Greek
+	"Научная библиотека",                             // Russian
+	"Bibliothèque « Cœur » — Œuvres à 5 € ; ¿Año ñandú? “quotes” ‘x’ … −3",
+}
+
+// TestPDFUnicode: names in Turkish, Polish, Czech, Māori, Greek and
+// Russian, and French and Spanish typography, are read back as they were
+// written; the no-break spaces are in the page streams; the fonts are
+// embedded; what the fonts cannot write is replaced, one "�" per
+// character, or by its base letter.
+func TestPDFUnicode(t *testing.T) {
+	t.Parallel()
+	r := fixture("fr", 2)
+	r.Library = unicodeNames[0]
+	r.Title = "Enquête « Ölçüm » 2027"
+	sec := &r.Sections[0]
+	sec.Title = unicodeNames[1]
+	sec.Items[0].Label = unicodeNames[2]
+	sec.Items[1].Label = unicodeNames[3]
+	r.Sections[1].Items[2].Label = unicodeNames[4]
+	sec.Items[2].Label = unicodeNames[5]
+	sec.Items[2].Rows[0].Matrix = unicodeNames[6]
+	sec.Items[2].Rows[1].Matrix = unicodeNames[6]
+	r.Sections[1].Title = unicodeNames[7]
+	r.Sections[1].Items[0].Label = "Kanji 日本語 arrow → ok, Thư viện Hà Nội, e\u0301t\u0301e\u0301, ǅ, \u0627\u0644 ✓ end"
+	r.Sections[1].Items[1].Label = "ctl\x01\x0b\x7f|bad \xff utf8 \u200bzero"
+	var b bytes.Buffer
+	if err := feedback.WritePDF(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	text, info, _ := pdfText(t, r)
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, s := range append(unicodeNames[:7:7],
+		inPDF(unicodeNames[7]), "Enquête « Ölçüm » 2027",
+		"Kanji ��� arrow → ok, Thu viên Hà Nôi, été, Dž, �� � end", // ư ệ ộ: the horn and the dot below dropped
+		"ctl |bad � utf8 zero", "Page 1 sur ") {
+		if !strings.Contains(flat, s) {
+			t.Errorf("%q missing from the PDF's text:\n%s", s, flat)
+		}
+	}
+	if !strings.Contains(info, "Subject:         "+unicodeNames[0]) {
+		t.Errorf("pdfinfo: the subject is not the library's name:\n%s", info)
+	}
+	shown := pdfShown(t, b.Bytes())
+	// "1 500" (N), "45 %" and "« en usage »" (French), and the library's
+	// ";" preceded by the narrow no-break space U+202F.
+	for _, s := range []string{"(N\u00a0=\u00a0" + "1\u202f500)", "\u202f%", "«\u00a0", "\u00a0»", "Cœur", "¿Año ñandú?"} {
+		if !strings.Contains(shown, s) {
+			t.Errorf("%+q is not shown in the PDF's pages", s)
+		}
+	}
+	// pdffonts: every font is embedded, with a ToUnicode map; no core font.
+	path := filepath.Join(t.TempDir(), "unicode.pdf")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdffonts", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdffonts: %v: %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
+	if len(lines) != 3 {
+		t.Errorf("pdffonts lists %d fonts, want 3 (regular, bold, italic):\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 7 || f[len(f)-5] != "yes" || f[len(f)-3] != "yes" || strings.Contains(l, "Helvetica") {
+			t.Errorf("pdffonts: %q, want an embedded font with a ToUnicode map", l)
+		}
 	}
 }
 
