@@ -306,30 +306,17 @@ func (d *pdfDoc) item(it Item) {
 			hidden = true
 		}
 	}
-	if it.Count != nil && len(d.r.Groups) > 0 {
-		var parts []string
-		for gi, g := range it.Count.Groups {
-			if gi >= len(d.r.Groups) {
-				break
-			}
-			v := word(d.lang, "hidden_mark")
-			if g.Hidden {
-				hidden = true
-			} else {
-				v = Number(d.lang, g.Median)
-			}
-			parts = append(parts, v+" ("+d.r.Groups[gi].Label+")")
-		}
-		d.gap(1)
-		d.para(word(d.lang, "count", Number(d.lang, float64(it.Count.Yours)), strings.Join(parts, ", ")), "", pdfBody, 6)
-	}
+	// How many options the library chose against its peers is said by
+	// Build's notes, once, in the report's words: the renderer adds no
+	// sentence of its own, which would say it twice, or "0" for a library
+	// that did not answer.
 	if len(it.Missing) > 0 {
 		d.gap(0.5)
 		d.para(word(d.lang, "missing", strings.Join(it.Missing, "; ")), "", pdfBody, 8)
 	}
 	for _, n := range it.Notes {
 		d.gap(0.5)
-		d.para(n, "I", pdfSmall+0.5, 6)
+		d.para(n, "", pdfBody, 6)
 	}
 	if hidden {
 		d.gap(0.5)

@@ -53,13 +53,13 @@ func pdfText(t *testing.T, r *feedback.Report) (text, info string, size int) {
 var pdfWords = map[string]map[string]string{
 	"en": {"answer": "Your answer: ", "value": "Your value: ", "group": "%s (N = %s)", "quartiles": "median %s (quartiles %s–%s), n = %s",
 		"merged": "Afrique subsaharienne had too few respondents: compared with %s instead.", "hidden": "x: withheld under the disclosure rules",
-		"count": "You chose 4 options; the median peer chose ", "too_few": "Fewer than 5 other libraries have answered", "no_answer": "no answer", "page": "Page %d of %d"},
+		"too_few": "Fewer than 5 other libraries have answered", "no_answer": "no answer", "page": "Page %d of %d"},
 	"fr": {"answer": "Votre réponse\u00a0: ", "value": "Votre valeur\u00a0: ", "group": "%s (N\u00a0=\u00a0%s)", "quartiles": "médiane %s (quartiles %s–%s), n\u00a0=\u00a0%s",
 		"merged": "Afrique subsaharienne comptait trop peu de répondants\u00a0: comparée avec %s à la place.", "hidden": "x\u00a0: masqué selon les règles de confidentialité",
-		"count": "Vous avez choisi 4 options\u202f; le pair médian en a choisi ", "too_few": "Moins de 5 autres bibliothèques ont répondu", "no_answer": "pas de réponse", "page": "Page %d sur %d"},
+		"too_few": "Moins de 5 autres bibliothèques ont répondu", "no_answer": "pas de réponse", "page": "Page %d sur %d"},
 	"es": {"answer": "Su respuesta: ", "value": "Su valor: ", "group": "%s (N = %s)", "quartiles": "mediana %s (cuartiles %s–%s), n = %s",
 		"merged": "Afrique subsaharienne tenía demasiado pocos encuestados: comparada con %s en su lugar.", "hidden": "x: oculto según las reglas de confidencialidad",
-		"count": "Eligió 4 opciones; el par mediano eligió ", "too_few": "Menos de 5 otras bibliotecas han respondido", "no_answer": "sin respuesta", "page": "Página %d de %d"},
+		"too_few": "Menos de 5 otras bibliotecas han respondido", "no_answer": "sin respuesta", "page": "Página %d de %d"},
 }
 
 // inPDF is s as pdftotext reads it back: poppler ends a word at any space,
@@ -139,19 +139,15 @@ func TestPDFFiguresReadBack(t *testing.T) {
 				if hidden > 0 {
 					w.add(pw["hidden"])
 				}
-				// The count sentence: the median peer's count per group, x when hidden.
-				var parts []string
-				for gi, g := range r.Sections[0].Items[1].Count.Groups {
-					v := "x"
-					if !g.Hidden {
-						v = num(lang, g.Median)
-					}
-					parts = append(parts, v+" ("+r.Groups[gi].Label+")")
-				}
+				// The item's notes, once each: the renderer writes no count
+				// sentence of its own.
 				flat := strings.Join(strings.Fields(text), " ")
-				wc := want{}
-				wc.add(pw["count"] + strings.Join(parts, ", ") + ".")
-				wc.check(t, flat)
+				if got := strings.Count(flat, inPDF(fw["count_note"])); got != 1 {
+					t.Errorf("the count note %q appears %d times, want once", fw["count_note"], got)
+				}
+				if m := ownCountRe.FindString(flat); m != "" {
+					t.Errorf("the renderer's own count sentence %q", m)
+				}
 				w.check(t, text)
 				if got := len(markRe.FindAllString(text, -1)); got < hidden {
 					t.Errorf("%d hidden marks in the PDF's text, want %d", got, hidden)
@@ -165,6 +161,29 @@ func TestPDFFiguresReadBack(t *testing.T) {
 					t.Error("ñ is missing from the PDF's text")
 				}
 			})
+		}
+	}
+}
+
+// ownCountRe is the count sentence the PDF used to write itself, in
+// each language ("You chose 4 options; the median peer chose …").
+var ownCountRe = regexp.MustCompile(`You chose \d+ options?;|Vous avez choisi \d+ options?\s;|Eligió \d+ opciones?;`)
+
+// TestPDFUnansweredCount: a library that did not answer a multiple-choice
+// question is never told it chose 0 options, whether Count is left nil
+// (as Build does) or not.
+func TestPDFUnansweredCount(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "fr", "es"} {
+		for _, nilCount := range []bool{false, true} {
+			text, _, _ := pdfText(t, unanswered(lang, 3, nilCount))
+			flat := strings.Join(strings.Fields(text), " ")
+			if m := ownCountRe.FindString(flat); m != "" {
+				t.Errorf("%s (Count nil %v): %q", lang, nilCount, m)
+			}
+			if z := regexp.MustCompile(`\b0 (options?|opciones?)\b`).FindString(flat); z != "" {
+				t.Errorf("%s (Count nil %v): %q in the PDF", lang, nilCount, z)
+			}
 		}
 	}
 }

@@ -246,7 +246,13 @@ func (xw *xlsxWriter) item(sec Section, it Item) error {
 		}
 	}
 	if c := it.Count; c != nil {
-		cells := lead(word(lang, "options_n"), excelize.Cell{StyleID: xw.st.integer, Value: c.Yours})
+		// The library's own count only when it answered: Build leaves
+		// Count nil then, and a zero here would say it chose none.
+		var yours any
+		if len(it.Yours) > 0 {
+			yours = excelize.Cell{StyleID: xw.st.integer, Value: c.Yours}
+		}
+		cells := lead(word(lang, "options_n"), yours)
 		if err := emit(figures(cells, c.Groups), ""); err != nil {
 			return err
 		}

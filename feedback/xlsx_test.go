@@ -195,7 +195,11 @@ func expectedSheet(r *feedback.Report) [][]cell {
 				add(cells, n.Band)
 			}
 			if c := it.Count; c != nil {
-				cells := []cell{s(sec.Title), s(it.Label), s(xw["options"]), count(c.Yours)}
+				yours := cell{} // no count for a library that did not answer
+				if len(it.Yours) > 0 {
+					yours = count(c.Yours)
+				}
+				cells := []cell{s(sec.Title), s(it.Label), s(xw["options"]), yours}
 				for _, g := range c.Groups {
 					cells = append(cells, figureCells(g)...)
 				}
@@ -284,6 +288,24 @@ func TestXLSXReadBack(t *testing.T) {
 				checkSheet(t, r, rb)
 			})
 		}
+	}
+	for _, nilCount := range []bool{false, true} {
+		// A library that did not answer: no count of its own (a 0 would
+		// say it chose none), and no count row when Count is nil.
+		t.Run(fmt.Sprintf("unanswered, Count nil %v", nilCount), func(t *testing.T) {
+			r := unanswered("fr", 3, nilCount)
+			rb := readXLSX(t, r)
+			checkSheet(t, r, rb)
+			rows := 0
+			for _, c := range rb.Cells {
+				if c.Value == xlsxWords["fr"]["options"] {
+					rows++
+				}
+			}
+			if want := map[bool]int{false: 1, true: 0}[nilCount]; rows != want {
+				t.Errorf("%d rows of the number of options chosen, want %d", rows, want)
+			}
+		})
 	}
 	t.Run("too few", func(t *testing.T) {
 		r := tooFew("fr")
