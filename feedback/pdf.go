@@ -209,7 +209,7 @@ func (d *pdfDoc) header() {
 	d.para(word(d.lang, "rule_text", r.K), "", pdfBody, 4)
 	if r.TooFew {
 		d.gap(1)
-		d.para(word(d.lang, "too_few", r.K), "B", pdfBody, 3)
+		d.para(TooFewSentence(d.lang, r.K), "B", pdfBody, 3)
 	}
 	if len(r.Groups) > 0 {
 		d.gap(2)
@@ -228,7 +228,7 @@ func (d *pdfDoc) header() {
 	}
 	for _, m := range r.Merged {
 		d.gap(1)
-		d.para(word(d.lang, "merged_text", m.Label, m.Into), "I", pdfBody, 3)
+		d.para(MergedSentence(d.lang, m), "I", pdfBody, 4)
 	}
 	d.gap(5)
 }
@@ -320,7 +320,7 @@ func (d *pdfDoc) item(it Item) {
 	}
 	if hidden {
 		d.gap(0.5)
-		d.para(word(d.lang, "hidden_note"), "I", pdfSmall, 3)
+		d.para(hiddenLegend(d.lang), "I", pdfSmall, 3)
 	}
 	d.gap(4)
 }

@@ -52,14 +52,11 @@ func pdfText(t *testing.T, r *feedback.Report) (text, info string, size int) {
 // pdfWords are the sentences of the PDF a reader should find, by language.
 var pdfWords = map[string]map[string]string{
 	"en": {"answer": "Your answer: ", "value": "Your value: ", "group": "%s (N = %s)", "quartiles": "median %s (quartiles %s–%s), n = %s",
-		"merged": "Afrique subsaharienne had too few respondents: compared with %s instead.", "hidden": "x: withheld under the disclosure rules",
-		"too_few": "Fewer than 5 other libraries have answered", "no_answer": "no answer", "page": "Page %d of %d"},
+		"no_answer": "no answer", "page": "Page %d of %d"},
 	"fr": {"answer": "Votre réponse\u00a0: ", "value": "Votre valeur\u00a0: ", "group": "%s (N\u00a0=\u00a0%s)", "quartiles": "médiane %s (quartiles %s–%s), n\u00a0=\u00a0%s",
-		"merged": "Afrique subsaharienne comptait trop peu de répondants\u00a0: comparée avec %s à la place.", "hidden": "x\u00a0: masqué selon les règles de confidentialité",
-		"too_few": "Moins de 5 autres bibliothèques ont répondu", "no_answer": "pas de réponse", "page": "Page %d sur %d"},
+		"no_answer": "pas de réponse", "page": "Page %d sur %d"},
 	"es": {"answer": "Su respuesta: ", "value": "Su valor: ", "group": "%s (N = %s)", "quartiles": "mediana %s (cuartiles %s–%s), n = %s",
-		"merged": "Afrique subsaharienne tenía demasiado pocos encuestados: comparada con %s en su lugar.", "hidden": "x: oculto según las reglas de confidencialidad",
-		"too_few": "Menos de 5 otras bibliotecas han respondido", "no_answer": "sin respuesta", "page": "Página %d de %d"},
+		"no_answer": "sin respuesta", "page": "Página %d de %d"},
 }
 
 // inPDF is s as pdftotext reads it back: poppler ends a word at any space,
@@ -107,7 +104,6 @@ func TestPDFFiguresReadBack(t *testing.T) {
 				for _, g := range r.Groups {
 					w.add(fmt.Sprintf(pw["group"], g.Label, num(lang, float64(g.N))))
 				}
-				w.add(fmt.Sprintf(pw["merged"], groupLabels[lang][4]))
 				w.add(pw["answer"] + fw["b"])
 				w.add(pw["answer"] + fw["a"] + "; " + fw["c"])
 				w.add(pw["value"] + num(lang, 0.0125) + " (" + fw["unit"] + ")")
@@ -136,9 +132,6 @@ func TestPDFFiguresReadBack(t *testing.T) {
 						}
 					}
 				}
-				if hidden > 0 {
-					w.add(pw["hidden"])
-				}
 				// The item's notes, once each: the renderer writes no count
 				// sentence of its own.
 				flat := strings.Join(strings.Fields(text), " ")
@@ -147,6 +140,17 @@ func TestPDFFiguresReadBack(t *testing.T) {
 				}
 				if m := ownCountRe.FindString(flat); m != "" {
 					t.Errorf("the renderer's own count sentence %q", m)
+				}
+				// The merged group, the withheld mark: the page's sentences
+				// (messages.go), not words of the renderer's own.
+				sentences := want{}
+				sentences.add(feedback.MergedSentence(lang, r.Merged[0]))
+				if hidden > 0 {
+					sentences.add("x — " + feedback.HiddenSentence(lang))
+				}
+				sentences.check(t, flat)
+				if m := ownWordsRe.FindString(flat); m != "" {
+					t.Errorf("the renderer's own words %q", m)
 				}
 				w.check(t, text)
 				if got := len(markRe.FindAllString(text, -1)); got < hidden {
@@ -168,6 +172,10 @@ func TestPDFFiguresReadBack(t *testing.T) {
 // ownCountRe is the count sentence the PDF used to write itself, in
 // each language ("You chose 4 options; the median peer chose …").
 var ownCountRe = regexp.MustCompile(`You chose \d+ options?;|Vous avez choisi \d+ options?\s;|Eligió \d+ opciones?;`)
+
+// ownWordsRe are the sentences the renderers used to write themselves for
+// a merged group, too few respondents and a withheld figure.
+var ownWordsRe = regexp.MustCompile(`had too few respondents|comptait trop peu|tenía demasiado pocos|the report shows your own answers|le rapport montre vos réponses|el informe muestra sus propias|withheld under the disclosure rules|masqué selon les règles|oculto según las reglas`)
 
 // TestPDFUnansweredCount: a library that did not answer a multiple-choice
 // question is never told it chose 0 options, whether Count is left nil
@@ -258,10 +266,16 @@ func TestPDFTooFewShowsOwnAnswersOnly(t *testing.T) {
 	for _, lang := range []string{"en", "fr", "es"} {
 		text, _, _ := pdfText(t, tooFew(lang))
 		w := want{}
-		w.add(pdfWords[lang]["too_few"])
 		w.add(pdfWords[lang]["answer"] + words[lang]["b"])
 		w.add(pdfWords[lang]["value"] + num(lang, 0.0125))
 		w.check(t, text)
+		flat := strings.Join(strings.Fields(text), " ")
+		if tf := inPDF(feedback.TooFewSentence(lang, 5)); !strings.Contains(flat, tf) {
+			t.Errorf("%s: %q missing from the PDF's text", lang, tf)
+		}
+		if m := ownWordsRe.FindString(flat); m != "" {
+			t.Errorf("%s: the renderer's own words %q", lang, m)
+		}
 		if strings.Contains(text, "(N") || regexp.MustCompile(`\d\s?%\s\(`).MatchString(text) {
 			t.Errorf("%s: a report with too few peers shows a peer figure:\n%s", lang, text)
 		}

@@ -3,7 +3,9 @@ package feedback
 import "fmt"
 
 // renderWords are the static words of the PDF and the workbook, by
-// language. A language the table lacks falls back to English; a key missing
+// language. The sentences the web page writes too (a merged group, too
+// few respondents, a withheld figure) are not here: the renderers use
+// MergedSentence, TooFewSentence and HiddenSentence. A language the table lacks falls back to English; a key missing
 // from one language is caught by TestRenderWordsComplete.
 var renderWords = map[string]map[string]string{
 	"en": {
@@ -16,14 +18,11 @@ var renderWords = map[string]map[string]string{
 		"merged":       "Merged groups",
 		"rule_text":    "Every peer figure comes from at least %d libraries; a figure that comes from fewer, or that would let one library's answer be worked out, is withheld (x). Intervals are 95%% Wilson intervals.",
 		"group_n":      "%s (N = %s)",
-		"merged_text":  "%s had too few respondents: compared with %s instead.",
-		"too_few":      "Fewer than %d other libraries have answered: the report shows your own answers and no peer figure.",
 		"your_answer":  "Your answer: %s",
 		"your_value":   "Your value: %s",
 		"no_answer":    "no answer",
 		"yours_mark":   "your answer",
 		"hidden_mark":  "x",
-		"hidden_note":  "x: withheld under the disclosure rules (too few peers answered, or the figure would let one library's answer be worked out).",
 		"quartiles":    "median %s (quartiles %s–%s), n = %s",
 		"missing":      "Chosen most by your peers, not by you: %s.",
 		"page":         "Page %d of %s",
@@ -55,14 +54,11 @@ var renderWords = map[string]map[string]string{
 		"merged":       "Groupes fusionnés",
 		"rule_text":    "Chaque chiffre des pairs vient d’au moins %d bibliothèques\u202f; un chiffre qui vient de moins, ou qui permettrait de retrouver la réponse d’une bibliothèque, est masqué (x). Les intervalles sont des intervalles de Wilson à 95\u202f%%.",
 		"group_n":      "%s (N\u00a0=\u00a0%s)",
-		"merged_text":  "%s comptait trop peu de répondants\u00a0: comparée avec %s à la place.",
-		"too_few":      "Moins de %d autres bibliothèques ont répondu\u00a0: le rapport montre vos réponses, sans chiffre des pairs.",
 		"your_answer":  "Votre réponse\u00a0: %s",
 		"your_value":   "Votre valeur\u00a0: %s",
 		"no_answer":    "pas de réponse",
 		"yours_mark":   "votre réponse",
 		"hidden_mark":  "x",
-		"hidden_note":  "x\u00a0: masqué selon les règles de confidentialité (trop peu de pairs ont répondu, ou le chiffre permettrait de retrouver la réponse d’une bibliothèque).",
 		"quartiles":    "médiane %s (quartiles %s–%s), n\u00a0=\u00a0%s",
 		"missing":      "Les plus choisies par vos pairs, pas par vous\u00a0: %s.",
 		"page":         "Page %d sur %s",
@@ -94,14 +90,11 @@ var renderWords = map[string]map[string]string{
 		"merged":       "Grupos fusionados",
 		"rule_text":    "Cada cifra de los pares procede de al menos %d bibliotecas; una cifra que procede de menos, o que permitiría deducir la respuesta de una biblioteca, se oculta (x). Los intervalos son intervalos de Wilson al 95\u00a0%%.",
 		"group_n":      "%s (N = %s)",
-		"merged_text":  "%s tenía demasiado pocos encuestados: comparada con %s en su lugar.",
-		"too_few":      "Menos de %d otras bibliotecas han respondido: el informe muestra sus propias respuestas y ninguna cifra de los pares.",
 		"your_answer":  "Su respuesta: %s",
 		"your_value":   "Su valor: %s",
 		"no_answer":    "sin respuesta",
 		"yours_mark":   "su respuesta",
 		"hidden_mark":  "x",
-		"hidden_note":  "x: oculto según las reglas de confidencialidad (demasiado pocos pares respondieron, o la cifra permitiría deducir la respuesta de una biblioteca).",
 		"quartiles":    "mediana %s (cuartiles %s–%s), n = %s",
 		"missing":      "Las más elegidas por sus pares, no por usted: %s.",
 		"page":         "Página %d de %s",
@@ -139,4 +132,11 @@ func word(lang, key string, args ...any) string {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+// hiddenLegend explains the withheld mark, "x — " and the sentence the web
+// page writes for a withheld figure (HiddenSentence), so that the page,
+// the PDF and the workbook say the same.
+func hiddenLegend(lang string) string {
+	return word(lang, "hidden_mark") + " — " + HiddenSentence(lang)
 }

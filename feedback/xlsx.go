@@ -139,7 +139,7 @@ func (xw *xlsxWriter) headerRows() [][]any {
 		{xw.boldStr(word(lang, "rule")), xw.str(word(lang, "rule_text", r.K))},
 	}
 	if r.TooFew {
-		rows = append(rows, []any{nil, xw.str(word(lang, "too_few", r.K))})
+		rows = append(rows, []any{nil, xw.str(TooFewSentence(lang, r.K))})
 	}
 	for i, g := range r.Groups {
 		var name any
@@ -153,9 +153,9 @@ func (xw *xlsxWriter) headerRows() [][]any {
 		if i == 0 {
 			name = xw.boldStr(word(lang, "merged"))
 		}
-		rows = append(rows, []any{name, xw.str(word(lang, "merged_text", m.Label, m.Into))})
+		rows = append(rows, []any{name, xw.str(MergedSentence(lang, m))})
 	}
-	rows = append(rows, []any{xw.boldStr(word(lang, "legend")), xw.str(word(lang, "hidden_note"))}, nil)
+	rows = append(rows, []any{xw.boldStr(word(lang, "legend")), xw.str(hiddenLegend(lang))}, nil)
 	groups := []any{nil, nil, nil, nil}
 	cols := []any{xw.boldStr(word(lang, "col_section")), xw.boldStr(word(lang, "col_question")), xw.boldStr(word(lang, "col_answer")), xw.boldStr(word(lang, "col_yours"))}
 	for _, g := range r.Groups {

@@ -70,13 +70,13 @@ func readXLSX(t *testing.T, r *feedback.Report) readBack {
 // xlsxWords are the workbook's static words a reader should find.
 var xlsxWords = map[string]map[string]string{
 	"en": {"sheet": "Report", "title": "How we compare", "survey": "Survey", "library": "Library", "date": "Date", "rule": "Every peer figure comes from at least 5 libraries",
-		"groups": "Compared with", "merged": "Merged groups", "legend": "Legend", "hidden": "x: withheld", "section": "Section", "share": "Share", "median": "Median",
+		"groups": "Compared with", "merged": "Merged groups", "legend": "Legend", "section": "Section", "share": "Share", "median": "Median",
 		"value": "Value", "options": "Number of options chosen", "missing": "Chosen most by peers, not by you", "notes": "Notes"},
 	"fr": {"sheet": "Rapport", "title": "Comment nous nous situons", "survey": "Enquête", "library": "Bibliothèque", "date": "Date", "rule": "Chaque chiffre des pairs vient d’au moins 5 bibliothèques",
-		"groups": "Comparée avec", "merged": "Groupes fusionnés", "legend": "Légende", "hidden": "x\u00a0: masqué", "section": "Section", "share": "Part", "median": "Médiane",
+		"groups": "Comparée avec", "merged": "Groupes fusionnés", "legend": "Légende", "section": "Section", "share": "Part", "median": "Médiane",
 		"value": "Valeur", "options": "Nombre d’options choisies", "missing": "Les plus choisies par les pairs, pas par vous", "notes": "Notes"},
 	"es": {"sheet": "Informe", "title": "Cómo nos comparamos", "survey": "Encuesta", "library": "Biblioteca", "date": "Fecha", "rule": "Cada cifra de los pares procede de al menos 5 bibliotecas",
-		"groups": "Comparada con", "merged": "Grupos fusionados", "legend": "Leyenda", "hidden": "x: oculto", "section": "Sección", "share": "Proporción", "median": "Mediana",
+		"groups": "Comparada con", "merged": "Grupos fusionados", "legend": "Leyenda", "section": "Sección", "share": "Proporción", "median": "Mediana",
 		"value": "Valor", "options": "Número de opciones elegidas", "missing": "Las más elegidas por los pares, no por usted", "notes": "Notas"},
 }
 
@@ -116,7 +116,7 @@ func expectedSheet(r *feedback.Report) [][]cell {
 	}
 	rows[4][0] = pre(map[string]string{"en": "Rule", "fr": "Règle", "es": "Regla"}[lang])
 	if r.TooFew {
-		rows = append(rows, []cell{{}, pre(pdfWords[lang]["too_few"])})
+		rows = append(rows, []cell{{}, s(feedback.TooFewSentence(lang, r.K))})
 	}
 	for i, g := range r.Groups {
 		row := []cell{{}, s(g.Label), count(g.N)}
@@ -126,13 +126,13 @@ func expectedSheet(r *feedback.Report) [][]cell {
 		rows = append(rows, row)
 	}
 	for i, m := range r.Merged {
-		row := []cell{{}, pre(m.Label)}
+		row := []cell{{}, s(feedback.MergedSentence(lang, m))}
 		if i == 0 {
 			row[0] = s(xw["merged"])
 		}
 		rows = append(rows, row)
 	}
-	rows = append(rows, []cell{s(xw["legend"]), pre(xw["hidden"])}, nil)
+	rows = append(rows, []cell{s(xw["legend"]), s("x — " + feedback.HiddenSentence(lang))}, nil)
 	groups, cols := []cell{{}, {}, {}, {}}, []cell{s(xw["section"]), {}, {}, {}}
 	cols[1], cols[2], cols[3] = pre(""), pre(""), pre("")
 	for _, g := range r.Groups {
