@@ -206,7 +206,7 @@ func (d *pdfDoc) header() {
 	d.para(r.Library, "", 12, 3)
 	d.para(survey.FormatDate(d.lang, r.Generated), "", pdfBody, 1)
 	d.gap(2)
-	d.para(word(d.lang, "rule_text", r.K), "", pdfBody, 4)
+	d.para(ruleText(d.lang, r.K), "", pdfBody, 4)
 	if r.TooFew {
 		d.gap(1)
 		d.para(TooFewSentence(d.lang, r.K), "B", pdfBody, 3)
@@ -269,7 +269,7 @@ func (d *pdfDoc) item(it Item) {
 	d.lines(pdfMargin, label, pdfBody+1)
 	answer := word(d.lang, "no_answer")
 	if len(it.Yours) > 0 {
-		answer = strings.Join(it.Yours, "; ")
+		answer = joinList(d.lang, it.Yours)
 	}
 	if it.Kind == KindNumber && it.Number != nil {
 		answer = word(d.lang, "no_answer")
@@ -312,7 +312,7 @@ func (d *pdfDoc) item(it Item) {
 	// that did not answer.
 	if len(it.Missing) > 0 {
 		d.gap(0.5)
-		d.para(word(d.lang, "missing", strings.Join(it.Missing, "; ")), "", pdfBody, 8)
+		d.para(word(d.lang, "missing", joinList(d.lang, it.Missing)), "", pdfBody, 8)
 	}
 	for _, n := range it.Notes {
 		d.gap(0.5)

@@ -64,6 +64,10 @@ var pdfWords = map[string]map[string]string{
 // between words (pdfShown reads the spaces the PDF has).
 func inPDF(s string) string { return strings.NewReplacer("\u202f", " ", "\u00a0", " ").Replace(s) }
 
+// listSep is how each language separates the answers of a list: in
+// French, a narrow no-break space before the semicolon.
+var listSep = map[string]string{"en": "; ", "fr": "\u202f; ", "es": "; "}
+
 // want is what a read-back text must hold: each string at least as many
 // times as it is listed.
 type want map[string]int
@@ -105,7 +109,7 @@ func TestPDFFiguresReadBack(t *testing.T) {
 					w.add(fmt.Sprintf(pw["group"], g.Label, num(lang, float64(g.N))))
 				}
 				w.add(pw["answer"] + fw["b"])
-				w.add(pw["answer"] + fw["a"] + "; " + fw["c"])
+				w.add(pw["answer"] + fw["a"] + listSep[lang] + fw["c"])
 				w.add(pw["value"] + num(lang, 0.0125) + " (" + fw["unit"] + ")")
 				w.add(pw["value"] + pw["no_answer"])
 				w.add(fw["band"])
@@ -176,6 +180,20 @@ var ownCountRe = regexp.MustCompile(`You chose \d+ options?;|Vous avez choisi \d
 // ownWordsRe are the sentences the renderers used to write themselves for
 // a merged group, too few respondents and a withheld figure.
 var ownWordsRe = regexp.MustCompile(`had too few respondents|comptait trop peu|tenía demasiado pocos|the report shows your own answers|le rapport montre vos réponses|el informe muestra sus propias|withheld under the disclosure rules|masqué selon les règles|oculto según las reglas`)
+
+// TestPDFRuleOneLibrary: with k = 1 the rule says "1 library", in the
+// singular, in every language.
+func TestPDFRuleOneLibrary(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]string{"en": "at least 1 library;", "fr": "au moins 1 bibliothèque ;", "es": "al menos 1 biblioteca;"} {
+		r := fixture(lang, 2)
+		r.K = 1
+		text, _, _ := pdfText(t, r)
+		if flat := strings.Join(strings.Fields(text), " "); !strings.Contains(flat, want) {
+			t.Errorf("%s: %q missing from the PDF's text:\n%s", lang, want, flat)
+		}
+	}
+}
 
 // TestPDFUnansweredCount: a library that did not answer a multiple-choice
 // question is never told it chose 0 options, whether Count is left nil
@@ -404,7 +422,7 @@ func TestPDFUnicode(t *testing.T) {
 	shown := pdfShown(t, b.Bytes())
 	// "1 500" (N), "45 %" and "« en usage »" (French), and the library's
 	// ";" preceded by the narrow no-break space U+202F.
-	for _, s := range []string{"(N\u00a0=\u00a0" + "1\u202f500)", "\u202f%", "«\u00a0", "\u00a0»", "Cœur", "¿Año ñandú?"} {
+	for _, s := range []string{"(N\u00a0=\u00a0" + "1\u202f500)", "\u202f%", "«\u00a0", "\u00a0»", "Cœur", "¿Año ñandú?", "000\u00a0€\u202f; "} {
 		if !strings.Contains(shown, s) {
 			t.Errorf("%+q is not shown in the PDF's pages", s)
 		}

@@ -174,7 +174,7 @@ func (xw *xlsxWriter) headerRows() [][]any {
 		{xw.boldStr(word(lang, "survey")), xw.str(r.Title)},
 		{xw.boldStr(word(lang, "library")), xw.str(r.Library)},
 		{xw.boldStr(word(lang, "date")), xw.str(survey.FormatDate(lang, r.Generated))},
-		{xw.boldStr(word(lang, "rule")), xw.str(word(lang, "rule_text", r.K))},
+		{xw.boldStr(word(lang, "rule")), xw.str(ruleText(lang, r.K))},
 	}
 	if r.TooFew {
 		rows = append(rows, []any{nil, xw.str(TooFewSentence(lang, r.K))})
@@ -294,14 +294,14 @@ func (xw *xlsxWriter) item(sec Section, it Item) error {
 		}
 	}
 	if len(it.Missing) > 0 {
-		if err := emit(lead(word(lang, "missing_row"), xw.str(strings.Join(it.Missing, "; "))), ""); err != nil {
+		if err := emit(lead(word(lang, "missing_row"), xw.str(joinList(lang, it.Missing))), ""); err != nil {
 			return err
 		}
 	}
 	if first {
 		// An item with no row (no peer figure at all): its question and
 		// the library's answer still have their line.
-		return emit(lead(strings.Join(it.Yours, "; "), nil), "")
+		return emit(lead(joinList(lang, it.Yours), nil), "")
 	}
 	return nil
 }

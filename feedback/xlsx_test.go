@@ -215,10 +215,10 @@ func expectedSheet(r *feedback.Report) [][]cell {
 				add(cells, "")
 			}
 			if len(it.Missing) > 0 {
-				add([]cell{s(sec.Title), s(it.Label), s(xw["missing"]), s(strings.Join(it.Missing, "; "))}, "")
+				add([]cell{s(sec.Title), s(it.Label), s(xw["missing"]), s(strings.Join(it.Missing, listSep[lang]))}, "")
 			}
 			if first {
-				add([]cell{s(sec.Title), s(it.Label), s(strings.Join(it.Yours, "; "))}, "")
+				add([]cell{s(sec.Title), s(it.Label), s(strings.Join(it.Yours, listSep[lang]))}, "")
 			}
 		}
 	}
