@@ -89,13 +89,13 @@ func num(lang string, x float64) string {
 var words = map[string]map[string]string{
 	"en": {"title": "Impact measurement methods survey", "section": "Methods «in use»", "choice": "Which € budget band funds the œuvre?",
 		"a": "Under €10,000", "b": "€10,000 to €50,000", "c": "Over €50,000", "band": "in the top quarter", "unit": "per capita",
-		"num": "Budget per capita", "date": "5 March 2027"},
+		"num": "Budget per capita", "date": "5 March 2027", "count_note": "You chose 4 of the 23 options; the median peer (Europe) chose 9."},
 	"fr": {"title": "Enquête sur les méthodes de mesure d'impact", "section": "Méthodes «\u00a0en usage\u00a0»", "choice": "Quelle tranche de budget en € finance l’œuvre\u00a0?",
 		"a": "Moins de 10\u202f000\u00a0€", "b": "De 10\u202f000 à 50\u202f000\u00a0€", "c": "Plus de 50\u202f000\u00a0€", "band": "dans le quart supérieur", "unit": "par habitant",
-		"num": "Budget par habitant", "date": "5 mars 2027"},
+		"num": "Budget par habitant", "date": "5 mars 2027", "count_note": "Vous avez choisi 4 des 23 options\u202f; la bibliothèque médiane (Europe) en a choisi 9."},
 	"es": {"title": "Encuesta sobre métodos de medición del impacto", "section": "Métodos «en uso»", "choice": "¿Qué tramo de presupuesto en € financia la obra? ñandú",
 		"a": "Menos de 10.000 €", "b": "De 10.000 a 50.000 €", "c": "Más de 50.000 €", "band": "en el cuartil superior", "unit": "por habitante",
-		"num": "Presupuesto por habitante", "date": "5 de marzo de 2027"},
+		"num": "Presupuesto por habitante", "date": "5 de marzo de 2027", "count_note": "Eligió 4 de las 23 opciones; la biblioteca mediana (Europa) eligió 9."},
 }
 
 var groupLabels = map[string][]string{
@@ -167,7 +167,7 @@ func fixture(lang string, groups int) *feedback.Report {
 				{Label: w["c"], Shares: shares(18, 45, true)},
 			},
 			Count:   &feedback.CountCompare{Yours: 4, Groups: figures([]feedback.NumberFigure{fig(40, 4, 9, 12500), fig(31, 4, 7.5, 9)}, true)},
-			Missing: []string{w["c"], w["b"]}},
+			Missing: []string{w["c"], w["b"]}, Notes: []string{w["count_note"]}},
 		{Question: "usefulness", Label: "Matrix: " + w["choice"], Kind: feedback.KindMatrix, Yours: []string{w["a"], w["c"]},
 			Rows: []feedback.Row{
 				{Matrix: w["num"], Label: w["a"], Yours: true, Shares: shares(10, 50, false)},
@@ -189,6 +189,24 @@ func fixture(lang string, groups int) *feedback.Report {
 				{Label: "=observed()", Shares: shares(31, 40, false)},
 			}},
 	}}}
+	return r
+}
+
+// unanswered is fixture(lang, groups) for a library that did not answer
+// the multiple-choice question, with Count set as an older Build left it
+// (zero chosen) when nilCount is false, nil as Build leaves it now when
+// it is true.
+func unanswered(lang string, groups int, nilCount bool) *feedback.Report {
+	r := fixture(lang, groups)
+	it := &r.Sections[0].Items[1]
+	it.Yours, it.Notes = nil, nil
+	for i := range it.Rows {
+		it.Rows[i].Yours = false
+	}
+	it.Count.Yours = 0
+	if nilCount {
+		it.Count = nil
+	}
 	return r
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"unicode/utf8"
+
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/metlib/canvass/survey"
@@ -42,13 +44,19 @@ var pdfAllColour = [3]int{90, 90, 90}
 // a header (survey, library, date, the disclosure rule, the groups compared
 // with and the merged ones), then per section and item the library's answer
 // beside a vector chart of its groups' figures, with the figures written
-// out. The text is in the core Helvetica font through the cp1252 code page,
-// which covers French and Spanish; a character outside it is written "?",
-// and the narrow no-break space U+202F (which cp1252 lacks) as a no-break
-// space, so that "45 %" keeps its sign beside its number.
+// out. The text is in the Go fonts, embedded (only the glyphs used), which
+// write Latin with its accented letters, Greek and Cyrillic; what they
+// cannot write is replaced as pdfSafe says.
 func WritePDF(w io.Writer, r *Report) error {
+	fonts := pdfFontsOnce()
+	if fonts.err != nil {
+		return fonts.err
+	}
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &pdfDoc{f: f, r: r, lang: r.Lang, tr: f.UnicodeTranslatorFromDescriptor("cp1252")}
+	d := &pdfDoc{f: f, r: r, lang: r.Lang, covered: fonts.covered}
+	f.AddUTF8FontFromBytes(pdfFamily, "", fonts.regular)
+	f.AddUTF8FontFromBytes(pdfFamily, "B", fonts.bold)
+	f.AddUTF8FontFromBytes(pdfFamily, "I", fonts.italic)
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(false, pdfBottom) // rows are placed by need, never cut
 	f.SetCreationDate(r.Generated)
@@ -69,51 +77,24 @@ func WritePDF(w io.Writer, r *Report) error {
 }
 
 type pdfDoc struct {
-	f    *fpdf.Fpdf
-	r    *Report
-	lang string
-	tr   func(string) string
+	f       *fpdf.Fpdf
+	r       *Report
+	lang    string
+	covered []bool
 }
 
-// text turns s into the cp1252 bytes the core font is written with.
-func (d *pdfDoc) text(s string) string { return d.tr(toCP1252(s)) }
+// text is s as the PDF's fonts can write it (see pdfSafe).
+func (d *pdfDoc) text(s string) string { return pdfSafe(s, d.covered) }
 
-// toCP1252 replaces what cp1252 cannot write, deterministically: U+202F
-// and the other fixed-width spaces become a no-break space, the minus sign
-// and hyphens "-", control characters a space, and anything else outside
-// the code page "?".
-func toCP1252(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case r < 0x20 || (r >= 0x7f && r < 0xa0):
-			return ' '
-		case r < 0x7f || (r >= 0xa0 && r <= 0xff):
-			return r
-		case r == '\u202f' || r == '\u2007' || r == '\u2060':
-			return '\u00a0'
-		case r >= '\u2000' && r <= '\u200a':
-			return ' '
-		case r == '\u2212' || r == '\u2010' || r == '\u2011':
-			return '-'
-		case strings.ContainsRune(cp1252Extra, r):
-			return r
-		}
-		return '?'
-	}, s)
-}
-
-// cp1252Extra are the characters cp1252 puts at 0x80–0x9f.
-const cp1252Extra = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-
-func (d *pdfDoc) font(style string, size float64) { d.f.SetFont("Helvetica", style, size) }
+func (d *pdfDoc) font(style string, size float64) { d.f.SetFont(pdfFamily, style, size) }
 
 // lineH is the line height of a font size in points.
 func lineH(size float64) float64 { return size * 0.3528 * 1.3 }
 
 // wrap splits s into lines of at most width mm in the current font, at
-// most maxLines of them (the last then ends in "…").
+// most maxLines of them (the last then ends in "…"). Lines break at
+// spaces only, never at a no-break space ("45 %" stays whole), and inside
+// a word only when the word alone is wider than a line.
 func (d *pdfDoc) wrap(s string, width float64, maxLines int) []string {
 	// A line holds at most a few hundred characters: cut the rest before
 	// splitting, so that a hostile label costs no more than a long one.
@@ -128,22 +109,55 @@ func (d *pdfDoc) wrap(s string, width float64, maxLines int) []string {
 			n++
 		}
 	}
-	var lines []string
-	for _, l := range d.f.SplitLines([]byte(d.text(s)), width) {
-		lines = append(lines, string(l))
-	}
-	if len(lines) == 0 {
-		lines = []string{""}
-	}
+	lines := d.split(d.text(s), width)
 	if len(lines) > maxLines || cut {
 		lines = lines[:min(len(lines), maxLines)]
-		last := lines[len(lines)-1]
-		for last != "" && d.f.GetStringWidth(last+"\x85") > width-1 {
+		last := []rune(lines[len(lines)-1])
+		for len(last) > 0 && d.f.GetStringWidth(string(last)+"…") > width-1 {
 			last = last[:len(last)-1]
 		}
-		lines[len(lines)-1] = last + "\x85" // "…" in cp1252
+		lines[len(lines)-1] = string(last) + "…"
 	}
 	return lines
+}
+
+// split breaks safe text (see text) into lines at most width mm wide in
+// the current font; it always returns at least one line.
+func (d *pdfDoc) split(s string, width float64) []string {
+	var lines []string
+	space := d.f.GetStringWidth(" ")
+	var line strings.Builder
+	lineW := -1.0 // the line's width; -1 while it has no word
+	for _, word := range strings.Split(s, " ") {
+		ww := d.f.GetStringWidth(word)
+		if lineW >= 0 && lineW+space+ww <= width {
+			line.WriteByte(' ')
+			line.WriteString(word)
+			lineW += space + ww
+			continue
+		}
+		if lineW >= 0 {
+			lines = append(lines, line.String())
+			line.Reset()
+		}
+		// The word starts a line; one wider than a line is broken.
+		for ww > width {
+			n, w := 0, 0.0
+			for i, r := range word {
+				rw := d.f.GetStringWidth(string(r))
+				if i > 0 && w+rw > width {
+					break
+				}
+				n, w = i+utf8.RuneLen(r), w+rw
+			}
+			lines = append(lines, word[:n])
+			word = word[n:]
+			ww = d.f.GetStringWidth(word)
+		}
+		line.WriteString(word)
+		lineW = ww
+	}
+	return append(lines, line.String())
 }
 
 // need starts a new page unless h mm fit below the current position.
@@ -192,10 +206,10 @@ func (d *pdfDoc) header() {
 	d.para(r.Library, "", 12, 3)
 	d.para(survey.FormatDate(d.lang, r.Generated), "", pdfBody, 1)
 	d.gap(2)
-	d.para(word(d.lang, "rule_text", r.K), "", pdfBody, 4)
+	d.para(ruleText(d.lang, r.K), "", pdfBody, 4)
 	if r.TooFew {
 		d.gap(1)
-		d.para(word(d.lang, "too_few", r.K), "B", pdfBody, 3)
+		d.para(TooFewSentence(d.lang, r.K), "B", pdfBody, 3)
 	}
 	if len(r.Groups) > 0 {
 		d.gap(2)
@@ -214,7 +228,7 @@ func (d *pdfDoc) header() {
 	}
 	for _, m := range r.Merged {
 		d.gap(1)
-		d.para(word(d.lang, "merged_text", m.Label, m.Into), "I", pdfBody, 3)
+		d.para(MergedSentence(d.lang, m), "I", pdfBody, 4)
 	}
 	d.gap(5)
 }
@@ -255,7 +269,7 @@ func (d *pdfDoc) item(it Item) {
 	d.lines(pdfMargin, label, pdfBody+1)
 	answer := word(d.lang, "no_answer")
 	if len(it.Yours) > 0 {
-		answer = strings.Join(it.Yours, "; ")
+		answer = joinList(d.lang, it.Yours)
 	}
 	if it.Kind == KindNumber && it.Number != nil {
 		answer = word(d.lang, "no_answer")
@@ -292,34 +306,21 @@ func (d *pdfDoc) item(it Item) {
 			hidden = true
 		}
 	}
-	if it.Count != nil && len(d.r.Groups) > 0 {
-		var parts []string
-		for gi, g := range it.Count.Groups {
-			if gi >= len(d.r.Groups) {
-				break
-			}
-			v := word(d.lang, "hidden_mark")
-			if g.Hidden {
-				hidden = true
-			} else {
-				v = Number(d.lang, g.Median)
-			}
-			parts = append(parts, v+" ("+d.r.Groups[gi].Label+")")
-		}
-		d.gap(1)
-		d.para(word(d.lang, "count", Number(d.lang, float64(it.Count.Yours)), strings.Join(parts, ", ")), "", pdfBody, 6)
-	}
+	// How many options the library chose against its peers is said by
+	// Build's notes, once, in the report's words: the renderer adds no
+	// sentence of its own, which would say it twice, or "0" for a library
+	// that did not answer.
 	if len(it.Missing) > 0 {
 		d.gap(0.5)
-		d.para(word(d.lang, "missing", strings.Join(it.Missing, "; ")), "", pdfBody, 8)
+		d.para(word(d.lang, "missing", joinList(d.lang, it.Missing)), "", pdfBody, 8)
 	}
 	for _, n := range it.Notes {
 		d.gap(0.5)
-		d.para(n, "I", pdfSmall+0.5, 6)
+		d.para(n, "", pdfBody, 6)
 	}
 	if hidden {
 		d.gap(0.5)
-		d.para(word(d.lang, "hidden_note"), "I", pdfSmall, 3)
+		d.para(hiddenLegend(d.lang), "I", pdfSmall, 3)
 	}
 	d.gap(4)
 }

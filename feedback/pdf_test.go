@@ -2,7 +2,9 @@ package feedback_test
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/metlib/canvass/feedback"
 )
@@ -49,20 +52,21 @@ func pdfText(t *testing.T, r *feedback.Report) (text, info string, size int) {
 // pdfWords are the sentences of the PDF a reader should find, by language.
 var pdfWords = map[string]map[string]string{
 	"en": {"answer": "Your answer: ", "value": "Your value: ", "group": "%s (N = %s)", "quartiles": "median %s (quartiles %s–%s), n = %s",
-		"merged": "Afrique subsaharienne had too few respondents: compared with %s instead.", "hidden": "x: withheld under the disclosure rules",
-		"count": "You chose 4 options; the median peer chose ", "too_few": "Fewer than 5 other libraries have answered", "no_answer": "no answer", "page": "Page %d of %d"},
+		"no_answer": "no answer", "page": "Page %d of %d"},
 	"fr": {"answer": "Votre réponse\u00a0: ", "value": "Votre valeur\u00a0: ", "group": "%s (N\u00a0=\u00a0%s)", "quartiles": "médiane %s (quartiles %s–%s), n\u00a0=\u00a0%s",
-		"merged": "Afrique subsaharienne comptait trop peu de répondants\u00a0: comparée avec %s à la place.", "hidden": "x\u00a0: masqué selon les règles de confidentialité",
-		"count": "Vous avez choisi 4 options\u202f; le pair médian en a choisi ", "too_few": "Moins de 5 autres bibliothèques ont répondu", "no_answer": "pas de réponse", "page": "Page %d sur %d"},
+		"no_answer": "pas de réponse", "page": "Page %d sur %d"},
 	"es": {"answer": "Su respuesta: ", "value": "Su valor: ", "group": "%s (N = %s)", "quartiles": "mediana %s (cuartiles %s–%s), n = %s",
-		"merged": "Afrique subsaharienne tenía demasiado pocos encuestados: comparada con %s en su lugar.", "hidden": "x: oculto según las reglas de confidencialidad",
-		"count": "Eligió 4 opciones; el par mediano eligió ", "too_few": "Menos de 5 otras bibliotecas han respondido", "no_answer": "sin respuesta", "page": "Página %d de %d"},
+		"no_answer": "sin respuesta", "page": "Página %d de %d"},
 }
 
-// inPDF is s as pdftotext reads it back: cp1252 has no narrow no-break
-// space, so the PDF writes a no-break space (0xA0) for it (see WritePDF),
-// and pdftotext gives a no-break space back as a plain space.
+// inPDF is s as pdftotext reads it back: poppler ends a word at any space,
+// the no-break space and the narrow one included, and writes a plain space
+// between words (pdfShown reads the spaces the PDF has).
 func inPDF(s string) string { return strings.NewReplacer("\u202f", " ", "\u00a0", " ").Replace(s) }
+
+// listSep is how each language separates the answers of a list: in
+// French, a narrow no-break space before the semicolon.
+var listSep = map[string]string{"en": "; ", "fr": "\u202f; ", "es": "; "}
 
 // want is what a read-back text must hold: each string at least as many
 // times as it is listed.
@@ -104,9 +108,8 @@ func TestPDFFiguresReadBack(t *testing.T) {
 				for _, g := range r.Groups {
 					w.add(fmt.Sprintf(pw["group"], g.Label, num(lang, float64(g.N))))
 				}
-				w.add(fmt.Sprintf(pw["merged"], groupLabels[lang][4]))
 				w.add(pw["answer"] + fw["b"])
-				w.add(pw["answer"] + fw["a"] + "; " + fw["c"])
+				w.add(pw["answer"] + fw["a"] + listSep[lang] + fw["c"])
 				w.add(pw["value"] + num(lang, 0.0125) + " (" + fw["unit"] + ")")
 				w.add(pw["value"] + pw["no_answer"])
 				w.add(fw["band"])
@@ -133,22 +136,26 @@ func TestPDFFiguresReadBack(t *testing.T) {
 						}
 					}
 				}
-				if hidden > 0 {
-					w.add(pw["hidden"])
-				}
-				// The count sentence: the median peer's count per group, x when hidden.
-				var parts []string
-				for gi, g := range r.Sections[0].Items[1].Count.Groups {
-					v := "x"
-					if !g.Hidden {
-						v = num(lang, g.Median)
-					}
-					parts = append(parts, v+" ("+r.Groups[gi].Label+")")
-				}
+				// The item's notes, once each: the renderer writes no count
+				// sentence of its own.
 				flat := strings.Join(strings.Fields(text), " ")
-				wc := want{}
-				wc.add(pw["count"] + strings.Join(parts, ", ") + ".")
-				wc.check(t, flat)
+				if got := strings.Count(flat, inPDF(fw["count_note"])); got != 1 {
+					t.Errorf("the count note %q appears %d times, want once", fw["count_note"], got)
+				}
+				if m := ownCountRe.FindString(flat); m != "" {
+					t.Errorf("the renderer's own count sentence %q", m)
+				}
+				// The merged group, the withheld mark: the page's sentences
+				// (messages.go), not words of the renderer's own.
+				sentences := want{}
+				sentences.add(feedback.MergedSentence(lang, r.Merged[0]))
+				if hidden > 0 {
+					sentences.add("x — " + feedback.HiddenSentence(lang))
+				}
+				sentences.check(t, flat)
+				if m := ownWordsRe.FindString(flat); m != "" {
+					t.Errorf("the renderer's own words %q", m)
+				}
 				w.check(t, text)
 				if got := len(markRe.FindAllString(text, -1)); got < hidden {
 					t.Errorf("%d hidden marks in the PDF's text, want %d", got, hidden)
@@ -162,6 +169,47 @@ func TestPDFFiguresReadBack(t *testing.T) {
 					t.Error("ñ is missing from the PDF's text")
 				}
 			})
+		}
+	}
+}
+
+// ownCountRe is the count sentence the PDF used to write itself, in
+// each language ("You chose 4 options; the median peer chose …").
+var ownCountRe = regexp.MustCompile(`You chose \d+ options?;|Vous avez choisi \d+ options?\s;|Eligió \d+ opciones?;`)
+
+// ownWordsRe are the sentences the renderers used to write themselves for
+// a merged group, too few respondents and a withheld figure.
+var ownWordsRe = regexp.MustCompile(`had too few respondents|comptait trop peu|tenía demasiado pocos|the report shows your own answers|le rapport montre vos réponses|el informe muestra sus propias|withheld under the disclosure rules|masqué selon les règles|oculto según las reglas`)
+
+// TestPDFRuleOneLibrary: with k = 1 the rule says "1 library", in the
+// singular, in every language.
+func TestPDFRuleOneLibrary(t *testing.T) {
+	t.Parallel()
+	for lang, want := range map[string]string{"en": "at least 1 library;", "fr": "au moins 1 bibliothèque ;", "es": "al menos 1 biblioteca;"} {
+		r := fixture(lang, 2)
+		r.K = 1
+		text, _, _ := pdfText(t, r)
+		if flat := strings.Join(strings.Fields(text), " "); !strings.Contains(flat, want) {
+			t.Errorf("%s: %q missing from the PDF's text:\n%s", lang, want, flat)
+		}
+	}
+}
+
+// TestPDFUnansweredCount: a library that did not answer a multiple-choice
+// question is never told it chose 0 options, whether Count is left nil
+// (as Build does) or not.
+func TestPDFUnansweredCount(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "fr", "es"} {
+		for _, nilCount := range []bool{false, true} {
+			text, _, _ := pdfText(t, unanswered(lang, 3, nilCount))
+			flat := strings.Join(strings.Fields(text), " ")
+			if m := ownCountRe.FindString(flat); m != "" {
+				t.Errorf("%s (Count nil %v): %q", lang, nilCount, m)
+			}
+			if z := regexp.MustCompile(`\b0 (options?|opciones?)\b`).FindString(flat); z != "" {
+				t.Errorf("%s (Count nil %v): %q in the PDF", lang, nilCount, z)
+			}
 		}
 	}
 }
@@ -236,32 +284,167 @@ func TestPDFTooFewShowsOwnAnswersOnly(t *testing.T) {
 	for _, lang := range []string{"en", "fr", "es"} {
 		text, _, _ := pdfText(t, tooFew(lang))
 		w := want{}
-		w.add(pdfWords[lang]["too_few"])
 		w.add(pdfWords[lang]["answer"] + words[lang]["b"])
 		w.add(pdfWords[lang]["value"] + num(lang, 0.0125))
 		w.check(t, text)
+		flat := strings.Join(strings.Fields(text), " ")
+		if tf := inPDF(feedback.TooFewSentence(lang, 5)); !strings.Contains(flat, tf) {
+			t.Errorf("%s: %q missing from the PDF's text", lang, tf)
+		}
+		if m := ownWordsRe.FindString(flat); m != "" {
+			t.Errorf("%s: the renderer's own words %q", lang, m)
+		}
 		if strings.Contains(text, "(N") || regexp.MustCompile(`\d\s?%\s\(`).MatchString(text) {
 			t.Errorf("%s: a report with too few peers shows a peer figure:\n%s", lang, text)
 		}
 	}
 }
 
-// TestPDFOutsideCP1252: characters the core font cannot write are written
-// "?", one each, and the text around them is intact.
-func TestPDFOutsideCP1252(t *testing.T) {
-	t.Parallel()
-	r := fixture("fr", 2)
-	r.Sections[0].Items[0].Label = "Kanji 日本 arrow → ok «\u00a0fin\u00a0» œ"
-	r.Sections[0].Title = "Ǆ before"
-	r.Library = "ctl\x01\x0b\x7f|bad \xff utf8"
-	text, info, _ := pdfText(t, r)
-	for _, s := range []string{"Kanji ?? arrow ? ok « fin » œ", "? before", "Page 1 sur ", "ctl ", " |bad ? utf8"} {
-		if !strings.Contains(text, s) {
-			t.Errorf("%q missing from the PDF's text:\n%s", s, text)
+// pdfShown is every string the PDF's pages show, decoded from the page
+// streams with compress/zlib (not fpdf): the fonts are Identity-H with an
+// identity ToUnicode map, so each string is UTF-16BE. pdftotext cannot say
+// which space a text had (poppler ends a word at any space, the no-break
+// ones included, and writes " "); this can.
+func pdfShown(t *testing.T, pdf []byte) string {
+	t.Helper()
+	var out strings.Builder
+	for _, m := range streamRe.FindAllSubmatchIndex(pdf, -1) {
+		zr, err := zlib.NewReader(bytes.NewReader(pdf[m[1]:]))
+		if err != nil {
+			continue // not a Flate stream
+		}
+		content, _ := io.ReadAll(zr) // the stream's end: ReadAll stops at the zlib end
+		for _, tj := range tjRe.FindAllSubmatch(content, -1) {
+			raw := unescapePDF(tj[1])
+			u := make([]uint16, len(raw)/2)
+			for i := range u {
+				u[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
+			}
+			out.WriteString(string(utf16.Decode(u)))
+			out.WriteByte('\n')
 		}
 	}
-	if !strings.Contains(info, "Pages:") {
-		t.Errorf("pdfinfo: %s", info)
+	return out.String()
+}
+
+var (
+	streamRe = regexp.MustCompile(`stream\r?\n`)
+	tjRe     = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\) Tj`)
+)
+
+// unescapePDF undoes a PDF literal string's backslash escapes.
+func unescapePDF(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 == len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		i++
+		switch b[i] {
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		default:
+			if b[i] >= '0' && b[i] <= '7' {
+				v, n := 0, 0
+				for n < 3 && i < len(b) && b[i] >= '0' && b[i] <= '7' {
+					v, i, n = v*8+int(b[i]-'0'), i+1, n+1
+				}
+				i--
+				out = append(out, byte(v))
+				continue
+			}
+			out = append(out, b[i])
+		}
+	}
+	return out
+}
+
+// unicodeNames are library names and labels beyond French and Spanish
+// that the PDF writes as they are.
+var unicodeNames = []string{
+	"Karanarlı Büyükşehir Belediyesi Halk Kütüphanesi", // Turkish: ı ş ğ İ
+	"İzmir Ğ ğ Ş ş",
+	"Biblioteka Publiczna w Łodzi — Żółć gęślą jaźń", // Polish
+	"Městská knihovna v Praze: Příliš žluťoučký kůň", // Czech
+	"Te Whare Pukapuka o Ōtautahi: ā ē ī ō ū Ā",      // Māori
+	"Δημοτική Βιβλιοθήκη Θεσσαλονίκης",               // Greek
+	"Научная библиотека",                             // Russian
+	"Bibliothèque « Cœur » — Œuvres à 5 € ; ¿Año ñandú? “quotes” ‘x’ … −3",
+}
+
+// TestPDFUnicode: names in Turkish, Polish, Czech, Māori, Greek and
+// Russian, and French and Spanish typography, are read back as they were
+// written; the no-break spaces are in the page streams; the fonts are
+// embedded; what the fonts cannot write is replaced, one "�" per
+// character, or by its base letter.
+func TestPDFUnicode(t *testing.T) {
+	t.Parallel()
+	r := fixture("fr", 2)
+	r.Library = unicodeNames[0]
+	r.Title = "Enquête « Ölçüm » 2027"
+	sec := &r.Sections[0]
+	sec.Title = unicodeNames[1]
+	sec.Items[0].Label = unicodeNames[2]
+	sec.Items[1].Label = unicodeNames[3]
+	r.Sections[1].Items[2].Label = unicodeNames[4]
+	sec.Items[2].Label = unicodeNames[5]
+	sec.Items[2].Rows[0].Matrix = unicodeNames[6]
+	sec.Items[2].Rows[1].Matrix = unicodeNames[6]
+	r.Sections[1].Title = unicodeNames[7]
+	r.Sections[1].Items[0].Label = "Kanji 日本語 arrow → ok, Thư viện Hà Nội, e\u0301t\u0301e\u0301, ǅ, \u0627\u0644 ✓ end"
+	r.Sections[1].Items[1].Label = "ctl\x01\x0b\x7f|bad \xff utf8 \u200bzero"
+	var b bytes.Buffer
+	if err := feedback.WritePDF(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	text, info, _ := pdfText(t, r)
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, s := range append(unicodeNames[:7:7],
+		inPDF(unicodeNames[7]), "Enquête « Ölçüm » 2027",
+		"Kanji ��� arrow → ok, Thu viên Hà Nôi, été, Dž, �� � end", // ư ệ ộ: the horn and the dot below dropped
+		"ctl |bad � utf8 zero", "Page 1 sur ") {
+		if !strings.Contains(flat, s) {
+			t.Errorf("%q missing from the PDF's text:\n%s", s, flat)
+		}
+	}
+	if !strings.Contains(info, "Subject:         "+unicodeNames[0]) {
+		t.Errorf("pdfinfo: the subject is not the library's name:\n%s", info)
+	}
+	shown := pdfShown(t, b.Bytes())
+	// "1 500" (N), "45 %" and "« en usage »" (French), and the library's
+	// ";" preceded by the narrow no-break space U+202F.
+	for _, s := range []string{"(N\u00a0=\u00a0" + "1\u202f500)", "\u202f%", "«\u00a0", "\u00a0»", "Cœur", "¿Año ñandú?", "000\u00a0€\u202f; "} {
+		if !strings.Contains(shown, s) {
+			t.Errorf("%+q is not shown in the PDF's pages", s)
+		}
+	}
+	// pdffonts: every font is embedded, with a ToUnicode map; no core font.
+	path := filepath.Join(t.TempDir(), "unicode.pdf")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdffonts", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdffonts: %v: %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
+	if len(lines) != 3 {
+		t.Errorf("pdffonts lists %d fonts, want 3 (regular, bold, italic):\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 7 || f[len(f)-5] != "yes" || f[len(f)-3] != "yes" || strings.Contains(l, "Helvetica") {
+			t.Errorf("pdffonts: %q, want an embedded font with a ToUnicode map", l)
+		}
 	}
 }
 

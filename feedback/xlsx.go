@@ -2,6 +2,8 @@ package feedback
 
 import (
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -10,11 +12,14 @@ import (
 )
 
 // The workbook's number formats (Excel's built-in ones: openpyxl reads
-// them back as "0%", "#,##0.00" and "#,##0").
+// them back as "0%" and "#,##0"). A quartile, a median or the library's
+// value is written with as many decimals as Number writes it: "#,##0" for
+// a whole number, "#,##0.0" for 7.5, "#,##0.0000" for 0.0125, never
+// "5.00" (see numberDecimals).
 const (
 	xlsxFmtPercent = 9
-	xlsxFmtNumber  = 4
 	xlsxFmtInt     = 3
+	xlsxMaxDec     = 6 // Number's most decimals (a small per-capita figure)
 )
 
 // xlsxGroupCols are the columns of one group: Share, 95% low, 95% high,
@@ -81,7 +86,9 @@ func WriteXLSX(w io.Writer, r *Report) error {
 }
 
 type xlsxStyles struct {
-	bold, text, percent, number, integer int
+	bold, text, percent, integer int
+	// decimals[d] writes a number with d decimals (decimals[0] is integer).
+	decimals [xlsxMaxDec + 1]int
 }
 
 func newXLSXStyles(x *excelize.File) (xlsxStyles, error) {
@@ -94,7 +101,6 @@ func newXLSXStyles(x *excelize.File) (xlsxStyles, error) {
 		{&st.bold, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top}},
 		{&st.text, excelize.Style{Alignment: top}},
 		{&st.percent, excelize.Style{NumFmt: xlsxFmtPercent, Alignment: top}},
-		{&st.number, excelize.Style{NumFmt: xlsxFmtNumber, Alignment: top}},
 		{&st.integer, excelize.Style{NumFmt: xlsxFmtInt, Alignment: top}},
 	} {
 		id, err := x.NewStyle(&s.style)
@@ -103,7 +109,39 @@ func newXLSXStyles(x *excelize.File) (xlsxStyles, error) {
 		}
 		*s.id = id
 	}
+	st.decimals[0] = st.integer
+	for d := 1; d <= xlsxMaxDec; d++ {
+		f := "#,##0." + strings.Repeat("0", d)
+		id, err := x.NewStyle(&excelize.Style{CustomNumFmt: &f, Alignment: top})
+		if err != nil {
+			return st, err
+		}
+		st.decimals[d] = id
+	}
 	return st, nil
+}
+
+// numberDecimals is how many decimals Number writes x with: none for a
+// whole number, up to two (trailing zeros dropped: 12.5, 950.25), three
+// significant digits below one (0.0125).
+func numberDecimals(x float64) int {
+	if x == math.Trunc(x) || math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0
+	}
+	d := 2
+	if a := math.Abs(x); a < 1 {
+		d = min(xlsxMaxDec, 2-int(math.Floor(math.Log10(a))))
+	}
+	s := strings.TrimRight(strconv.FormatFloat(x, 'f', d, 64), "0")
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		return len(frac)
+	}
+	return 0
+}
+
+// number is a cell of x in a format with numberDecimals(x) decimals.
+func (xw *xlsxWriter) number(x float64) excelize.Cell {
+	return excelize.Cell{StyleID: xw.st.decimals[numberDecimals(x)], Value: x}
 }
 
 type xlsxWriter struct {
@@ -136,10 +174,10 @@ func (xw *xlsxWriter) headerRows() [][]any {
 		{xw.boldStr(word(lang, "survey")), xw.str(r.Title)},
 		{xw.boldStr(word(lang, "library")), xw.str(r.Library)},
 		{xw.boldStr(word(lang, "date")), xw.str(survey.FormatDate(lang, r.Generated))},
-		{xw.boldStr(word(lang, "rule")), xw.str(word(lang, "rule_text", r.K))},
+		{xw.boldStr(word(lang, "rule")), xw.str(ruleText(lang, r.K))},
 	}
 	if r.TooFew {
-		rows = append(rows, []any{nil, xw.str(word(lang, "too_few", r.K))})
+		rows = append(rows, []any{nil, xw.str(TooFewSentence(lang, r.K))})
 	}
 	for i, g := range r.Groups {
 		var name any
@@ -153,9 +191,9 @@ func (xw *xlsxWriter) headerRows() [][]any {
 		if i == 0 {
 			name = xw.boldStr(word(lang, "merged"))
 		}
-		rows = append(rows, []any{name, xw.str(word(lang, "merged_text", m.Label, m.Into))})
+		rows = append(rows, []any{name, xw.str(MergedSentence(lang, m))})
 	}
-	rows = append(rows, []any{xw.boldStr(word(lang, "legend")), xw.str(word(lang, "hidden_note"))}, nil)
+	rows = append(rows, []any{xw.boldStr(word(lang, "legend")), xw.str(hiddenLegend(lang))}, nil)
 	groups := []any{nil, nil, nil, nil}
 	cols := []any{xw.boldStr(word(lang, "col_section")), xw.boldStr(word(lang, "col_question")), xw.boldStr(word(lang, "col_answer")), xw.boldStr(word(lang, "col_yours"))}
 	for _, g := range r.Groups {
@@ -225,9 +263,7 @@ func (xw *xlsxWriter) item(sec Section, it Item) error {
 				continue
 			}
 			cells = append(cells, nil, nil, nil,
-				excelize.Cell{StyleID: xw.st.number, Value: g.Q1},
-				excelize.Cell{StyleID: xw.st.number, Value: g.Median},
-				excelize.Cell{StyleID: xw.st.number, Value: g.Q3},
+				xw.number(g.Q1), xw.number(g.Median), xw.number(g.Q3),
 				excelize.Cell{StyleID: xw.st.integer, Value: g.N})
 		}
 		return cells
@@ -239,27 +275,33 @@ func (xw *xlsxWriter) item(sec Section, it Item) error {
 		}
 		var yours any
 		if n.Value != nil {
-			yours = excelize.Cell{StyleID: xw.st.number, Value: *n.Value}
+			yours = xw.number(*n.Value)
 		}
 		if err := emit(figures(lead(answer, yours), n.Groups), n.Band); err != nil {
 			return err
 		}
 	}
 	if c := it.Count; c != nil {
-		cells := lead(word(lang, "options_n"), excelize.Cell{StyleID: xw.st.integer, Value: c.Yours})
+		// The library's own count only when it answered: Build leaves
+		// Count nil then, and a zero here would say it chose none.
+		var yours any
+		if len(it.Yours) > 0 {
+			yours = excelize.Cell{StyleID: xw.st.integer, Value: c.Yours}
+		}
+		cells := lead(word(lang, "options_n"), yours)
 		if err := emit(figures(cells, c.Groups), ""); err != nil {
 			return err
 		}
 	}
 	if len(it.Missing) > 0 {
-		if err := emit(lead(word(lang, "missing_row"), xw.str(strings.Join(it.Missing, "; "))), ""); err != nil {
+		if err := emit(lead(word(lang, "missing_row"), xw.str(joinList(lang, it.Missing))), ""); err != nil {
 			return err
 		}
 	}
 	if first {
 		// An item with no row (no peer figure at all): its question and
 		// the library's answer still have their line.
-		return emit(lead(strings.Join(it.Yours, "; "), nil), "")
+		return emit(lead(joinList(lang, it.Yours), nil), "")
 	}
 	return nil
 }

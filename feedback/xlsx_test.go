@@ -70,13 +70,13 @@ func readXLSX(t *testing.T, r *feedback.Report) readBack {
 // xlsxWords are the workbook's static words a reader should find.
 var xlsxWords = map[string]map[string]string{
 	"en": {"sheet": "Report", "title": "How we compare", "survey": "Survey", "library": "Library", "date": "Date", "rule": "Every peer figure comes from at least 5 libraries",
-		"groups": "Compared with", "merged": "Merged groups", "legend": "Legend", "hidden": "x: withheld", "section": "Section", "share": "Share", "median": "Median",
+		"groups": "Compared with", "merged": "Merged groups", "legend": "Legend", "section": "Section", "share": "Share", "median": "Median",
 		"value": "Value", "options": "Number of options chosen", "missing": "Chosen most by peers, not by you", "notes": "Notes"},
 	"fr": {"sheet": "Rapport", "title": "Comment nous nous situons", "survey": "Enquête", "library": "Bibliothèque", "date": "Date", "rule": "Chaque chiffre des pairs vient d’au moins 5 bibliothèques",
-		"groups": "Comparée avec", "merged": "Groupes fusionnés", "legend": "Légende", "hidden": "x\u00a0: masqué", "section": "Section", "share": "Part", "median": "Médiane",
+		"groups": "Comparée avec", "merged": "Groupes fusionnés", "legend": "Légende", "section": "Section", "share": "Part", "median": "Médiane",
 		"value": "Valeur", "options": "Nombre d’options choisies", "missing": "Les plus choisies par les pairs, pas par vous", "notes": "Notes"},
 	"es": {"sheet": "Informe", "title": "Cómo nos comparamos", "survey": "Encuesta", "library": "Biblioteca", "date": "Fecha", "rule": "Cada cifra de los pares procede de al menos 5 bibliotecas",
-		"groups": "Comparada con", "merged": "Grupos fusionados", "legend": "Leyenda", "hidden": "x: oculto", "section": "Sección", "share": "Proporción", "median": "Mediana",
+		"groups": "Comparada con", "merged": "Grupos fusionados", "legend": "Leyenda", "section": "Sección", "share": "Proporción", "median": "Mediana",
 		"value": "Valor", "options": "Número de opciones elegidas", "missing": "Las más elegidas por los pares, no por usted", "notes": "Notas"},
 }
 
@@ -93,7 +93,7 @@ type cell struct {
 func s(v string) cell       { return cell{str: v} }
 func pre(v string) cell     { return cell{str: v, prefix: true} }
 func pcent(v float64) cell  { return cell{num: v, isNum: true, format: "0%"} }
-func dec(v float64) cell    { return cell{num: v, isNum: true, format: "#,##0.00"} }
+func dec(v float64) cell    { return cell{num: v, isNum: true, format: decFormats[v]} }
 func count(v int) cell      { return cell{num: float64(v), isNum: true, format: "#,##0"} }
 func hiddenCells() []cell   { return []cell{s("x"), s("x"), s("x"), {}, {}, {}, s("x")} }
 func hiddenFigures() []cell { return []cell{{}, {}, {}, s("x"), s("x"), s("x"), s("x")} }
@@ -102,6 +102,15 @@ func figureCells(g feedback.NumberFigure) []cell {
 		return hiddenFigures()
 	}
 	return []cell{{}, {}, {}, dec(g.Q1), dec(g.Median), dec(g.Q3), count(g.N)}
+}
+
+// decFormats are the formats a quartile, a median or a value is shown in:
+// decimals where the value has them, as many as the PDF writes, none for a
+// whole number (never "5.00").
+var decFormats = map[float64]string{
+	4: "#,##0", 9: "#,##0", 800: "#,##0", 1500: "#,##0", 2100: "#,##0", 12500: "#,##0",
+	7.5: "#,##0.0", 1234.5: "#,##0.0", 950.25: "#,##0.00",
+	0.02: "#,##0.00", 0.018: "#,##0.000", 0.031: "#,##0.000", 0.0125: "#,##0.0000",
 }
 
 // expectedSheet is the workbook a reader should see for r, row by row.
@@ -116,7 +125,7 @@ func expectedSheet(r *feedback.Report) [][]cell {
 	}
 	rows[4][0] = pre(map[string]string{"en": "Rule", "fr": "Règle", "es": "Regla"}[lang])
 	if r.TooFew {
-		rows = append(rows, []cell{{}, pre(pdfWords[lang]["too_few"])})
+		rows = append(rows, []cell{{}, s(feedback.TooFewSentence(lang, r.K))})
 	}
 	for i, g := range r.Groups {
 		row := []cell{{}, s(g.Label), count(g.N)}
@@ -126,13 +135,13 @@ func expectedSheet(r *feedback.Report) [][]cell {
 		rows = append(rows, row)
 	}
 	for i, m := range r.Merged {
-		row := []cell{{}, pre(m.Label)}
+		row := []cell{{}, s(feedback.MergedSentence(lang, m))}
 		if i == 0 {
 			row[0] = s(xw["merged"])
 		}
 		rows = append(rows, row)
 	}
-	rows = append(rows, []cell{s(xw["legend"]), pre(xw["hidden"])}, nil)
+	rows = append(rows, []cell{s(xw["legend"]), s("x — " + feedback.HiddenSentence(lang))}, nil)
 	groups, cols := []cell{{}, {}, {}, {}}, []cell{s(xw["section"]), {}, {}, {}}
 	cols[1], cols[2], cols[3] = pre(""), pre(""), pre("")
 	for _, g := range r.Groups {
@@ -195,17 +204,21 @@ func expectedSheet(r *feedback.Report) [][]cell {
 				add(cells, n.Band)
 			}
 			if c := it.Count; c != nil {
-				cells := []cell{s(sec.Title), s(it.Label), s(xw["options"]), count(c.Yours)}
+				yours := cell{} // no count for a library that did not answer
+				if len(it.Yours) > 0 {
+					yours = count(c.Yours)
+				}
+				cells := []cell{s(sec.Title), s(it.Label), s(xw["options"]), yours}
 				for _, g := range c.Groups {
 					cells = append(cells, figureCells(g)...)
 				}
 				add(cells, "")
 			}
 			if len(it.Missing) > 0 {
-				add([]cell{s(sec.Title), s(it.Label), s(xw["missing"]), s(strings.Join(it.Missing, "; "))}, "")
+				add([]cell{s(sec.Title), s(it.Label), s(xw["missing"]), s(strings.Join(it.Missing, listSep[lang]))}, "")
 			}
 			if first {
-				add([]cell{s(sec.Title), s(it.Label), s(strings.Join(it.Yours, "; "))}, "")
+				add([]cell{s(sec.Title), s(it.Label), s(strings.Join(it.Yours, listSep[lang]))}, "")
 			}
 		}
 	}
@@ -284,6 +297,24 @@ func TestXLSXReadBack(t *testing.T) {
 				checkSheet(t, r, rb)
 			})
 		}
+	}
+	for _, nilCount := range []bool{false, true} {
+		// A library that did not answer: no count of its own (a 0 would
+		// say it chose none), and no count row when Count is nil.
+		t.Run(fmt.Sprintf("unanswered, Count nil %v", nilCount), func(t *testing.T) {
+			r := unanswered("fr", 3, nilCount)
+			rb := readXLSX(t, r)
+			checkSheet(t, r, rb)
+			rows := 0
+			for _, c := range rb.Cells {
+				if c.Value == xlsxWords["fr"]["options"] {
+					rows++
+				}
+			}
+			if want := map[bool]int{false: 1, true: 0}[nilCount]; rows != want {
+				t.Errorf("%d rows of the number of options chosen, want %d", rows, want)
+			}
+		})
 	}
 	t.Run("too few", func(t *testing.T) {
 		r := tooFew("fr")
