@@ -73,10 +73,10 @@ var xlsxWords = map[string]map[string]string{
 		"groups": "Compared with", "merged": "Merged groups", "legend": "Legend", "section": "Section", "share": "Share", "median": "Median",
 		"value": "Value", "options": "Number of options chosen", "missing": "Chosen most by peers, not by you", "notes": "Notes"},
 	"fr": {"sheet": "Rapport", "title": "Comment nous nous situons", "survey": "Enquête", "library": "Bibliothèque", "date": "Date", "rule": "Chaque chiffre des pairs vient d’au moins 5 bibliothèques",
-		"groups": "Comparée avec", "merged": "Groupes fusionnés", "legend": "Légende", "section": "Section", "share": "Part", "median": "Médiane",
+		"groups": "Comparaison avec", "merged": "Groupes fusionnés", "legend": "Légende", "section": "Section", "share": "Part", "median": "Médiane",
 		"value": "Valeur", "options": "Nombre d’options choisies", "missing": "Les plus choisies par les pairs, pas par vous", "notes": "Notes"},
 	"es": {"sheet": "Informe", "title": "Cómo nos comparamos", "survey": "Encuesta", "library": "Biblioteca", "date": "Fecha", "rule": "Cada cifra de los pares procede de al menos 5 bibliotecas",
-		"groups": "Comparada con", "merged": "Grupos fusionados", "legend": "Leyenda", "section": "Sección", "share": "Proporción", "median": "Mediana",
+		"groups": "Comparación con", "merged": "Grupos fusionados", "legend": "Leyenda", "section": "Sección", "share": "Proporción", "median": "Mediana",
 		"value": "Valor", "options": "Número de opciones elegidas", "missing": "Las más elegidas por los pares, no por usted", "notes": "Notas"},
 }
 
