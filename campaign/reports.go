@@ -199,7 +199,8 @@ func (s *Service) PreviewReport(ctx context.Context, slug, library, lang string)
 		// they come in: one taken before and one after another region's
 		// library answers would show that library's answers, which a
 		// coordinator does not see.
-		return nil, nil, survey.Errorf(survey.EFORBIDDEN, "Regional coordinators preview the reports once they are released.")
+		// A state, not the role: ECONFLICT until the release.
+		return nil, nil, survey.Errorf(survey.ECONFLICT, "The reports are not released yet: regional coordinators preview them once they are released.")
 	}
 	for _, p := range all {
 		if p.LibraryID != "" && p.LibraryID == library && p.Library != "" && a.Coordinates(p.Region) {
