@@ -223,6 +223,9 @@ print(json.dumps([str(c.value) for row in ws.iter_rows() for c in row if c.value
 	if m := untold.FindStringSubmatch(p.body); m == nil || m[1] != "0" || m[2] == "0" {
 		t.Errorf("reports page after the mail-merge file told them all: %v, want 0 untold", m)
 	}
+	if !strings.Contains(p.body, `aria-describedby="bands-hint"`) || !strings.Contains(p.body, `id="bands-hint">For example: 100000 400000 1000000`) {
+		t.Errorf("the band edges field has no example tied to it")
+	}
 	if !strings.Contains(p.body, "data-frozen-note") {
 		t.Errorf("the released reports page does not say a peer-group change waits for a new release")
 	}
