@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/metlib/canvass/survey"
@@ -105,25 +104,14 @@ func listOf(lang string, items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + message(lang, "list_and") + items[len(items)-1]
 }
 
-// formatEdge writes a band edge with as many decimals as it has (none for
-// whole numbers), grouped for the language: 400000 is "400 000" in French.
-func formatEdge(lang string, v float64) string {
-	plain := strconv.FormatFloat(v, 'f', -1, 64)
-	decimals := 0
-	if _, frac, ok := strings.Cut(plain, "."); ok {
-		decimals = len(frac)
-	}
-	return survey.FormatNumber(lang, v, decimals)
-}
-
 // bandLabel names band i of the edges: under the first, between two, or
 // the last and over.
 func bandLabel(lang string, bands []float64, i int) string {
 	switch {
 	case i == 0:
-		return message(lang, "band_under", formatEdge(lang, bands[0]))
+		return message(lang, "band_under", survey.FormatEdge(lang, bands[0]))
 	case i == len(bands):
-		return message(lang, "band_over", formatEdge(lang, bands[i-1]))
+		return message(lang, "band_over", survey.FormatEdge(lang, bands[i-1]))
 	}
-	return message(lang, "band_between", formatEdge(lang, bands[i-1]), formatEdge(lang, bands[i]))
+	return message(lang, "band_between", survey.FormatEdge(lang, bands[i-1]), survey.FormatEdge(lang, bands[i]))
 }

@@ -2,8 +2,6 @@ package feedback
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/metlib/canvass/survey"
 )
@@ -110,17 +108,6 @@ func TooFewSentence(lang string, k int) string {
 // HiddenSentence explains, in lang, a figure the disclosure rules withheld.
 func HiddenSentence(lang string) string { return message(lang, "hidden") }
 
-// formatEdge writes a band edge with as many decimals as it has (none for
-// whole numbers), grouped for the language, as analysis writes them.
-func formatEdge(lang string, v float64) string {
-	plain := strconv.FormatFloat(v, 'f', -1, 64)
-	decimals := 0
-	if _, frac, ok := strings.Cut(plain, "."); ok {
-		decimals = len(frac)
-	}
-	return survey.FormatNumber(lang, v, decimals)
-}
-
 // bandOf is the index of the band of edges that v falls in: 0 under the
 // first edge, len(edges) at or over the last.
 func bandOf(edges []float64, v float64) int {
@@ -135,9 +122,9 @@ func bandOf(edges []float64, v float64) int {
 func populationLabel(lang string, edges []float64, i int) string {
 	switch {
 	case i == 0:
-		return message(lang, "pop_under", formatEdge(lang, edges[0]))
+		return message(lang, "pop_under", survey.FormatEdge(lang, edges[0]))
 	case i == len(edges):
-		return message(lang, "pop_over", formatEdge(lang, edges[i-1]))
+		return message(lang, "pop_over", survey.FormatEdge(lang, edges[i-1]))
 	}
-	return message(lang, "pop_between", formatEdge(lang, edges[i-1]), formatEdge(lang, edges[i]))
+	return message(lang, "pop_between", survey.FormatEdge(lang, edges[i-1]), survey.FormatEdge(lang, edges[i]))
 }

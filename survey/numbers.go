@@ -142,3 +142,16 @@ func FormatPercent(lang string, share float64, decimals int) string {
 	}
 	return n + "%"
 }
+
+// FormatEdge writes a band edge with as many decimals as it has (none for
+// whole numbers), grouped for the language: 400000 is "400 000" in French.
+// The white paper's bands and the benchmark reports' population groups
+// both write their edges with it.
+func FormatEdge(lang string, v float64) string {
+	plain := strconv.FormatFloat(v, 'f', -1, 64)
+	decimals := 0
+	if _, frac, ok := strings.Cut(plain, "."); ok {
+		decimals = len(frac)
+	}
+	return FormatNumber(lang, v, decimals)
+}

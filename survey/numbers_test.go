@@ -79,3 +79,18 @@ func TestFormatPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatEdge(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		v    float64
+		want string
+	}{
+		{"en", 400000, "400,000"}, {"fr", 400000, "400\u202f000"}, {"es", 1000000, "1.000.000"},
+		{"en", 2.5, "2.5"}, {"fr", 1234.75, "1\u202f234,75"}, {"en", 1, "1"},
+	} {
+		if got := survey.FormatEdge(c.lang, c.v); got != c.want {
+			t.Errorf("FormatEdge(%s, %v) = %q, want %q", c.lang, c.v, got, c.want)
+		}
+	}
+}
